@@ -1,0 +1,60 @@
+"""The small hierarchy of errors patforge raises; the CLI turns them into messages
+and exit codes in one place (``cli.main``)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from patforge.diagnostics import Diagnostic
+
+
+class PatforgeError(Exception):
+    """Base class. ``exit_code`` is what the CLI exits with."""
+
+    exit_code = 2
+
+    def __init__(self, message: str, *, hint: str | None = None,
+                 diagnostics: list[Diagnostic] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+        self.diagnostics = list(diagnostics or [])
+
+
+class UsageError(PatforgeError):
+    """Bad options or arguments."""
+
+
+class RepositoryError(PatforgeError):
+    """The target repository is missing, unreadable, or not laid out as expected."""
+
+
+class RegistryError(PatforgeError):
+    """The registry cannot be loaded at all (its diagnostics say where)."""
+
+
+class UnsafePathError(PatforgeError):
+    """A path from the registry would read or write outside the repository."""
+
+
+class TemplateError(PatforgeError):
+    """The Copier template source is missing, has no tags, or failed to render."""
+
+
+class GitError(PatforgeError):
+    """git is missing, or the repository is not in a state the command can work on."""
+
+
+class DirtyTreeError(GitError):
+    """The working tree has uncommitted changes."""
+
+
+class LockedError(PatforgeError):
+    """Another patforge run holds the repository lock."""
+
+
+class PartialFailure(PatforgeError):
+    """Some units failed; the others landed. Exit code 1."""
+
+    exit_code = 1

@@ -1,0 +1,67 @@
+"""Writing files so that no half-written file can ever be observed."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+TMP_PREFIX = ".patforge-tmp-"
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` via a temp file in the same folder, fsync, rename.
+
+    ``os.replace`` is atomic on POSIX and on Windows (same volume), so a reader sees
+    the old bytes or the new bytes, never a mix; a crash leaves at most a temp file
+    named ``.patforge-tmp-*`` that the next run removes (``sweep_temp_files``).
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=TMP_PREFIX, dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        try:
+            mode = path.stat().st_mode & 0o7777
+        except FileNotFoundError:
+            mode = 0o644
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+    _fsync_dir(path.parent)
+
+
+def _fsync_dir(folder: Path) -> None:
+    if os.name != "posix":  # Windows cannot open a directory for fsync
+        return
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def sweep_temp_files(root: Path, folders: set[Path] | None = None) -> list[Path]:
+    """Remove temp files a killed run left behind (only our own prefix)."""
+    removed: list[Path] = []
+    candidates = folders if folders is not None else {p.parent for p in root.rglob(TMP_PREFIX + "*")}
+    for folder in candidates:
+        for p in folder.glob(TMP_PREFIX + "*"):
+            try:
+                p.unlink()
+                removed.append(p)
+            except OSError:
+                pass
+    return removed

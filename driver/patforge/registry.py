@@ -1,0 +1,343 @@
+"""The registry model: ``PATTERN_INDEX.yaml``, its entries and their specs.
+
+Loading never stops at the first problem. Every problem becomes a located
+diagnostic; entries with problems that make work on them unsafe (unsafe names or
+paths, duplicates, a spec that contradicts its entry) are kept out of
+``Registry.patterns`` so that no command writes anything for them, and everything
+sound goes on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterator
+
+from patforge.config import Config, load_config
+from patforge.diagnostics import Diagnostic, DiagnosticList, Severity, error, warning
+from patforge.docids import PATTERN_ID_RE, derive_doc_id, is_valid_doc_id
+from patforge.errors import RegistryError, RepositoryError
+from patforge.paths import PathProblem, is_windows_reserved, normalize_repo_path, resolve_inside
+from patforge.yamlsrc import YamlDocument, YamlLoadError, load_yaml_file
+
+REQUIRED_FIELDS = ("pattern_id", "name", "spec_path", "schema_path", "executor_path")
+#: PAT-CHECK-001-011 wants all of these; render fills test_path/example_dir, Phase 1 doc_id.
+COMPLIANCE_FIELDS = ("doc_id", "pattern_id", "name", "version", "status", "spec_path",
+                     "schema_path", "executor_path", "test_path", "example_dir")
+PATH_FIELDS = ("spec_path", "schema_path", "executor_path", "test_path", "example_dir")
+#: The sub-layout every pattern root shares (PAT-CHECK-001-002).
+ROOT_SUBDIRS = ("registry", "specs", "schemas", "executors", "examples", "tests")
+_KIND_DIRS = {"spec_path": "specs", "schema_path": "schemas", "executor_path": "executors",
+              "test_path": "tests", "example_dir": "examples"}
+
+EXECUTOR_LANGUAGES = {".ps1": "powershell", ".py": "python"}
+
+
+@dataclass
+class Spec:
+    path: str
+    doc: YamlDocument
+
+    @property
+    def data(self) -> dict[str, Any]:
+        return self.doc.data if isinstance(self.doc.data, dict) else {}
+
+
+@dataclass
+class Pattern:
+    """One registry entry that is sound enough to work on."""
+
+    index: int  # position in the registry's ``patterns`` list
+    pattern_id: str
+    name: str
+    entry: dict[str, Any]
+    root: str  # the pattern root its artifacts live under, e.g. "patterns"
+    paths: dict[str, str]  # normalized path fields that are present
+    spec: Spec | None = None
+
+    @property
+    def doc_id(self) -> str | None:
+        value = self.entry.get("doc_id")
+        return value if isinstance(value, str) else None
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self.entry.get(key, default)
+
+    @property
+    def version(self) -> str:
+        v = self.entry.get("version")
+        return str(v) if v is not None else "0.1.0"
+
+    @property
+    def status(self) -> str:
+        return str(self.entry.get("status") or "draft")
+
+    @property
+    def category(self) -> str:
+        return str(self.entry.get("category") or "")
+
+    @property
+    def spec_path(self) -> str:
+        return self.paths["spec_path"]
+
+    @property
+    def schema_path(self) -> str:
+        return self.paths["schema_path"]
+
+    @property
+    def executor_path(self) -> str:
+        return self.paths["executor_path"]
+
+    @property
+    def test_path(self) -> str | None:
+        return self.paths.get("test_path")
+
+    @property
+    def example_dir(self) -> str | None:
+        return self.paths.get("example_dir")
+
+    @property
+    def executor_language(self) -> str | None:
+        return EXECUTOR_LANGUAGES.get(Path(self.executor_path).suffix.lower())
+
+    @property
+    def is_migrated(self) -> bool:
+        return self.status == "migrated" or "migrated_from" in self.entry
+
+    def default_example_dir(self) -> str:
+        return f"{self.root}/examples/{self.name}"
+
+    def default_test_path(self) -> str:
+        ext = ".ps1" if self.executor_language == "powershell" else ".py"
+        return f"{self.root}/tests/test_{self.name}_executor{ext}"
+
+    def sidecar_path(self) -> str:
+        sp = self.schema_path
+        return (sp[:-5] if sp.endswith(".json") else sp) + ".id.yaml"
+
+
+@dataclass
+class Registry:
+    repo: Path
+    path: str
+    doc: YamlDocument
+    config: Config
+    patterns: list[Pattern]
+    diagnostics: DiagnosticList
+    roots: list[str]
+    entries: list[Any]  # every raw entry, sound or not
+
+    def __iter__(self) -> Iterator[Pattern]:
+        return iter(self.patterns)
+
+    def by_name(self, name: str) -> Pattern | None:
+        return next((p for p in self.patterns if p.name == name), None)
+
+    def doc_id_for(self, pattern: Pattern) -> str:
+        """The registry's doc_id, or the one the configured rule derives."""
+        return pattern.doc_id or derive_doc_id(pattern.pattern_id, self.config.doc_id_rule)
+
+    @property
+    def has_errors(self) -> bool:
+        return bool(self.diagnostics.errors)
+
+    def abspath(self, rel: str) -> Path:
+        return resolve_inside(self.repo, rel)
+
+
+def infer_root(path: str) -> str | None:
+    """``patterns/legacy_atoms/converted/specs/x.yaml`` -> ``patterns/legacy_atoms/converted``."""
+    parts = path.split("/")
+    for i in range(len(parts) - 1, 0, -1):
+        if parts[i] in ROOT_SUBDIRS:
+            return "/".join(parts[:i])
+    return None
+
+
+def find_repo_root(start: Path, config: Config | None = None) -> Path:
+    """The folder holding the registry: ``start`` or its nearest parent that has one."""
+    start = start.resolve()
+    reg = (config or Config()).registry
+    for candidate in (start, *start.parents):
+        if (candidate / reg).is_file() or (candidate / "patforge.toml").is_file():
+            return candidate
+    return start
+
+
+def load_registry(repo: Path, config: Config | None = None, *, load_specs: bool = True) -> Registry:
+    """Load the registry and (optionally) every spec. Raises ``RegistryError`` only when
+    the registry itself is unusable; everything else is a diagnostic."""
+    repo = Path(repo)
+    if not repo.is_dir():
+        raise RepositoryError(f"repository folder {repo} does not exist",
+                              hint="pass --repo with the folder that holds patterns/")
+    config = config or load_config(repo)
+    reg_path = config.registry
+    try:
+        doc = load_yaml_file(resolve_inside(repo, reg_path), reg_path)
+    except YamlLoadError as exc:
+        raise RegistryError(f"cannot load the registry {reg_path}", diagnostics=[exc.diagnostic],
+                            hint=exc.diagnostic.hint) from None
+    except PathProblem as exc:
+        raise RegistryError(f"cannot load the registry {reg_path}: {exc}", hint=exc.hint) from None
+    data = doc.data
+    if not isinstance(data, dict) or not isinstance(data.get("patterns"), list):
+        d = doc.diag("the registry must be a mapping with a 'patterns:' list", "patterns",
+                     hint="see docs/registry.md for the registry format", code="registry-shape")
+        raise RegistryError(f"{reg_path} has no 'patterns:' list", diagnostics=[d])
+
+    diags = DiagnosticList()
+    entries: list[Any] = data["patterns"]
+    candidates: list[Pattern] = []
+    for i, entry in enumerate(entries):
+        pat = _load_entry(repo, doc, config, i, entry, diags)
+        if pat is not None:
+            candidates.append(pat)
+
+    bad = _find_duplicates(doc, entries, diags)
+    patterns = [p for p in candidates if p.index not in bad]
+
+    roots = sorted({p.root for p in patterns} | set(config.roots), key=lambda r: (r.count("/"), r))
+    if not roots:
+        roots = ["patterns"]
+
+    registry = Registry(repo=repo, path=reg_path, doc=doc, config=config, patterns=patterns,
+                        diagnostics=diags, roots=roots, entries=entries)
+    if load_specs:
+        load_all_specs(registry)
+    return registry
+
+
+def _load_entry(repo: Path, doc: YamlDocument, config: Config, i: int, entry: Any,
+                diags: DiagnosticList) -> Pattern | None:
+    kp = ("patterns", i)
+    if not isinstance(entry, dict):
+        diags.add(doc.diag(f"registry entry #{i + 1} is not a mapping", *kp,
+                           hint="each item under 'patterns:' must be a mapping of fields",
+                           code="registry-entry"))
+        return None
+    label = entry.get("name") or entry.get("pattern_id") or f"#{i + 1}"
+    ok = True
+    for f in REQUIRED_FIELDS:
+        if entry.get(f) in (None, ""):
+            diags.add(doc.diag(f"entry {label!s} has no {f}", *kp, hint=f"add '{f}:' to the entry",
+                               code="missing-field", pattern=str(label)))
+            ok = False
+    if not ok:
+        return None
+    pid, name = entry["pattern_id"], entry["name"]
+    if not isinstance(pid, str) or not PATTERN_ID_RE.fullmatch(pid):
+        diags.add(doc.diag(f"pattern_id {pid!r} is not uppercase letters/digits joined by single dashes",
+                           *kp, "pattern_id", hint="use a pattern_id like PAT-ATOMIC-CREATE-001",
+                           code="bad-pattern-id", pattern=str(label)))
+        ok = False
+    if not isinstance(name, str) or not config.name_regex.fullmatch(name) or is_windows_reserved(name):
+        why = ("is a reserved Windows device name" if isinstance(name, str) and is_windows_reserved(name)
+               else f"does not match {config.name_pattern}")
+        diags.add(doc.diag(f"name {name!r} is not a safe identifier: it {why}", *kp, "name",
+                           hint="use lowercase letters, digits and underscores, e.g. atomic_create "
+                                "(names become file names and code identifiers)",
+                           code="unsafe-name", pattern=str(label)))
+        ok = False
+    doc_id = entry.get("doc_id")
+    if doc_id is not None and not is_valid_doc_id(doc_id):
+        diags.add(doc.diag(f"doc_id {doc_id!r} breaks ID-SYS-101 (uppercase, digits, single dashes)",
+                           *kp, "doc_id", hint="fix it by hand: patforge never re-mints an existing doc_id",
+                           code="bad-doc-id", pattern=str(label)))
+        ok = False
+    paths: dict[str, str] = {}
+    for f in PATH_FIELDS:
+        value = entry.get(f)
+        if value in (None, ""):
+            continue
+        try:
+            norm = normalize_repo_path(value)
+            resolve_inside(repo, norm)
+        except PathProblem as exc:
+            diags.add(doc.diag(f"{f} of {label}: {exc}", *kp, f, hint=exc.hint, code="unsafe-path",
+                               pattern=str(label)))
+            ok = False
+            continue
+        paths[f] = norm
+    if not ok:
+        return None
+    root = infer_root(paths["spec_path"]) or infer_root(paths["schema_path"]) or "patterns"
+    return Pattern(index=i, pattern_id=pid, name=name, entry=entry, root=root, paths=paths)
+
+
+def _find_duplicates(doc: YamlDocument, entries: list[Any], diags: DiagnosticList) -> set[int]:
+    """Duplicate pattern_id / name / doc_id: name both entries; neither is worked on."""
+    bad: set[int] = set()
+    for key in ("pattern_id", "name", "doc_id"):
+        first: dict[Any, int] = {}
+        for i, entry in enumerate(entries):
+            if not isinstance(entry, dict) or entry.get(key) in (None, ""):
+                continue
+            value = entry[key]
+            try:
+                hash(value)
+            except TypeError:
+                continue
+            if value in first:
+                j = first[value]
+                mj = doc.mark("patterns", j, key)
+                diags.add(doc.diag(
+                    f"duplicate {key} {value!r}: entries #{j + 1} (line {mj.line if mj else '?'}) "
+                    f"and #{i + 1}", "patterns", i, key,
+                    hint=f"give each entry its own {key}; patforge skips both until then",
+                    code=f"duplicate-{key.replace('_', '-')}", pattern=str(value)))
+                bad.update({i, j})
+            else:
+                first[value] = i
+    return bad
+
+
+def load_all_specs(registry: Registry) -> None:
+    """Parse each pattern's spec; a broken spec is a diagnostic, never a stop."""
+    for pat in registry.patterns:
+        load_spec(registry, pat)
+
+
+def load_spec(registry: Registry, pat: Pattern) -> Spec | None:
+    rel = pat.spec_path
+    try:
+        doc = load_yaml_file(registry.abspath(rel), rel)
+    except YamlLoadError as exc:
+        d = exc.diagnostic
+        registry.diagnostics.add(Diagnostic(d.severity, f"spec of {pat.name}: {d.message}", d.path,
+                                            d.line, d.column, d.hint, d.code, pat.name))
+        return None
+    except PathProblem as exc:
+        registry.diagnostics.add(error(str(exc), path=rel, hint=exc.hint, code="unsafe-path",
+                                       pattern=pat.name))
+        return None
+    if not isinstance(doc.data, dict):
+        registry.diagnostics.add(doc.diag(f"spec of {pat.name} is not a mapping", hint=
+                                          "a spec is a YAML mapping starting with pattern_id:",
+                                          code="spec-shape", pattern=pat.name))
+        return None
+    for key, expected in (("pattern_id", pat.pattern_id), ("name", pat.name)):
+        value = doc.data.get(key)
+        if value is not None and value != expected:
+            registry.diagnostics.add(doc.diag(
+                f"spec says {key} {value!r} but its registry entry says {expected!r}", key,
+                hint=f"make the spec's {key} match the registry (or fix the entry's spec_path)",
+                code="spec-mismatch", pattern=pat.name))
+            return None
+    spec_doc_id = doc.data.get("doc_id")
+    if spec_doc_id is not None and pat.doc_id is not None and spec_doc_id != pat.doc_id:
+        registry.diagnostics.add(doc.diag(
+            f"spec doc_id {spec_doc_id!r} differs from the registry's {pat.doc_id!r}", "doc_id",
+            severity=Severity.WARNING, hint="decide which is right and fix the other by hand",
+            code="doc-id-mismatch", pattern=pat.name))
+    pat.spec = Spec(path=rel, doc=doc)
+    return pat.spec
+
+
+def summarize(diags: DiagnosticList) -> str:
+    e, w = len(diags.errors), len(diags.warnings)
+    return f"{e} error(s), {w} warning(s)"
+
+
+__all__ = ["Pattern", "Registry", "Spec", "load_registry", "load_spec", "infer_root",
+           "find_repo_root", "warning"]

@@ -1,0 +1,38 @@
+"""Human-readable render/update reports."""
+
+from __future__ import annotations
+
+import click
+
+from patforge.output import print_diagnostics, table
+from patforge.render import PHASE_TITLES, STATUSES, RenderReport
+
+
+def print_render_report(report: RenderReport, *, verbose: bool = False) -> None:
+    if report.dry_run:
+        for change in report.changes:
+            click.echo(change.diff() if not change.path.endswith(".bundle") else
+                       f"--- binary: {change.path} ({'new' if change.is_new else 'changed'})")
+    print_diagnostics(report.diagnostics)
+    if verbose:
+        for o in report.outcomes:
+            msg = f" - {o.message}" if o.message else ""
+            click.echo(f"  [{o.status:<12}] phase {o.phase} {o.kind:<9} {o.pattern}{msg}")
+    rows = []
+    for (phase, kind), counts in report.counts().items():
+        rows.append([f"{phase} {PHASE_TITLES[phase]}", kind, *[counts.get(s, 0) or "" for s in STATUSES]])
+    if rows:
+        click.echo(table(rows, ["phase", "kind", *STATUSES]))
+    if report.template:
+        click.echo(f"templates: {report.template.record} @ {report.template.ref}")
+    n = len(report.changes)
+    if report.dry_run:
+        click.echo(f"dry run: {n} file(s) would change; nothing written")
+    elif n == 0:
+        click.echo("nothing to do: every artifact is present and up to date; nothing written")
+    else:
+        click.echo(f"wrote {n} file(s)")
+    errors = len(report.diagnostics.errors)
+    failed = sum(o.status == "failed" for o in report.outcomes)
+    if report.failed:
+        click.echo(click.style(f"FAILED: {failed} unit(s) failed, {errors} error(s)", fg="red"), err=True)

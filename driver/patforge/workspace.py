@@ -1,0 +1,68 @@
+"""The files a run reads and changes, seen through the changes made so far.
+
+Phases run one after another and later phases edit files earlier phases already
+changed (Phase 2 records test_path in the registry after Phase 1 added doc_ids).
+``Workspace`` keeps every change in memory on top of the disk, so a dry run plans
+exactly what a real run writes, and a real run lands each unit's files together.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from patforge.changes import FileChange
+from patforge.paths import resolve_inside
+
+
+@dataclass
+class Workspace:
+    repo: Path
+    dry_run: bool = False
+    overlay: dict[str, bytes] = field(default_factory=dict)
+    originals: dict[str, bytes | None] = field(default_factory=dict)
+    reasons: dict[str, list[str]] = field(default_factory=dict)
+
+    def abspath(self, rel: str) -> Path:
+        return resolve_inside(self.repo, rel)
+
+    def exists(self, rel: str) -> bool:
+        return rel in self.overlay or self.abspath(rel).is_file()
+
+    def read_bytes(self, rel: str) -> bytes | None:
+        if rel in self.overlay:
+            return self.overlay[rel]
+        p = self.abspath(rel)
+        return p.read_bytes() if p.is_file() else None
+
+    def read_text(self, rel: str) -> str | None:
+        data = self.read_bytes(rel)
+        return None if data is None else data.decode("utf-8")
+
+    def stage(self, rel: str, data: bytes, reason: str) -> None:
+        """Remember a new content for ``rel`` (not yet on disk)."""
+        if rel not in self.originals:
+            p = self.abspath(rel)
+            self.originals[rel] = p.read_bytes() if p.is_file() else None
+        self.overlay[rel] = data
+        self.reasons.setdefault(rel, []).append(reason)
+
+    def land(self, paths: list[str]) -> list[FileChange]:
+        """Write the staged content of ``paths`` to disk (unless dry run); return the changes."""
+        changes = []
+        for rel in paths:
+            change = FileChange(rel, self.originals.get(rel), self.overlay[rel],
+                                ", ".join(dict.fromkeys(self.reasons.get(rel, []))))
+            if not change.changed:
+                continue
+            if not self.dry_run:
+                change.apply(self.repo)
+            self.originals[rel] = change.after  # later phases diff against this
+            changes.append(change)
+        return changes
+
+    def discard(self, paths: list[str]) -> None:
+        for rel in paths:
+            self.overlay.pop(rel, None)
+            self.originals.pop(rel, None)
+            self.reasons.pop(rel, None)
