@@ -87,6 +87,66 @@ def render(repo, phases, phase1_only, only, kinds, template, vcs_ref, jobs, batc
 
 
 @cli.command()
+@_repo_option
+@click.option("--template", metavar="SRC", help="Template collection (git path or URL); default: shipped.")
+@click.option("--to", "to", metavar="REF", help="Template version to update to; default: the newest tag.")
+@click.option("--registry", is_flag=True,
+              help="Also update units whose registry or spec data changed since they were rendered.")
+@click.option("--conflict", type=click.Choice(["inline", "rej"]), default="inline", show_default=True,
+              help="How Copier reports overlapping edits: inline markers or .rej files.")
+@click.option("--only", "only", multiple=True, metavar="NAME", help="Only these patterns (repeatable).")
+@click.option("--kind", "kinds", multiple=True, metavar="KIND", help="Only these artifact kinds.")
+@click.option("--dry-run", is_flag=True, help="Show the diff the update would make; change nothing.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+def update(repo, template, to, registry, conflict, only, kinds, dry_run, as_json):
+    """Bring template changes into every rendered file with Copier's 3-way update.
+
+    Hand edits are kept; overlapping edits are reported as conflicts (exit 1). The
+    result is left as uncommitted changes for you to review; nothing is committed.
+    """
+    from patforge.reporting import print_update_report
+    from patforge.update import UpdateOptions, update as run_update
+
+    report = run_update(repo, UpdateOptions(template=template, to=to, registry=registry,
+                                            conflict=conflict, only=tuple(only), kinds=tuple(kinds),
+                                            dry_run=dry_run))
+    if as_json:
+        echo_json(report.to_dict())
+    else:
+        print_update_report(report)
+    sys.exit(1 if report.failed else 0)
+
+
+@cli.command()
+@click.argument("name")
+@click.option("--category", "-c", required=True, help="The pattern's category (free text, one line).")
+@click.option("--executor", type=click.Choice(["ps1", "py"]), default="ps1", show_default=True,
+              help="Executor language: PowerShell or Python.")
+@_repo_option
+@click.option("--root", metavar="DIR", help="Pattern root to put it under (default: the first root).")
+@click.option("--template", metavar="SRC", help="Template collection (git path or URL); default: shipped.")
+@click.option("--dry-run", is_flag=True, help="Show the registry entry and spec; write nothing.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+def new(name, category, executor, repo, root, template, dry_run, as_json):
+    """Scaffold one new pattern: registry entry, spec skeleton and its whole suite."""
+    from patforge.new import create_pattern
+    from patforge.reporting import print_render_report
+
+    report = create_pattern(repo, name, category, executor, root=root, template=template, dry_run=dry_run)
+    if as_json:
+        echo_json({"name": report.name, "pattern_id": report.pattern_id, "doc_id": report.doc_id,
+                   "changes": [c.path for c in report.changes],
+                   "render": report.render.to_dict() if report.render else None})
+    else:
+        for change in report.changes:
+            click.echo(change.diff() if dry_run else f"wrote {change.path}")
+        click.echo(f"pattern {report.name}: pattern_id {report.pattern_id}, doc_id {report.doc_id}")
+        if report.render:
+            print_render_report(report.render)
+    sys.exit(1 if report.failed else 0)
+
+
+@cli.command()
 @click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path),
                 default=Path("patforge-demo"))
 @click.option("--force", is_flag=True, help="Replace DIRECTORY if it exists.")
@@ -98,23 +158,30 @@ def demo(directory, force):
     sys.exit(run_demo(directory, force=force))
 
 
-def main(argv: list[str] | None = None) -> None:
+def run(argv: list[str] | None = None) -> int:
+    """Run the CLI and return its exit code (``main`` exits with it)."""
     try:
         cli.main(args=argv, prog_name="patforge", standalone_mode=False)
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
     except click.exceptions.Abort:
         click.echo("aborted", err=True)
-        sys.exit(130)
+        return 130
     except click.ClickException as exc:
         exc.show()
-        sys.exit(exc.exit_code)
+        return exc.exit_code
     except PatforgeError as exc:
         if exc.diagnostics:
             print_diagnostics(exc.diagnostics)
         click.echo(click.style("error: ", fg="red", bold=True) + exc.message, err=True)
         if exc.hint:
             click.echo(f"  what to do: {exc.hint}", err=True)
-        sys.exit(exc.exit_code)
+        return exc.exit_code
     except KeyboardInterrupt:
         click.echo("interrupted", err=True)
-        sys.exit(130)
-    sys.exit(0)
+        return 130
+    return 0
+
+
+def main(argv: list[str] | None = None) -> None:
+    sys.exit(run(argv))

@@ -188,9 +188,12 @@ class _Generator:
         return out
 
     def _array(self, schema: dict[str, Any], name: str, index: int = 0) -> list[Any]:
+        seeded = self._seeded_array(schema) if index == 0 else None
+        if seeded is not None:
+            return seeded
         lo = schema.get("minItems", 0)
         hi = schema.get("maxItems")
-        want = {"minimal": lo, "full": max(lo, 1), "test": max(lo, 2)}[self.mode]
+        want = {"minimal": lo, "full": max(lo, 1), "test": max(lo, 1) + 1}[self.mode]
         n = want if hi is None else min(want, hi)
         items = schema.get("items", True)
         out = []
@@ -200,6 +203,26 @@ class _Generator:
                 sub = schema.get("additionalItems", True)
             out.append(self.value(sub, _singular(name), index + i))
         return out
+
+
+    def _seeded_array(self, schema: dict[str, Any]) -> list[Any] | None:
+        """A list of scalars written in the spec (examples, default) reads better than a
+        synthesised one: full takes the first valid example, test a later example or
+        the default. Minimal stays structural (exactly ``minItems`` elements), and
+        arrays of objects stay structural so full still shows every nested field."""
+        items = schema.get("items", True)
+        if self.mode == "minimal" or (isinstance(items, dict) and "object" in _types(items)):
+            return None
+        v = _Validator(schema, format_checker=_Validator.FORMAT_CHECKER)
+        examples = schema.get("examples") if isinstance(schema.get("examples"), list) else []
+        good = [e for e in examples if isinstance(e, list) and e and v.is_valid(e)]
+        full = good[0] if good else None
+        if self.mode == "full":
+            return json.loads(json.dumps(full)) if full is not None else None
+        for c in good[1:] + [x for x in self._seeded(schema) if isinstance(x, list) and x]:
+            if v.is_valid(c) and (full is None or _key(c) != _key(full)):
+                return json.loads(json.dumps(c))
+        return None
 
 
 def _singular(name: str) -> str:
@@ -224,15 +247,31 @@ def _synthesise(kind: str, schema: dict[str, Any], name: str,
     return ["example-" + name], ["test-" + name]
 
 
-#: Realistic (full, test) spellings keyed by what a field name ends with.
-_REALISTIC: tuple[tuple[str, str, str], ...] = (
-    (r"(path|file|filename|files)$", "src/example{n}.txt", "tests/data/test_example{n}.txt"),
-    (r"(dir|directory|folder|root)$", "projects/example{n}", "projects/test-example{n}"),
-    (r"(url|uri|endpoint)$", "https://example.com/{n}", "https://test.example.com/{n}"),
-    (r"email$", "dev{n}@example.com", "test{n}@example.com"),
-    (r"branch$", "feature/example{n}", "test/example-branch{n}"),
-    (r"(message|description|summary|reason|title)$", "Example {name}{n}", "Test {name}{n}"),
-)
+_DIR_WORDS = {"dir", "directory", "folder", "root", "workspace"}
+_DIR_OWNERS = {"repository", "repo", "project", "worktree", "workspace", "package", "working"}
+_FILE_WORDS = {"path", "paths", "file", "files", "filename"}
+_TEXT_WORDS = {"message", "description", "summary", "reason", "title", "comment"}
+
+
+def _realistic(name: str, n: str) -> tuple[str, str] | None:
+    """(full, test) spellings that read like real data, chosen by the field name's words."""
+    words = name.lower().split("_")
+    last = words[-1]
+    if last in _DIR_WORDS or (last in ("path", "directory") and set(words) & _DIR_OWNERS):
+        return f"projects/example{n}", f"projects/test-example{n}"
+    if last in _FILE_WORDS or words[0] in ("file", "files"):
+        return f"src/example{n}.txt", f"tests/data/test_example{n}.txt"
+    if last in ("url", "uri", "endpoint"):
+        return f"https://example.com/{n}", f"https://test.example.com/{n}"
+    if last == "email":
+        return f"dev{n}@example.com", f"test{n}@example.com"
+    if last == "branch":
+        return f"feature/example{n}", f"test/example-branch{n}"
+    if last in _TEXT_WORDS:
+        label = name.replace("_", " ")
+        return f"Example {label}{n}", f"Test {label}{n}"
+    return None
+
 
 _GENERIC = ("example", "example_value", "example-value", "Example", "EXAMPLE", "src/example.py",
             "example.txt", "1.0.0", "v1.0.0", "main", "feature/example", "https://example.com",
@@ -258,15 +297,13 @@ _FORMATS: dict[str, tuple[str, ...]] = {
 
 
 def _strings(schema: dict[str, Any], name: str, index: int) -> tuple[list[str], list[str]]:
-    n = "" if index == 0 else f"-{index + 1}"
-    full, test = f"example-{name}{n}", f"test-{name}{n}"
-    for pat, full_t, test_t in _REALISTIC:
-        if re.search(pat, name.lower()):
-            label = name.replace("_", " ")
-            full, test = full_t.format(n=n, name=label), test_t.format(n=n, name=label)
-            break
-    bases = [full, test]
-    tests = [test]
+    dash = "" if index == 0 else f"-{index + 1}"
+    under = "" if index == 0 else f"_{index + 1}"
+    plain = [f"example-{name}{dash}", f"test-{name}{dash}",
+             f"example_{name}{under}", f"test_{name}{under}"]  # the latter for \w-only patterns
+    real = _realistic(name, dash)
+    bases = (list(real) if real else []) + plain
+    tests = ([real[1]] if real else []) + [plain[1], plain[3]]
     fmt = schema.get("format")
     if isinstance(fmt, str) and fmt in _FORMATS:
         bases = list(_FORMATS[fmt]) + bases

@@ -26,7 +26,7 @@ from patforge.edits import (EditError, apply_insertions, insert_keys_after, inse
                             render_bytes)
 from patforge.engine import RenderJob, render_jobs
 from patforge.errors import UsageError
-from patforge.registry import Pattern, Registry, load_registry
+from patforge.registry import Pattern, Registry, load_registry, load_spec
 from patforge.templatesrc import REPO_BUNDLE, TemplateSource, repo_bundle_change, resolve_source
 from patforge.units import KINDS, Unit
 from patforge.workspace import Workspace
@@ -114,7 +114,9 @@ class Renderer:
 
     def __init__(self, repo: Path, options: RenderOptions) -> None:
         self.options = options
-        self.registry: Registry = load_registry(repo)
+        # Specs are parsed only for the patterns this run works on (`new` and --only
+        # stay fast in a 1,000-pattern repository).
+        self.registry: Registry = load_registry(repo, load_specs=False)
         self.repo = self.registry.repo
         self.ws = Workspace(self.repo, dry_run=options.dry_run)
         self.report = RenderReport(repo=self.repo, dry_run=options.dry_run)
@@ -135,6 +137,9 @@ class Renderer:
                              hint=f"kinds are {', '.join(KINDS)}")
         self.patterns = [p for p in self.registry.patterns
                          if not options.only or p.name in options.only]
+        for p in self.patterns:
+            load_spec(self.registry, p)
+        self.report.diagnostics.items = list(self.registry.diagnostics)
         self._source: TemplateSource | None = None
 
     # -- helpers ----------------------------------------------------------------

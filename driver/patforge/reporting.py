@@ -36,3 +36,22 @@ def print_render_report(report: RenderReport, *, verbose: bool = False) -> None:
     failed = sum(o.status == "failed" for o in report.outcomes)
     if report.failed:
         click.echo(click.style(f"FAILED: {failed} unit(s) failed, {errors} error(s)", fg="red"), err=True)
+
+
+def print_update_report(report) -> None:
+    print_diagnostics(report.diagnostics)
+    if report.dry_run and report.diff:
+        click.echo(report.diff)
+    click.echo(f"template version: {report.target}")
+    click.echo(f"units updated: {len(report.updated)}, already current: {len(report.skipped)}")
+    verb = "would change" if report.dry_run else "changed (uncommitted, review with git diff)"
+    click.echo(f"files {verb}: {len(report.changes)}")
+    for rel in report.changes:
+        click.echo(f"  {rel}")
+    if report.conflicts:
+        click.echo(click.style(f"CONFLICTS in {len(report.conflicts)} file(s): resolve the markers, then commit",
+                               fg="red"), err=True)
+        for rel in report.conflicts:
+            click.echo(f"  {rel}", err=True)
+    elif not report.changes:
+        click.echo("nothing to update")

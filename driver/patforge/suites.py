@@ -163,7 +163,10 @@ def executor_unit(registry: Registry, p: Pattern, ws: Workspace, phase: int,
                "spec_path": p.spec_path,
                "schema_relpath": _rel(p.executor_path, p.schema_path),
                "example_relpath": _rel(p.executor_path, f"{folder}/instance_minimal.json"),
-               "inputs": _input_names(p)}
+               "inputs": _input_names(p),
+               # one of the two is empty: Copier skips a file whose name renders empty
+               "ps1_path": p.executor_path if p.executor_language == "powershell" else "",
+               "py_path": p.executor_path if p.executor_language == "python" else ""}
     return Unit("executor", p.name, phase, answers, [p.executor_path])
 
 
@@ -177,7 +180,10 @@ def tests_unit(registry: Registry, p: Pattern, ws: Workspace, phase: int,
                "executor_relpath": _rel(target, p.executor_path),
                "schema_relpath": _rel(target, p.schema_path),
                "example_dir_relpath": _rel(target, folder),
-               "executor_path": p.executor_path, "schema_path": p.schema_path, "example_dir": folder}
+               "executor_path": p.executor_path, "schema_path": p.schema_path, "example_dir": folder,
+               "description": _intent_line(p), "version": p.version,
+               "ps1_path": target if p.executor_language == "powershell" else "",
+               "py_path": target if p.executor_language == "python" else ""}
     unit = Unit("tests", p.name, phase, answers, [target])
     if p.test_path is None:
         unit.registry_fields.append(("test_path", target))

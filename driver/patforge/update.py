@@ -1,0 +1,244 @@
+"""``patforge update``: Copier's 3-way update for every managed unit.
+
+Copier refuses to update a dirty tree, and after one update it refuses the next
+until the first is committed; and patforge must never commit on the user's
+branch. So the updates run in a temporary ``git worktree`` at HEAD: there each
+batch of units (one kind, one old template version) is updated by one
+``run_update`` over a temporary batch answers file, and committed on the detached
+worktree. The worktree's total diff is then applied to the user's working tree as
+uncommitted changes, for review, and the worktree is removed. Hand edits survive
+through Copier's 3-way merge; overlapping edits become inline conflict markers
+(or ``.rej`` files) that are listed file by file.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from patforge import suites
+from patforge.changes import FileChange
+from patforge.diagnostics import DiagnosticList, error, warning
+from patforge.errors import GitError, TemplateError, UsageError
+from patforge.gitutil import is_git_repo, require_clean, run_git, version_key
+from patforge.registry import load_registry
+from patforge.templatesrc import REPO_BUNDLE, TemplateSource, repo_bundle_change, resolve_source
+from patforge.units import ANSWERS_DIR
+from patforge.workspace import Workspace
+
+BATCH_ANSWERS = f"{ANSWERS_DIR}/_batch-update.yml"
+_MARKERS = ("<<<<<<< ", ">>>>>>> ")
+
+
+@dataclass
+class UpdateOptions:
+    template: str | None = None
+    to: str | None = None
+    registry: bool = False  # also update units whose registry/spec data changed
+    conflict: str = "inline"
+    only: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()
+    dry_run: bool = False
+    batch_size: int = 200
+
+
+@dataclass
+class ManagedUnit:
+    answers_file: str
+    kind: str
+    pattern: str
+    commit: str
+    src: str  # the _src_path it recorded
+    answers: dict[str, Any]
+    new_answers: dict[str, Any] | None = None
+
+
+@dataclass
+class UpdateReport:
+    repo: Path
+    target: str = ""
+    updated: list[str] = field(default_factory=list)  # answers files updated
+    skipped: list[str] = field(default_factory=list)
+    conflicts: list[str] = field(default_factory=list)  # files with conflicts
+    changes: list[str] = field(default_factory=list)  # files changed in the working tree
+    diff: str = ""
+    diagnostics: DiagnosticList = field(default_factory=DiagnosticList)
+    dry_run: bool = False
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.conflicts) or bool(self.diagnostics.errors)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"repo": str(self.repo), "target": self.target, "dry_run": self.dry_run,
+                "updated_units": self.updated, "skipped_units": self.skipped,
+                "changed_files": self.changes, "conflicts": self.conflicts, "ok": not self.failed,
+                "diagnostics": [d.to_dict() for d in self.diagnostics]}
+
+
+def read_managed_units(repo: Path) -> list[ManagedUnit]:
+    out: list[ManagedUnit] = []
+    root = repo / ANSWERS_DIR
+    if not root.is_dir():
+        return out
+    for path in sorted(root.rglob("*.yml")):
+        rel = path.relative_to(repo).as_posix()
+        if rel == BATCH_ANSWERS:
+            continue
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            units = data.get("units") or []
+            unit = units[0]
+            out.append(ManagedUnit(rel, str(data["artifact"]), str(unit.get("name", "(repository)")),
+                                   str(data.get("_commit", "")), str(data.get("_src_path", "")), unit))
+        except (yaml.YAMLError, KeyError, IndexError, TypeError, AttributeError, UnicodeDecodeError):
+            raise UsageError(f"{rel} is not a patforge answers file",
+                             hint="restore it from git (git checkout -- <file>) or delete the unit's files")
+    return out
+
+
+def _new_answers(repo: Path, units: list[ManagedUnit], diags: DiagnosticList) -> None:
+    """Recompute each unit's answers from the registry as it is now."""
+    registry = load_registry(repo)
+    diags.extend(registry.diagnostics)
+    ws = Workspace(repo, dry_run=True)
+    for mu in units:
+        if mu.kind == "repo":
+            mu.new_answers = suites.repo_unit(registry, registry.patterns, ws).answers
+            continue
+        p = registry.by_name(mu.pattern)
+        if p is None:
+            diags.add(warning(f"{mu.answers_file}: pattern {mu.pattern} is no longer usable in the registry; "
+                              "its files are left as they are", pattern=mu.pattern))
+            continue
+        if mu.kind == "sidecar":
+            unit = suites.sidecar_unit(registry, p, ws)
+        else:
+            unit = suites.build_unit(mu.kind, registry, p, ws, 0, diags)
+        if unit is not None:
+            mu.new_answers = unit.answers
+
+
+def update(repo: Path, options: UpdateOptions) -> UpdateReport:
+    repo = Path(repo).resolve()
+    report = UpdateReport(repo=repo, dry_run=options.dry_run)
+    if options.conflict not in ("inline", "rej"):
+        raise UsageError("--conflict takes inline or rej")
+    if not is_git_repo(repo):
+        raise GitError(f"{repo} is not a git repository, so it cannot be updated",
+                       hint="Copier's update is a 3-way merge against git history: run `git init`, "
+                            "commit the repository, then update (render works without git)")
+    require_clean(repo, "patforge update")
+    source = resolve_source(repo, options.template, options.to)
+    report.target = source.ref
+    units = read_managed_units(repo)
+    if options.only:
+        units = [u for u in units if u.pattern in options.only]
+    if options.kinds:
+        units = [u for u in units if u.kind in options.kinds]
+    if options.registry:
+        _new_answers(repo, units, report.diagnostics)
+    todo: list[ManagedUnit] = []
+    for mu in units:
+        older = mu.commit != source.ref and version_key(mu.commit) < version_key(source.ref)
+        changed = mu.new_answers is not None and mu.new_answers != mu.answers
+        if mu.commit not in source.tags and older:
+            report.diagnostics.add(error(
+                f"{mu.answers_file} was rendered from template {mu.commit}, which {source.record} does not have",
+                hint="pass --template with the template repository that has that tag"))
+            continue
+        if older or changed:
+            todo.append(mu)
+        else:
+            report.skipped.append(mu.answers_file)
+    bundle = repo_bundle_change(repo) if options.template is None else None
+    if not todo and bundle is None:
+        return report
+    _run_in_worktree(repo, source, todo, bundle, options, report)
+    return report
+
+
+def _run_in_worktree(repo: Path, source: TemplateSource, todo: list[ManagedUnit],
+                     bundle: FileChange | None, options: UpdateOptions, report: UpdateReport) -> None:
+    tmp = Path(tempfile.mkdtemp(prefix="patforge-update-"))
+    wt = tmp / "wt"
+    base = run_git(repo, "rev-parse", "HEAD").stdout.strip()
+    run_git(repo, "worktree", "add", "-q", "--detach", str(wt), base)
+    commit_env = {"GIT_AUTHOR_NAME": "patforge", "GIT_AUTHOR_EMAIL": "patforge@localhost",
+                  "GIT_COMMITTER_NAME": "patforge", "GIT_COMMITTER_EMAIL": "patforge@localhost"}
+
+    def commit(message: str) -> None:
+        run_git(wt, "add", "-A")
+        run_git(wt, "commit", "-q", "--no-verify", "--allow-empty", "-m", message, env=commit_env)
+
+    try:
+        if bundle is not None:
+            (wt / REPO_BUNDLE).parent.mkdir(parents=True, exist_ok=True)
+            (wt / REPO_BUNDLE).write_bytes(bundle.after)
+            commit("patforge: template history")
+        groups: dict[tuple[str, str, str], list[ManagedUnit]] = {}
+        for mu in todo:
+            groups.setdefault((mu.kind, mu.commit, mu.src), []).append(mu)
+        for (kind, old, _src), members in sorted(groups.items()):
+            for i in range(0, len(members), options.batch_size):
+                batch = members[i:i + options.batch_size]
+                _update_batch(wt, source, kind, old, batch, options, report)
+                commit(f"patforge: update {kind} from {old}")
+        patch = run_git(wt, "diff", "--binary", "--full-index", base, "HEAD").stdout
+        report.changes = [l for l in run_git(wt, "diff", "--name-only", base, "HEAD").stdout.splitlines() if l]
+        report.diff = "\n".join(
+            l for l in run_git(wt, "diff", base, "HEAD", "--", ".", f":(exclude){REPO_BUNDLE}").stdout.splitlines())
+        if patch.strip() and not options.dry_run:
+            run_git(repo, "apply", "--binary", "--whitespace=nowarn", "-", input=patch)
+    finally:
+        run_git(repo, "worktree", "remove", "--force", str(wt), check=False)
+        run_git(repo, "worktree", "prune", check=False)
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _update_batch(wt: Path, source: TemplateSource, kind: str, old: str, batch: list[ManagedUnit],
+                  options: UpdateOptions, report: UpdateReport) -> None:
+    from copier import run_update
+
+    # src_record makes Copier's render of the *old* version reproduce the _src_path the
+    # unit files recorded, so only real template changes show in the 3-way diff.
+    batch_answers = {"_commit": old, "_src_path": source.location, "artifact": kind,
+                     "src_record": batch[0].src, "units": [mu.answers for mu in batch]}
+    path = wt / BATCH_ANSWERS
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(yaml.safe_dump(batch_answers, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    run_git(wt, "add", "-A")
+    run_git(wt, "commit", "-q", "--no-verify", "-m", "patforge: batch answers",
+            env={"GIT_AUTHOR_NAME": "patforge", "GIT_AUTHOR_EMAIL": "patforge@localhost",
+                 "GIT_COMMITTER_NAME": "patforge", "GIT_COMMITTER_EMAIL": "patforge@localhost"})
+    data: dict[str, Any] = {"src_record": source.record}
+    if options.registry:
+        data["units"] = [mu.new_answers or mu.answers for mu in batch]
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            run_update(wt, data=data, answers_file=BATCH_ANSWERS, vcs_ref=source.ref, defaults=True,
+                       overwrite=True, quiet=True, conflict=options.conflict, skip_answered=True,
+                       unsafe=False, skip_tasks=True)
+    except Exception as exc:  # noqa: BLE001 - Copier raises many types
+        raise TemplateError(f"copier update of {len(batch)} {kind} unit(s) from {old} failed: {exc}",
+                            hint="nothing was changed in your working tree") from None
+    path.unlink(missing_ok=True)
+    status = run_git(wt, "status", "--porcelain", "--untracked-files=all").stdout.splitlines()
+    for line in status:
+        code, rel = line[:2], line[3:].strip().strip('"')
+        if "U" in code or code in ("AA", "DD") or rel.endswith(".rej"):
+            report.conflicts.append(rel)
+        elif code.strip() in ("M", "A", "??"):
+            p = wt / rel
+            if p.is_file() and p.suffix != ".bundle":
+                text = p.read_text(encoding="utf-8", errors="replace")
+                if any(m in text for m in _MARKERS) and rel not in report.conflicts:
+                    report.conflicts.append(rel)
+    report.updated += [mu.answers_file for mu in batch]

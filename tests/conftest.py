@@ -1,0 +1,96 @@
+"""Shared fixtures: real git repositories in tmp_path, the demo, the CLI."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+# Tests must not depend on the developer's git identity or global config.
+os.environ.setdefault("GIT_AUTHOR_NAME", "patforge tests")
+os.environ.setdefault("GIT_AUTHOR_EMAIL", "tests@patforge.invalid")
+os.environ.setdefault("GIT_COMMITTER_NAME", "patforge tests")
+os.environ.setdefault("GIT_COMMITTER_EMAIL", "tests@patforge.invalid")
+
+
+def git(repo: Path, *args: str) -> str:
+    res = subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True)
+    assert res.returncode == 0, f"git {args} failed: {res.stderr}"
+    return res.stdout
+
+
+def commit_all(repo: Path, message: str = "snapshot") -> None:
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "--allow-empty", "-m", message)
+
+
+def tree_snapshot(root: Path) -> dict[str, bytes]:
+    """Every file under root (except .git) with its bytes: to prove nothing changed."""
+    out = {}
+    for p in sorted(root.rglob("*")):
+        if p.is_file() and ".git" not in p.relative_to(root).parts:
+            out[p.relative_to(root).as_posix()] = p.read_bytes()
+    return out
+
+
+@pytest.fixture
+def demo_repo(tmp_path: Path) -> Path:
+    """A fresh copy of the bundled demo registry, committed in a new git repository."""
+    from patforge.demo import copy_demo
+
+    return copy_demo(tmp_path / "demo")
+
+
+@pytest.fixture
+def wild_repo(tmp_path: Path) -> Path:
+    """The fixture shaped like real registries (CRLF, \\T escapes...), as a git repository."""
+    import shutil
+
+    dst = tmp_path / "wild"
+    shutil.copytree(FIXTURES / "wild_repo", dst)
+    git(dst, "init", "-q", "-b", "main")
+    commit_all(dst, "wild fixture")
+    return dst
+
+
+class CliResult:
+    def __init__(self, code: int, out: str, err: str) -> None:
+        self.code, self.out, self.err = code, out, err
+
+    @property
+    def text(self) -> str:
+        return self.out + self.err
+
+    def __repr__(self) -> str:
+        return f"CliResult(code={self.code}, out={self.out[-3000:]!r}, err={self.err[-3000:]!r})"
+
+
+class Cli:
+    """Runs the real entry point (``patforge.cli.run``) in-process; returns code and output."""
+
+    def __call__(self, *args: str) -> CliResult:
+        from patforge.cli import run
+
+        runner = CliRunner()
+        with runner.isolation() as (out, err, _):
+            code = run(list(args))
+        return CliResult(code, out.getvalue().decode("utf-8", "replace"),
+                         err.getvalue().decode("utf-8", "replace"))
+
+
+@pytest.fixture
+def cli() -> Cli:
+    return Cli()
+
+
+def run_patforge(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    """The installed console entry point, as a user runs it (a separate process)."""
+    return subprocess.run([sys.executable, "-m", "patforge", *args], cwd=cwd, capture_output=True,
+                          text=True, env={**os.environ, "PYTHONIOENCODING": "utf-8"})
