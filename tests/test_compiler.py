@@ -400,7 +400,14 @@ def test_unknown_key_json_schema_spelling_hints_dialect_name():
 def test_constraint_on_wrong_type_warns():
     r = compile_text("inputs:\n  n:\n    type: integer\n    min_length: 2\n")
     w = only(r, Severity.WARNING)
-    assert w.code == "spec-constraint-ignored" and w.line == 4 and "string" in w.hint
+    assert w.code == "spec-constraint-ignored" and w.line == 4
+    assert w.hint == "for an integer write `min` instead"
+
+
+def test_constraint_on_wrong_type_without_better_key():
+    r = compile_text("inputs:\n  b:\n    type: boolean\n    pattern: '^x$'\n")
+    w = only(r, Severity.WARNING)
+    assert w.code == "spec-constraint-ignored" and "string" in w.hint
 
 
 def test_empty_field_warns():
@@ -611,3 +618,27 @@ def test_compile_does_not_mutate_spec():
     before = json.dumps(doc.data, sort_keys=True)
     compile_schema(doc.data, name="demo", pattern_id="PAT-DEMO-001", doc_id="DOC-DEMO-001", doc=doc)
     assert json.dumps(doc.data, sort_keys=True) == before
+
+
+def test_yaml_boolean_in_string_enum_hints_quoting():
+    r = compile_text("inputs:\n  answer:\n    type: string\n    enum: [yes, maybe]\n")
+    e = only(r, Severity.ERROR)
+    assert e.code == "spec-value-invalid" and e.line == 4 and "quote" in e.hint
+
+
+def test_misplaced_bound_suggests_the_right_key():
+    r = compile_text("inputs:\n  s:\n    type: string\n    max: 10\n")
+    w = only(r, Severity.WARNING)
+    assert w.code == "spec-constraint-ignored" and "max_length" in w.hint
+
+
+def test_duplicate_types_in_list_are_merged():
+    r = compile_text("inputs:\n  a:\n    type: [int, integer]\n")
+    assert r.ok and prop(r, "a")["type"] == ["integer"]
+    jsonschema.Draft7Validator.check_schema(r.schema)
+
+
+def test_empty_type_list_is_an_error():
+    r = compile_text("inputs:\n  a:\n    type: []\n")
+    e = only(r, Severity.ERROR)
+    assert e.code == "spec-type-unknown" and e.line == 3 and e.hint

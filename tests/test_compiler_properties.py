@@ -191,3 +191,29 @@ def test_consistent_specs_compile_and_instances_validate(spec):
     assert set(minimal_inputs) == set(inputs_schema.get("required", []))
     full_inputs = insts["instance_full"]["inputs"]
     assert set(full_inputs) == set(inputs_schema.get("properties", {}))
+
+
+# -- arbitrary (mostly inconsistent) input: never crash, never emit a bad schema ------
+
+_junk_scalars = st.one_of(st.none(), st.booleans(), st.integers(-5, 5),
+                          st.floats(allow_nan=True, allow_infinity=True),
+                          st.sampled_from(list(TYPE_NAMES) + list(TYPE_ALIASES) +
+                                          ["text", "[", "^a+$", "yes", ""]))
+_junk_keys = st.sampled_from(["type", "required", "enum", "default", "example", "examples",
+                              "pattern", "min_length", "max_length", "min", "max", "min_items",
+                              "max_items", "items", "properties", "format", "placeholder", "a", "b"])
+junk = st.recursive(_junk_scalars, lambda inner: st.one_of(
+    st.lists(inner, max_size=3), st.dictionaries(_junk_keys, inner, max_size=5)), max_leaves=15)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(junk, st.dictionaries(names, junk, max_size=4)))
+def test_arbitrary_inputs_never_crash_and_clean_results_are_valid(inputs):
+    spec = {"pattern_id": "PAT-PROP-001", "inputs": inputs, "outputs": inputs}
+    result = compile_schema(spec, name="prop_demo", pattern_id="PAT-PROP-001",
+                            doc_id="DOC-PROP-001")
+    assert all(d.hint for d in result.errors)
+    if result.ok:
+        jsonschema.Draft7Validator.check_schema(result.schema)
+        json_text = instance_to_text(result.schema)  # JSON-serialisable
+        assert "NaN" not in json_text and "Infinity" not in json_text

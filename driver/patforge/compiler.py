@@ -89,6 +89,16 @@ _APPLIES_TO: dict[str, tuple[str, ...]] = {
     "properties": ("object",),
 }
 
+#: (misplaced key, field type) -> the key the author probably meant.
+_BETTER_KEY: dict[tuple[str, str], str] = {
+    ("min", "string"): "min_length", ("max", "string"): "max_length",
+    ("min", "array"): "min_items", ("max", "array"): "max_items",
+    ("min_length", "array"): "min_items", ("max_length", "array"): "max_items",
+    ("min_items", "string"): "min_length", ("max_items", "string"): "max_length",
+    ("min_length", "integer"): "min", ("max_length", "integer"): "max",
+    ("min_length", "number"): "min", ("max_length", "number"): "max",
+}
+
 KeyPath = tuple[Any, ...]
 
 
@@ -339,8 +349,13 @@ class _Compiler:
                 t = self.resolve_type(item, kp + (i,), where)
                 if t is None:
                     return None
-                names.append(t)
-            return names or None
+                if t not in names:  # the metaschema wants unique type names
+                    names.append(t)
+            if not names:
+                self.error(f"{where}: type is an empty list", kp,
+                           hint="name one type, e.g. `type: string`", code="spec-type-unknown")
+                return None
+            return names
         if isinstance(value, str):
             if value in TYPE_NAMES:
                 return value
@@ -601,9 +616,12 @@ class _Compiler:
             return
         for key, applies in _APPLIES_TO.items():
             if key in raw and not any(t in applies for t in types):
+                better = _BETTER_KEY.get((key, types[0]))
+                article = "an" if types[0][0] in "aeiou" else "a"
+                hint = (f"for {article} {types[0]} write `{better}` instead" if better else
+                        f"remove {key}, or change the type to {' or '.join(applies)}")
                 self.warn(f"{_dotted(kp)}: {key} has no effect on a field of type "
-                          f"{'/'.join(types)}", kp + (key,),
-                          hint=f"remove {key}, or change the type to {' or '.join(applies)}",
+                          f"{'/'.join(types)}", kp + (key,), hint=hint,
                           code="spec-constraint-ignored")
 
     def _check_values(self, kp: KeyPath, out: dict[str, Any], example_kps: list[KeyPath]) -> None:
@@ -629,6 +647,10 @@ class _Compiler:
             if keyword == "type":
                 msg = f"{where}: {what} has the wrong type ({detail})"
                 hint = "change the value to the field's type, or fix the field's type"
+                if "string" in (out.get("type") if isinstance(out.get("type"), list)
+                                else [out.get("type")]):
+                    hint += ("; YAML reads yes/no/on/off/true/false, numbers such as 3.10 and "
+                             "dates as non-text, so quote the value to keep it text")
             elif keyword == "enum":
                 msg = f"{where}: {what} is not one of the enum values {_short(out.get('enum'))}"
                 hint = "use one of the enum values, or add this value to the enum"

@@ -35,7 +35,16 @@ def yaml_scalar(value: str) -> str:
     """A YAML scalar that reads back as exactly ``value`` (plain when unambiguous)."""
     if _PLAIN_SAFE.match(value) and not _YAML_AMBIGUOUS.match(value):
         return value
-    return json.dumps(value, ensure_ascii=False)
+    # A JSON string is a YAML double-quoted scalar; characters YAML would fold as
+    # line breaks (NEL, LS, PS) or refuses (non-printables, BOM) become \u escapes.
+    return "".join(c if _yaml_printable(c) else f"\\u{ord(c):04x}"
+                   for c in json.dumps(value, ensure_ascii=False))
+
+
+def _yaml_printable(c: str) -> bool:
+    o = ord(c)
+    return (0x20 <= o <= 0x7E or 0xA0 <= o <= 0xD7FF or 0xE000 <= o <= 0xFFFD and o != 0xFEFF
+            or o >= 0x10000)
 
 
 def apply_insertions(text: str, insertions: list[Insertion]) -> str:

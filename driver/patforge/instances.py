@@ -155,7 +155,8 @@ class _Generator:
             chosen = full
         else:
             taken = {_key(minimal), _key(full)}
-            seeded = [c for c in valid if _key(c) in {_key(x) for x in good_examples + schema.get("enum", [])}]
+            listed = {_key(x) for x in good_examples + list(schema.get("enum", []))}
+            seeded = [c for c in valid if _key(c) in listed]
             preferred = seeded + [c for c in _dedupe(test_flavoured) if v.is_valid(c)] + valid
             chosen = next((c for c in preferred if _key(c) not in taken), minimal)
             if all(_key(c) != _key(chosen) for c in valid):
@@ -164,7 +165,7 @@ class _Generator:
             return chosen
         # Later array elements: synthesised strings already carry the index; values
         # that do not (examples, enum members, numbers, booleans) rotate instead.
-        seeded_keys = {_key(x) for x in self._seeded(schema) + schema.get("enum", [])}
+        seeded_keys = {_key(x) for x in self._seeded(schema) + list(schema.get("enum", []))}
         if _key(chosen) in seeded_keys:
             pool = [c for c in valid if _key(c) in seeded_keys]
         elif test_flavoured:
@@ -179,7 +180,8 @@ class _Generator:
         required = [r for r in schema.get("required", []) if isinstance(r, str)]
         names = [p for p in props if self.mode != "minimal" or p in required]
         names += [r for r in required if r not in props]
-        out = {p: self.value(props.get(p, True), p, index) for p in names}
+        extra_schema = schema.get("additionalProperties", True)
+        out = {p: self.value(props.get(p, extra_schema), p, index) for p in names}
         extra = 1
         while (len(out) < schema.get("minProperties", 0)
                and schema.get("additionalProperties", True) is not False):
@@ -203,7 +205,6 @@ class _Generator:
                 sub = schema.get("additionalItems", True)
             out.append(self.value(sub, _singular(name), index + i))
         return out
-
 
     def _seeded_array(self, schema: dict[str, Any]) -> list[Any] | None:
         """A list of scalars written in the spec (examples, default) reads better than a
@@ -299,11 +300,14 @@ _FORMATS: dict[str, tuple[str, ...]] = {
 def _strings(schema: dict[str, Any], name: str, index: int) -> tuple[list[str], list[str]]:
     dash = "" if index == 0 else f"-{index + 1}"
     under = "" if index == 0 else f"_{index + 1}"
+    slug = name.replace("_", "-")
+    # Spelling variants so that common patterns (\w-only, kebab-case) accept one of them.
     plain = [f"example-{name}{dash}", f"test-{name}{dash}",
-             f"example_{name}{under}", f"test_{name}{under}"]  # the latter for \w-only patterns
+             f"example_{name}{under}", f"test_{name}{under}",
+             f"example-{slug}{dash}", f"test-{slug}{dash}"]
     real = _realistic(name, dash)
     bases = (list(real) if real else []) + plain
-    tests = ([real[1]] if real else []) + [plain[1], plain[3]]
+    tests = ([real[1]] if real else []) + plain[1::2]
     fmt = schema.get("format")
     if isinstance(fmt, str) and fmt in _FORMATS:
         bases = list(_FORMATS[fmt]) + bases
