@@ -14,7 +14,7 @@ import jsonschema
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from patforge.compiler import TYPE_ALIASES, TYPE_NAMES, compile_schema
+from patforge.compiler import TYPE_ALIASES, TYPE_NAMES, compile_schema, schema_to_text
 from patforge.instances import INSTANCE_KINDS, generate_instances, instance_to_text, validate_instance
 
 #: Simple patterns with the shortest length they can match (all match <= 12 chars).
@@ -215,5 +215,6 @@ def test_arbitrary_inputs_never_crash_and_clean_results_are_valid(inputs):
     assert all(d.hint for d in result.errors)
     if result.ok:
         jsonschema.Draft7Validator.check_schema(result.schema)
-        json_text = instance_to_text(result.schema)  # JSON-serialisable
+        json_text = schema_to_text(result.schema)  # JSON-serialisable
         assert "NaN" not in json_text and "Infinity" not in json_text
+        generate_instances(result.schema, doc_id="DOC-PROP-001", pattern_id="PAT-PROP-001")

@@ -278,3 +278,22 @@ def test_regex_strings(pattern):
 
 def test_regex_strings_invalid_pattern_is_empty():
     assert regex_strings("[") == []
+
+
+def test_legacy_shape_hand_written_schema():
+    """Inputs at the top level and closed: walked as a whole, no doc_id forced in."""
+    schema = {"$schema": "http://json-schema.org/draft-07/schema#", "type": "object",
+              "required": ["project_root"], "additionalProperties": False,
+              "properties": {"project_root": {"type": "string", "minLength": 3},
+                             "dry_run": {"type": "boolean"}}}
+    insts = instances(schema)
+    assert list(insts["instance_minimal"]) == ["project_root"]
+    assert list(insts["instance_full"]) == ["project_root", "dry_run"]
+    for inst in insts.values():
+        assert validate_instance(schema, inst) == []
+
+
+def test_legacy_shape_open_schema_embeds_ids():
+    schema = {"type": "object", "required": ["a"], "properties": {"a": {"type": "integer"}}}
+    inst = instances(schema)["instance_minimal"]
+    assert inst == {"doc_id": "DOC-DEMO-001", "pattern_id": "PAT-DEMO-001", "a": 1}

@@ -11,6 +11,7 @@ paths. The file only exists to override those conventions.
     roots = ["patterns", "patterns/legacy_atoms/converted"]   # extra roots are added to inferred ones
     batch_size = 100
     jobs = 2
+    template = "https://example.com/our/pattern-templates.git"   # default: shipped templates
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ DEFAULT_REGISTRY = "patterns/registry/PATTERN_INDEX.yaml"
 DEFAULT_DOC_ID_RULE = "DOC-<REST>"
 DEFAULT_NAME_PATTERN = r"^[a-z0-9_]+$"
 
-_KNOWN_KEYS = {"registry", "doc_id_rule", "name_pattern", "roots", "batch_size", "jobs"}
+_KNOWN_KEYS = {"registry", "doc_id_rule", "name_pattern", "roots", "batch_size", "jobs", "template"}
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,7 @@ class Config:
     roots: tuple[str, ...] = field(default_factory=tuple)
     batch_size: int = 100
     jobs: int = 0  # 0 = number of CPUs, at most 4
+    template: str | None = None  # template collection (git path or URL)
     source: str | None = None  # the file it came from, for messages
 
     @property
@@ -93,5 +95,6 @@ def load_config(repo: Path) -> Config:
         roots=tuple(r.strip("/").replace("\\", "/") for r in roots),
         batch_size=max(1, batch_size),
         jobs=max(0, jobs),
+        template=str(section["template"]) if section.get("template") else None,
         source=CONFIG_FILE,
     )

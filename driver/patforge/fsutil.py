@@ -9,33 +9,45 @@ from pathlib import Path
 TMP_PREFIX = ".patforge-tmp-"
 
 
-def atomic_write(path: Path, data: bytes) -> None:
+def atomic_write(path: Path, data: bytes, *, tmp_dir: Path | None = None, durable: bool = True) -> None:
     """Write ``data`` to ``path`` via a temp file in the same folder, fsync, rename.
 
     ``os.replace`` is atomic on POSIX and on Windows (same volume), so a reader sees
-    the old bytes or the new bytes, never a mix; a crash leaves at most a temp file
-    named ``.patforge-tmp-*`` that the next run removes (``sweep_temp_files``).
+    the old bytes or the new bytes, never a mix. ``tmp_dir`` puts the temp file in
+    patforge's state folder, which every run sweeps, so a killed run leaves no stray
+    temp file in the user's tree. ``durable=False`` skips fsync where a journal
+    already guarantees recovery (journal.py).
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=TMP_PREFIX, dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=TMP_PREFIX, dir=tmp_dir or path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
-            os.fsync(fh.fileno())
+            if durable:
+                os.fsync(fh.fileno())
         try:
             mode = path.stat().st_mode & 0o7777
         except FileNotFoundError:
             mode = 0o644
         os.chmod(tmp, mode)
-        os.replace(tmp, path)
+        try:
+            os.replace(tmp, path)
+        except OSError:
+            if tmp_dir is None:
+                raise
+            # the state folder is on another volume: fall back to a sibling temp file
+            os.unlink(tmp)
+            atomic_write(path, data, durable=durable)
+            return
     except BaseException:
         try:
             os.unlink(tmp)
         except FileNotFoundError:
             pass
         raise
-    _fsync_dir(path.parent)
+    if durable:
+        _fsync_dir(path.parent)
 
 
 def _fsync_dir(folder: Path) -> None:

@@ -56,16 +56,31 @@ def validate_instance(schema: dict[str, Any], instance: Any) -> list[str]:
 
 def generate_instances(schema: dict[str, Any], *, doc_id: str,
                        pattern_id: str) -> dict[str, dict[str, Any]]:
-    """The three example instances for ``schema``, in :data:`INSTANCE_KINDS` order."""
+    """The three example instances for ``schema``, in :data:`INSTANCE_KINDS` order.
+
+    ``schema`` is normally a compiled instance schema (``doc_id``, ``pattern_id``,
+    ``inputs``, ...). A hand-written schema in the older shape (inputs at the top
+    level, no ``inputs`` property) is walked as a whole instead, and ``doc_id`` /
+    ``pattern_id`` are embedded only where it allows them: an example that breaks
+    the user's own schema helps nobody, and the caller can link it by a sidecar."""
     props = schema.get("properties") if isinstance(schema.get("properties"), dict) else {}
+    envelope = "inputs" in props or not props
+    open_top = schema.get("additionalProperties", True) is not False
     result: dict[str, dict[str, Any]] = {}
     for kind in INSTANCE_KINDS:
         mode = _MODES[kind]
         gen = _Generator(mode)
-        inst: dict[str, Any] = {"doc_id": doc_id, "pattern_id": pattern_id,
-                                "inputs": gen.value(props.get("inputs", {"type": "object"}), "inputs")}
-        if mode == "full" and "outputs" in props:
-            inst["outputs"] = gen.value(props["outputs"], "outputs")
+        inst: dict[str, Any] = {}
+        for key, value in (("doc_id", doc_id), ("pattern_id", pattern_id)):
+            if envelope or key in props or open_top:
+                inst[key] = value
+        if envelope:
+            inst["inputs"] = gen.value(props.get("inputs", {"type": "object"}), "inputs")
+            if mode == "full" and "outputs" in props:
+                inst["outputs"] = gen.value(props["outputs"], "outputs")
+        else:
+            body = gen.value({k: v for k, v in schema.items() if k != "$schema"}, "instance")
+            inst.update({k: v for k, v in body.items() if k not in inst})
         if mode != "minimal" and "metadata" in props:
             inst["metadata"] = {"generated_by": "patforge", "scenario": mode}
         result[kind] = inst

@@ -25,6 +25,7 @@ from patforge.doclink import insert_doc_link
 from patforge.edits import (EditError, apply_insertions, insert_keys_after, insert_keys_before,
                             render_bytes)
 from patforge.engine import RenderJob, render_jobs
+from patforge.journal import RepoLock
 from patforge.errors import UsageError
 from patforge.registry import Pattern, Registry, load_registry, load_spec
 from patforge.templatesrc import REPO_BUNDLE, TemplateSource, repo_bundle_change, resolve_source
@@ -152,9 +153,10 @@ class Renderer:
     @property
     def source(self) -> TemplateSource:
         if self._source is None:
-            self._source = resolve_source(self.repo, self.options.template, self.options.vcs_ref)
+            self._source = resolve_source(self.repo, self.options.template, self.options.vcs_ref,
+                                          self.config.template)
             self.report.template = self._source
-            if self.options.template is None:
+            if self._source.record == REPO_BUNDLE:
                 change = repo_bundle_change(self.repo)
                 if change is not None:
                     self.ws.stage(REPO_BUNDLE, change.after, "template history")
@@ -173,6 +175,15 @@ class Renderer:
         phases = sorted(set(self.options.phases))
         if any(p not in PHASES for p in phases):
             raise UsageError(f"--phase takes {', '.join(map(str, PHASES))}")
+        with RepoLock(self.repo, "render"):
+            if not self.options.dry_run:
+                replayed = self.ws.journal.recover()
+                if replayed:
+                    self.report.diagnostics.add(info(
+                        f"completed an interrupted run: replayed {len(replayed)} file(s) from the journal"))
+            return self._run(phases)
+
+    def _run(self, phases: list[int]) -> RenderReport:
         self.report.mapping = [
             {"pattern_id": p.pattern_id, "name": p.name, "doc_id": self.doc_id(p),
              "source": "registry" if p.doc_id else "minted"} for p in self.patterns]
@@ -293,10 +304,14 @@ class Renderer:
                     self.outcome(phase, kind, p.name, FAILED, [], "cannot build answers (see errors)")
                 else:
                     units.append(unit)
-            landed = self.process_units(phase, units)
+            self.process_units(phase, units)
+            # Record paths for every unit that is now present and managed (also those a
+            # killed run landed without getting to this registry edit).
+            present = {(o.pattern, o.kind) for o in self.report.outcomes
+                       if o.phase == phase and o.status in (GENERATED, SKIPPED)}
             record: dict[str, list[tuple[str, str]]] = {}
-            for unit in landed:
-                if unit.registry_fields:
+            for unit in units:
+                if unit.registry_fields and unit.key in present:
                     record.setdefault(unit.pattern, []).extend(unit.registry_fields)
             if record:
                 self.edit_registry(record, after=("executor_path", "schema_path", "spec_path"),
@@ -354,10 +369,21 @@ class Renderer:
         landed: list[Unit] = []
         done = 0
         for (job, chunk), result in zip(jobs, results):
+            paths: list[str] = []
+            batch_landed: list[tuple[Unit, str]] = []
             for items, res in self._isolate(job.kind, chunk, result):
                 for unit, status in items:
-                    if self.land_unit(phase, unit, status, res):
-                        landed.append(unit)
+                    staged = self.stage_unit(phase, unit, status, res)
+                    if staged is not None:
+                        paths += staged
+                        batch_landed.append((unit, status))
+            # One journaled transaction per batch: all of its valid units land, or
+            # (if killed) the next run replays them to the end.
+            self.report.changes += self.ws.land(paths)
+            for unit, status in batch_landed:
+                self.outcome(phase, unit.kind, unit.pattern, GENERATED, unit.files,
+                             "restored missing files" if status == "restore" else "")
+                landed.append(unit)
             done += len(chunk)
             if self.options.progress:
                 self.options.progress(f"phase {phase} {job.kind}", done, len(todo))
@@ -380,14 +406,15 @@ class Renderer:
             out += self._isolate(kind, half, res)
         return out
 
-    def land_unit(self, phase: int, unit: Unit, status: str, result: Any) -> bool:
+    def stage_unit(self, phase: int, unit: Unit, status: str, result: Any) -> list[str] | None:
+        """Validate one unit's rendered files and stage them; None if it failed."""
         if result.error:
             self.outcome(phase, unit.kind, unit.pattern, FAILED, unit.files,
                          f"template failed: {result.error}")
             self.report.diagnostics.add(error(f"{unit.kind} for {unit.pattern}: template failed: {result.error}",
                                               hint="fix the template or the unit's registry data",
                                               pattern=unit.pattern, code="render-failed"))
-            return False
+            return None
         wanted = [*unit.files, unit.answers_file]
         missing = [f for f in wanted if f not in result.files]
         problems: list[Diagnostic] = []
@@ -404,14 +431,11 @@ class Renderer:
             self.report.diagnostics.extend(errors)
             self.outcome(phase, unit.kind, unit.pattern, FAILED, unit.files,
                          f"validation failed ({len(errors)} problem(s)); nothing written for this unit")
-            return False
+            return None
         paths = wanted if status == "render" else [f for f in wanted if not self.ws.exists(f)]
         for rel in paths:
             self.ws.stage(rel, result.files[rel], unit.kind)
-        self.report.changes += self.ws.land(paths)
-        self.outcome(phase, unit.kind, unit.pattern, GENERATED, unit.files,
-                     "restored missing files" if status == "restore" else "")
-        return True
+        return paths
 
 
 def render(repo: Path, options: RenderOptions | None = None) -> RenderReport:

@@ -61,8 +61,35 @@ def repo_bundle_change(repo: Path) -> FileChange | None:
     return FileChange(REPO_BUNDLE, None, new, "template history")
 
 
-def resolve_source(repo: Path, template: str | None = None, ref: str | None = None) -> TemplateSource:
-    """Find the template collection and the version to render; fail with a clear why."""
+def recorded_source(repo: Path) -> str | None:
+    """The template source the repository's units record, when it is not the shipped
+    bundle (after ``patforge update --template SRC``, later renders keep using SRC)."""
+    from patforge.units import ANSWERS_DIR
+
+    root = repo / ANSWERS_DIR
+    if not root.is_dir():
+        return None
+    found: dict[str, int] = {}
+    for path in root.glob("*/*.yml"):
+        try:
+            with path.open("rb") as fh:
+                head = fh.read(400).decode("utf-8", "replace")
+        except OSError:
+            continue
+        m = re.search(r"^_src_path: (.+)$", head, re.M)
+        if m:
+            found[m.group(1).strip().strip("'\"")] = found.get(m.group(1).strip().strip("'\""), 0) + 1
+    others = {k: v for k, v in found.items() if k != REPO_BUNDLE}
+    return max(others, key=others.get) if others else None
+
+
+def resolve_source(repo: Path, template: str | None = None, ref: str | None = None,
+                   configured: str | None = None) -> TemplateSource:
+    """Find the template collection and the version to render; fail with a clear why.
+
+    Order: ``--template``; ``template`` in patforge.toml; the source the repository's
+    answers files record; the bundle shipped with patforge."""
+    template = template or configured or recorded_source(repo)
     if template is None:
         in_repo = repo / REPO_BUNDLE
         shipped = shipped_bundle()

@@ -27,6 +27,7 @@ from patforge.changes import FileChange
 from patforge.diagnostics import DiagnosticList, error, warning
 from patforge.errors import GitError, TemplateError, UsageError
 from patforge.gitutil import is_git_repo, require_clean, run_git, version_key
+from patforge.journal import Journal, RepoLock
 from patforge.registry import load_registry
 from patforge.templatesrc import REPO_BUNDLE, TemplateSource, repo_bundle_change, resolve_source
 from patforge.units import ANSWERS_DIR
@@ -127,15 +128,32 @@ def _new_answers(repo: Path, units: list[ManagedUnit], diags: DiagnosticList) ->
 
 def update(repo: Path, options: UpdateOptions) -> UpdateReport:
     repo = Path(repo).resolve()
-    report = UpdateReport(repo=repo, dry_run=options.dry_run)
     if options.conflict not in ("inline", "rej"):
         raise UsageError("--conflict takes inline or rej")
+    if not repo.is_dir():
+        raise UsageError(f"repository folder {repo} does not exist")
     if not is_git_repo(repo):
         raise GitError(f"{repo} is not a git repository, so it cannot be updated",
                        hint="Copier's update is a 3-way merge against git history: run `git init`, "
                             "commit the repository, then update (render works without git)")
-    require_clean(repo, "patforge update")
-    source = resolve_source(repo, options.template, options.to)
+    with RepoLock(repo, "update"):
+        report = UpdateReport(repo=repo, dry_run=options.dry_run)
+        replayed = Journal.for_repo(repo).recover()
+        if replayed:
+            # An update was killed while writing its result: it is now complete.
+            report.changes = replayed
+            report.diagnostics.add(warning(
+                f"completed an interrupted update: {len(replayed)} file(s) written from the journal",
+                hint="review with git diff; run patforge update again after committing"))
+            return report
+        require_clean(repo, "patforge update")
+        return _update(repo, options, report)
+
+
+def _update(repo: Path, options: UpdateOptions, report: UpdateReport) -> UpdateReport:
+    from patforge.config import load_config
+
+    source = resolve_source(repo, options.template, options.to, load_config(repo).template)
     report.target = source.ref
     units = read_managed_units(repo)
     if options.only:
@@ -157,7 +175,7 @@ def update(repo: Path, options: UpdateOptions) -> UpdateReport:
             todo.append(mu)
         else:
             report.skipped.append(mu.answers_file)
-    bundle = repo_bundle_change(repo) if options.template is None else None
+    bundle = repo_bundle_change(repo) if source.record == REPO_BUNDLE else None
     if not todo and bundle is None:
         return report
     _run_in_worktree(repo, source, todo, bundle, options, report)
@@ -190,12 +208,15 @@ def _run_in_worktree(repo: Path, source: TemplateSource, todo: list[ManagedUnit]
                 batch = members[i:i + options.batch_size]
                 _update_batch(wt, source, kind, old, batch, options, report)
                 commit(f"patforge: update {kind} from {old}")
-        patch = run_git(wt, "diff", "--binary", "--full-index", base, "HEAD").stdout
-        report.changes = [l for l in run_git(wt, "diff", "--name-only", base, "HEAD").stdout.splitlines() if l]
-        report.diff = "\n".join(
-            l for l in run_git(wt, "diff", base, "HEAD", "--", ".", f":(exclude){REPO_BUNDLE}").stdout.splitlines())
-        if patch.strip() and not options.dry_run:
-            run_git(repo, "apply", "--binary", "--whitespace=nowarn", "-", input=patch)
+        writes: list[tuple[str, bytes | None]] = []
+        fields = [f for f in run_git(wt, "diff", "--name-status", "--no-renames", "-z", base, "HEAD").stdout.split("\0") if f]
+        for status, rel in zip(fields[0::2], fields[1::2]):
+            writes.append((rel, None if status == "D" else (wt / rel).read_bytes()))
+        report.changes = [rel for rel, _ in writes]
+        report.diff = run_git(wt, "diff", base, "HEAD", "--", ".", f":(exclude){REPO_BUNDLE}").stdout
+        if writes and not options.dry_run:
+            # One journaled transaction: killed half-way, the next run completes it.
+            Journal.for_repo(repo).apply(writes)
     finally:
         run_git(repo, "worktree", "remove", "--force", str(wt), check=False)
         run_git(repo, "worktree", "prune", check=False)

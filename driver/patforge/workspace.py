@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from patforge.changes import FileChange
+from patforge.journal import Journal
 from patforge.paths import resolve_inside
 
 
@@ -22,6 +23,13 @@ class Workspace:
     overlay: dict[str, bytes] = field(default_factory=dict)
     originals: dict[str, bytes | None] = field(default_factory=dict)
     reasons: dict[str, list[str]] = field(default_factory=dict)
+    _journal: Journal | None = None
+
+    @property
+    def journal(self) -> Journal:
+        if self._journal is None:
+            self._journal = Journal.for_repo(self.repo)
+        return self._journal
 
     def abspath(self, rel: str) -> Path:
         return resolve_inside(self.repo, rel)
@@ -48,17 +56,18 @@ class Workspace:
         self.reasons.setdefault(rel, []).append(reason)
 
     def land(self, paths: list[str]) -> list[FileChange]:
-        """Write the staged content of ``paths`` to disk (unless dry run); return the changes."""
+        """Write the staged content of ``paths`` to disk as one journaled transaction
+        (unless dry run); return the changes."""
         changes = []
-        for rel in paths:
+        for rel in dict.fromkeys(paths):
             change = FileChange(rel, self.originals.get(rel), self.overlay[rel],
                                 ", ".join(dict.fromkeys(self.reasons.get(rel, []))))
             if not change.changed:
                 continue
-            if not self.dry_run:
-                change.apply(self.repo)
             self.originals[rel] = change.after  # later phases diff against this
             changes.append(change)
+        if changes and not self.dry_run:
+            self.journal.apply([(c.path, c.after) for c in changes])
         return changes
 
     def discard(self, paths: list[str]) -> None:
