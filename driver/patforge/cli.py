@@ -147,6 +147,32 @@ def new(name, category, executor, repo, root, template, dry_run, as_json):
 
 
 @cli.command()
+@_repo_option
+@click.option("--fix", is_flag=True, help="Apply the repairs shown (Windows paths in double-quoted YAML).")
+@click.option("--template", metavar="SRC", help="Template collection to check (default: as render uses).")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+def doctor(repo, fix, template, as_json):
+    """Check the environment, the repository and its YAML, and offer repairs."""
+    from patforge.doctor import run_doctor
+
+    report = run_doctor(repo, fix=fix, template=template)
+    if as_json:
+        echo_json(report.to_dict())
+    else:
+        marks = {"ok": click.style("ok  ", fg="green"), "warn": click.style("warn", fg="yellow"),
+                 "fail": click.style("FAIL", fg="red")}
+        for c in report.checks:
+            click.echo(f"[{marks[c.status]}] {c.name}: {c.message}")
+            if c.hint:
+                click.echo(f"       what to do: {c.hint}")
+        for r in report.repairs:
+            click.echo(r.diff())
+        if report.applied:
+            click.echo(f"repaired {len(report.repairs)} file(s)")
+    sys.exit(1 if report.failed else 0)
+
+
+@cli.command()
 @click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path),
                 default=Path("patforge-demo"))
 @click.option("--force", is_flag=True, help="Replace DIRECTORY if it exists.")

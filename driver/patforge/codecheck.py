@@ -109,7 +109,7 @@ def check_python(text: str, path: str) -> list[Diagnostic]:
 # ----------------------------------------------------------------------- PowerShell
 
 _ps_parser = None
-_ps_lock = threading.Lock()
+_ps_lock = threading.RLock()  # re-entered: _parse_powershell -> _powershell_parser
 
 
 def _powershell_parser():
@@ -285,12 +285,14 @@ def check_yaml(text: str, path: str) -> list[Diagnostic]:
         for _ in yaml.safe_load_all(text):
             pass
     except yaml.reader.ReaderError as exc:  # a character YAML forbids raw
-        line, col = _line_col(text, exc.position) if isinstance(exc.character, str) else (None, None)
+        # For str input PyYAML gives the code point (int) and its index.
+        code_point = exc.character if isinstance(exc.character, int) else None
+        line, col = _line_col(text, exc.position) if code_point is not None else (None, None)
         return [
             _diag(
                 Severity.ERROR,
-                f"invalid YAML: character U+{ord(exc.character):04X} is not allowed raw in YAML"
-                if isinstance(exc.character, str) else f"invalid YAML: {exc.reason}",
+                f"invalid YAML: character U+{code_point:04X} is not allowed raw in YAML"
+                if code_point is not None else f"invalid YAML: {exc.reason}",
                 path=path, line=line, column=col,
                 hint="escape it inside a double-quoted string (esc.yaml_str does) or remove it",
                 code="yaml-syntax",
