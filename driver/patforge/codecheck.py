@@ -155,10 +155,9 @@ def check_powershell(text: str, path: str, severity: Severity | str = Severity.E
     if not root.has_error:
         return []
     hint = (
-        "fix the template or the value that produced this line (escape user text with "
-        "esc.ps_str / esc.ps_comment); if the file is hand-edited valid PowerShell that "
-        "tree-sitter-pwsh rejects, e.g. a one-line `function F { param($x) ... }`, "
-        "put the statement after param(...) on its own line"
+        "fix the template or the value behind this line (escape user text with esc.ps_str / "
+        "esc.ps_comment); tree-sitter-pwsh also rejects some valid code, e.g. a statement "
+        "after param(...) on the same line: start a new line after param(...)"
     )
     diags: list[Diagnostic] = []
     stack = [root]

@@ -10,7 +10,7 @@ before doing anything else. Either way the tree ends exactly as an uninterrupted
 leaves it.
 
 State lives where git never looks: ``<git dir>/patforge/`` in a git repository
-(``.patforge/state/`` otherwise): the journal, temp files, and the lock file. The
+(a per-repository folder under the system temp dir otherwise): the journal, temp files, and the lock file. The
 lock is an OS file lock (``filelock``): it dies with its process, so a killed run
 never leaves a stale lock behind.
 """
@@ -18,6 +18,8 @@ never leaves a stale lock behind.
 from __future__ import annotations
 
 import base64
+import hashlib
+import tempfile
 import json
 import os
 import shutil
@@ -47,8 +49,15 @@ def git_dir(repo: Path) -> Path | None:
 
 
 def state_dir(repo: Path) -> Path:
-    gd = git_dir(repo.resolve())
-    path = gd / "patforge" if gd is not None else repo / ".patforge" / "state"
+    """``<git dir>/patforge``; outside git, a folder in the system temp dir keyed by the
+    repository's path, so that nothing patforge keeps for itself lands in the tree."""
+    repo = repo.resolve()
+    gd = git_dir(repo)
+    if gd is not None:
+        path = gd / "patforge"
+    else:
+        key = hashlib.sha256(str(repo).encode("utf-8")).hexdigest()[:20]
+        path = Path(tempfile.gettempdir()) / "patforge-state" / key
     path.mkdir(parents=True, exist_ok=True)
     return path
 

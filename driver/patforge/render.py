@@ -184,6 +184,8 @@ class Renderer:
             return self._run(phases)
 
     def _run(self, phases: list[int]) -> RenderReport:
+        if self.patterns:
+            _ = self.source  # fail on a bad template source before writing anything
         self.report.mapping = [
             {"pattern_id": p.pattern_id, "name": p.name, "doc_id": self.doc_id(p),
              "source": "registry" if p.doc_id else "minted"} for p in self.patterns]
@@ -193,7 +195,7 @@ class Renderer:
             elif phase in (2, 3):
                 group = [p for p in self.patterns if p.is_migrated == (phase == 3)]
                 self.phase_suites(phase, group)
-            elif phase == 4 and not self.options.only:
+            elif phase == 4 and not self.options.only and self.patterns:
                 self.phase_repo()
         return self.report
 

@@ -110,7 +110,7 @@ def _hint_for(problem: str, char: str = "") -> str:
         return "YAML indentation must use spaces; replace the tab characters with spaces"
     if "found unexpected end of stream" in p or "while scanning a quoted scalar" in p:
         return "a quoted string is not closed; add the missing closing quote"
-    if "expected a single document" in p:
+    if "expected a single document" in p or "another document" in p:
         return "the file holds several YAML documents (---); keep only one"
     if "mapping values are not allowed" in p:
         return "a value contains ': '; quote the value"
@@ -173,7 +173,7 @@ def load_yaml_text(text: str, path: str, *, has_bom: bool = False) -> YamlDocume
             f"invalid YAML: {message}", path=path,
             line=mark.line + 1 if mark else None,
             column=mark.column + 1 if mark else None,
-            hint=_hint_for(problem, char), code="yaml-syntax")) from None
+            hint=_hint_for(message, char), code="yaml-syntax")) from None
     except yaml.YAMLError as exc:
         raise YamlLoadError(error(f"invalid YAML: {exc}", path=path,
                                   hint="fix the YAML syntax", code="yaml-syntax")) from None

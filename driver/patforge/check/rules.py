@@ -1,0 +1,176 @@
+"""The rule table of ``patforge check`` (one place), and what a finding is.
+
+Rule IDs are the public specs' own, verbatim ("PAT-CHECK-001 v2" and
+"ID-SYSTEM-SPEC-V1", summarised in compliance-rules.md). A MUST rule that does not
+hold is a FAIL, a SHOULD rule a WARN (``--strict`` turns WARN into FAIL). Four
+checks the specs do not number, but a usable repository needs, carry ``PATFORGE-``
+IDs so nobody mistakes them for the specs' rules.
+
+Scopes: ``repo`` rules are judged once (pattern ``None``), ``root`` rules once per
+pattern root (pattern ``None``, ``root`` set), ``entry`` rules for every registry
+entry (even one too broken to read its artifacts), ``pattern`` rules for every entry
+whose artifacts can be read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+MUST, SHOULD = "MUST", "SHOULD"
+PASS, FAIL, WARN, SKIP = "PASS", "FAIL", "WARN", "SKIP"
+STATUSES = (PASS, FAIL, WARN, SKIP)
+#: Worst first: the status of a group of findings is the first of these present.
+_SEVERITY = {FAIL: 0, WARN: 1, PASS: 2, SKIP: 3}
+
+SPEC_PAT = "PAT-CHECK-001 v2"
+SPEC_ID = "ID-SYSTEM-SPEC-V1"
+SPEC_PATFORGE = "patforge"
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    level: str  # MUST | SHOULD
+    title: str  # one line: what holds when the rule passes
+    scope: str  # repo | root | entry | pattern
+    subject: str  # the artifact a passing record points at: registry, spec, schema, ...
+    source: str = SPEC_PAT
+    note: str = ""  # how patforge reads the rule, where the summary leaves room
+
+
+RULES: tuple[Rule, ...] = (
+    Rule("ID-SYS-101", MUST, "every doc_id (registry and every artifact) matches ^[A-Z0-9]+(-[A-Z0-9]+)*$",
+         "pattern", "registry", SPEC_ID),
+    Rule("PAT-CHECK-001-001", MUST, "patterns/ exists at the repository root", "repo", "patterns"),
+    Rule("PAT-CHECK-001-002", MUST, "each pattern root has registry/ specs/ schemas/ executors/ examples/ tests/",
+         "root", "root",
+         note="registry/ is required only in the root that holds the registry; extra roots "
+              "(e.g. patterns/legacy_atoms/converted) need the other five"),
+    Rule("PAT-CHECK-001-010", MUST, "the registry exists and is valid YAML with a patterns: list", "repo",
+         "registry"),
+    Rule("PAT-CHECK-001-011", MUST, "every entry has doc_id, pattern_id, name, version, status, spec_path, "
+         "schema_path, executor_path, test_path, example_dir", "entry", "registry"),
+    Rule("PAT-CHECK-001-012", MUST, "every entry's doc_id has the ID-SYS-101 format", "entry", "registry"),
+    Rule("PAT-CHECK-001-013", MUST, "entry paths lie under their root's specs/ schemas/ executors/, test_path is "
+         "an existing file or glob under tests/, example_dir a directory under examples/", "entry", "registry"),
+    Rule("PAT-CHECK-001-014", MUST, "a doc_id names one pattern suite: no two registry entries share a doc_id",
+         "entry", "registry",
+         note="named but not tabled in the summary (doc_id is the join key); level is patforge's reading"),
+    Rule("PAT-CHECK-001-020", MUST, "spec_path exists, is under specs/ and is named <name>.pattern.yaml",
+         "pattern", "spec"),
+    Rule("PAT-CHECK-001-021", MUST, "the spec has top-level doc_id, pattern_id, name, version, role: spec, "
+         "schema_ref, executor_ref", "pattern", "spec"),
+    Rule("PAT-CHECK-001-022", MUST, "the spec's doc_id equals the registry's and is well-formed", "pattern", "spec"),
+    Rule("PAT-CHECK-001-023", SHOULD, "no absolute file-system paths in schema_ref / executor_ref", "pattern",
+         "spec"),
+    Rule("PAT-CHECK-001-030", MUST, "schema_path exists, is under schemas/ and is named <name>.schema.json",
+         "pattern", "schema"),
+    Rule("PAT-CHECK-001-031", SHOULD, "the schema embeds a top-level doc_id", "pattern", "schema"),
+    Rule("PAT-CHECK-001-032", MUST, "otherwise a sidecar <schema>.id.yaml (or the central "
+         "registry/SCHEMA_INDEX.yaml) gives schema_path and doc_id", "pattern", "schema"),
+    Rule("PAT-CHECK-001-033", MUST, "the schema's doc_id (embedded, sidecar or index) equals the registry's and "
+         "is well-formed", "pattern", "schema"),
+    Rule("PAT-CHECK-001-040", MUST, "executor_path exists, is under executors/ and is named "
+         "<name>_executor.<ext>", "pattern", "executor"),
+    Rule("PAT-CHECK-001-041", MUST, "the executor has a DOC_LINK: <doc_id> header in its language's comment syntax",
+         "pattern", "executor"),
+    Rule("PAT-CHECK-001-042", MUST, "the executor's DOC_LINK equals the registry's doc_id and is well-formed",
+         "pattern", "executor"),
+    Rule("PAT-CHECK-001-043", SHOULD, "the executor has no hard-coded absolute paths to specs, schemas or tests",
+         "pattern", "executor"),
+    Rule("PAT-CHECK-001-050", MUST, "example_dir exists under examples/ and holds at least one .json",
+         "pattern", "examples"),
+    Rule("PAT-CHECK-001-051", SHOULD, "each example embeds doc_id, or its folder's examples.id.yaml maps it to one",
+         "pattern", "examples"),
+    Rule("PAT-CHECK-001-052", MUST, "each example's doc_id equals the registry's and is well-formed", "pattern",
+         "examples"),
+    Rule("PAT-CHECK-001-060", MUST, "at least one file under tests/ is named test_<name>_*", "pattern", "tests"),
+    Rule("PAT-CHECK-001-061", MUST, "each of the pattern's test files has a DOC_LINK: <doc_id> header", "pattern",
+         "tests"),
+    Rule("PAT-CHECK-001-062", MUST, "each test file's DOC_LINK equals the registry's doc_id and is well-formed",
+         "pattern", "tests"),
+    Rule("PAT-CHECK-001-063", SHOULD, "pattern-level and cross-pattern tests are told apart by name, folder or "
+         "marker", "root", "tests",
+         note="pattern-level: test_<name>_*; cross-pattern: a cross_pattern/ (cross/, integration/, e2e/) "
+              "folder, a test_cross_* / test_integration_* name, or a TEST_SCOPE: cross-pattern header"),
+    Rule("PAT-CHECK-001-070", MUST, "entry, spec, schema (or sidecar), executor, every test and every example "
+         "resolve to the same doc_id", "pattern", "registry"),
+    Rule("PAT-CHECK-001-071", SHOULD, "pattern_id is only a label: no artifact uses a pattern_id as its doc_id",
+         "pattern", "registry",
+         note="named but not tabled in the summary; level is patforge's reading"),
+    Rule("PAT-CHECK-001-072", SHOULD, "doc_id stays stable across routine edits; a breaking (major) version "
+         "mints a new one (compared with the registry at git HEAD)", "pattern", "registry"),
+    Rule("PAT-CHECK-001-080", SHOULD, "one command validates all of the above", "repo", "registry"),
+    Rule("PAT-CHECK-001-081", SHOULD, "it prints PASS/FAIL per rule ID, totals and an overall verdict", "repo",
+         "registry"),
+    Rule("PAT-CHECK-001-082", SHOULD, "it can write its results to an audit file (--format json --output FILE)",
+         "repo", "registry"),
+    Rule("PATFORGE-EXAMPLE-VALID", MUST, "each example is valid JSON and validates against its pattern's schema",
+         "pattern", "examples", SPEC_PATFORGE),
+    Rule("PATFORGE-REGISTRY", MUST, "each registry entry is usable: a mapping with a well-formed pattern_id, a "
+         "safe unique name, a unique pattern_id, and a spec that agrees with it", "entry", "registry",
+         SPEC_PATFORGE),
+    Rule("PATFORGE-SCHEMA-VALID", MUST, "the schema is valid JSON and a valid JSON Schema (draft-07 unless "
+         "$schema says otherwise)", "pattern", "schema", SPEC_PATFORGE),
+    Rule("PATFORGE-SPEC-SCHEMA", SHOULD, "the spec validates against the repository's schema/pattern_spec.v1.json "
+         "(judged only when the repository has that file)", "pattern", "spec", SPEC_PATFORGE),
+)
+
+RULES = tuple(sorted(RULES, key=lambda r: r.id))
+RULES_BY_ID: dict[str, Rule] = {r.id: r for r in RULES}
+
+
+def select_rules(selectors: tuple[str, ...] | list[str]) -> list[str] | None:
+    """Rule IDs for ``--rule`` values: a full ID, or a unique suffix (``011``, ``001-011``).
+    ``None`` means every rule. Raises ``ValueError`` naming what did not match."""
+    if not selectors:
+        return None
+    chosen: list[str] = []
+    for sel in selectors:
+        s = sel.strip().upper()
+        if s in RULES_BY_ID:
+            chosen.append(s)
+            continue
+        hits = [r.id for r in RULES if r.id.endswith("-" + s.lstrip("-"))]
+        if len(hits) != 1:
+            why = "matches no rule" if not hits else f"is ambiguous ({', '.join(hits)})"
+            raise ValueError(f"--rule {sel!r} {why}")
+        chosen.append(hits[0])
+    return sorted(set(chosen))
+
+
+def worst(statuses: list[str]) -> str:
+    return min(statuses, key=lambda s: _SEVERITY[s]) if statuses else SKIP
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One judgement: a rule, for one pattern (``None``: the repository or a root),
+    with where it was judged. PASS findings exist too (one per passing pair)."""
+
+    rule: str
+    status: str  # PASS | FAIL | WARN | SKIP
+    pattern: str | None
+    root: str | None  # the pattern root the artifact was judged against
+    path: str | None = None  # repository-relative, forward slashes
+    line: int | None = None  # 1-based
+    message: str = ""
+    hint: str | None = None
+
+    @property
+    def level(self) -> str:
+        return RULES_BY_ID[self.rule].level
+
+    def sort_key(self) -> tuple:
+        return (self.rule, self.pattern is not None, self.pattern or "", self.root or "",
+                _SEVERITY[self.status], self.path or "", self.line or 0, self.message)
+
+    def location(self) -> str:
+        if not self.path:
+            return ""
+        return f"{self.path}:{self.line}" if self.line else self.path
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"status": self.status, "path": self.path, "line": self.line, "message": self.message,
+                "hint": self.hint}
