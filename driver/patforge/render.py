@@ -142,6 +142,7 @@ class Renderer:
             load_spec(self.registry, p)
         self.report.diagnostics.items = list(self.registry.diagnostics)
         self._source: TemplateSource | None = None
+        self._bundle_done = False
 
     # -- helpers ----------------------------------------------------------------
     def want(self, kind: str) -> bool:
@@ -156,15 +157,18 @@ class Renderer:
             self._source = resolve_source(self.repo, self.options.template, self.options.vcs_ref,
                                           self.config.template)
             self.report.template = self._source
-            if self._source.record == REPO_BUNDLE:
-                change = repo_bundle_change(self.repo)
-                if change is not None:
-                    self.ws.stage(REPO_BUNDLE, change.after, "template history")
-                    self.report.changes += self.ws.land([REPO_BUNDLE])
-                    if not self.options.dry_run:
-                        self._source = resolve_source(self.repo, None, self.options.vcs_ref)
-                        self.report.template = self._source
         return self._source
+
+    def ensure_template_history(self) -> None:
+        """Copy the template history into the repository before the first rendered file
+        lands, so its answers files' ``_src_path`` always resolves."""
+        if self._bundle_done or self.source.record != REPO_BUNDLE:
+            return
+        self._bundle_done = True
+        change = repo_bundle_change(self.repo)
+        if change is not None:
+            self.ws.stage(REPO_BUNDLE, change.after, "template history")
+            self.report.changes += self.ws.land([REPO_BUNDLE])
 
     def outcome(self, phase: int, kind: str, pattern: str, status: str,
                 paths: Iterable[str] = (), message: str = "") -> None:
@@ -381,6 +385,8 @@ class Renderer:
                         batch_landed.append((unit, status))
             # One journaled transaction per batch: all of its valid units land, or
             # (if killed) the next run replays them to the end.
+            if paths:
+                self.ensure_template_history()
             self.report.changes += self.ws.land(paths)
             for unit, status in batch_landed:
                 self.outcome(phase, unit.kind, unit.pattern, GENERATED, unit.files,

@@ -137,12 +137,17 @@ class DocIdSource:
     path: str
     doc_id: str | None
     line: int | None = None
-    via: str | None = None  # for an example linked by the index: the index's path
+    via: str | None = None  # for an example linked by its folder's index: the index's path
+    via_line: int | None = None
+
+    def where(self) -> tuple[str, int | None]:
+        """The file and line that state the doc_id (the index, for an indexed example)."""
+        return (self.via, self.via_line) if self.via else (self.path, self.line)
 
     def describe(self) -> str:
-        where = f"{self.path}:{self.line}" if self.line else self.path
-        via = f" (via {self.via})" if self.via else ""
-        return f"{self.kind} {where}{via}"
+        path, line = self.where()
+        at = f"{path}:{line}" if line else path
+        return f"{self.kind} {self.path}" + (f" (via {at})" if self.via else (f":{self.line}" if self.line else ""))
 
 
 _TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[{}\[\]]', re.S)
@@ -291,8 +296,10 @@ def comment_problem(text: str, link: DocLink, ext: str) -> str | None:
             if opener == closer:
                 if before.count(opener) % 2 == 1:
                     return None
-            elif before.rfind(opener) > before.rfind(closer) if closer in before else opener in before:
-                return None
+            else:
+                o, c = before.rfind(opener), before.rfind(closer)
+                if o != -1 and o > c:
+                    return None
     lang = LANGUAGE_NAMES.get(ext.lower(), ext)
     shown = " or ".join([*line_prefixes, *(f"{o} ... {c}" for o, c in blocks)])
     what = f"'{head}'" if head else "no comment marker"
@@ -349,7 +356,7 @@ def example_source(files: Files, rel: str, index: ExamplesIndex | None) -> list[
         if value is not None:
             if own is None:
                 line = yaml_line(index.doc, "doc_id") if index.doc else line
-            out.append(DocIdSource("example", rel, _as_id(value), line, via=index.path))
+            out.append(DocIdSource("example", rel, _as_id(value), None, via=index.path, via_line=line))
     if not out:
         out.append(DocIdSource("example", rel, None))
     return out
