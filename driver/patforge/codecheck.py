@@ -163,7 +163,12 @@ def check_powershell(text: str, path: str, severity: Severity | str = Severity.E
     stack = [root]
     while stack:
         node = stack.pop()
-        if node.is_missing:
+        # A MISSING token, or (seen in tree-sitter-pwsh) a zero-width leaf that only
+        # carries has_error, e.g. the empty command_name in `foreach ($i in ) { }`.
+        if node.is_missing or (
+            node.has_error and node.child_count == 0 and not node.is_error
+            and node.start_byte == node.end_byte
+        ):
             line, col = _point_to_line_col(data, *node.start_point)
             diags.append(
                 _diag(

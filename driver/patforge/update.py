@@ -13,8 +13,8 @@ through Copier's 3-way merge; overlapping edits become inline conflict markers
 
 from __future__ import annotations
 
+import os
 import shutil
-import tempfile
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,7 +27,7 @@ from patforge.changes import FileChange
 from patforge.diagnostics import DiagnosticList, error, warning
 from patforge.errors import GitError, TemplateError, UsageError
 from patforge.gitutil import is_git_repo, require_clean, run_git, version_key
-from patforge.journal import Journal, RepoLock
+from patforge.journal import Journal, RepoLock, state_dir
 from patforge.registry import load_registry
 from patforge.templatesrc import REPO_BUNDLE, TemplateSource, repo_bundle_change, resolve_source
 from patforge.units import ANSWERS_DIR
@@ -184,8 +184,12 @@ def _update(repo: Path, options: UpdateOptions, report: UpdateReport) -> UpdateR
 
 def _run_in_worktree(repo: Path, source: TemplateSource, todo: list[ManagedUnit],
                      bundle: FileChange | None, options: UpdateOptions, report: UpdateReport) -> None:
-    tmp = Path(tempfile.mkdtemp(prefix="patforge-update-"))
-    wt = tmp / "wt"
+    # The worktree lives in patforge's state folder: a killed update's leftovers are
+    # found and removed by the next run (_clean_worktrees).
+    tmp = state_dir(repo) / "worktrees"
+    _clean_worktrees(repo, tmp)
+    tmp.mkdir(parents=True, exist_ok=True)
+    wt = tmp / f"wt-{os.getpid()}"
     base = run_git(repo, "rev-parse", "HEAD").stdout.strip()
     run_git(repo, "worktree", "add", "-q", "--detach", str(wt), base)
     commit_env = {"GIT_AUTHOR_NAME": "patforge", "GIT_AUTHOR_EMAIL": "patforge@localhost",
@@ -221,6 +225,14 @@ def _run_in_worktree(repo: Path, source: TemplateSource, todo: list[ManagedUnit]
         run_git(repo, "worktree", "remove", "--force", str(wt), check=False)
         run_git(repo, "worktree", "prune", check=False)
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _clean_worktrees(repo: Path, folder: Path) -> None:
+    if folder.is_dir():
+        for leftover in folder.iterdir():
+            run_git(repo, "worktree", "remove", "--force", str(leftover), check=False)
+        shutil.rmtree(folder, ignore_errors=True)
+    run_git(repo, "worktree", "prune", check=False)
 
 
 def _update_batch(wt: Path, source: TemplateSource, kind: str, old: str, batch: list[ManagedUnit],

@@ -1,0 +1,101 @@
+"""Kill-safety: a render or update killed with SIGKILL at a random moment, then run
+again, ends with exactly the tree an uninterrupted run produces."""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import commit_all, git, tree_snapshot
+
+pytestmark = [pytest.mark.slow,
+              pytest.mark.skipif(os.name != "posix", reason="SIGKILL is POSIX; Windows uses TerminateProcess")]
+
+KILLS = 5
+
+
+def patforge(*args: str, cwd: Path | None = None) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "patforge", *args], cwd=cwd,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def run_to_end(*args: str) -> int:
+    return patforge(*args).wait(timeout=600)
+
+
+def state_is_clean(repo: Path) -> None:
+    state = repo / ".git" / "patforge"
+    assert not (state / "journal.json").exists()
+    assert not any((state / "tmp").glob("*")) if (state / "tmp").exists() else True
+    assert not list(repo.rglob(".patforge-tmp-*")), "stray temp files in the tree"
+
+
+def kill_points(total: float, n: int) -> list[float]:
+    seed = int(os.environ.get("PATFORGE_KILL_SEED", random.randrange(1 << 30)))
+    print(f"kill seed: {seed} (set PATFORGE_KILL_SEED to replay)")
+    rnd = random.Random(seed)
+    return sorted(rnd.uniform(0.15, max(total, 0.3)) for _ in range(n))
+
+
+def test_render_killed_at_random_points(tmp_path):
+    from patforge.demo import copy_demo
+
+    ref = copy_demo(tmp_path / "ref")
+    t0 = time.monotonic()
+    assert run_to_end("render", "--repo", str(ref)) in (0, 1)
+    total = time.monotonic() - t0
+    expected = tree_snapshot(ref)
+    for i, delay in enumerate(kill_points(total, KILLS)):
+        repo = copy_demo(tmp_path / f"k{i}")
+        proc = patforge("render", "--repo", str(repo))
+        time.sleep(delay)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        assert run_to_end("render", "--repo", str(repo)) in (0, 1), f"rerun after kill at {delay:.2f}s"
+        got = tree_snapshot(repo)
+        assert got == expected, (f"kill at {delay:.2f}s: differs in "
+                                 f"{sorted(k for k in set(got) | set(expected) if got.get(k) != expected.get(k))[:10]}")
+        state_is_clean(repo)
+
+
+def test_update_killed_at_random_points(tmp_path):
+    from patforge.demo import copy_demo
+
+    base = copy_demo(tmp_path / "base")
+    assert run_to_end("render", "--repo", str(base)) in (0, 1)
+    commit_all(base, "rendered")
+    tpl = tmp_path / "tpl"
+    git(tmp_path, "clone", "-q", str(base / ".patforge" / "templates.bundle"), str(tpl))
+    sidecar = next((tpl / "templates" / "sidecar").glob("*sidecar_path*"))
+    sidecar.write_text(sidecar.read_text().replace("role: schema\n", "role: schema\nmanaged_by: patforge\n"))
+    commit_all(tpl, "v-next")
+    git(tpl, "tag", "v99.0.0")
+
+    ref = tmp_path / "ref"
+    git(tmp_path, "clone", "-q", str(base), str(ref))
+    t0 = time.monotonic()
+    assert run_to_end("update", "--repo", str(ref), "--template", str(tpl)) == 0
+    total = time.monotonic() - t0
+    expected = tree_snapshot(ref)
+    assert any(b"managed_by: patforge" in v for v in expected.values())
+    for i, delay in enumerate(kill_points(total, KILLS)):
+        repo = tmp_path / f"k{i}"
+        git(tmp_path, "clone", "-q", str(base), str(repo))
+        proc = patforge("update", "--repo", str(repo), "--template", str(tpl))
+        time.sleep(delay)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        code = run_to_end("update", "--repo", str(repo), "--template", str(tpl))
+        assert code in (0, 2), code  # 2: the killed run had already finished writing (tree dirty)
+        got = tree_snapshot(repo)
+        assert got == expected, (f"kill at {delay:.2f}s: differs in "
+                                 f"{sorted(k for k in set(got) | set(expected) if got.get(k) != expected.get(k))[:10]}")
+        state_is_clean(repo)
+        assert git(repo, "worktree", "list").count("\n") == 1, "a stale worktree was left registered"
