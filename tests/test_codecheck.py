@@ -118,6 +118,12 @@ def test_powershell_bad(text, expected, fragment):
     assert all(d.severity is Severity.ERROR for d in diags)
 
 
+def test_powershell_bom_is_accepted():
+    # Files written as UTF-8 with BOM (what Windows PowerShell 5.1 needs to read
+    # non-ASCII text as UTF-8) parse clean.
+    assert check_powershell("\ufeff# caf\u00e9\n$V = 'caf\u00e9'\n", "a.ps1") == []
+
+
 def test_powershell_one_line_function_is_rejected_by_tree_sitter_pwsh():
     """Valid PowerShell that tree-sitter-pwsh 0.38.1 rejects: a statement after
     param(...) on the same line. Hand-edited files are therefore checked with

@@ -184,6 +184,11 @@ def demo(directory, force):
     sys.exit(run_demo(directory, force=force))
 
 
+from patforge.check.command import check_command  # noqa: E402
+
+cli.add_command(check_command)
+
+
 def run(argv: list[str] | None = None) -> int:
     """Run the CLI and return its exit code (``main`` exits with it)."""
     try:

@@ -513,8 +513,9 @@ def _entry_paths(ctx: Ctx, item: Item) -> Iterator[Finding]:
                 yield bad(rule, item, f"{kind} lacks {f}, so read literally it is not "
                           f"{'an existing file or glob' if f == 'test_path' else 'a directory'} under {base} "
                           f"(run `patforge render` to create and record it)", path=ctx.reg_path, line=line,
-                          hint="this is the known tension for migrated patterns: -011 and -013 both fail until "
-                               f"{f} is recorded")
+                          hint=("the known tension for migrated patterns: " if item.migrated else "")
+                          + f"-011 and -013 both fail until {f} is recorded; `patforge render` creates the "
+                            f"{'test file' if f == 'test_path' else 'examples'} and records it")
             else:
                 yield bad(rule, item, f"entry lacks {f}, so it cannot be under {base}", path=ctx.reg_path,
                           line=line, hint=f"add {f}: {base}...")
