@@ -21,7 +21,9 @@ class DocLink:
 
 
 def find_doc_link(text: str) -> DocLink | None:
-    """The first DOC_LINK in the file's first lines (it is a header)."""
+    """The first DOC_LINK in the file's first lines (it is a header). A leading UTF-8
+    BOM (generated .ps1 files carry one for Windows PowerShell 5.1) is ignored."""
+    text = text.removeprefix("\ufeff")
     for i, line in enumerate(text.splitlines()[:_HEADER_SCAN_LINES], start=1):
         m = _DOC_LINK_RE.match(line)
         if m:

@@ -342,10 +342,10 @@ class Renderer:
             return FAILED, f"{unit.answers_file} is not valid YAML; restore it from git"
         old_units = data.get("units") or [{}]
         if data.get("_commit") != self.source.ref or old_units[0] != unit.answers:
-            why = (f"template {data.get('_commit')} -> {self.source.ref}"
-                   if data.get("_commit") != self.source.ref else "registry or spec changed")
-            return OUTDATED, f"{why}: run `patforge update`" + (
-                "" if data.get("_commit") != self.source.ref else " --registry")
+            if data.get("_commit") != self.source.ref:
+                return OUTDATED, (f"rendered from template {data.get('_commit')}, now {self.source.ref}: "
+                                  "run `patforge update`")
+            return OUTDATED, "registry or spec changed since it was rendered: run `patforge update --registry`"
         missing = [f for f in unit.files if not self.ws.exists(f)]
         if missing:
             return "restore", "missing: " + ", ".join(missing)

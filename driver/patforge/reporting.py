@@ -25,6 +25,10 @@ def print_render_report(report: RenderReport, *, verbose: bool = False) -> None:
         click.echo(table(rows, ["phase", "kind", *STATUSES]))
     if report.template:
         click.echo(f"templates: {report.template.record} @ {report.template.ref}")
+    outdated = [o for o in report.outcomes if o.status == "outdated"]
+    if outdated and not verbose:
+        hints = sorted({o.message.split(": run ", 1)[-1] for o in outdated})
+        click.echo(f"{len(outdated)} unit(s) outdated (left as they are): run {' / '.join(hints)}")
     n = len(report.changes)
     if report.dry_run:
         click.echo(f"dry run: {n} file(s) would change; nothing written")

@@ -19,6 +19,8 @@ from patforge.workspace import Workspace
 
 EXAMPLES_INDEX = "examples.id.yaml"
 REPO_ANSWERS = f"{ANSWERS_DIR}/repo.yml"
+#: Where the repository-level unit puts the executor result schema (tests validate against it).
+RESULT_SCHEMA = "schema/pattern_execution_result.v1.json"
 
 
 def answers_for(p: Pattern, kind: str) -> str:
@@ -176,10 +178,15 @@ def tests_unit(registry: Registry, p: Pattern, ws: Workspace, phase: int,
         return None  # reported by the executor unit
     target = test_file(p)
     folder = example_dir(p)
+    # The executor is patforge's scaffold unless a person wrote it (present, never rendered):
+    # only the scaffold's behaviour (exit 2 on invalid input, 3 = not implemented) is tested.
+    scaffold = not (ws.exists(p.executor_path) and not ws.exists(answers_for(p, "executor")))
     answers = {**_base(registry, p, "tests"), "language": p.executor_language, "test_path": target,
+               "executor_generated": scaffold,
                "executor_relpath": _rel(target, p.executor_path),
                "schema_relpath": _rel(target, p.schema_path),
                "example_dir_relpath": _rel(target, folder),
+               "result_schema_relpath": _rel(target, RESULT_SCHEMA),
                "executor_path": p.executor_path, "schema_path": p.schema_path, "example_dir": folder,
                "description": _intent_line(p), "version": p.version,
                "ps1_path": target if p.executor_language == "powershell" else "",

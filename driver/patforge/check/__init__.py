@@ -292,7 +292,8 @@ def _fix(ctx: checks.Ctx, options: CheckOptions) -> tuple[list[FileChange], list
         diags.add(Diagnostic(Severity.ERROR, "the registry cannot be loaded, so nothing can be fixed",
                              path=ctx.reg_path, hint="fix PAT-CHECK-001-010 first"))
         return [], diags.items
-    sound = [it for it in ctx.items if it.pattern is not None and it.pattern in ctx.registry.patterns
+    usable = {p.index for p in ctx.registry.patterns}  # what render itself works on
+    sound = [it for it in ctx.items if it.pattern is not None and it.index in usable
              and (not options.only or _selected_item(it, options.only))]
     if not sound:
         return [], diags.items

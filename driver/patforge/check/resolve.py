@@ -178,12 +178,11 @@ def embedded_json_doc_id(files: Files, rel: str, kind: str) -> DocIdSource | Non
     data, err = files.json(rel)
     if err is not None or not isinstance(data, dict):
         return None
-    if "doc_id" not in data:
+    if data.get("doc_id") in (None, ""):
         return DocIdSource(kind, rel, None)
     value = data["doc_id"]
     text = files.text(rel) or ""
-    return DocIdSource(kind, rel, value if isinstance(value, str) else json.dumps(value),
-                       json_key_line(text, "doc_id"))
+    return DocIdSource(kind, rel, _as_id(value), json_key_line(text, "doc_id"))
 
 
 def sidecar_path(schema_path: str) -> str:
@@ -205,7 +204,9 @@ class Sidecar:
 
 
 def _as_id(value: Any) -> str:
-    return value if isinstance(value, str) else json.dumps(value, default=str)
+    """A doc_id as text; a number or list keeps its type in view, so it never passes for
+    a well-formed doc_id (a doc_id is a string)."""
+    return value if isinstance(value, str) else f"{value!r} ({type(value).__name__}, not a string)"
 
 
 def read_sidecar(files: Files, schema_path: str) -> Sidecar | None:

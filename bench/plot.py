@@ -1,0 +1,113 @@
+#!/usr/bin/env python3
+"""Plot bench/results/*.json: time against number of patterns (docs/perf.png).
+
+    python bench/plot.py [--results bench/results] [--out docs/perf.png]
+
+Needs matplotlib (only this script does; bench/run.py does not). Without it, the
+scaling table is still printed. Also prints, for each pair of consecutive sizes,
+how each figure grew relative to the number of patterns (1.0 = linear).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+SERIES = [("cold_render_s", "cold render"), ("noop_rerun_s", "no-op rerun"),
+          ("update_s", "update (template change)"), ("check_s", "check"), ("new_s", "new (one pattern)")]
+
+
+def load(folder: Path) -> list[dict]:
+    rows = []
+    for p in sorted(folder.glob("*.json")):
+        try:
+            data = json.loads(p.read_text(encoding="utf-8"))
+        except ValueError:
+            continue
+        if isinstance(data, dict) and "summary" in data:
+            rows.append(data)
+    return sorted(rows, key=lambda d: d["patterns"])
+
+
+def scaling(rows: list[dict]) -> list[str]:
+    """Growth of each figure per growth of n between consecutive sizes (1.0 = linear)."""
+    lines = []
+    for a, b in zip(rows, rows[1:]):
+        na, nb = a["patterns"], b["patterns"]
+        parts = []
+        for key, label in SERIES:
+            va, vb = a["summary"].get(key), b["summary"].get(key)
+            if va and vb:
+                parts.append(f"{label}: x{vb / va:.2f} ({(vb / va) / (nb / na):.2f} of linear)")
+        lines.append(f"{na} -> {nb} patterns (x{nb / na:.1f}): " + "; ".join(parts))
+    return lines
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--results", type=Path, default=HERE / "results")
+    ap.add_argument("--out", type=Path, default=HERE.parent / "docs" / "perf.png")
+    args = ap.parse_args(argv)
+    rows = load(args.results)
+    if not rows:
+        print(f"no results in {args.results}", file=sys.stderr)
+        return 1
+    for line in scaling(rows):
+        print(line)
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        print("matplotlib is not installed: no plot (pip install matplotlib)", file=sys.stderr)
+        return 1
+    fig, (ax, ax2) = plt.subplots(1, 2, figsize=(12, 4.8))
+    for key, label in SERIES:
+        pts = [(d["patterns"], d["summary"][key]) for d in rows if d["summary"].get(key) is not None]
+        if pts:
+            ax.plot([p[0] for p in pts], [p[1] for p in pts], marker="o", label=label)
+    ns = [d["patterns"] for d in rows]
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("patterns in the repository")
+    ax.set_ylabel("wall time (s)")
+    info = rows[-1].get("machine", {})
+    ax.set_title(f"patforge on {info.get('cpu_count', '?')} CPUs (copier {info.get('copier', '?')})")
+    # targets at 1,000 patterns
+    for y, label in ((60, "cold target (60 s)"), (120, "update target (120 s)"), (3, "new target (3 s)")):
+        ax.scatter([1000], [y], marker="_", s=400, color="grey")
+        ax.annotate(label, (1000, y), textcoords="offset points", xytext=(8, -3), fontsize=7, color="grey")
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend(fontsize=8)
+    ax.set_xticks(ns)
+    ax.set_xticklabels([str(n) for n in ns])
+
+    # per-artifact: patforge vs Copier vs floor
+    for key, label in (("patforge_s_per_artifact", "patforge (cold / units)"),
+                       ("copier_s_per_artifact", "Copier, one run_copy per artifact"),
+                       ("floor_s_per_artifact", "floor: bare Jinja2 + write")):
+        pts = [(d["patterns"], d["summary"][key]) for d in rows if d["summary"].get(key) is not None]
+        if pts:
+            ax2.plot([p[0] for p in pts], [p[1] * 1000 for p in pts], marker="o", label=label)
+    ax2.set_xscale("log")
+    ax2.set_yscale("log")
+    ax2.set_xlabel("patterns in the repository")
+    ax2.set_ylabel("ms per artifact ((pattern, kind) unit)")
+    ax2.set_title("cost per artifact")
+    ax2.grid(True, which="both", alpha=0.3)
+    ax2.legend(fontsize=8)
+    ax2.set_xticks(ns)
+    ax2.set_xticklabels([str(n) for n in ns])
+    fig.tight_layout()
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(args.out, dpi=120)
+    print(f"wrote {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,47 @@
+"""CI smoke test of the benchmark harness: bench/run.py on 24 patterns, one run.
+
+It checks that every figure is recorded, never how fast anything was (CI machines
+vary); docs/performance.md has the measured numbers.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.mark.slow
+def test_bench_run_records_every_figure(tmp_path: Path) -> None:
+    out = tmp_path / "24.json"
+    res = subprocess.run([sys.executable, str(ROOT / "bench" / "run.py"), "--patterns", "24",
+                          "--repeat", "1", "--out", str(out)],
+                         capture_output=True, text=True, timeout=900)
+    assert out.is_file(), res.stdout + res.stderr
+    data = json.loads(out.read_text(encoding="utf-8"))
+
+    for key in ("cpu_count", "python", "copier", "git"):
+        assert data["machine"][key], key
+    s = data["summary"]
+    assert s["patterns"] == 24
+    for key in ("cold_render_s", "noop_rerun_s", "update_s", "new_s", "patforge_s_per_artifact",
+                "copier_s_per_artifact", "floor_s_per_artifact"):
+        assert isinstance(s[key], float) and s[key] > 0, key
+    # check is null only while the command does not exist
+    assert (s["check_s"] is None) == (not data["check_command_available"])
+    for op in ("cold", "noop", "update", "new"):
+        assert s["peak_rss_mb"][op] > 0, op
+    for key in ("copier_over_patforge_per_artifact", "patforge_over_floor_per_artifact",
+                "noop_over_cold", "update_s_per_unit"):
+        assert s["ratios"][key] is not None, key
+    assert s["cold_units_generated"] > 0
+    # Correctness, not speed: a no-op rerun writes nothing; the update reached every executor.
+    assert s["noop_wrote_nothing"] is True
+    assert s["update_executors_changed"] == 24
+    assert data["targets"], "targets are evaluated"
+    assert res.returncode == 0, res.stdout + res.stderr
