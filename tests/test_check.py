@@ -449,6 +449,49 @@ def test_every_rule_has_a_case():
     assert all(r.level == MUST for r in RULES if r.id in {c[0] for c in MUST_CASES})
 
 
+SCHEMA_INDEX = "patterns/registry/SCHEMA_INDEX.yaml"
+
+# registry sanity and odd inputs: (id, break, FAIL pairs)
+EDGE_CASES: list[tuple[str, Break, set]] = [
+    ("duplicate-name", _edits((REG, f"name: {BETA}", f"name: {ALPHA}")),
+     {("PATFORGE-REGISTRY", ALPHA), ("PATFORGE-REGISTRY", f"{ALPHA} (entry #2)")}),
+    ("entry-not-a-mapping", _edits((REG, "patterns:\n", "patterns:\n  - just a string\n")),
+     {("PAT-CHECK-001-011", "#1"), ("PATFORGE-REGISTRY", "#1")}),
+    ("bad-pattern-id", _edits((REG, f"pattern_id: {PID[BETA]}", "pattern_id: pat beta")),
+     {("PATFORGE-REGISTRY", BETA)}),
+    ("doc-id-not-a-string", _edits((REG, f"doc_id: {DOC[ALPHA]}", "doc_id: 12")),
+     {("PAT-CHECK-001-012", ALPHA), ("PAT-CHECK-001-070", ALPHA), ("ID-SYS-101", ALPHA)}),
+    ("absolute-spec-path", _edits((REG, f"spec_path: patterns/specs/{ALPHA}", f"spec_path: /etc/specs/{ALPHA}")),
+     {("PAT-CHECK-001-013", ALPHA)}),
+    ("example-not-json", lambda r: write(r, A_EX, "{"), {("PATFORGE-EXAMPLE-VALID", ALPHA)}),
+    ("schema-not-json", lambda r: write(r, A_SCHEMA, "{ nope"), {("PATFORGE-SCHEMA-VALID", ALPHA)}),
+    ("sidecar-not-yaml", lambda r: write(r, A_SIDECAR, "a: b: c\n"), {("PAT-CHECK-001-032", ALPHA)}),
+    ("examples-index-not-yaml", lambda r: write(r, B_INDEX, "examples: [unclosed\n"),
+     {("PAT-CHECK-001-070", BETA)}),
+    ("schema-index-disagrees", lambda r: write(r, SCHEMA_INDEX, f"schemas:\n  - schema_path: {A_SCHEMA}\n"
+                                                                "    doc_id: DOC-WRONG-001\n"),
+     {("PAT-CHECK-001-033", ALPHA), ("PAT-CHECK-001-070", ALPHA)}),
+]
+
+
+@pytest.mark.parametrize("case_id,breaker,expected", EDGE_CASES, ids=[c[0] for c in EDGE_CASES])
+def test_edge_cases(cli, repo, case_id, breaker, expected):
+    breaker(repo)
+    code, report = check_json(cli, repo)
+    assert statuses(report, "FAIL") == expected and code == 1
+
+
+def test_central_schema_index_links_a_schema(cli, repo):
+    _json_edit(A_SCHEMA, _del_key("doc_id"))(repo)
+    (repo / A_SIDECAR).unlink()
+    write(repo, SCHEMA_INDEX, f"# central index\nschemas:\n  {A_SCHEMA}: {DOC[ALPHA]}\n")
+    code, report = check_json(cli, repo)
+    assert code == 0 and statuses(report, "FAIL") == set()
+    assert statuses(report, "WARN") == {("PAT-CHECK-001-031", ALPHA)}
+    rec = next(r for r in report["results"] if r["rule"] == "PAT-CHECK-001-031")
+    assert SCHEMA_INDEX in rec["message"]
+
+
 def test_doc_id_change_warns_against_git_head(cli, repo):
     git(repo, "init", "-q", "-b", "main")
     commit_all(repo, "compliant")

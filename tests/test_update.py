@@ -49,7 +49,8 @@ def test_update_brings_template_change_and_keeps_hand_edits(tmp_path, rendered, 
     r = cli("update", "--repo", str(rendered), "--template", str(tpl))
     assert r.code == 0, r
     assert git(rendered, "rev-parse", "HEAD") == head  # nothing committed
-    managed = [p for p in (rendered / "patterns").rglob("*_executor.*") if "atomic_create" not in p.name]
+    managed = [p for p in (rendered / "patterns").rglob("*_executor.*")
+               if p.parent.name == "executors" and "atomic_create" not in p.name]
     assert len(managed) == 23
     for p in managed:
         assert "# Template revision: 1.1" in p.read_text(encoding="utf-8"), p

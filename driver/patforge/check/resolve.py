@@ -145,9 +145,11 @@ class DocIdSource:
         return (self.via, self.via_line) if self.via else (self.path, self.line)
 
     def describe(self) -> str:
-        path, line = self.where()
-        at = f"{path}:{line}" if line else path
-        return f"{self.kind} {self.path}" + (f" (via {at})" if self.via else (f":{self.line}" if self.line else ""))
+        """Short name for messages (the finding's location gives the full path)."""
+        if self.kind == "registry entry":
+            return "the registry entry"
+        via = f" (via {PurePosixPath(self.via).name})" if self.via else ""
+        return f"{self.kind} {PurePosixPath(self.path).name}{via}"
 
 
 _TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[{}\[\]]', re.S)
