@@ -25,7 +25,7 @@ def is_windows_reserved(component: str) -> bool:
     return stem in _WINDOWS_RESERVED
 
 
-def normalize_repo_path(value: str) -> str:
+def normalize_repo_path(value: str, *, allow_glob: bool = False) -> str:
     """Check a registry path and return it in canonical form (forward slashes).
 
     Raises ``PathProblem`` for absolute paths, drive letters, UNC paths, ``..``
@@ -53,7 +53,7 @@ def normalize_repo_path(value: str) -> str:
         if p.endswith((" ", ".")):
             raise PathProblem(f"path component {p!r} ends with a space or dot",
                               "Windows strips those silently; rename it")
-        if any(c in p for c in '<>:"|?*'):
+        if any(c in p for c in ('<>:"|' if allow_glob else '<>:"|?*')):
             raise PathProblem(f"path component {p!r} contains a character Windows forbids",
                               'remove <>:"|?*')
     return str(PurePosixPath(*parts))

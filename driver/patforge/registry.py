@@ -251,7 +251,8 @@ def _load_entry(repo: Path, doc: YamlDocument, config: Config, i: int, entry: An
         if value in (None, ""):
             continue
         try:
-            norm = normalize_repo_path(value)
+            # test_path may be a glob (PAT-CHECK-001-013); it is only ever matched, not written
+            norm = normalize_repo_path(value, allow_glob=(f == "test_path"))
             resolve_inside(repo, norm)
         except PathProblem as exc:
             diags.add(doc.diag(f"{f} of {label}: {exc}", *kp, f, hint=exc.hint, code="unsafe-path",
