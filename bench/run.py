@@ -295,8 +295,8 @@ def make_changed_templates(bundle: Path, dest: Path) -> dict[str, Any]:
     edited = []
     if folder.is_dir():
         for p in sorted(folder.rglob("*")):
-            if not p.is_file() or p.name.startswith("."):
-                continue
+            if not p.is_file() or p.name.startswith(".") or "answers" in p.name:
+                continue  # the executor files only: not the unit's answers file
             text = p.read_text(encoding="utf-8")
             nl = "\r\n" if "\r\n" in text else "\n"
             if not text.endswith(("\n", "\r")):

@@ -341,7 +341,8 @@ class Renderer:
         except yaml.YAMLError:
             return FAILED, f"{unit.answers_file} is not valid YAML; restore it from git"
         old_units = data.get("units") or [{}]
-        if data.get("_commit") != self.source.ref or old_units[0] != unit.answers:
+        if data.get("_commit") != self.source.ref or (
+                old_units[0] != unit.answers and old_units[0] != _yaml_round_trip(unit.answers)):
             if data.get("_commit") != self.source.ref:
                 return OUTDATED, (f"rendered from template {data.get('_commit')}, now {self.source.ref}: "
                                   "run `patforge update`")
@@ -444,6 +445,15 @@ class Renderer:
         for rel in paths:
             self.ws.stage(rel, result.files[rel], unit.kind)
         return paths
+
+
+def _yaml_round_trip(answers: dict[str, Any]) -> Any:
+    """The answers as they read back from an answers file: PyYAML does not round-trip
+    every character (a raw U+0085 in a quoted scalar comes back as a space), so the
+    comparison falls back to the same dump (Copier's ``to_nice_yaml``) and load."""
+    from jinja2_ansible_filters.core_filters import to_nice_yaml  # what answers.jinja uses
+
+    return yaml.safe_load(to_nice_yaml(answers))
 
 
 def render(repo: Path, options: RenderOptions | None = None) -> RenderReport:
