@@ -64,6 +64,9 @@ GIT_ENV = dict(genrepo.GIT_ENV)
 KINDS_PER_PATTERN = ("sidecar", "schema", "examples", "executor", "tests")
 NEW_NAME = "bench_new_pattern"
 OPS = ("cold", "noop", "check", "update", "new")
+#: Not run by default: ``ids`` = ``render --phase 1 --kind schema`` (the registry and
+#: spec edits of Phase 1 without any Copier run), to see how the edits scale.
+EXTRA_OPS = ("ids",)
 SCHEMA_VERSION = 1
 
 
@@ -79,7 +82,10 @@ def git(repo: Path, *args: str, check: bool = True) -> str:
 
 def median(values: list[float]) -> float | None:
     values = [v for v in values if v is not None]
-    return statistics.median(values) if values else None
+    if not values:
+        return None
+    m = statistics.median(values)
+    return int(m) if isinstance(m, float) and m.is_integer() and all(isinstance(v, int) for v in values) else m
 
 
 def ratio(a: float | None, b: float | None) -> float | None:
@@ -211,8 +217,11 @@ sys.exit(os.waitstatus_to_exitcode(status))
 """
 
 
-def run_op(name: str, args: list[str], cwd: Path, logdir: Path) -> dict[str, Any]:
-    """Run ``python -m patforge ARGS``; wall time, exit code, peak memory, stdout."""
+def run_op(name: str, args: list[str], cwd: Path, logdir: Path,
+           timeout: float | None = None) -> dict[str, Any]:
+    """Run ``python -m patforge ARGS``; wall time, exit code, peak memory, stdout.
+    With ``timeout``, the operation is killed after that many seconds and recorded
+    as ``timed_out`` (its time is then a lower bound)."""
     logdir.mkdir(parents=True, exist_ok=True)
     out_path, err_path = logdir / f"{name}.stdout", logdir / f"{name}.stderr"
     usage_path = logdir / f"{name}.rusage.json"
@@ -220,15 +229,24 @@ def run_op(name: str, args: list[str], cwd: Path, logdir: Path) -> dict[str, Any
            sys.executable, "-m", "patforge", *args]
     with open(out_path, "wb") as out, open(err_path, "wb") as err:
         t0 = time.perf_counter()
-        proc = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=err, stdin=subprocess.DEVNULL)
+        proc = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=err, stdin=subprocess.DEVNULL,
+                                start_new_session=True)
         sampler = TreeRss(proc.pid, include_root=False)
         sampler.start()
-        proc.wait()
+        timed_out = False
+        try:
+            proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            timed_out = True
+            os.killpg(proc.pid, 9)  # the launcher's own session: only what this run started
+            proc.wait()
         seconds = time.perf_counter() - t0
         tree_peak = sampler.stop()
-    usage = json.loads(usage_path.read_text())
+    usage = (json.loads(usage_path.read_text()) if usage_path.is_file()
+             else {"maxrss_kb": 0, "utime": 0.0, "stime": 0.0})
     return {
         "seconds": seconds,
+        "timed_out": timed_out,
         "loadavg_1min_after": loadavg(),
         "exit_code": proc.returncode,
         "max_rss_mb": round(usage["maxrss_kb"] / 1024, 1),  # kilobytes on Linux
@@ -313,7 +331,8 @@ def make_changed_templates(bundle: Path, dest: Path) -> dict[str, Any]:
 
 # -- one repetition: the five operations on a fresh copy -------------------------
 
-def one_repetition(base: Path, work: Path, ops: tuple[str, ...], has_check: bool) -> dict[str, Any]:
+def one_repetition(base: Path, work: Path, ops: tuple[str, ...], has_check: bool,
+                   timeout: float | None = None) -> dict[str, Any]:
     repo = work / "repo"
     if work.exists():
         shutil.rmtree(work)
@@ -322,9 +341,28 @@ def one_repetition(base: Path, work: Path, ops: tuple[str, ...], has_check: bool
     logs = work / "logs"
     res: dict[str, Any] = {}
 
-    cold = run_op("cold", ["render", "--repo", str(repo), "--json"], work, logs)
+    if "ids" in ops:
+        ids_repo = work / "ids-repo"
+        shutil.copytree(base, ids_repo, symlinks=True)
+        ids = run_op("ids", ["render", "--repo", str(ids_repo), "--phase", "1", "--kind", "schema",
+                             "--json"], work, logs, timeout)
+        ids["counts"] = _render_counts(_json_or_none(ids["stdout"]))
+        res["ids"] = _strip(ids)
+        shutil.rmtree(ids_repo, ignore_errors=True)
+
+    if "cold" not in ops:
+        # Only check makes sense on the unrendered repository.
+        if "check" in ops and has_check:
+            chk = run_op("check", ["check", "--repo", str(repo)], work, logs, timeout)
+            chk["unrendered_repository"] = True
+            res["check"] = _strip(chk)
+        return res
+
+    cold = run_op("cold", ["render", "--repo", str(repo), "--json"], work, logs, timeout)
     cold["counts"] = _render_counts(_json_or_none(cold["stdout"]))
     res["cold"] = _strip(cold)
+    if cold["timed_out"]:
+        return res  # nothing else is meaningful on a half-rendered repository
     git(repo, "add", "-A")
     git(repo, "commit", "-q", "--allow-empty", "-m", "bench: cold render")
 
@@ -555,9 +593,11 @@ def summarize(runs: list[dict[str, Any]], n: int, copier_b: dict | None, floor_b
         vals = [v for v in col(op, "tree_rss_peak_mb") if v is not None]
         return max(vals) if vals else None
 
-    cold_units = median([r["cold"]["counts"]["generated"] for r in runs])
-    cold_failed = median([r["cold"]["counts"]["failed"] for r in runs])
+    colds = [r["cold"] for r in runs if r.get("cold")]
+    cold_units = median([c["counts"]["generated"] for c in colds])
+    cold_failed = median([c["counts"]["failed"] for c in colds])
     cold = med("cold")
+    timed_out = sorted({op for r in runs for op, v in r.items() if isinstance(v, dict) and v.get("timed_out")})
     per_artifact = ratio(cold, cold_units) if cold_units else None
     upd_units = median(col("update", "units_updated"))
     s = {
@@ -566,7 +606,9 @@ def summarize(runs: list[dict[str, Any]], n: int, copier_b: dict | None, floor_b
         "cold_render_s": cold,
         "cold_units_generated": cold_units,
         "cold_units_failed": cold_failed,
-        "cold_files_written": median([r["cold"]["counts"]["files_written"] for r in runs]),
+        "cold_files_written": median([c["counts"]["files_written"] for c in colds]),
+        "timed_out_ops": timed_out,
+        "ids_phase1_edits_s": med("ids"),
         "noop_rerun_s": med("noop"),
         "noop_wrote_nothing": all(r["noop"]["wrote_nothing"] for r in runs if r.get("noop")) if
         any(r.get("noop") for r in runs) else None,
@@ -579,9 +621,9 @@ def summarize(runs: list[dict[str, Any]], n: int, copier_b: dict | None, floor_b
         "patforge_s_per_artifact": per_artifact,
         "copier_s_per_artifact": copier_b.get("seconds_per_artifact") if copier_b else None,
         "floor_s_per_artifact": floor_b.get("seconds_per_artifact") if floor_b else None,
-        "peak_rss_mb": {op: peak(op) for op in OPS},
-        "peak_tree_rss_mb": {op: tree(op) for op in OPS},
-        "runs_per_op": {op: len(col(op)) for op in OPS},
+        "peak_rss_mb": {op: peak(op) for op in OPS + EXTRA_OPS},
+        "peak_tree_rss_mb": {op: tree(op) for op in OPS + EXTRA_OPS},
+        "runs_per_op": {op: len(col(op)) for op in OPS + EXTRA_OPS},
     }
     s["ratios"] = {
         "copier_over_patforge_per_artifact": ratio(s["copier_s_per_artifact"], per_artifact),
@@ -607,7 +649,7 @@ def targets(s: dict[str, Any]) -> list[dict[str, Any]]:
     def add(name: str, value: Any, limit: str, met: bool | None, note: str = "") -> None:
         t.append({"target": name, "value": value, "limit": limit, "met": met, "note": note})
 
-    complete = not s["cold_units_failed"]
+    complete = not s["cold_units_failed"] and "cold" not in s["timed_out_ops"]
     if n == 1000:
         add("cold render, 1,000 patterns", s["cold_render_s"], "<= 60 s",
             None if s["cold_render_s"] is None else s["cold_render_s"] <= 60,
@@ -654,6 +696,11 @@ def print_table(s: dict[str, Any], tg: list[dict[str, Any]]) -> None:
          f"{s['update_units']} units, {s['update_executors_changed']} executors changed"),
         ("new", fmt_s(s["new_s"]), s["peak_rss_mb"]["new"], s["peak_tree_rss_mb"]["new"], ""),
     ]
+    if s.get("ids_phase1_edits_s") is not None:
+        rows.insert(0, ("phase-1 edits", fmt_s(s["ids_phase1_edits_s"]), s["peak_rss_mb"]["ids"],
+                        s["peak_tree_rss_mb"]["ids"], "render --phase 1 --kind schema (no Copier)"))
+    if s.get("timed_out_ops"):
+        rows.append(("TIMED OUT", "", None, None, ", ".join(s["timed_out_ops"]) + " (times are lower bounds)"))
     print(f"\n== patforge, {s['patterns']} patterns (median of {max(s['runs_per_op'].values())} run(s)) ==")
     print(f"{'operation':<14}{'time':>12}{'max RSS MB':>12}{'tree MB':>10}  notes")
     for name, t, m, tr, note in rows:
@@ -685,7 +732,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=None, help="JSON results (default bench/results/N.json)")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--ops", default=",".join(OPS),
-                    help=f"operations to time, comma-separated from {','.join(OPS)} (cold always runs)")
+                    help=f"operations to time, comma-separated from {','.join(OPS + EXTRA_OPS)}; "
+                         "noop, update and new need cold; without cold, check runs on the "
+                         "unrendered repository")
+    ap.add_argument("--op-timeout", type=float, default=None,
+                    help="kill an operation after this many seconds (recorded as timed_out)")
     ap.add_argument("--sample", type=int, default=30, help="units in the Copier baseline sample")
     ap.add_argument("--floor-patterns", type=int, default=200,
                     help="patterns whose units the floor renders (5 units each)")
@@ -699,7 +750,7 @@ def main(argv: list[str] | None = None) -> int:
     n = args.patterns
     repeat = args.repeat or (3 if n <= 1000 else 1)
     ops = tuple(o for o in args.ops.split(",") if o)
-    bad = set(ops) - set(OPS)
+    bad = set(ops) - set(OPS + EXTRA_OPS)
     if bad:
         ap.error(f"unknown ops: {', '.join(sorted(bad))}")
     out = args.out or HERE / "results" / f"{n}.json"
@@ -732,13 +783,14 @@ def main(argv: list[str] | None = None) -> int:
         runs: list[dict[str, Any]] = []
         for i in range(repeat):
             t_rep = time.perf_counter()
-            print(f"repetition {i + 1}/{repeat}: {', '.join(('cold',) + tuple(o for o in ops if o != 'cold'))}",
+            print(f"repetition {i + 1}/{repeat}: {', '.join(ops)}",
                   flush=True)
-            runs.append(one_repetition(base, work / f"rep{i}", ops, has_check))
-            for op in OPS:
+            runs.append(one_repetition(base, work / f"rep{i}", ops, has_check, args.op_timeout))
+            for op in EXTRA_OPS + OPS:
                 r = runs[-1].get(op)
                 if isinstance(r, dict) and "seconds" in r:
-                    print(f"  {op:<7} {r['seconds']:8.2f} s  exit {r['exit_code']}  "
+                    print(f"  {op:<7} {r['seconds']:8.2f} s  exit {r['exit_code']}"
+                          f"{'  TIMED OUT' if r.get('timed_out') else ''}  "
                           f"max RSS {r['max_rss_mb']} MB  tree {r['tree_rss_peak_mb']} MB", flush=True)
                 elif isinstance(r, dict) and "skipped" in r:
                     print(f"  {op:<7} skipped: {r['skipped']}", flush=True)
