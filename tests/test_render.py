@@ -102,3 +102,18 @@ def test_one_broken_spec_does_not_stop_the_others(demo_repo, cli):
     assert not (demo_repo / "patterns/schemas/verify_commit.schema.json").exists()
     assert any("min" in d["message"] and d["path"] == "patterns/specs/verify_commit.pattern.yaml"
                and d["line"] for d in data["diagnostics"])
+
+
+def test_all_or_nothing_writes_nothing_when_one_unit_fails(demo_repo, cli):
+    from conftest import tree_snapshot
+
+    spec = demo_repo / "patterns/specs/verify_commit.pattern.yaml"
+    spec.write_text(spec.read_text().replace("inputs:\n", "inputs:\n  bad:\n    type: integer\n    min: 9\n    max: 1\n", 1))
+    before = tree_snapshot(demo_repo)
+    r = cli("render", "--repo", str(demo_repo), "--all-or-nothing")
+    assert r.code == 1 and "--all-or-nothing" in r.err
+    assert tree_snapshot(demo_repo) == before
+    spec.write_text(spec.read_text().replace("    min: 9\n    max: 1\n", "    min: 1\n    max: 9\n"))
+    r = cli("render", "--repo", str(demo_repo), "--all-or-nothing")
+    assert r.code == 0, r
+    assert (demo_repo / "patterns/schemas/verify_commit.schema.json").is_file()

@@ -65,10 +65,12 @@ def cli() -> None:
 @click.option("--batch-size", type=click.IntRange(0, 100000), default=0,
               help="Patterns per Copier run (0: from patforge.toml, default 100).")
 @click.option("--dry-run", is_flag=True, help="Print the diff of every change; write nothing.")
+@click.option("--all-or-nothing", is_flag=True,
+              help="Make the whole run one transaction: if any unit fails, write nothing at all.")
 @click.option("--verbose", "-v", is_flag=True, help="List every unit, not only the summary.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report (incl. the doc_id mapping) as JSON.")
 def render(repo, phases, phase1_only, only, kinds, template, vcs_ref, jobs, batch_size, dry_run,
-           verbose, as_json):
+           all_or_nothing, verbose, as_json):
     """Generate every missing artifact (the plan's phases 1-4)."""
     from patforge.render import RenderOptions, render as run_render
     from patforge.reporting import print_render_report
@@ -77,7 +79,8 @@ def render(repo, phases, phase1_only, only, kinds, template, vcs_ref, jobs, batc
         phases = (1,)
     opts = RenderOptions(phases=tuple(phases) or (1, 2, 3, 4), only=tuple(only), kinds=tuple(kinds),
                          template=template, vcs_ref=vcs_ref, jobs=jobs, batch_size=batch_size,
-                         dry_run=dry_run, progress=None if as_json else _Progress(True))
+                         dry_run=dry_run, all_or_nothing=all_or_nothing,
+                         progress=None if as_json else _Progress(True))
     report = run_render(repo, opts)
     if as_json:
         echo_json(report.to_dict())

@@ -53,6 +53,7 @@ class RenderOptions:
     jobs: int = 0
     batch_size: int = 0
     dry_run: bool = False
+    all_or_nothing: bool = False  # the whole run is one transaction
     progress: Callable[[str, int, int], None] | None = None  # (label, done, total)
 
 
@@ -119,7 +120,7 @@ class Renderer:
         # stay fast in a 1,000-pattern repository).
         self.registry: Registry = load_registry(repo, load_specs=False)
         self.repo = self.registry.repo
-        self.ws = Workspace(self.repo, dry_run=options.dry_run)
+        self.ws = Workspace(self.repo, dry_run=options.dry_run, defer=options.all_or_nothing)
         self.report = RenderReport(repo=self.repo, dry_run=options.dry_run)
         self.report.diagnostics.extend(self.registry.diagnostics)
         self.config = self.registry.config
@@ -185,7 +186,17 @@ class Renderer:
                 if replayed:
                     self.report.diagnostics.add(info(
                         f"completed an interrupted run: replayed {len(replayed)} file(s) from the journal"))
-            return self._run(phases)
+            report = self._run(phases)
+            if self.options.all_or_nothing:
+                if report.failed:
+                    dropped = self.ws.drop_deferred()
+                    report.changes = []
+                    report.diagnostics.add(error(
+                        f"--all-or-nothing: {dropped} planned file(s) were not written because the run "
+                        "had failures", hint="fix the errors above and run again", code="all-or-nothing"))
+                else:
+                    self.ws.flush()
+            return report
 
     def _run(self, phases: list[int]) -> RenderReport:
         if self.patterns:

@@ -24,6 +24,8 @@ class Workspace:
     originals: dict[str, bytes | None] = field(default_factory=dict)
     reasons: dict[str, list[str]] = field(default_factory=dict)
     _journal: Journal | None = None
+    defer: bool = False  # --all-or-nothing: keep every change until flush()
+    _deferred: dict[str, bytes] = field(default_factory=dict)
 
     @property
     def journal(self) -> Journal:
@@ -67,8 +69,24 @@ class Workspace:
             self.originals[rel] = change.after  # later phases diff against this
             changes.append(change)
         if changes and not self.dry_run:
-            self.journal.apply([(c.path, c.after) for c in changes])
+            if self.defer:
+                self._deferred.update((c.path, c.after) for c in changes)
+            else:
+                self.journal.apply([(c.path, c.after) for c in changes])
         return changes
+
+    def flush(self) -> int:
+        """Write every deferred change as ONE journaled transaction; returns the count."""
+        writes = sorted(self._deferred.items())
+        self._deferred.clear()
+        if writes and not self.dry_run:
+            self.journal.apply(writes)
+        return len(writes)
+
+    def drop_deferred(self) -> int:
+        n = len(self._deferred)
+        self._deferred.clear()
+        return n
 
     def discard(self, paths: list[str]) -> None:
         for rel in paths:
