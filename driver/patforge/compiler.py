@@ -180,12 +180,17 @@ def compile_schema(spec: Mapping[str, Any], *, name: str, pattern_id: str, doc_i
     return result
 
 
-def _description(intent: Any, name: str) -> str:
+def first_line(intent: Any) -> str | None:
+    """The first non-empty line of a spec's ``intent`` (its one-sentence summary)."""
     if isinstance(intent, str):
         for line in intent.splitlines():
             if line.strip():
                 return line.strip()
-    return f"Schema for {name} pattern instances"
+    return None
+
+
+def _description(intent: Any, name: str) -> str:
+    return first_line(intent) or f"Schema for {name} pattern instances"
 
 
 def _kind(value: Any) -> str:

@@ -9,7 +9,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from patforge import domain_schemas
-from patforge.compiler import compile_schema, schema_to_text
+from patforge.compiler import compile_schema, first_line, schema_to_text
 from patforge.diagnostics import Diagnostic, DiagnosticList, error, warning
 from patforge.docids import doc_id_instance_pattern
 from patforge.instances import generate_instances, instance_to_text, validate_instance
@@ -34,11 +34,7 @@ def _base(registry: Registry, p: Pattern, kind: str) -> dict[str, Any]:
 
 def _intent_line(p: Pattern) -> str:
     intent = p.spec.data.get("intent") if p.spec else None
-    if isinstance(intent, str):
-        for line in intent.splitlines():
-            if line.strip():
-                return line.strip()
-    return f"Execute {p.name} pattern instances."
+    return first_line(intent) or f"Execute {p.name} pattern instances."
 
 
 def example_dir(p: Pattern) -> str:
