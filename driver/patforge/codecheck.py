@@ -285,6 +285,14 @@ def check_json(text: str, path: str) -> list[Diagnostic]:
 def check_yaml(text: str, path: str) -> list[Diagnostic]:
     """Load every document with yaml.safe_load_all (PyYAML, YAML 1.1)."""
     hint = "fix the template or the value that produced this line; render strings with esc.yaml_str"
+    fast = getattr(yaml, "CSafeLoader", None)
+    if fast is not None:  # libyaml first (10x faster); the pure loader words the errors
+        try:
+            for _ in yaml.load_all(text, Loader=fast):
+                pass
+            return []
+        except (yaml.YAMLError, RecursionError):
+            pass
     try:
         for _ in yaml.safe_load_all(text):
             pass

@@ -53,8 +53,23 @@ def apply_insertions(text: str, insertions: list[Insertion]) -> str:
     return text
 
 
+_STARTS_CACHE: dict[int, tuple[str, list[int]]] = {}
+
+
 def line_starts(text: str) -> list[int]:
-    """Offsets of the first character of each line (1-based line n -> starts[n-1])."""
+    """Offsets of the first character of each line (1-based line n -> starts[n-1]).
+    Cached for the last texts seen: one registry edit inserts into hundreds of entries."""
+    hit = _STARTS_CACHE.get(id(text))
+    if hit is not None and hit[0] is text:
+        return hit[1]
+    starts = _line_starts(text)
+    if len(_STARTS_CACHE) > 8:
+        _STARTS_CACHE.clear()
+    _STARTS_CACHE[id(text)] = (text, starts)
+    return starts
+
+
+def _line_starts(text: str) -> list[int]:
     starts = [0]
     for m in re.finditer(r"\r\n|\n|\r", text):
         starts.append(m.end())

@@ -19,7 +19,7 @@ import warnings
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from patforge.templatesrc import TemplateSource
 
@@ -110,9 +110,48 @@ def render_job(job: RenderJob) -> RenderResult:
     return result
 
 
+_POOL: tuple[int, ProcessPoolExecutor] | None = None
+
+
+def _pool(workers: int) -> ProcessPoolExecutor:
+    """One pool per run, reused by every phase and kind: starting workers and importing
+    Copier in each costs about a second."""
+    global _POOL
+    if _POOL is None or _POOL[0] != workers:
+        shutdown_pool()
+        _POOL = (workers, ProcessPoolExecutor(max_workers=workers))
+    return _POOL[1]
+
+
+def shutdown_pool() -> None:
+    global _POOL
+    if _POOL is not None:
+        _POOL[1].shutdown(wait=True, cancel_futures=True)
+        _POOL = None
+
+
 def render_jobs(jobs: list[RenderJob], workers: int = 1) -> list[RenderResult]:
     """Render every job, in a process pool when there is more than one job and worker."""
     if workers <= 1 or len(jobs) <= 1:
         return [render_job(j) for j in jobs]
-    with ProcessPoolExecutor(max_workers=min(workers, len(jobs))) as pool:
-        return list(pool.map(render_job, jobs))
+    return list(_pool(workers).map(render_job, jobs))
+
+
+def iter_render_jobs(jobs: list[RenderJob], workers: int = 1) -> Iterator[RenderResult]:
+    """Like ``render_jobs``, but yields each result (in order) as soon as it is ready, so
+    the caller validates and lands one batch while the workers render the next."""
+    if workers <= 1 or len(jobs) <= 1:
+        for j in jobs:
+            yield render_job(j)
+        return
+    yield from _pool(workers).map(render_job, jobs)
+
+
+def chunk_sizes(n: int, batch_size: int, workers: int) -> int:
+    """Units per Copier run: at most ``batch_size``, and a multiple of ``workers`` runs
+    so that every worker has the same share."""
+    if n == 0:
+        return 1
+    runs = -(-n // batch_size)
+    runs = -(-runs // workers) * workers if workers > 1 and n >= workers else runs
+    return max(1, -(-n // runs))

@@ -10,6 +10,7 @@ while the others go on.
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections import Counter
 from dataclasses import dataclass, field
@@ -24,7 +25,7 @@ from patforge.diagnostics import Diagnostic, DiagnosticList, error, info, warnin
 from patforge.doclink import insert_doc_link
 from patforge.edits import (EditError, apply_insertions, insert_keys_after, insert_keys_before,
                             render_bytes)
-from patforge.engine import RenderJob, render_jobs
+from patforge.engine import RenderJob, chunk_sizes, iter_render_jobs, render_jobs, shutdown_pool
 from patforge.journal import RepoLock
 from patforge.errors import UsageError
 from patforge.registry import Pattern, Registry, load_registry, load_spec
@@ -34,6 +35,7 @@ from patforge.workspace import Workspace
 from patforge.yamlsrc import YamlLoadError, load_yaml_text
 
 PHASES = (1, 2, 3, 4)
+_FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # answers files are read on every run
 PHASE_TITLES = {1: "ID system", 2: "core pattern artifacts", 3: "migrated pattern artifacts",
                 4: "repository-level artifacts"}
 
@@ -180,7 +182,7 @@ class Renderer:
         phases = sorted(set(self.options.phases))
         if any(p not in PHASES for p in phases):
             raise UsageError(f"--phase takes {', '.join(map(str, PHASES))}")
-        with RepoLock(self.repo, "render"):
+        with RepoLock(self.repo, "render"), contextlib.closing(_PoolCloser()):
             if not self.options.dry_run:
                 replayed = self.ws.journal.recover()
                 if replayed:
@@ -311,28 +313,29 @@ class Renderer:
 
     # -- Phases 2-4 -------------------------------------------------------------
     def phase_suites(self, phase: int, group: list[Pattern]) -> None:
-        for kind in ("schema", "examples", "executor", "tests"):
-            if not self.want(kind):
-                continue
-            units = []
+        kinds = [k for k in ("schema", "examples", "executor", "tests") if self.want(k)]
+        units = []
+        for kind in kinds:
             for p in group:
                 unit = suites.build_unit(kind, self.registry, p, self.ws, phase, self.report.diagnostics)
                 if unit is None:
                     self.outcome(phase, kind, p.name, FAILED, [], "cannot build answers (see errors)")
                 else:
                     units.append(unit)
-            self.process_units(phase, units)
-            # Record paths for every unit that is now present and managed (also those a
-            # killed run landed without getting to this registry edit).
-            present = {(o.pattern, o.kind) for o in self.report.outcomes
-                       if o.phase == phase and o.status in (GENERATED, SKIPPED)}
-            record: dict[str, list[tuple[str, str]]] = {}
-            for unit in units:
-                if unit.registry_fields and unit.key in present:
-                    record.setdefault(unit.pattern, []).extend(unit.registry_fields)
-            if record:
-                self.edit_registry(record, after=("executor_path", "schema_path", "spec_path"),
-                                   reason="artifact paths")
+        # All kinds in one go: the pool renders executors while schemas are validated.
+        # Results come back kind by kind, so schemas land before examples are checked.
+        self.process_units(phase, units)
+        # Record paths for every unit that is now present and managed (also those a
+        # killed run landed without getting to this registry edit).
+        present = {(o.pattern, o.kind) for o in self.report.outcomes
+                   if o.phase == phase and o.status in (GENERATED, SKIPPED)}
+        record: dict[str, list[tuple[str, str]]] = {}
+        for unit in units:
+            if unit.registry_fields and unit.key in present:
+                record.setdefault(unit.pattern, []).extend(unit.registry_fields)
+        if record:
+            self.edit_registry(record, after=("executor_path", "schema_path", "spec_path"),
+                               reason="artifact paths")
 
     def phase_repo(self) -> None:
         if self.want("repo"):
@@ -348,7 +351,7 @@ class Renderer:
                 return HAND_WRITTEN, "exists and was not rendered by patforge: " + ", ".join(existing)
             return "render", ""
         try:
-            data = yaml.safe_load(recorded) or {}
+            data = yaml.load(recorded, Loader=_FAST_LOADER) or {}
         except yaml.YAMLError:
             return FAILED, f"{unit.answers_file} is not valid YAML; restore it from git"
         old_units = data.get("units") or [{}]
@@ -380,10 +383,11 @@ class Renderer:
             by_kind.setdefault(unit.kind, []).append((unit, status))
         jobs: list[tuple[RenderJob, list[tuple[Unit, str]]]] = []
         for kind, items in by_kind.items():
-            for i in range(0, len(items), self.batch_size):
-                chunk = items[i:i + self.batch_size]
+            size = chunk_sizes(len(items), self.batch_size, self.jobs)
+            for i in range(0, len(items), size):
+                chunk = items[i:i + size]
                 jobs.append((RenderJob(kind, [u.answers for u, _ in chunk], self.source), chunk))
-        results = render_jobs([j for j, _ in jobs], self.jobs)
+        results = iter_render_jobs([j for j, _ in jobs], self.jobs)
         landed: list[Unit] = []
         done = 0
         for (job, chunk), result in zip(jobs, results):
@@ -458,13 +462,18 @@ class Renderer:
         return paths
 
 
+class _PoolCloser:
+    def close(self) -> None:
+        shutdown_pool()
+
+
 def _yaml_round_trip(answers: dict[str, Any]) -> Any:
     """The answers as they read back from an answers file: PyYAML does not round-trip
     every character (a raw U+0085 in a quoted scalar comes back as a space), so the
     comparison falls back to the same dump (Copier's ``to_nice_yaml``) and load."""
     from jinja2_ansible_filters.core_filters import to_nice_yaml  # what answers.jinja uses
 
-    return yaml.safe_load(to_nice_yaml(answers))
+    return yaml.load(to_nice_yaml(answers), Loader=_FAST_LOADER)
 
 
 def render(repo: Path, options: RenderOptions | None = None) -> RenderReport:

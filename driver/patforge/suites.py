@@ -76,6 +76,16 @@ def sidecar_unit(registry: Registry, p: Pattern, ws: Workspace) -> Unit:
 
 
 def compiled_schema(registry: Registry, p: Pattern, diags: DiagnosticList) -> dict[str, Any] | None:
+    """Compile once per pattern and run (the schema and examples units both need it);
+    diagnostics are reported the first time only."""
+    cache = p.__dict__.setdefault("_compiled", {})
+    if "schema" in cache:
+        return cache["schema"]
+    cache["schema"] = _compile(registry, p, diags)
+    return cache["schema"]
+
+
+def _compile(registry: Registry, p: Pattern, diags: DiagnosticList) -> dict[str, Any] | None:
     if p.spec is None:
         diags.add(error(f"{p.name}: no parseable spec, so no schema can be compiled",
                         path=p.spec_path, hint="fix the spec (errors above), then render again",
@@ -109,7 +119,7 @@ def _schema_for_examples(registry: Registry, p: Pattern, ws: Workspace,
             diags.add(error(f"hand-written schema is not valid JSON: {exc}", path=p.schema_path,
                             pattern=p.name, hint="fix the JSON syntax"))
             return None
-    return compiled_schema(registry, p, DiagnosticList())  # diagnostics already reported once
+    return compiled_schema(registry, p, diags)  # cached: diagnostics are reported once
 
 
 def examples_unit(registry: Registry, p: Pattern, ws: Workspace, phase: int,

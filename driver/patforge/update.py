@@ -93,7 +93,8 @@ def read_managed_units(repo: Path) -> list[ManagedUnit]:
         if rel == BATCH_ANSWERS:
             continue
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            data = yaml.load(path.read_text(encoding="utf-8"),
+                             Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
             units = data.get("units") or []
             unit = units[0]
             out.append(ManagedUnit(rel, str(data["artifact"]), str(unit.get("name", "(repository)")),
