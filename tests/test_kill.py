@@ -63,6 +63,9 @@ def test_render_killed_at_random_points(tmp_path):
         assert got == expected, (f"kill at {delay:.2f}s: differs in "
                                  f"{sorted(k for k in set(got) | set(expected) if got.get(k) != expected.get(k))[:10]}")
         state_is_clean(repo)
+        time.sleep(1.5)
+        leftovers = subprocess.run(["pgrep", "-f", f"--repo {repo}$"], capture_output=True, text=True).stdout
+        assert not leftovers.strip(), f"processes of the killed run are still alive: {leftovers}"
 
 
 def test_update_killed_at_random_points(tmp_path):

@@ -119,8 +119,24 @@ def _pool(workers: int) -> ProcessPoolExecutor:
     global _POOL
     if _POOL is None or _POOL[0] != workers:
         shutdown_pool()
-        _POOL = (workers, ProcessPoolExecutor(max_workers=workers))
+        _POOL = (workers, ProcessPoolExecutor(max_workers=workers, initializer=_exit_with_parent,
+                                              initargs=(os.getpid(),)))
     return _POOL[1]
+
+
+def _exit_with_parent(parent: int) -> None:
+    """Pool workers end when the run that started them is killed (SIGKILL leaves no
+    chance to shut the pool down), so a killed render leaves no process behind."""
+    import threading
+    import time
+
+    def watch() -> None:
+        while True:
+            time.sleep(0.5)
+            if os.getppid() != parent:
+                os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
 
 
 def shutdown_pool() -> None:
