@@ -126,6 +126,7 @@ class Registry:
     diagnostics: DiagnosticList
     roots: list[str]
     entries: list[Any]  # every raw entry, sound or not
+    cache: Any = None  # a CompileCache while a render runs (cache.py)
 
     def __iter__(self) -> Iterator[Pattern]:
         return iter(self.patterns)

@@ -182,6 +182,10 @@ class Renderer:
         phases = sorted(set(self.options.phases))
         if any(p not in PHASES for p in phases):
             raise UsageError(f"--phase takes {', '.join(map(str, PHASES))}")
+        from patforge.cache import CompileCache
+        from patforge.journal import state_dir
+
+        self.registry.cache = CompileCache.load(None if self.options.dry_run else state_dir(self.repo))
         with RepoLock(self.repo, "render"), contextlib.closing(_PoolCloser()):
             if not self.options.dry_run:
                 replayed = self.ws.journal.recover()
@@ -189,6 +193,7 @@ class Renderer:
                     self.report.diagnostics.add(info(
                         f"completed an interrupted run: replayed {len(replayed)} file(s) from the journal"))
             report = self._run(phases)
+            self.registry.cache.save()
             if self.options.all_or_nothing:
                 if report.failed:
                     dropped = self.ws.drop_deferred()
@@ -271,8 +276,10 @@ class Renderer:
         for p in self.patterns:
             if p.spec is None:
                 continue  # unparseable or missing: already reported
-            text = self.ws.read_text(p.spec_path)
-            doc = load_yaml_text(text, p.spec_path)
+            if p.spec_path in self.ws.overlay:
+                doc = load_yaml_text(self.ws.read_text(p.spec_path), p.spec_path)
+            else:
+                doc = p.spec.doc  # parsed once at load time; the file is unchanged
             data = doc.data
             wanted = [("doc_id", self.doc_id(p)), ("role", "spec"),
                       ("schema_ref", p.schema_path), ("executor_ref", p.executor_path)]

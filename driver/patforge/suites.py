@@ -9,6 +9,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from patforge import domain_schemas
+from patforge.cache import diag_from_dict, key as ckey
 from patforge.compiler import compile_schema, first_line, schema_to_text
 from patforge.diagnostics import Diagnostic, DiagnosticList, error, warning
 from patforge.docids import doc_id_instance_pattern
@@ -91,12 +92,31 @@ def _compile(registry: Registry, p: Pattern, diags: DiagnosticList) -> dict[str,
                         path=p.spec_path, hint="fix the spec (errors above), then render again",
                         pattern=p.name, code="no-spec"))
         return None
+    pattern = doc_id_instance_pattern(registry.config.doc_id_rule)
+    k = ckey("schema", p.spec.doc.text, p.spec_path, p.name, p.pattern_id, registry.doc_id_for(p), pattern)
+    hit = registry.cache.get(k) if registry.cache else None
+    if hit is not None:
+        diags.extend(diag_from_dict(d) for d in hit["diagnostics"])
+        return hit["schema"]
     result = compile_schema(p.spec.data, name=p.name, pattern_id=p.pattern_id,
-                            doc_id=registry.doc_id_for(p),
-                            doc_id_pattern=doc_id_instance_pattern(registry.config.doc_id_rule),
+                            doc_id=registry.doc_id_for(p), doc_id_pattern=pattern,
                             doc=p.spec.doc, spec_path=p.spec_path)
     diags.extend(result.diagnostics)
-    return result.schema if result.ok else None
+    schema = result.schema if result.ok else None
+    if registry.cache:
+        registry.cache.put(k, {"schema": schema, "diagnostics": [d.to_dict() for d in result.diagnostics]})
+    return schema
+
+
+def cached_instances(registry: Registry, schema: dict[str, Any], doc_id: str,
+                     pattern_id: str) -> dict[str, dict[str, Any]]:
+    k = ckey("instances", schema, doc_id, pattern_id)
+    hit = registry.cache.get(k) if registry.cache else None
+    if hit is None:
+        hit = generate_instances(schema, doc_id=doc_id, pattern_id=pattern_id)
+        if registry.cache:
+            registry.cache.put(k, hit)
+    return hit
 
 
 def schema_unit(registry: Registry, p: Pattern, ws: Workspace, phase: int,
@@ -127,7 +147,7 @@ def examples_unit(registry: Registry, p: Pattern, ws: Workspace, phase: int,
     schema = _schema_for_examples(registry, p, ws, diags)
     if schema is None:
         return None
-    instances = generate_instances(schema, doc_id=registry.doc_id_for(p), pattern_id=p.pattern_id)
+    instances = cached_instances(registry, schema, registry.doc_id_for(p), p.pattern_id)
     folder = example_dir(p)
     answers = {**_base(registry, p, "examples"), "example_dir": folder, "schema_path": p.schema_path,
                "minimal_path": f"{folder}/instance_minimal.json",

@@ -37,7 +37,8 @@ class Workspace:
         return resolve_inside(self.repo, rel)
 
     def exists(self, rel: str) -> bool:
-        return rel in self.overlay or self.abspath(rel).is_file()
+        # Existence needs no symlink check (nothing is read or written through it).
+        return rel in self.overlay or (self.repo / rel).is_file()
 
     def read_bytes(self, rel: str) -> bytes | None:
         if rel in self.overlay:

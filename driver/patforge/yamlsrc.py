@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -28,8 +28,9 @@ MAX_YAML_BYTES = 10 * 1024 * 1024
 KeyPath = tuple[Any, ...]
 
 
-@dataclass(frozen=True)
-class Mark:
+class Mark(NamedTuple):
+    """A position; a NamedTuple because a 1,000-spec registry makes ~350,000 of them."""
+
     line: int  # 1-based
     column: int  # 1-based
 
