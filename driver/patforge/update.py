@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -206,8 +207,21 @@ def _run_in_worktree(repo: Path, source: TemplateSource, todo: list[ManagedUnit]
             (wt / REPO_BUNDLE).write_bytes(bundle.after)
             commit("patforge: template history")
         groups: dict[tuple[str, str, str], list[ManagedUnit]] = {}
+        unchanged = _kinds_unchanged(source, {mu.commit for mu in todo})
+        restamped = 0
         for mu in todo:
-            groups.setdefault((mu.kind, mu.commit, mu.src), []).append(mu)
+            data_changed = mu.new_answers is not None and mu.new_answers != mu.answers
+            if mu.kind in unchanged.get(mu.commit, set()) and not data_changed:
+                # The template of this kind is byte-identical in both versions, so Copier's
+                # 3-way update could only change the answers file's version stamp: do that.
+                _restamp(wt, mu, source)
+                restamped += 1
+            else:
+                groups.setdefault((mu.kind, mu.commit, mu.src), []).append(mu)
+        if restamped:
+            report.updated += [mu.answers_file for mu in todo
+                               if not any(mu in g for g in groups.values())]
+            commit("patforge: version stamps")
         for (kind, old, _src), members in sorted(groups.items()):
             for i in range(0, len(members), options.batch_size):
                 batch = members[i:i + options.batch_size]
@@ -226,6 +240,47 @@ def _run_in_worktree(repo: Path, source: TemplateSource, todo: list[ManagedUnit]
         run_git(repo, "worktree", "remove", "--force", str(wt), check=False)
         run_git(repo, "worktree", "prune", check=False)
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _kinds_unchanged(source: TemplateSource, olds: set[str]) -> dict[str, set[str]]:
+    """For each old version: the artifact kinds whose template (its folder, the shared
+    macros, copier.yml) is identical in the target version."""
+    from patforge.units import KINDS
+
+    out: dict[str, set[str]] = {}
+    tmp = Path(tempfile.mkdtemp(prefix="patforge-tpl-"))
+    try:
+        clone = tmp / "t"
+        if run_git(None, "clone", "-q", "--bare", source.location, str(clone), check=False).returncode != 0:
+            return out
+        for old in olds:
+            res = run_git(clone, "diff", "--name-only", old, source.ref, check=False)
+            if res.returncode != 0:
+                continue
+            changed = [l for l in res.stdout.splitlines() if l]
+            if any(c == "copier.yml" or c.startswith("templates/_lib/") for c in changed):
+                out[old] = set()
+                continue
+            out[old] = {k for k in KINDS if not any(c.startswith(f"templates/{k}/") for c in changed)}
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return out
+
+
+def _restamp(wt: Path, mu: ManagedUnit, source: TemplateSource) -> None:
+    """Rewrite the ``_commit`` and ``_src_path`` lines exactly as the template's
+    ``to_nice_yaml`` writes them; every other byte stays."""
+    from jinja2_ansible_filters.core_filters import to_nice_yaml
+
+    path = wt / mu.answers_file
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    stamps = {"_commit:": to_nice_yaml({"_commit": source.ref}),
+              "_src_path:": to_nice_yaml({"_src_path": source.record})}
+    for i, line in enumerate(lines):
+        for prefix, new in stamps.items():
+            if line.startswith(prefix):
+                lines[i] = new if new.endswith("\n") else new + "\n"
+    path.write_text("".join(lines), encoding="utf-8")
 
 
 def _clean_worktrees(repo: Path, folder: Path) -> None:
