@@ -56,6 +56,7 @@ class RenderOptions:
     batch_size: int = 0
     dry_run: bool = False
     all_or_nothing: bool = False  # the whole run is one transaction
+    keep_diffs: bool = False  # keep every change's bytes so callers can show diffs
     progress: Callable[[str, int, int], None] | None = None  # (label, done, total)
 
 
@@ -122,7 +123,8 @@ class Renderer:
         # stay fast in a 1,000-pattern repository).
         self.registry: Registry = load_registry(repo, load_specs=False)
         self.repo = self.registry.repo
-        self.ws = Workspace(self.repo, dry_run=options.dry_run, defer=options.all_or_nothing)
+        self.ws = Workspace(self.repo, dry_run=options.dry_run, defer=options.all_or_nothing,
+                            keep_bytes=options.keep_diffs)
         self.report = RenderReport(repo=self.repo, dry_run=options.dry_run)
         self.report.diagnostics.extend(self.registry.diagnostics)
         self.config = self.registry.config

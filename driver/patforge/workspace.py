@@ -25,6 +25,7 @@ class Workspace:
     reasons: dict[str, list[str]] = field(default_factory=dict)
     _journal: Journal | None = None
     defer: bool = False  # --all-or-nothing: keep every change until flush()
+    keep_bytes: bool = False  # keep landed changes' bytes (for callers that show diffs)
     _deferred: dict[str, bytes] = field(default_factory=dict)
 
     @property
@@ -74,6 +75,14 @@ class Workspace:
                 self._deferred.update((c.path, c.after) for c in changes)
             else:
                 self.journal.apply([(c.path, c.after) for c in changes])
+                if self.keep_bytes:
+                    return changes
+                # On disk now: forget the bytes (a 10,000-pattern render would otherwise
+                # hold every file it wrote, twice). Reads fall back to the disk.
+                for c in changes:
+                    self.overlay.pop(c.path, None)
+                    self.originals.pop(c.path, None)
+                changes = [FileChange(c.path, None if c.is_new else b"", b"", c.reason) for c in changes]
         return changes
 
     def flush(self) -> int:

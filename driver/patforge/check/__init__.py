@@ -298,7 +298,7 @@ def _fix(ctx: checks.Ctx, options: CheckOptions) -> tuple[list[FileChange], list
     if not sound:
         return [], diags.items
     held = _conflicting(ctx, sound)
-    renderer = Renderer(ctx.repo, RenderOptions(phases=(1,), only=tuple(it.pattern.name for it in sound),
+    renderer = Renderer(ctx.repo, RenderOptions(phases=(1,), keep_diffs=True, only=tuple(it.pattern.name for it in sound),
                                                 dry_run=options.dry_run))
     renderer.patterns = [p for p in renderer.patterns if p.name not in held]
     for name, why in sorted(held.items()):
