@@ -396,7 +396,9 @@ class Renderer:
             for i in range(0, len(items), size):
                 chunk = items[i:i + size]
                 jobs.append((RenderJob(kind, [u.answers for u, _ in chunk], self.source), chunk))
-        results = iter_render_jobs([j for j, _ in jobs], self.jobs)
+        # A handful of units (`new`, --only) renders faster in-process than a pool starts.
+        workers = self.jobs if len(todo) >= 40 else 1
+        results = iter_render_jobs([j for j, _ in jobs], workers)
         landed: list[Unit] = []
         done = 0
         for (job, chunk), result in zip(jobs, results):
