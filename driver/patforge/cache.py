@@ -74,11 +74,12 @@ class CompileCache:
         self.used.add(k)
         self.dirty = True
 
-    def save(self) -> None:
-        """Keep only what this run used, so the cache never grows past the registry."""
-        if self.path is None or (not self.dirty and len(self.used) == len(self.entries)):
+    def save(self, *, prune: bool = True) -> None:
+        """Keep only what this run used (when it saw every pattern), so the cache never
+        grows past the registry."""
+        if self.path is None or (not self.dirty and (not prune or len(self.used) == len(self.entries))):
             return
-        kept = {k: v for k, v in self.entries.items() if k in self.used}
+        kept = {k: v for k, v in self.entries.items() if k in self.used} if prune else self.entries
         try:
             atomic_write(self.path, json.dumps({"code": self.code, "entries": kept}).encode("utf-8"),
                          durable=False)

@@ -195,7 +195,7 @@ class Renderer:
                     self.report.diagnostics.add(info(
                         f"completed an interrupted run: replayed {len(replayed)} file(s) from the journal"))
             report = self._run(phases)
-            self.registry.cache.save()
+            self.registry.cache.save(prune=not self.options.only)
             if self.options.all_or_nothing:
                 if report.failed:
                     dropped = self.ws.drop_deferred()
