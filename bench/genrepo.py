@@ -100,6 +100,7 @@ class _Gen:
             lo = r.randint(1, 5)
             hi = lo + r.randint(20, 200)
             ex = r.choice(WIN_PATHS) if "root" in name or "path" in name else f"example-{name}"
+            hi = max(hi, len(ex))  # the example must satisfy max_length
             return head + [f"{sp}  type: string"] + reqline + [desc, f"{sp}  min_length: {lo}",
                                                               f"{sp}  max_length: {hi}",
                                                               f"{sp}  example: {ex}"]

@@ -46,10 +46,52 @@ def scaling(rows: list[dict]) -> list[str]:
     return lines
 
 
+def _s(v) -> str:
+    if v is None:
+        return "n/a"
+    return f"{v * 1000:.1f} ms" if v < 1 else f"{v:.1f} s"
+
+
+def _pct(v) -> str:
+    return "n/a" if v is None else f"{100 * v:.1f} %"
+
+
+def _x(v) -> str:
+    return "n/a" if v is None else f"{v:.1f}x"
+
+
+def markdown(rows: list[dict]) -> str:
+    """The results as Markdown tables (what docs/performance.md shows)."""
+    out = ["| patterns | cold render | no-op rerun | check | update (v99) | new | "
+           "peak RSS (one process) | peak RSS (process tree) | runs |",
+           "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for d in rows:
+        s = d["summary"]
+        rss = [v for v in s["peak_rss_mb"].values() if v]
+        tree = [v for v in s["peak_tree_rss_mb"].values() if v]
+        timed = set(s.get("timed_out_ops") or [])
+        cell = lambda key, op: (">" if op in timed else "") + _s(s.get(key))  # noqa: E731
+        out.append(f"| {d['patterns']:,} | {cell('cold_render_s', 'cold')} | {cell('noop_rerun_s', 'noop')} | "
+                   f"{cell('check_s', 'check')} | {cell('update_s', 'update')} | {cell('new_s', 'new')} | "
+                   f"{max(rss) if rss else 'n/a'} MB | {max(tree) if tree else 'n/a'} MB | "
+                   f"{max(s['runs_per_op'].values())} |")
+    out += ["", "| patterns | patforge / artifact | Copier / artifact | floor / artifact | "
+            "Copier / patforge | patforge / floor | no-op / cold | check / cold | update / unit |",
+            "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for d in rows:
+        s, r = d["summary"], d["summary"]["ratios"]
+        out.append(f"| {d['patterns']:,} | {_s(s['patforge_s_per_artifact'])} | {_s(s['copier_s_per_artifact'])} | "
+                   f"{_s(s['floor_s_per_artifact'])} | {_x(r['copier_over_patforge_per_artifact'])} | "
+                   f"{_x(r['patforge_over_floor_per_artifact'])} | {_pct(r['noop_over_cold'])} | "
+                   f"{_pct(r['check_over_cold'])} | {_s(r['update_s_per_unit'])} |")
+    return "\n".join(out)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--results", type=Path, default=HERE / "results")
     ap.add_argument("--out", type=Path, default=HERE.parent / "docs" / "perf.png")
+    ap.add_argument("--markdown", action="store_true", help="print the results as Markdown tables too")
     args = ap.parse_args(argv)
     rows = load(args.results)
     if not rows:
@@ -57,6 +99,8 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     for line in scaling(rows):
         print(line)
+    if args.markdown:
+        print(markdown(rows))
     try:
         import matplotlib
 

@@ -128,7 +128,7 @@ def machine_info() -> dict[str, Any]:
     except OSError:
         pass
     head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True)
-    dirty = subprocess.run(["git", "status", "--porcelain", "--", "driver", "templates", "copier.yml"],
+    dirty = subprocess.run(["git", "status", "--porcelain", "--", "driver/patforge", "templates", "copier.yml"],
                            cwd=ROOT, capture_output=True, text=True)
     return {
         "cpu_count": os.cpu_count(),
@@ -146,6 +146,34 @@ def machine_info() -> dict[str, Any]:
         "templates_version": (ROOT / "templates" / "VERSION").read_text().strip()
         if (ROOT / "templates" / "VERSION").is_file() else None,
     }
+
+
+# -- a frozen copy of the driver -------------------------------------------------
+# Other people edit driver/ while benchmarks run, and every operation is a fresh
+# `python -m patforge`: without a snapshot, one run could time two versions.
+
+_SNAPSHOT: Path | None = None
+
+
+def snapshot_driver(dest: Path) -> dict[str, Any]:
+    """Copy driver/patforge (with its template bundle) to ``dest`` and use that copy
+    for every operation and baseline of this run; return its identity."""
+    import hashlib
+
+    global _SNAPSHOT
+    src = ROOT / "driver" / "patforge"
+    if dest.exists():
+        shutil.rmtree(dest)
+    shutil.copytree(src, dest / "patforge", ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    digest = hashlib.sha256()
+    for f in sorted((dest / "patforge").rglob("*")):
+        if f.is_file():
+            digest.update(f.relative_to(dest).as_posix().encode() + b"\0" + f.read_bytes())
+    _SNAPSHOT = dest
+    sys.path.insert(0, str(dest))
+    os.environ["PYTHONPATH"] = str(dest) + (os.pathsep + os.environ["PYTHONPATH"]
+                                            if os.environ.get("PYTHONPATH") else "")
+    return {"driver_snapshot_sha256": digest.hexdigest()}
 
 
 # -- running one operation as a measured subprocess ------------------------------
@@ -745,6 +773,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="stop repeating once another repetition would exceed this many seconds")
     ap.add_argument("--workdir", type=Path, default=None, help="scratch folder (default: a temp dir)")
     ap.add_argument("--keep", action="store_true", help="keep the scratch folder")
+    ap.add_argument("--no-snapshot", action="store_true",
+                    help="run the live driver/ instead of a frozen copy taken at the start")
     args = ap.parse_args(argv)
 
     n = args.patterns
@@ -759,6 +789,9 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     try:
         info = machine_info()
+        if not args.no_snapshot:
+            info.update(snapshot_driver(work / "driver-snapshot"))
+        info["driver"] = "snapshot" if not args.no_snapshot else "live"
         print(f"machine: {info['cpu_count']} CPU, python {info['python']}, copier {info['copier']}, "
               f"{info['git']}", flush=True)
         t0 = time.perf_counter()
