@@ -140,6 +140,8 @@ def update(repo: Path, options: UpdateOptions) -> UpdateReport:
                             "commit the repository, then update (render works without git)")
     with RepoLock(repo, "update"):
         report = UpdateReport(repo=repo, dry_run=options.dry_run)
+        # A killed update may have left its worktree behind, whatever state it reached.
+        _clean_worktrees(repo, state_dir(repo) / "worktrees")
         replayed = Journal.for_repo(repo).recover()
         if replayed:
             # An update was killed while writing its result: it is now complete.
