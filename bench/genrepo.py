@@ -402,7 +402,10 @@ def generate(out: Path, n: int, seed: int = 0) -> Path:
         p.write_bytes(text.encode("utf-8"))
     _git(out, "init", "-q", "-b", "main")
     _git(out, "add", "-A")
-    _git(out, "commit", "-q", "-m", f"synthetic registry: {n} patterns, seed {seed}")
+    # No background `gc --auto` (10,000 patterns leave more loose objects than its
+    # threshold): it would delete objects while a caller copies the repository.
+    _git(out, "-c", "gc.auto=0", "commit", "-q", "-m", f"synthetic registry: {n} patterns, seed {seed}")
+    _git(out, "repack", "-a", "-d", "-q")  # one pack: fast to copy, nothing left for gc to do
     return out
 
 

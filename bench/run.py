@@ -73,7 +73,7 @@ SCHEMA_VERSION = 1
 # -- small helpers ---------------------------------------------------------------
 
 def git(repo: Path, *args: str, check: bool = True) -> str:
-    res = subprocess.run(["git", *args], cwd=repo, env={**os.environ, **GIT_ENV},
+    res = subprocess.run(["git", "-c", "gc.auto=0", *args], cwd=repo, env={**os.environ, **GIT_ENV},
                          capture_output=True, text=True)
     if check and res.returncode != 0:
         raise RuntimeError(f"git {' '.join(args)} in {repo} failed: {res.stderr.strip()}")
