@@ -124,7 +124,8 @@ def main(argv: list[str] | None = None) -> int:
     # targets at 1,000 patterns
     for y, label in ((60, "cold target (60 s)"), (120, "update target (120 s)"), (3, "new target (3 s)")):
         ax.scatter([1000], [y], marker="_", s=400, color="grey")
-        ax.annotate(label, (1000, y), textcoords="offset points", xytext=(8, -3), fontsize=7, color="grey")
+        ax.annotate(label, (1000, y), textcoords="offset points", xytext=(-14, -3), fontsize=7,
+                    color="grey", ha="right")
     ax.grid(True, which="both", alpha=0.3)
     ax.legend(fontsize=8)
     ax.set_xticks(ns)

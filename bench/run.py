@@ -29,9 +29,10 @@ it with ``os.wait4``; that rusage's ``ru_maxrss`` is the largest resident set of
 the patforge process and every descendant it waited for (Linux). The launcher
 exists because a child forked straight from this harness inherits the harness's
 RSS high-water mark, and because ``RUSAGE_CHILDREN`` deltas cannot express a
-maximum that goes down. A sampler also sums the RSS of the whole process tree
-every 0.1 s (a process pool's workers run at the same time, so the sum is what
-the machine must hold).
+maximum that goes down. A sampler also sums the PSS of the whole process tree
+every 0.2 s (a process pool's workers run at the same time, so the sum is what
+the machine must hold; PSS, not RSS, so pages the forked workers share with the
+parent are counted once).
 
 The harness needs only the standard library, PyYAML, Jinja2, Copier and patforge.
 """
@@ -182,9 +183,15 @@ _PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 
 
 class TreeRss(threading.Thread):
-    """Samples the summed RSS of a process and all its descendants (Linux /proc)."""
+    """Samples the summed memory of a process and all its descendants (Linux /proc).
 
-    def __init__(self, root_pid: int, interval: float = 0.1, include_root: bool = True) -> None:
+    Each process counts its PSS (``/proc/PID/smaps_rollup``): pool workers are forked
+    from the parent and share its pages copy-on-write, and summing RSS would count
+    those pages once per process. Falls back to RSS where PSS cannot be read."""
+
+    metric = "pss"
+
+    def __init__(self, root_pid: int, interval: float = 0.2, include_root: bool = True) -> None:
         super().__init__(daemon=True)
         self.root = root_pid
         self.include_root = include_root
@@ -211,9 +218,20 @@ class TreeRss(threading.Thread):
         todo = [self.root] if self.include_root else list(children.get(self.root, []))
         while todo:
             pid = todo.pop()
-            total += rss.get(pid, 0)
+            total += self._pss(pid, rss.get(pid, 0))
             todo += children.get(pid, [])
         return total
+
+    @staticmethod
+    def _pss(pid: int, fallback: int) -> int:
+        try:
+            with open(f"/proc/{pid}/smaps_rollup", "rb") as fh:
+                for line in fh:
+                    if line.startswith(b"Pss:"):
+                        return int(line.split()[1]) * 1024
+        except (OSError, ValueError, IndexError):
+            pass
+        return fallback
 
     def run(self) -> None:
         while not self._halt.is_set():
@@ -279,6 +297,7 @@ def run_op(name: str, args: list[str], cwd: Path, logdir: Path,
         "exit_code": proc.returncode,
         "max_rss_mb": round(usage["maxrss_kb"] / 1024, 1),  # kilobytes on Linux
         "tree_rss_peak_mb": round(tree_peak / 2**20, 1) if tree_peak else None,
+        "tree_metric": TreeRss.metric,
         "user_cpu_s": round(usage["utime"], 3),
         "sys_cpu_s": round(usage["stime"], 3),
         "command": "python -m patforge " + " ".join(args),
