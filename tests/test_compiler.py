@@ -492,7 +492,7 @@ ERROR_CASES = [
     ("required list names missing property",
      "o:\n    type: object\n    required: [a, ghost]\n    properties:\n      a: string",
      "spec-required-unknown", 4, "'ghost'"),
-    ("required not a boolean", "s:\n    type: string\n    required: 'yes'", "spec-required", 4,
+    ("required not a boolean", "s:\n    type: string\n    required: 'sometimes'", "spec-required", 4,
      "true/false"),
     ("enum empty", "e:\n    type: string\n    enum: []", "spec-enum", 4, "non-empty list"),
     ("examples not a list", "s:\n    type: string\n    examples: abc", "spec-field-shape", 4,
@@ -523,10 +523,61 @@ def test_contradictions_are_errors_with_line_and_hint(body, code, line, fragment
     assert e.hint, "every error says what to change"
 
 
-def test_inputs_not_a_mapping_is_an_error():
+def test_inputs_as_a_list_of_names_is_read_with_a_warning():
     r = compile_text("inputs:\n  - a\n  - b\n")
-    e = only(r, Severity.ERROR)
-    assert e.line == 1 and e.hint and r.placeholder
+    w = only(r, Severity.WARNING)
+    assert w.line == 1 and w.hint and not r.placeholder
+    assert list(r.schema["properties"]["inputs"]["properties"]) == ["a", "b"]
+
+
+def test_inputs_as_a_list_of_named_fields():
+    r = compile_text("inputs:\n  - name: path\n    type: str\n    required: 'yes'\n"
+                     "  - name: n\n    type: int\n    examples: {small: 1, big: 9}\n")
+    assert r.ok, [d.format() for d in r.diagnostics]
+    inputs = r.schema["properties"]["inputs"]
+    assert inputs["properties"]["path"] == {"type": "string"}
+    assert inputs["properties"]["n"] == {"type": "integer", "examples": [1, 9]}
+    assert inputs["required"] == ["path"]
+    lines = {(d.code, d.line) for d in r.diagnostics}
+    assert {("spec-type-alias", 3), ("spec-type-alias", 6), ("spec-examples-mapping", 7)} <= lines
+
+
+def test_inputs_in_required_optional_groups():
+    r = compile_text("inputs:\n  required:\n    - path\n    - mode: integer\n"
+                     "  optional:\n    - note: free text shown to people\n"
+                     "    - limit: {type: integer, min: 1}\n")
+    assert r.ok, [d.format() for d in r.diagnostics]
+    inputs = r.schema["properties"]["inputs"]
+    assert inputs["required"] == ["path", "mode"]
+    assert inputs["properties"] == {"path": {}, "mode": {"type": "integer"},
+                                    "note": {"description": "free text shown to people"},
+                                    "limit": {"type": "integer", "minimum": 1}}
+
+
+def test_a_field_called_required_is_still_a_field():
+    r = compile_text("inputs:\n  required:\n    type: boolean\n")
+    assert r.ok and r.schema["properties"]["inputs"]["properties"] == {"required": {"type": "boolean"}}
+
+
+def test_truly_ambiguous_fields_are_errors_naming_them():
+    r = compile_text("inputs:\n  - name: a\n  - type: string\n  - name: a\n")
+    assert not r.ok
+    msgs = " ".join(d.message for d in r.errors)
+    assert "inputs[1] has no `name:`" in msgs and "'a'" in msgs
+
+
+def test_example_list_on_a_scalar_field_is_several_examples():
+    r = compile_text("inputs:\n  s:\n    type: string\n    example: [a, b]\n")
+    assert r.ok and r.schema["properties"]["inputs"]["properties"]["s"]["examples"] == ["a", "b"]
+    r = compile_text("inputs:\n  s:\n    type: array\n    example: [a, b]\n")
+    assert r.schema["properties"]["inputs"]["properties"]["s"]["examples"] == [["a", "b"]]
+
+
+def test_unreadable_inputs_are_a_placeholder_with_a_warning():
+    r = compile_text("inputs: TO BE DEFINED\n")
+    assert r.ok and r.placeholder
+    assert "not defined yet" in r.schema["description"]
+    assert r.schema["properties"]["inputs"]["type"] == "object"
 
 
 def test_spec_not_a_mapping_is_an_error():

@@ -46,6 +46,7 @@ from typing import Any, Iterable, Mapping
 import jsonschema
 
 from patforge.diagnostics import Diagnostic, Severity, error, warning
+from patforge.inputshapes import normalize_block, required_flag
 from patforge.yamlsrc import YamlDocument
 
 DRAFT_07 = "http://json-schema.org/draft-07/schema#"
@@ -153,11 +154,15 @@ def compile_schema(spec: Mapping[str, Any], *, name: str, pattern_id: str, doc_i
 
     inputs, placeholder = c.block(spec, "inputs")
     outputs, _ = c.block(spec, "outputs")
+    description = _description(spec.get("intent"), name)
+    if placeholder:
+        description += (" The inputs are not defined yet (the spec has no machine-readable inputs): "
+                        "any inputs object is accepted.")
     schema: dict[str, Any] = {
         "$schema": DRAFT_07,
         "$id": f"{name}.schema.json",
         "title": f"{title_case(name)} Pattern Instance",
-        "description": _description(spec.get("intent"), name),
+        "description": description,
         "doc_id": doc_id,
         "type": "object",
         "required": ["doc_id", "pattern_id", "inputs"],
@@ -230,12 +235,18 @@ class _Compiler:
         self.doc = doc
         self.path = path
         self.diagnostics: list[Diagnostic] = []
+        #: key paths of fields read from another shape -> where they are in the file
+        self.aliases: dict[KeyPath, KeyPath] = {}
 
     # -- diagnostics ---------------------------------------------------------
     def _where(self, kp: KeyPath) -> tuple[int | None, int | None]:
         if self.doc is None:
             return None, None
         probe = tuple(kp)
+        for n in range(len(probe), 0, -1):
+            if probe[:n] in self.aliases:
+                probe = self.aliases[probe[:n]] + probe[n:]
+                break
         while True:
             mark = self.doc.key_mark(*probe) or self.doc.node_mark(*probe)
             if mark is not None:
@@ -253,6 +264,9 @@ class _Compiler:
         line, col = self._where(kp)
         self.diagnostics.append(warning(message, path=self.path, line=line, column=col,
                                         hint=hint, code=code, pattern=self.name))
+
+    def _report(self, severity: str, message: str, kp: KeyPath, hint: str, code: str) -> None:
+        (self.error if severity == "error" else self.warn)(message, kp, hint=hint, code=code)
 
     def _error_count(self) -> int:
         return sum(1 for d in self.diagnostics if d.severity is Severity.ERROR)
@@ -291,11 +305,18 @@ class _Compiler:
         }
         if value is None or (isinstance(value, Mapping) and not value):
             return placeholder_schema, True
+        norm = normalize_block(value, kp, self._report)
+        if norm is not None:
+            value = norm.fields
+            self.aliases.update(norm.aliases)
+            if not value:
+                return placeholder_schema, True
         if not isinstance(value, Mapping):
-            self.error(f"{key} must be a mapping of field name to field description, found {_kind(value)}",
-                       kp, hint=f"write {key} as `field_name: {{type: string, ...}}` entries, "
-                                f"or `{key}: {{placeholder: true}}` while undecided",
-                       code="spec-shape")
+            self.warn(f"{key} is {_kind(value)}, not field descriptions, so it is read as a placeholder "
+                      f"(any {key} object is accepted)",
+                      kp, hint=f"write {key} as `field_name: {{type: string, ...}}` entries, "
+                               f"or `{key}: {{placeholder: true}}` while undecided",
+                      code="spec-shape")
             return placeholder_schema, True
         if "placeholder" in value and value["placeholder"] is True:
             others = [str(k) for k in value if k != "placeholder"]
@@ -336,7 +357,7 @@ class _Compiler:
                 self.warn(f"field name {key!r} in {_dotted(kp)} is not a string; used {name!r}",
                           kp + (key,), hint=f"quote the field name: '{name}':", code="spec-field-name")
             props[name] = self.field(raw, kp + (key,))
-            if isinstance(raw, Mapping) and raw.get("required") is True:
+            if isinstance(raw, Mapping) and required_flag(raw.get("required")) is True:
                 required.append(name)
         return props, required
 
@@ -515,6 +536,12 @@ class _Compiler:
         if "required" not in raw or isinstance(raw["required"], bool):
             return from_fields
         req = raw["required"]
+        flag = required_flag(req)
+        if flag is not None:
+            self.warn(f"{where}.required is the text {req!r}; read as {str(flag).lower()}",
+                      kp + ("required",), hint=f"write `required: {str(flag).lower()}` (unquoted)",
+                      code="spec-required-text")
+            return from_fields
         if not isinstance(req, list):
             self.error(f"{where}.required must be true/false (or, on an object, a list of its "
                        f"property names), found {_short(req)}", kp + ("required",),
@@ -595,14 +622,37 @@ class _Compiler:
                     out[key] = v
         examples: list[Any] = []
         kps: list[KeyPath] = []
+        types = out.get("type") if isinstance(out.get("type"), list) else [out.get("type")]
         if "example" in raw:
-            v, ok = self._json_value(raw["example"], kp + ("example",), "example")
-            if ok:
-                examples.append(v)
-                kps.append(kp + ("example",))
+            ex1 = raw["example"]
+            if isinstance(ex1, list) and ex1 and "array" not in types and None not in types:
+                self.warn(f"{where}.example is a list on a field of type {'/'.join(map(str, types))}; "
+                          "each item is read as one example", kp + ("example",),
+                          hint="write `examples:` for several values", code="spec-example-list")
+                v, ok = self._json_value(ex1, kp + ("example",), "example")
+                for i, x in enumerate(v if ok else []):
+                    if x not in examples:
+                        examples.append(x)
+                        kps.append(kp + ("example", i))
+            else:
+                v, ok = self._json_value(ex1, kp + ("example",), "example")
+                if ok:
+                    examples.append(v)
+                    kps.append(kp + ("example",))
         if "examples" in raw:
             ex = raw["examples"]
-            if isinstance(ex, list):
+            if isinstance(ex, Mapping) and ex:
+                self.warn(f"{where}.examples is a mapping; its values are read as the examples "
+                          f"(keys {', '.join(map(str, list(ex)[:4]))}{', ...' if len(ex) > 4 else ''} are labels)",
+                          kp + ("examples",), hint="write `examples: [a, b]` to silence this",
+                          code="spec-examples-mapping")
+                v, ok = self._json_value(list(ex.values()), kp + ("examples",), "examples")
+                keys = list(ex)
+                for i, x in enumerate(v if ok else []):
+                    if x not in examples:
+                        examples.append(x)
+                        kps.append(kp + ("examples", keys[i]))
+            elif isinstance(ex, list):
                 v, ok = self._json_value(ex, kp + ("examples",), "examples")
                 for i, x in enumerate(v if ok else []):
                     if x not in examples:

@@ -88,6 +88,10 @@ class DiagnosticList:
     def extend(self, diags: Iterable[Diagnostic]) -> None:
         self.items.extend(diags)
 
+    def unique(self) -> list[Diagnostic]:
+        """Each distinct finding once, in first-seen order."""
+        return list(dict.fromkeys(self.items))
+
     @property
     def errors(self) -> list[Diagnostic]:
         return [d for d in self.items if d.severity is Severity.ERROR]

@@ -13,6 +13,7 @@ from patforge.config import load_config
 from patforge.errors import PatforgeError
 from patforge.gitutil import git_available, is_git_repo, run_git, status_porcelain
 from patforge.journal import JOURNAL, Journal, RepoLock, state_dir
+from patforge.specread import load_spec_text
 from patforge.yamlsrc import YamlLoadError, decode_yaml_bytes, load_yaml_text
 
 OK, WARN, FAIL = "ok", "warn", "fail"
@@ -90,14 +91,14 @@ def _quoted_span(line: str, col: int) -> tuple[int, int] | None:
     return None
 
 
-def repair_windows_paths(text: str, path: str) -> tuple[str, list[str]]:
+def repair_windows_paths(text: str, path: str, loader=load_yaml_text) -> tuple[str, list[str]]:
     """Rewrite each double-quoted scalar with an invalid escape as a single-quoted one
     holding the literal text. Returns the new text and what was changed; raises
     ``YamlLoadError`` if the file has another problem this cannot repair."""
     notes: list[str] = []
     for _ in range(1000):
         try:
-            load_yaml_text(text, path)
+            loader(text, path)
             return text, notes
         except YamlLoadError as exc:
             d = exc.diagnostic
@@ -178,6 +179,7 @@ def run_doctor(repo: Path, *, fix: bool = False, template: str | None = None) ->
         report.add("templates", FAIL, exc.message, exc.hint or "")
     # inputs
     for rel in _yaml_files(repo, config.registry):
+        loader = load_yaml_text if rel == config.registry else load_spec_text  # front matter, .md
         p = repo / rel
         if not p.is_file():
             report.add(f"yaml:{rel}", FAIL, "file does not exist", "create it or fix the path in the registry")
@@ -185,12 +187,12 @@ def run_doctor(repo: Path, *, fix: bool = False, template: str | None = None) ->
         raw = p.read_bytes()
         try:
             text, bom = decode_yaml_bytes(raw, rel)
-            load_yaml_text(text, rel, has_bom=bom)
+            loader(text, rel, has_bom=bom)
             continue
         except YamlLoadError as exc:
             d = exc.diagnostic
         try:
-            fixed, notes = repair_windows_paths(text, rel)
+            fixed, notes = repair_windows_paths(text, rel, loader)
         except (YamlLoadError, UnboundLocalError):
             report.add(f"yaml:{rel}", FAIL, d.format(), d.hint or "")
             continue

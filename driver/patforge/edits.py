@@ -157,4 +157,4 @@ def first_key(doc: YamlDocument, mapping: tuple = ()) -> str | None:
 
 
 def render_bytes(doc: YamlDocument, new_text: str) -> bytes:
-    return (b"\xef\xbb\xbf" if doc.has_bom else b"") + new_text.encode("utf-8")
+    return (b"\xef\xbb\xbf" if doc.has_bom else b"") + (new_text + doc.tail).encode("utf-8")

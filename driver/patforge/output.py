@@ -29,7 +29,8 @@ def format_diagnostics(diags: Iterable[Diagnostic], *, color: bool = False) -> s
 
 def print_diagnostics(diags: Iterable[Diagnostic], *, err: bool = True, min_severity: str = "warning") -> None:
     order = {"error": 0, "warning": 1, "info": 2}
-    shown = [d for d in diags if order[d.severity.value] <= order[min_severity]]
+    # the same finding reached twice (e.g. a spec read by two phases) is shown once
+    shown = list(dict.fromkeys(d for d in diags if order[d.severity.value] <= order[min_severity]))
     if shown:
         click.echo(format_diagnostics(shown, color=(sys.stderr.isatty() if err else sys.stdout.isatty())),
                    err=err)

@@ -18,6 +18,7 @@ from patforge.diagnostics import Diagnostic, DiagnosticList, Severity, error, wa
 from patforge.docids import PATTERN_ID_RE, derive_doc_id, is_valid_doc_id
 from patforge.errors import RegistryError, RepositoryError
 from patforge.paths import PathProblem, is_windows_reserved, normalize_repo_path, resolve_inside
+from patforge.specread import form_note, load_spec_file
 from patforge.yamlsrc import YamlDocument, YamlLoadError, load_yaml_file
 
 REQUIRED_FIELDS = ("pattern_id", "name", "spec_path", "schema_path", "executor_path")
@@ -303,7 +304,7 @@ def load_all_specs(registry: Registry) -> None:
 def load_spec(registry: Registry, pat: Pattern) -> Spec | None:
     rel = pat.spec_path
     try:
-        doc = load_yaml_file(registry.abspath(rel), rel)
+        doc = load_spec_file(registry.abspath(rel), rel)
     except YamlLoadError as exc:
         d = exc.diagnostic
         registry.diagnostics.add(Diagnostic(d.severity, f"spec of {pat.name}: {d.message}", d.path,
@@ -332,6 +333,9 @@ def load_spec(registry: Registry, pat: Pattern) -> Spec | None:
             f"spec doc_id {spec_doc_id!r} differs from the registry's {pat.doc_id!r}", "doc_id",
             severity=Severity.WARNING, hint="decide which is right and fix the other by hand",
             code="doc-id-mismatch", pattern=pat.name))
+    note = form_note(doc, pat.name)
+    if note is not None:
+        registry.diagnostics.add(note)
     pat.spec = Spec(path=rel, doc=doc)
     return pat.spec
 

@@ -32,6 +32,7 @@ from patforge.registry import Pattern, Registry, load_registry, load_spec
 from patforge.templatesrc import REPO_BUNDLE, TemplateSource, repo_bundle_change, resolve_source
 from patforge.units import KINDS, Unit
 from patforge.workspace import Workspace
+from patforge.specread import insert_front_matter, load_spec_text
 from patforge.yamlsrc import YamlLoadError, load_yaml_text
 
 PHASES = (1, 2, 3, 4)
@@ -110,7 +111,7 @@ class RenderReport:
                         for (ph, k), c in self.counts().items()],
             "outcomes": [o.to_dict() for o in self.outcomes],
             "changes": [{"path": c.path, "new": c.is_new, "reason": c.reason} for c in self.changes],
-            "diagnostics": [d.to_dict() for d in self.diagnostics],
+            "diagnostics": [d.to_dict() for d in self.diagnostics.unique()],
         }
 
 
@@ -279,7 +280,7 @@ class Renderer:
             if p.spec is None:
                 continue  # unparseable or missing: already reported
             if p.spec_path in self.ws.overlay:
-                doc = load_yaml_text(self.ws.read_text(p.spec_path), p.spec_path)
+                doc = load_spec_text(self.ws.read_text(p.spec_path), p.spec_path)
             else:
                 doc = p.spec.doc  # parsed once at load time; the file is unchanged
             data = doc.data
@@ -289,7 +290,9 @@ class Renderer:
             if not missing:
                 continue
             try:
-                if "doc_id" in data:
+                if not data:  # Markdown without front matter, or empty front matter
+                    ins = insert_front_matter(doc, missing)
+                elif "doc_id" in data:
                     ins = insert_keys_after(doc, (), "doc_id", missing)
                 else:
                     anchor = "pattern_id" if "pattern_id" in data else next(iter(data), None)

@@ -13,6 +13,7 @@ from patforge.cache import diag_from_dict, key as ckey
 from patforge.compiler import compile_schema, first_line, schema_to_text
 from patforge.diagnostics import Diagnostic, DiagnosticList, error, warning
 from patforge.docids import doc_id_instance_pattern
+from patforge.inputshapes import field_names, is_split_shape, required_flag
 from patforge.instances import generate_instances, instance_to_text, validate_instance
 from patforge.registry import Pattern, Registry
 from patforge.units import ANSWERS_DIR, EXAMPLE_FILES, Unit, answers_path
@@ -168,11 +169,13 @@ def _rel(from_file: str, to_file: str) -> str:
 
 def _input_names(p: Pattern) -> list[dict[str, Any]]:
     inputs = p.spec.data.get("inputs") if p.spec else None
+    if isinstance(inputs, list) or (isinstance(inputs, dict) and is_split_shape(inputs)):
+        return [{"name": n, "required": r} for n, r in field_names(inputs)]  # other shapes
     if not isinstance(inputs, dict) or inputs.get("placeholder") is True:
         return []
     out = []
     for k, v in inputs.items():
-        req = isinstance(v, dict) and v.get("required") is True
+        req = isinstance(v, dict) and required_flag(v.get("required")) is True
         out.append({"name": str(k), "required": req})
     return out
 

@@ -46,10 +46,15 @@ class YamlDocument:
     node_marks: dict[KeyPath, Mark] = field(default_factory=dict)
     node_end_marks: dict[KeyPath, Mark] = field(default_factory=dict)
     has_bom: bool = False
+    #: Text after ``text`` that belongs to the file but is not YAML: the closing marker
+    #: and Markdown body of a front-matter spec (``specread``). Edits keep it as is.
+    tail: str = ""
+    form: str = "yaml"  # "yaml", "front-matter" or "markdown" (specread)
 
     @property
     def newline(self) -> str:
-        return "\r\n" if "\r\n" in self.text else "\n"
+        sample = self.text or self.tail
+        return "\r\n" if "\r\n" in sample else "\n"
 
     def key_mark(self, *keypath: Any) -> Mark | None:
         """Position of the key of a mapping entry, e.g. ``("patterns", 3, "name")``."""
@@ -112,7 +117,9 @@ def _hint_for(problem: str, char: str = "") -> str:
     if "found unexpected end of stream" in p or "while scanning a quoted scalar" in p:
         return "a quoted string is not closed; add the missing closing quote"
     if "expected a single document" in p or "another document" in p:
-        return "the file holds several YAML documents (---); keep only one"
+        return ("the file holds several YAML documents (---) where one is expected; move what the "
+                "later ones say into the first (a spec may instead be YAML front matter between two "
+                "--- lines followed by Markdown)")
     if "mapping values are not allowed" in p:
         return "a value contains ': '; quote the value"
     return "fix the YAML syntax at that position"
