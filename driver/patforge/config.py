@@ -43,6 +43,7 @@ class Config:
     jobs: int = 0  # 0 = number of CPUs, at most 4
     template: str | None = None  # template collection (git path or URL)
     source: str | None = None  # the file it came from, for messages
+    doc_id_rule_explicit: bool = False  # set in patforge.toml (else inferred from the registry)
 
     @property
     def name_regex(self) -> re.Pattern[str]:
@@ -97,4 +98,5 @@ def load_config(repo: Path) -> Config:
         jobs=max(0, jobs),
         template=str(section["template"]) if section.get("template") else None,
         source=CONFIG_FILE,
+        doc_id_rule_explicit="doc_id_rule" in section,
     )

@@ -51,6 +51,18 @@ def insertion_line(lines: list[str], language: str) -> int:
     return i
 
 
+_DOC_ID_LINE = re.compile(r"^\s*(?:#|//|--|;)\s*DOC_ID:\s*(\S+?)\s*$")
+
+
+def _doc_id_header_line(lines: list[str], doc_id: str) -> int | None:
+    """Index of a ``# DOC_ID: <doc_id>`` line comment among the header lines."""
+    for i, line in enumerate(lines[:_HEADER_SCAN_LINES]):
+        m = _DOC_ID_LINE.match(line.rstrip("\r\n"))
+        if m and m.group(1) == doc_id:
+            return i
+    return None
+
+
 def insert_doc_link(text: str, language: str, doc_id: str, name: str, pattern_id: str) -> str | None:
     """Text with the header inserted, or None when the file already has a DOC_LINK."""
     if find_doc_link(text) is not None:
@@ -61,6 +73,10 @@ def insert_doc_link(text: str, language: str, doc_id: str, name: str, pattern_id
     lines = body.splitlines(keepends=True)
     at = insertion_line([ln.rstrip("\r\n") for ln in lines], language)
     header = "".join(line + nl for line in header_lines(doc_id, name, pattern_id))
+    same = _doc_id_header_line(lines, doc_id)
+    if same is not None:  # "# DOC_ID: X" already names it: the DOC_LINK goes right under it
+        at, comment = same + 1, re.match(r"^\s*(?:#|//|--|;)", lines[same]).group()
+        header = f"{comment} DOC_LINK: {doc_id}{nl}"
     if at > 0 and not lines[at - 1].endswith(("\n", "\r")):
         lines[at - 1] += nl
     return bom + "".join(lines[:at]) + header + "".join(lines[at:])

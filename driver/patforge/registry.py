@@ -55,6 +55,9 @@ class Pattern:
     root: str  # the pattern root its artifacts live under, e.g. "patterns"
     paths: dict[str, str]  # normalized path fields that are present
     spec: Spec | None = None
+    #: a doc_id the repository already gives the pattern (spec, sidecar, ...) when the
+    #: registry entry has none and every source agrees (existing_ids.py)
+    found_doc_id: str | None = None
 
     @property
     def doc_id(self) -> str | None:
@@ -128,6 +131,7 @@ class Registry:
     roots: list[str]
     entries: list[Any]  # every raw entry, sound or not
     cache: Any = None  # a CompileCache while a render runs (cache.py)
+    notes: list[str] = field(default_factory=list)  # what was inferred, said once per run
 
     def __iter__(self) -> Iterator[Pattern]:
         return iter(self.patterns)
@@ -137,7 +141,8 @@ class Registry:
 
     def doc_id_for(self, pattern: Pattern) -> str:
         """The registry's doc_id, or the one the configured rule derives."""
-        return pattern.doc_id or derive_doc_id(pattern.pattern_id, self.config.doc_id_rule)
+        return pattern.doc_id or pattern.found_doc_id or derive_doc_id(pattern.pattern_id,
+                                                                       self.config.doc_id_rule)
 
     @property
     def has_errors(self) -> bool:
@@ -207,6 +212,11 @@ def load_registry(repo: Path, config: Config | None = None, *, load_specs: bool 
                         diagnostics=diags, roots=roots, entries=entries)
     if load_specs:
         load_all_specs(registry)
+        from patforge.existing_ids import apply_existing_ids
+
+        found = apply_existing_ids(registry, registry.patterns)
+        if found.note:
+            registry.notes.append(found.note)
     return registry
 
 

@@ -25,6 +25,7 @@ from patforge.diagnostics import Diagnostic, DiagnosticList, error, info, warnin
 from patforge.doclink import insert_doc_link
 from patforge.edits import (EditError, apply_insertions, insert_keys_after, insert_keys_before,
                             render_bytes)
+from patforge.existing_ids import apply_existing_ids
 from patforge.engine import RenderJob, chunk_sizes, iter_render_jobs, render_jobs, shutdown_pool
 from patforge.journal import RepoLock
 from patforge.errors import UsageError
@@ -84,6 +85,7 @@ class RenderReport:
     changes: list[FileChange] = field(default_factory=list)
     diagnostics: DiagnosticList = field(default_factory=DiagnosticList)
     mapping: list[dict[str, str]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what was inferred or normalised, once
 
     @property
     def failed(self) -> bool:
@@ -107,6 +109,7 @@ class RenderReport:
             {"source": self.template.record, "version": self.template.ref},
             "ok": not self.failed,
             "doc_id_mapping": self.mapping,
+            "notes": list(self.notes),
             "summary": [{"phase": ph, "kind": k, **{s: c.get(s, 0) for s in STATUSES}}
                         for (ph, k), c in self.counts().items()],
             "outcomes": [o.to_dict() for o in self.outcomes],
@@ -146,6 +149,12 @@ class Renderer:
                          if not options.only or p.name in options.only]
         for p in self.patterns:
             load_spec(self.registry, p)
+        found = apply_existing_ids(self.registry, self.patterns)
+        self.patterns = [p for p in self.patterns if p.name not in found.conflicts]
+        self.registry.diagnostics.extend(found.conflicts.values())
+        self.registry.notes += [found.note] if found.note else []
+        self.config = self.registry.config  # the inferred doc_id rule
+        self.report.notes = self.registry.notes
         self.report.diagnostics.items = list(self.registry.diagnostics)
         self._source: TemplateSource | None = None
         self._bundle_done = False
@@ -213,7 +222,8 @@ class Renderer:
             _ = self.source  # fail on a bad template source before writing anything
         self.report.mapping = [
             {"pattern_id": p.pattern_id, "name": p.name, "doc_id": self.doc_id(p),
-             "source": "registry" if p.doc_id else "minted"} for p in self.patterns]
+             "source": "registry" if p.doc_id else "reused" if p.found_doc_id else "minted"}
+            for p in self.patterns]
         for phase in phases:
             if phase == 1:
                 self.phase_ids()

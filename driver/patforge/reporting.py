@@ -14,6 +14,8 @@ def print_render_report(report: RenderReport, *, verbose: bool = False) -> None:
             click.echo(change.diff() if not change.path.endswith(".bundle") else
                        f"--- binary: {change.path} ({'new' if change.is_new else 'changed'})")
     print_diagnostics(report.diagnostics)
+    for note in report.notes:
+        click.echo(f"note: {note}")
     if verbose:
         for o in report.outcomes:
             msg = f" - {o.message}" if o.message else ""

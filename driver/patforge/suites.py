@@ -14,6 +14,7 @@ from patforge.compiler import compile_schema, first_line, schema_to_text
 from patforge.diagnostics import Diagnostic, DiagnosticList, error, warning
 from patforge.docids import doc_id_instance_pattern
 from patforge.inputshapes import field_names, is_split_shape, required_flag
+from patforge.existing_ids import instance_pattern_for
 from patforge.instances import generate_instances, instance_to_text, validate_instance
 from patforge.registry import Pattern, Registry
 from patforge.units import ANSWERS_DIR, EXAMPLE_FILES, Unit, answers_path
@@ -93,7 +94,7 @@ def _compile(registry: Registry, p: Pattern, diags: DiagnosticList) -> dict[str,
                         path=p.spec_path, hint="fix the spec (errors above), then render again",
                         pattern=p.name, code="no-spec"))
         return None
-    pattern = doc_id_instance_pattern(registry.config.doc_id_rule)
+    pattern = instance_pattern_for(registry.config.doc_id_rule, registry.doc_id_for(p))
     k = ckey("schema", p.spec.doc.text, p.spec_path, p.name, p.pattern_id, registry.doc_id_for(p), pattern)
     hit = registry.cache.get(k) if registry.cache else None
     if hit is not None:

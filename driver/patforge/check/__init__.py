@@ -215,7 +215,8 @@ def _prepare(repo: Path) -> checks.Ctx:
         if d is None or d.code in ("file-unreadable",):
             raise
         problem = d
-    ctx = checks.Ctx(repo, config, files, registry, problem)
+    # the doc_id rule may be inferred from the registry (existing_ids.py)
+    ctx = checks.Ctx(repo, registry.config if registry else config, files, registry, problem)
     if registry is not None:
         files.seed_yaml(registry.path, registry.doc)
     checks.build_items(ctx)
