@@ -407,6 +407,8 @@ SHOULD_CASES: list[tuple[str, Break, set, set]] = [
     ("PAT-CHECK-001-071", _replace_everywhere(DOC[ALPHA], PID[ALPHA]), {("PAT-CHECK-001-071", ALPHA)}, set()),
     ("PATFORGE-SPEC-SCHEMA", _edits((B_SPEC, 'version: "2.1.0"', "version: 2.1")),
      {("PATFORGE-SPEC-SCHEMA", BETA)}, set()),
+    ("PATFORGE-ORPHAN", lambda r: write(r, "patterns/specs/leftover.pattern.yaml", "name: leftover\n"),
+     {("PATFORGE-ORPHAN", "patterns")}, set()),
     # an example that resolves to no doc_id: a -051 warning and a -070 failure (compliance-rules.md)
     ("PAT-CHECK-001-051-unlinked", _edits((B_INDEX, "examples:\n  - hand_written.json\n", "examples: []\n")),
      {("PAT-CHECK-001-051", BETA)}, {("PAT-CHECK-001-070", BETA)}),

@@ -68,7 +68,11 @@ def _dup(field: str, value: str) -> Callable[[Path], Path]:
         if field == "pattern_id":
             second = second.replace("PAT-BETA-001", value)
         elif field == "name":
+            # both entries match their own spec: which one the name means is ambiguous
             second = second.replace("name: beta", f"name: {value}")
+            repo = build(tmp, reg_with(GOOD_ENTRY + second))
+            (repo / "patterns/specs/beta.pattern.yaml").write_text(GOOD_SPEC.replace("ALPHA", "BETA"))
+            return repo
         else:
             first = GOOD_ENTRY.replace("    name:", f"    doc_id: {value}\n    name:")
             return build(tmp, reg_with(first + second.replace("    name:", f"    doc_id: {value}\n    name:")))

@@ -87,12 +87,24 @@ def test_missing_registry(tmp_path):
 
 
 def test_missing_fields_are_reported_and_entry_skipped(tmp_path):
-    broken = entry("beta").replace("    schema_path: patterns/schemas/beta.schema.json\n", "")
+    broken = entry("beta").replace("    spec_path: patterns/specs/beta.pattern.yaml\n", "")
     repo = make_repo(tmp_path, entry("alpha") + broken)
     reg = load_registry(repo, load_specs=False)
     assert [p.name for p in reg.patterns] == ["alpha"]
     d = reg.diagnostics.errors[0]
-    assert d.code == "missing-field" and "schema_path" in d.message and d.line == 10
+    assert d.code == "missing-field" and "spec_path" in d.message and d.line == 10
+
+
+def test_absent_schema_and_executor_paths_are_derived(tmp_path):
+    beta = entry("beta").replace("    schema_path: patterns/schemas/beta.schema.json\n", "")
+    beta = "\n".join(ln for ln in beta.split("\n") if "executor_path" not in ln)
+    repo = make_repo(tmp_path, entry("alpha") + beta)
+    reg = load_registry(repo, load_specs=False)
+    b = reg.by_name("beta")
+    lang = reg.by_name("alpha").executor_path.rsplit(".", 1)[1]
+    assert b.derived == {"schema_path": "patterns/schemas/beta.schema.json",
+                         "executor_path": f"patterns/executors/beta_executor.{lang}"}
+    assert b.schema_path == b.derived["schema_path"]
 
 
 @pytest.mark.parametrize("field", ["pattern_id", "name", "doc_id"])

@@ -30,7 +30,9 @@ DEFAULT_REGISTRY = "patterns/registry/PATTERN_INDEX.yaml"
 DEFAULT_DOC_ID_RULE = "DOC-<REST>"
 DEFAULT_NAME_PATTERN = r"^[a-z0-9_]+$"
 
-_KNOWN_KEYS = {"registry", "doc_id_rule", "name_pattern", "roots", "batch_size", "jobs", "template"}
+_KNOWN_KEYS = {"registry", "doc_id_rule", "name_pattern", "roots", "batch_size", "jobs", "template",
+               "executor_language"}
+EXECUTOR_LANGUAGES = ("powershell", "python")
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,7 @@ class Config:
     template: str | None = None  # template collection (git path or URL)
     source: str | None = None  # the file it came from, for messages
     doc_id_rule_explicit: bool = False  # set in patforge.toml (else inferred from the registry)
+    executor_language: str | None = None  # for entries without executor_path (else the majority)
 
     @property
     def name_regex(self) -> re.Pattern[str]:
@@ -89,7 +92,12 @@ def load_config(repo: Path) -> Config:
         jobs = int(section.get("jobs", 0))
     except (TypeError, ValueError):
         raise RepositoryError(f"{CONFIG_FILE}: batch_size and jobs must be whole numbers") from None
+    language = section.get("executor_language")
+    if language is not None and language not in EXECUTOR_LANGUAGES:
+        raise RepositoryError(f"{CONFIG_FILE}: executor_language {language!r} is not one of "
+                              f"{', '.join(EXECUTOR_LANGUAGES)}", hint='e.g. executor_language = "python"')
     return Config(
+        executor_language=language,
         registry=str(section.get("registry", DEFAULT_REGISTRY)),
         doc_id_rule=rule,
         name_pattern=name_pattern,

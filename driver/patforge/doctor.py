@@ -130,6 +130,42 @@ def _yaml_files(repo: Path, registry_rel: str) -> list[str]:
     return files
 
 
+def _spec_repoints(repo: Path, registry_rel: str, report: DoctorReport, fix: bool) -> None:
+    """spec_path that does not exist, with exactly one file of that name (or ``<name>.md``)
+    under the pattern roots: repoint it with a one-line edit of the registry."""
+    from patforge.entrypaths import FileNameIndex, apply_line_edit, repoint_line, spec_candidates
+    from patforge.registry import load_registry
+
+    try:
+        reg = load_registry(repo, load_specs=False)
+    except PatforgeError:
+        return
+    if any(r.path == registry_rel for r in report.repairs):
+        return  # the YAML repair goes first; run doctor again for the paths
+    names = FileNameIndex(repo, reg.roots)
+    raw = (repo / registry_rel).read_bytes()
+    text, bom = decode_yaml_bytes(raw, registry_rel)
+    notes = []
+    for p in reg.patterns:
+        if (repo / p.spec_path).is_file():
+            continue
+        found = spec_candidates(p.spec_path, p.name, names)
+        m = reg.doc.key_mark("patterns", p.index, "spec_path")
+        edit = repoint_line(text, m.line, "spec_path", found[0]) if len(found) == 1 and m else None
+        if edit is None:
+            where = f"candidates: {', '.join(found)}" if found else "no file of that name under the pattern roots"
+            report.add(f"spec:{p.name}", FAIL, f"spec_path {p.spec_path} does not exist ({where})",
+                       "correct spec_path by hand")
+            continue
+        text = apply_line_edit(text, edit)
+        notes.append(f"{p.name}: spec_path {p.spec_path} -> {found[0]}")
+    if notes:
+        after = (b"\xef\xbb\xbf" if bom else b"") + text.encode("utf-8")
+        report.repairs.append(FileChange(registry_rel, raw, after, "repoint spec_path"))
+        report.add("spec-paths", WARN if fix else FAIL, "spec_path found elsewhere: " + "; ".join(notes),
+                   "" if fix else "run `patforge doctor --fix` to apply the edit shown above")
+
+
 def run_doctor(repo: Path, *, fix: bool = False, template: str | None = None) -> DoctorReport:
     report = DoctorReport()
     repo = Path(repo).resolve()
@@ -182,8 +218,9 @@ def run_doctor(repo: Path, *, fix: bool = False, template: str | None = None) ->
         loader = load_yaml_text if rel == config.registry else load_spec_text  # front matter, .md
         p = repo / rel
         if not p.is_file():
-            report.add(f"yaml:{rel}", FAIL, "file does not exist", "create it or fix the path in the registry")
-            continue
+            if rel == config.registry:
+                report.add(f"yaml:{rel}", FAIL, "file does not exist", "create it or fix the path in the registry")
+            continue  # a spec: searched for below (spec paths)
         raw = p.read_bytes()
         try:
             text, bom = decode_yaml_bytes(raw, rel)
@@ -202,6 +239,7 @@ def run_doctor(repo: Path, *, fix: bool = False, template: str | None = None) ->
         report.add(f"yaml:{rel}", WARN if fix else FAIL,
                    f"{d.format()}\n    repair: " + "; ".join(n.split(": ", 1)[1] for n in notes),
                    "" if fix else "run `patforge doctor --fix` to apply the repair shown above")
+    _spec_repoints(repo, config.registry, report, fix)
     if fix and report.repairs:
         with RepoLock(repo, "doctor"):
             Journal.for_repo(repo).apply([(c.path, c.after) for c in report.repairs])

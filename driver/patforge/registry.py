@@ -18,10 +18,15 @@ from patforge.diagnostics import Diagnostic, DiagnosticList, Severity, error, wa
 from patforge.docids import PATTERN_ID_RE, derive_doc_id, is_valid_doc_id
 from patforge.errors import RegistryError, RepositoryError
 from patforge.paths import PathProblem, is_windows_reserved, normalize_repo_path, resolve_inside
+from patforge.entrypaths import (FileNameIndex, SidecarIndex, backslash_note, derive_paths,
+                                 majority_language, matching_entry, spec_candidates)
 from patforge.specread import form_note, load_spec_file
 from patforge.yamlsrc import YamlDocument, YamlLoadError, load_yaml_file
 
 REQUIRED_FIELDS = ("pattern_id", "name", "spec_path", "schema_path", "executor_path")
+#: What an entry cannot be worked on without; schema_path / executor_path are derived
+#: by convention when absent (entrypaths.py) and recorded by render.
+ESSENTIAL_FIELDS = ("pattern_id", "name", "spec_path")
 #: PAT-CHECK-001-011 wants all of these; render fills test_path/example_dir, Phase 1 doc_id.
 COMPLIANCE_FIELDS = ("doc_id", "pattern_id", "name", "version", "status", "spec_path",
                      "schema_path", "executor_path", "test_path", "example_dir")
@@ -58,6 +63,8 @@ class Pattern:
     #: a doc_id the repository already gives the pattern (spec, sidecar, ...) when the
     #: registry entry has none and every source agrees (existing_ids.py)
     found_doc_id: str | None = None
+    #: path fields the entry lacks, derived by convention; render records them
+    derived: dict[str, str] = field(default_factory=dict)
 
     @property
     def doc_id(self) -> str | None:
@@ -132,6 +139,8 @@ class Registry:
     entries: list[Any]  # every raw entry, sound or not
     cache: Any = None  # a CompileCache while a render runs (cache.py)
     notes: list[str] = field(default_factory=list)  # what was inferred, said once per run
+    #: entry index -> index of the entry with the same name that matches the spec
+    duplicate_names: dict[int, int] = field(default_factory=dict)
 
     def __iter__(self) -> Iterator[Pattern]:
         return iter(self.patterns)
@@ -196,12 +205,17 @@ def load_registry(repo: Path, config: Config | None = None, *, load_specs: bool 
     diags = DiagnosticList()
     entries: list[Any] = data["patterns"]
     candidates: list[Pattern] = []
+    language = majority_language(entries, config.executor_language)
+    sidecars = SidecarIndex(repo)
     for i, entry in enumerate(entries):
         pat = _load_entry(repo, doc, config, i, entry, diags)
         if pat is not None:
+            pat.derived = derive_paths(entry, pat.root, pat.name, language, sidecars)
+            pat.paths.update(pat.derived)
             candidates.append(pat)
 
-    bad = _find_duplicates(doc, entries, diags)
+    losers: dict[int, int] = {}
+    bad = _find_duplicates(doc, entries, diags, repo, losers)
     patterns = [p for p in candidates if p.index not in bad]
 
     roots = sorted({p.root for p in patterns} | set(config.roots), key=lambda r: (r.count("/"), r))
@@ -209,7 +223,10 @@ def load_registry(repo: Path, config: Config | None = None, *, load_specs: bool 
         roots = ["patterns"]
 
     registry = Registry(repo=repo, path=reg_path, doc=doc, config=config, patterns=patterns,
-                        diagnostics=diags, roots=roots, entries=entries)
+                        diagnostics=diags, roots=roots, entries=entries, duplicate_names=losers)
+    note = backslash_note(entries)
+    if note:
+        registry.notes.append(note)
     if load_specs:
         load_all_specs(registry)
         from patforge.existing_ids import apply_existing_ids
@@ -230,7 +247,7 @@ def _load_entry(repo: Path, doc: YamlDocument, config: Config, i: int, entry: An
         return None
     label = entry.get("name") or entry.get("pattern_id") or f"#{i + 1}"
     ok = True
-    for f in REQUIRED_FIELDS:
+    for f in ESSENTIAL_FIELDS:
         if entry.get(f) in (None, ""):
             diags.add(doc.diag(f"entry {label!s} has no {f}", *kp, hint=f"add '{f}:' to the entry",
                                code="missing-field", pattern=str(label)))
@@ -274,13 +291,38 @@ def _load_entry(repo: Path, doc: YamlDocument, config: Config, i: int, entry: An
         paths[f] = norm
     if not ok:
         return None
-    root = infer_root(paths["spec_path"]) or infer_root(paths["schema_path"]) or "patterns"
+    root = infer_root(paths["spec_path"]) or infer_root(paths.get("schema_path", "")) or "patterns"
     return Pattern(index=i, pattern_id=pid, name=name, entry=entry, root=root, paths=paths)
 
 
-def _find_duplicates(doc: YamlDocument, entries: list[Any], diags: DiagnosticList) -> set[int]:
-    """Duplicate pattern_id / name / doc_id: name both entries; neither is worked on."""
+def _find_duplicates(doc: YamlDocument, entries: list[Any], diags: DiagnosticList, repo: Path,
+                     losers: dict[int, int]) -> set[int]:
+    """Duplicate pattern_id / name / doc_id: name both entries; neither is worked on --
+    except entries sharing only a name where exactly one matches the spec (same
+    pattern_id or doc_id): that one is worked on, the other is left untouched."""
     bad: set[int] = set()
+    groups: dict[Any, list[int]] = {}
+    for i, entry in enumerate(entries):
+        if isinstance(entry, dict) and isinstance(entry.get("name"), str):
+            groups.setdefault(entry["name"], []).append(i)
+    for name, idx in groups.items():
+        if len(idx) < 2:
+            continue
+        winner = matching_entry(repo, entries, idx)
+        if winner is None:
+            continue
+        wm = doc.mark("patterns", winner)
+        for i in idx:
+            if i == winner:
+                continue
+            losers[i] = winner
+            diags.add(doc.diag(
+                f"duplicate name {name!r}: entry #{winner + 1} (line {wm.line if wm else '?'}) matches the "
+                f"spec (same pattern_id/doc_id), entry #{i + 1} does not; #{winner + 1} is rendered, "
+                f"#{i + 1} is left untouched", "patterns", i, "name",
+                hint=f"remove entry #{i + 1} (or give it its own name and spec)",
+                code="duplicate-name-resolved", pattern=name))
+            bad.add(i)
     for key in ("pattern_id", "name", "doc_id"):
         first: dict[Any, int] = {}
         for i, entry in enumerate(entries):
@@ -291,6 +333,8 @@ def _find_duplicates(doc: YamlDocument, entries: list[Any], diags: DiagnosticLis
                 hash(value)
             except TypeError:
                 continue
+            if i in losers:
+                continue  # left untouched, reported above
             if value in first:
                 j = first[value]
                 mj = doc.mark("patterns", j, key)
@@ -317,6 +361,8 @@ def load_spec(registry: Registry, pat: Pattern) -> Spec | None:
         doc = load_spec_file(registry.abspath(rel), rel)
     except YamlLoadError as exc:
         d = exc.diagnostic
+        if d.code == "file-missing":
+            d = moved_spec_diagnostic(registry, pat) or d
         registry.diagnostics.add(Diagnostic(d.severity, f"spec of {pat.name}: {d.message}", d.path,
                                             d.line, d.column, d.hint, d.code, pat.name))
         return None
@@ -348,6 +394,24 @@ def load_spec(registry: Registry, pat: Pattern) -> Spec | None:
         registry.diagnostics.add(note)
     pat.spec = Spec(path=rel, doc=doc)
     return pat.spec
+
+
+def moved_spec_diagnostic(registry: Registry, pat: Pattern) -> Diagnostic | None:
+    """A missing spec found elsewhere under the pattern roots: "found at X"."""
+    if registry.__dict__.get("_file_names") is None:
+        registry.__dict__["_file_names"] = FileNameIndex(registry.repo, registry.roots)
+    found = spec_candidates(pat.spec_path, pat.name, registry.__dict__["_file_names"])
+    if not found:
+        return None
+    m = registry.doc.mark("patterns", pat.index, "spec_path")
+    if len(found) == 1:
+        return error(f"spec_path {pat.spec_path} does not exist; found at {found[0]}", path=registry.path,
+                     line=m.line if m else None, code="spec-moved", pattern=pat.name,
+                     hint=f"`patforge doctor --fix` repoints spec_path to {found[0]} (a one-line edit, "
+                          "shown as a diff first)")
+    return error(f"spec_path {pat.spec_path} does not exist; found {len(found)} candidates: "
+                 f"{', '.join(found)}", path=registry.path, line=m.line if m else None,
+                 code="spec-moved", pattern=pat.name, hint="set spec_path to the right one by hand")
 
 
 def summarize(diags: DiagnosticList) -> str:

@@ -350,7 +350,8 @@ class Renderer:
         # Record paths for every unit that is now present and managed (also those a
         # killed run landed without getting to this registry edit).
         present = {(o.pattern, o.kind) for o in self.report.outcomes
-                   if o.phase == phase and o.status in (GENERATED, SKIPPED)}
+                   if o.phase == phase and (o.status in (GENERATED, SKIPPED) or (
+                       o.status == HAND_WRITTEN and o.kind in ("schema", "executor")))}
         record: dict[str, list[tuple[str, str]]] = {}
         for unit in units:
             if unit.registry_fields and unit.key in present:

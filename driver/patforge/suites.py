@@ -123,12 +123,23 @@ def cached_instances(registry: Registry, schema: dict[str, Any], doc_id: str,
 
 def schema_unit(registry: Registry, p: Pattern, ws: Workspace, phase: int,
                 diags: DiagnosticList) -> Unit | None:
+    if ws.exists(p.schema_path) and not ws.exists(answers_for(p, "schema")):
+        # A person wrote it: it is the authority and is never rendered, so the spec plays
+        # no part here (its problems, if any, are not this unit's).
+        unit = Unit("schema", p.name, phase, {**_base(registry, p, "schema"), "schema_path": p.schema_path},
+                    [p.schema_path])
+        if "schema_path" in p.derived:
+            unit.registry_fields.append(("schema_path", p.schema_path))
+        return unit
     schema = compiled_schema(registry, p, diags)
     if schema is None:
         return None
     answers = {**_base(registry, p, "schema"), "schema_path": p.schema_path,
                "schema_json": schema_to_text(schema)}
-    return Unit("schema", p.name, phase, answers, [p.schema_path])
+    unit = Unit("schema", p.name, phase, answers, [p.schema_path])
+    if "schema_path" in p.derived:  # derived by convention: recorded once it exists
+        unit.registry_fields.append(("schema_path", p.schema_path))
+    return unit
 
 
 def _schema_for_examples(registry: Registry, p: Pattern, ws: Workspace,
@@ -199,7 +210,10 @@ def executor_unit(registry: Registry, p: Pattern, ws: Workspace, phase: int,
                # one of the two is empty: Copier skips a file whose name renders empty
                "ps1_path": p.executor_path if p.executor_language == "powershell" else "",
                "py_path": p.executor_path if p.executor_language == "python" else ""}
-    return Unit("executor", p.name, phase, answers, [p.executor_path])
+    unit = Unit("executor", p.name, phase, answers, [p.executor_path])
+    if "executor_path" in p.derived:
+        unit.registry_fields.append(("executor_path", p.executor_path))
+    return unit
 
 
 def tests_unit(registry: Registry, p: Pattern, ws: Workspace, phase: int,

@@ -32,6 +32,7 @@ from patforge.yamlsrc import YamlDocument, YamlLoadError, load_yaml_text
 from patforge.check.resolve import (DocIdSource, ExamplesIndex, Files, SchemaIndex, Sidecar, comment_problem,
                                     doc_link, doc_link_language, embedded_json_doc_id, example_source,
                                     read_examples_index, read_sidecar, sidecar_path)
+from patforge.check.orphans import check_orphans
 from patforge.check.rules import FAIL, MUST, PASS, RULES, RULES_BY_ID, SKIP, WARN, Finding
 
 DOMAIN_SPEC_SCHEMA = "schema/pattern_spec.v1.json"
@@ -502,6 +503,9 @@ def _entry_fields(ctx: Ctx, item: Item) -> Iterator[Finding]:
                 msg = f"{kind} lacks {f}; run `patforge render` to {what}"
                 hint = f"`patforge render` creates the {'test file' if f == 'test_path' else 'examples'} " \
                        f"and records {f} (or add {f}: by hand if it exists elsewhere)"
+        elif p is not None and f in p.derived:
+            msg = f"{kind} lacks {f}"
+            hint = f"`patforge render` records {f}: {p.derived[f]} (derived by convention)"
         else:
             msg = f"{kind} lacks {f}"
             hint = f"add '{f}:' to the entry"
@@ -558,8 +562,10 @@ def _entry_paths(ctx: Ctx, item: Item) -> Iterator[Finding]:
                           + f"-011 and -013 both fail until {f} is recorded; `patforge render` creates the "
                             f"{'test file' if f == 'test_path' else 'examples'} and records it")
             else:
+                derived = item.pattern.derived.get(f) if item.pattern is not None else None
                 yield bad(rule, item, f"entry lacks {f}, so it cannot be under {base}", path=ctx.reg_path,
-                          line=line, hint=f"add {f}: {base}...")
+                          line=line, hint=f"`patforge render` records {f}: {derived} (derived by convention)"
+                          if derived else f"add {f}: {base}...")
             continue
         try:
             norm = normalize_path_field(f, value)
@@ -591,11 +597,21 @@ def _entry_sanity(ctx: Ctx, item: Item) -> Iterator[Finding]:
         if d.code in _REGISTRY_CODES and d.severity is Severity.ERROR:
             yield bad(rule, item, d.message, path=d.path, line=d.line, hint=d.hint)
     e = item.entry if isinstance(item.entry, dict) else {}
+    losers = ctx.registry.duplicate_names if ctx.registry is not None else {}
     for key in ("pattern_id", "name"):
         value = e.get(key)
         if value in (None, ""):
             continue
         others = [it for it in ctx.key_users.get((key, _hashable(value)), []) if it is not item]
+        if key == "name" and item.index in losers:
+            w = losers[item.index]
+            yield bad(rule, item, f"name {value!r} is also used by entry #{w + 1} (line "
+                      f"{ctx.reg_doc.node_mark('patterns', w).line}), which matches the spec; this entry is "
+                      "left untouched", path=ctx.reg_path, line=ctx.entry_line(item, key),
+                      hint=f"remove this entry (#{item.index + 1}), or give it its own name and spec")
+            continue
+        if key == "name" and item.index in losers.values():
+            others = [it for it in others if it.index not in losers]
         if others:
             where = ", ".join(f"#{it.index + 1} (line {ctx.entry_line(it) or '?'})" for it in others)
             yield bad(rule, item, f"{key} {value!r} is also used by entry {where}", path=ctx.reg_path,
@@ -613,8 +629,10 @@ def check_spec(ctx: Ctx, item: Item, s: Suite) -> Iterator[Finding]:
     # -020
     rule = "PAT-CHECK-001-020"
     if not exists:
-        yield bad(rule, item, f"spec_path {rel} does not exist", path=ctx.reg_path,
-                  line=ctx.entry_line(item, "spec_path"), hint="create the spec or correct spec_path")
+        moved = next((d for d in item.diags if d.code == "spec-moved"), None)
+        yield bad(rule, item, moved.message.split(": ", 1)[-1] if moved else f"spec_path {rel} does not exist",
+                  path=ctx.reg_path, line=ctx.entry_line(item, "spec_path"),
+                  hint=moved.hint if moved else "create the spec or correct spec_path")
     else:
         if not rel.startswith(f"{p.root}/specs/"):
             yield bad(rule, item, f"spec {rel} is not under {p.root}/specs/", path=rel,
@@ -1253,6 +1271,7 @@ def evaluate(ctx: Ctx) -> list[Finding]:
                               None))
     for root in ctx.roots:
         findings += check_test_scopes(ctx, root)
+        findings += check_orphans(ctx, root)
     if ctx.spec_schema_note is not None:
         findings.append(ctx.spec_schema_note)
     # entries and patterns
