@@ -35,10 +35,7 @@ def referenced(ctx: Any) -> tuple[set[str], set[str]]:
         p = item.pattern
         if p is not None:
             paths.update(p.paths.values())
-            s = ctx.suites.get(item.label)
-            if s is not None:
-                paths.update(s.test_files)
-                paths.add(s.example_dir)
+            paths.add(p.example_dir or p.default_example_dir())
     return paths, names
 
 

@@ -108,8 +108,8 @@ RULES: tuple[Rule, ...] = (
          "repo", "registry"),
     Rule("PATFORGE-EXAMPLE-VALID", MUST, "each example is valid JSON and validates against its pattern's schema",
          "pattern", "examples", SPEC_PATFORGE),
-    Rule("PATFORGE-ORPHAN", SHOULD, "every spec, schema, executor, test and example folder under a pattern root "
-         "belongs to a registry entry", "root", "root", SPEC_PATFORGE,
+    Rule("PATFORGE-ORPHAN", SHOULD, "every spec, schema, executor and example folder under a pattern root belongs "
+         "to a registry entry (test files: PAT-CHECK-001-063)", "root", "root", SPEC_PATFORGE,
          note="an orphan is usually a renamed or removed entry's leftover, or an entry not written yet"),
     Rule("PATFORGE-REGISTRY", MUST, "each registry entry is usable: a mapping with a well-formed pattern_id, a "
          "safe unique name, a unique pattern_id, and a spec that agrees with it", "entry", "registry",
