@@ -251,10 +251,14 @@ def test_compliant_repository_passes(cli, repo):
 
 
 def test_text_report_has_rules_totals_and_verdict(cli, repo):
-    res = cli("check", "--repo", str(repo))
+    res = cli("check", "--repo", str(repo), "--verbose")
     assert res.code == 0, res
     assert re.search(r"^PASS\s+PAT-CHECK-001-041\s+MUST", res.out, re.M)
-    assert "Totals:" in res.out and "Verdict: COMPLIANT" in res.out
+    assert "Totals:" in res.out and res.out.startswith("Verdict: COMPLIANT")
+    summary = cli("check", "--repo", str(repo))
+    assert summary.out.startswith("Verdict: COMPLIANT") and "PAT-CHECK-001-041" not in summary.out
+    quiet = cli("check", "--repo", str(repo), "-q")
+    assert quiet.out.splitlines() == [summary.out.splitlines()[0]]
 
 
 # -- one break, one rule --------------------------------------------------------------------

@@ -30,6 +30,8 @@ from typing import Any, Iterable
 
 import jsonschema
 
+from patforge.jsonmsg import readable
+
 try:  # Python 3.11+
     from re import _constants as _c  # type: ignore[attr-defined]
     from re import _parser as _sre  # type: ignore[attr-defined]
@@ -51,7 +53,7 @@ def instance_to_text(instance: dict[str, Any]) -> str:
 def validate_instance(schema: dict[str, Any], instance: Any) -> list[str]:
     """Every way ``instance`` fails ``schema``, as sorted ``<json path>: <message>`` lines."""
     v = _Validator(schema, format_checker=_Validator.FORMAT_CHECKER)
-    return sorted(f"{e.json_path}: {e.message}" for e in v.iter_errors(instance))
+    return sorted(readable(e) for e in v.iter_errors(instance))  # JSON, not Python reprs
 
 
 def generate_instances(schema: dict[str, Any], *, doc_id: str,

@@ -141,6 +141,8 @@ class Registry:
     notes: list[str] = field(default_factory=list)  # what was inferred, said once per run
     #: entry index -> index of the entry with the same name that matches the spec
     duplicate_names: dict[int, int] = field(default_factory=dict)
+    #: pattern name -> the doc_id conflict that keeps render from it (existing_ids.py)
+    id_conflicts: dict[str, Diagnostic] = field(default_factory=dict)
 
     def __iter__(self) -> Iterator[Pattern]:
         return iter(self.patterns)
@@ -232,6 +234,7 @@ def load_registry(repo: Path, config: Config | None = None, *, load_specs: bool 
         from patforge.existing_ids import apply_existing_ids
 
         found = apply_existing_ids(registry, registry.patterns)
+        registry.id_conflicts = found.conflicts
         if found.note:
             registry.notes.append(found.note)
     return registry

@@ -36,6 +36,7 @@ from pathlib import Path
 
 from patforge.errors import UsageError
 
+from patforge.check.blockers import render_blockers, without_render_advice
 from patforge.check.evaluate import aggregate, evaluate, select_items
 from patforge.check.load import load_model
 from patforge.check.model import RepoModel
@@ -82,10 +83,13 @@ def _check_only(model: RepoModel, options: CheckOptions) -> None:
 
 
 def _result(model: RepoModel, options: CheckOptions, selected: list[str] | None) -> CheckResult:
-    findings, records, summaries = aggregate(evaluate(model), model.items, only=options.only, selected=selected,
+    judged = evaluate(model)
+    advised = {f.pattern for f in judged if f.pattern is not None and f.hint and "patforge render" in f.hint}
+    judged = without_render_advice(judged, render_blockers(model, advised))
+    findings, records, summaries = aggregate(judged, model.items, only=options.only, selected=selected,
                                              strict=options.strict)
     return CheckResult(
         repo=model.repo.resolve(), options=options, findings=findings, records=records, rules=summaries,
         roots=list(model.roots), registry_path=model.reg_path, patterns=len(select_items(model.items, options.only)),
-        commit=model.commit,
+        commit=model.commit, notes=list(model.registry.notes) if model.registry is not None else [],
         generated_at=_dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z"))

@@ -33,7 +33,10 @@ def _rule_list() -> str:
 @click.option("--fix", is_flag=True, help="Repair what is mechanical (missing doc_ids, spec fields, sidecars, "
               "DOC_LINK headers; never a doc_id that is present), show the diff, then check again.")
 @click.option("--dry-run", is_flag=True, help="With --fix: show the diff, write nothing.")
-def check_command(repo, fmt, output, strict, only, rules, fix, dry_run):
+@click.option("--verbose", "-v", "verbose", is_flag=True,
+              help="Text report: every rule and every finding with file:line (default: a summary).")
+@click.option("--quiet", "-q", "quiet", is_flag=True, help="Text report: only the verdict line.")
+def check_command(repo, fmt, output, strict, only, rules, fix, dry_run, verbose, quiet):
     """Check PAT-CHECK-001 / ID-SYSTEM-SPEC-V1 compliance: PASS/FAIL/WARN per rule.
 
     \b
@@ -47,10 +50,12 @@ def check_command(repo, fmt, output, strict, only, rules, fix, dry_run):
 
     result = run_check(repo, CheckOptions(only=tuple(only), rules=tuple(rules), strict=strict, fix=fix,
                                           dry_run=dry_run))
+    detail = "quiet" if quiet else "verbose" if verbose else "summary"
     if output is not None:
-        atomic_write(output, format_report(result, fmt).encode("utf-8"))
-        print_text_report(result)
-        click.echo(f"report ({fmt}) written to {output}")
+        atomic_write(output, format_report(result, fmt, detail).encode("utf-8"))
+        print_text_report(result, detail)
+        if not quiet:
+            click.echo(f"report ({fmt}) written to {output}")
     else:
-        show_report(result, fmt)
+        show_report(result, fmt, detail)
     sys.exit(result.exit_code)

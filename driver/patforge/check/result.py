@@ -83,6 +83,7 @@ class CheckResult:
     fix_changes: list[FileChange] = field(default_factory=list)
     fix_diagnostics: list[Diagnostic] = field(default_factory=list)
     fix_applied: bool = False  # True once --fix ran (also when it had nothing to do)
+    notes: list[str] = field(default_factory=list)  # what was inferred or normalised (said once)
 
     @property
     def failed(self) -> bool:
@@ -116,6 +117,7 @@ class CheckResult:
             "format_version": REPORT_FORMAT_VERSION,
             "tool": {"name": "patforge", "version": __version__},
             "generated_at": self.generated_at,
+            "notes": list(self.notes),
             "repository": {"path": str(self.repo), "commit": self.commit, "registry": self.registry_path,
                            "roots": list(self.roots)},
             "options": {"strict": self.options.strict, "only": list(self.options.only),

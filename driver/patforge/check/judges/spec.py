@@ -12,6 +12,7 @@ from patforge.jsonschemas import schema_problem, validator_class
 from patforge.registry import Pattern
 from patforge.yamlsrc import YamlDocument
 
+from patforge.jsonmsg import readable_message
 from patforge.check.judges.interface import ArtifactJudge
 from patforge.check.judging import MAX_PER_FILE, bad, compare, first_key_line, fix_hint, judge_named_file, skip
 from patforge.check.model import Item, RepoModel, Suite
@@ -169,7 +170,7 @@ def judge(model: RepoModel, item: Item, s: Suite) -> Iterator[Finding]:
                     line = yaml_line(doc, *kp)
                     kp.pop()
                 where = "/".join(map(str, err.absolute_path)) or "(top level)"
-                yield bad(rule, item, f"{where}: {err.message} (against {DOMAIN_SPEC_SCHEMA})", path=rel,
+                yield bad(rule, item, f"{where}: {readable_message(err)} (against {DOMAIN_SPEC_SCHEMA})", path=rel,
                           line=line or first_key_line(doc),
                           hint="a person decides: correct the spec, or the repository's copy of the spec schema")
             if len(errors) > MAX_PER_FILE:

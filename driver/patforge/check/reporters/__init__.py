@@ -37,6 +37,9 @@ class Reporter:
 
     name: ClassVar[str]  # the --format value
 
+    def __init__(self, detail: str = "summary") -> None:
+        self.detail = detail  # summary | verbose | quiet: how much a human-readable format says
+
     def render(self, result: CheckResult) -> str:
         """The whole report as text (what --output writes)."""
         raise NotImplementedError
@@ -55,24 +58,24 @@ def register(cls: type[Reporter]) -> type[Reporter]:
     return cls
 
 
-def reporter(fmt: str) -> Reporter:
+def reporter(fmt: str, detail: str = "summary") -> Reporter:
     try:
-        return REPORTERS[fmt]
+        return type(REPORTERS[fmt])(detail)
     except KeyError:
         raise ValueError(f"unknown report format {fmt!r}; expected one of {', '.join(REPORTERS)}") from None
 
 
-def format_report(result: CheckResult, fmt: str) -> str:
-    return reporter(fmt).render(result)
+def format_report(result: CheckResult, fmt: str, detail: str = "summary") -> str:
+    return reporter(fmt, detail).render(result)
 
 
-def show_report(result: CheckResult, fmt: str) -> None:
-    reporter(fmt).show(result)
+def show_report(result: CheckResult, fmt: str, detail: str = "summary") -> None:
+    reporter(fmt, detail).show(result)
 
 
-def print_text_report(result: CheckResult) -> None:
+def print_text_report(result: CheckResult, detail: str = "summary") -> None:
     """The text report on the terminal (colored when it is one)."""
-    show_report(result, "text")
+    show_report(result, "text", detail)
 
 
 # -- what several formats say the same way ---------------------------------------------------

@@ -1,0 +1,74 @@
+"""What keeps ``patforge render`` from producing a pattern's missing artifacts.
+
+A finding whose fix is "run `patforge render`" is wrong advice when render cannot
+produce that unit: the entry is unusable, the spec cannot be read, its inputs do not
+compile, or the repository gives the pattern conflicting doc_ids. For those patterns
+the hint names the blocker instead (in every report format), so the one fix a person
+must make comes first.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from patforge.compiler import compile_schema
+from patforge.existing_ids import instance_pattern_for
+
+from patforge.check.model import RepoModel
+from patforge.check.rules import PASS, SKIP, Finding
+
+_RENDER = "patforge render"
+
+
+def render_blockers(model: RepoModel, labels: set[str]) -> dict[str, str]:
+    """label -> why render cannot produce that pattern's units (only ``labels`` asked)."""
+    out: dict[str, str] = {}
+    conflicts = getattr(model.registry, "id_conflicts", {}) if model.registry is not None else {}
+    for item in model.items:
+        if item.label not in labels:
+            continue
+        p = item.pattern
+        if p is None:
+            out[item.label] = f"the registry entry cannot be used ({item.why_not or 'see PATFORGE-REGISTRY'})"
+            continue
+        if p.name in conflicts:
+            d = conflicts[p.name]
+            out[item.label] = f"{d.message.split(': ', 1)[-1]} -- {d.hint}"
+            continue
+        if model.registry is not None and p.index in model.registry.duplicate_names:
+            out[item.label] = "another entry with the same name matches the spec (remove this entry)"
+            continue
+        if model.files.is_file(p.schema_path):
+            continue  # a schema exists: render works from it, not from the spec
+        spec = p.spec
+        if spec is None:
+            moved = next((d for d in item.diags if d.code == "spec-moved"), None)
+            out[item.label] = (moved.message.split(": ", 1)[-1] + f" ({moved.hint})" if moved else
+                               f"its spec {p.spec_path} cannot be read (PAT-CHECK-001-020/-021)")
+            continue
+        doc_id = model.registry.doc_id_for(p) if model.registry is not None else None
+        if doc_id is None:
+            continue
+        compiled = compile_schema(spec.data, name=p.name, pattern_id=p.pattern_id, doc_id=doc_id,
+                                  doc_id_pattern=instance_pattern_for(model.config.doc_id_rule, doc_id),
+                                  doc=spec.doc, spec_path=p.spec_path)
+        if compiled.errors:
+            e = compiled.errors[0]
+            more = f" (and {len(compiled.errors) - 1} more)" if len(compiled.errors) > 1 else ""
+            out[item.label] = f"its spec does not compile: {e.location()}: {e.message}{more} -- {e.hint}"
+    return out
+
+
+def without_render_advice(findings: list[Finding], blockers: dict[str, str]) -> list[Finding]:
+    """Findings whose hint advises render for a blocked pattern get the blocker instead."""
+    out = []
+    for f in findings:
+        why = blockers.get(f.pattern) if f.pattern is not None else None
+        if why and f.status not in (PASS, SKIP) and f.hint and _RENDER in f.hint:
+            f = replace(f, hint=f"render cannot produce it: {why}")
+        if why and f.status not in (PASS, SKIP) and _RENDER in f.message:
+            f = replace(f, message=f.message.replace(f"run `{_RENDER}` to create and record it",
+                                                     "render cannot produce it yet")
+                        .replace(f"(run `{_RENDER}` to create and record it)", "(render is blocked)"))
+        out.append(f)
+    return out

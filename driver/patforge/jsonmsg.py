@@ -1,0 +1,36 @@
+"""jsonschema's error messages without Python reprs.
+
+jsonschema formats the failing instance and the keyword's value with ``%r``, so a
+message about an object reads ``{'path': 'a'} is not of type 'string'``: a Python
+dict, not the JSON the user wrote. ``readable`` swaps those reprs for compact JSON
+and puts the JSON path first, so every message names a field path.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+_MAX = 80
+
+
+def short_json(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False, default=str, separators=(", ", ": "))
+    return text if len(text) <= _MAX else text[:_MAX - 3] + "..."
+
+
+def readable_message(error: Any) -> str:
+    """``error.message`` with the instance and keyword value shown as JSON."""
+    msg = error.message
+    for value in (error.instance, error.validator_value):
+        if isinstance(value, (dict, list, bool)) or value is None:
+            try:
+                msg = msg.replace(repr(value), short_json(value))
+            except Exception:  # noqa: BLE001 - an odd repr: keep jsonschema's text
+                pass
+    return msg
+
+
+def readable(error: Any) -> str:
+    """``<json path>: <message>``."""
+    return f"{error.json_path}: {readable_message(error)}"
