@@ -119,7 +119,7 @@ def test_spec_io_variants_validate(spec):
     lambda s: s["inputs"]["project_root"].update(type="text"),
     lambda s: s["inputs"].update(bad="path"),
     lambda s: s["inputs"]["project_root"].update(min_length=-1),
-    lambda s: s["inputs"]["project_root"].update(required="yes"),
+    lambda s: s["inputs"]["project_root"].update(required="sometimes"),
     lambda s: s["inputs"]["files_to_create"]["items"]["properties"]["path"].update(pattern="[a-"),
     lambda s: s.update(inputs=["project_root"]),
 ])
