@@ -34,3 +34,13 @@ def readable_message(error: Any) -> str:
 def readable(error: Any) -> str:
     """``<json path>: <message>``."""
     return f"{error.json_path}: {readable_message(error)}"
+
+
+def exception_text(exc: BaseException, limit: int = 160) -> str:
+    """An exception's first line for a report, cut before any Python repr of a dict or
+    list it quotes (``... within {'$ref': ...}``)."""
+    import re
+
+    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    text = re.sub(r"\s*(?:\b(?:within|in|for)\s+)?[{\[]['\"].*$", "", text)
+    return text[:limit]

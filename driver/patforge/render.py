@@ -261,7 +261,9 @@ class Renderer:
         assert text is not None
         doc = load_yaml_text(text, rel)
         insertions, done = [], set()
-        index = {e.get("name"): i for i, e in enumerate(doc.data["patterns"]) if isinstance(e, dict)}
+        left = self.registry.duplicate_names  # an entry that shares its name is never edited
+        index = {e.get("name"): i for i, e in enumerate(doc.data["patterns"])
+                 if isinstance(e, dict) and i not in left}
         for name, kv in fields.items():
             i = index.get(name)
             entry = doc.data["patterns"][i] if i is not None else None

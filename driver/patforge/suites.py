@@ -15,6 +15,7 @@ from patforge.diagnostics import Diagnostic, DiagnosticList, error, warning
 from patforge.docids import doc_id_instance_pattern
 from patforge.inputshapes import field_names, is_split_shape, required_flag
 from patforge.existing_ids import instance_pattern_for
+from patforge.jsonmsg import exception_text
 from patforge.instances import generate_instances, instance_to_text, validate_instance
 from patforge.registry import Pattern, Registry
 from patforge.units import ANSWERS_DIR, EXAMPLE_FILES, Unit, answers_path
@@ -160,7 +161,15 @@ def examples_unit(registry: Registry, p: Pattern, ws: Workspace, phase: int,
     schema = _schema_for_examples(registry, p, ws, diags)
     if schema is None:
         return None
-    instances = cached_instances(registry, schema, registry.doc_id_for(p), p.pattern_id)
+    try:
+        instances = cached_instances(registry, schema, registry.doc_id_for(p), p.pattern_id)
+    except Exception as exc:  # noqa: BLE001 - a schema the generator cannot walk: say so, go on
+        diags.add(error(f"{p.name}: no example instances can be generated from {p.schema_path}: "
+                        f"{exception_text(exc)}", path=p.schema_path,
+                        pattern=p.name, code="examples-not-generated",
+                        hint="write the examples by hand in the example folder, or simplify the schema "
+                             "construct named above"))
+        return None
     folder = example_dir(p)
     answers = {**_base(registry, p, "examples"), "example_dir": folder, "schema_path": p.schema_path,
                "minimal_path": f"{folder}/instance_minimal.json",

@@ -39,7 +39,12 @@ def render_blockers(model: RepoModel, labels: set[str]) -> dict[str, str]:
             out[item.label] = "another entry with the same name matches the spec (remove this entry)"
             continue
         if model.files.is_file(p.schema_path):
-            continue  # a schema exists: render works from it, not from the spec
+            # a schema exists: render works from it, not from the spec -- unless no example
+            # can be made from it
+            why = _examples_blocked(model, p)
+            if why:
+                out[item.label] = why
+            continue
         spec = p.spec
         if spec is None:
             moved = next((d for d in item.diags if d.code == "spec-moved"), None)
@@ -72,3 +77,25 @@ def without_render_advice(findings: list[Finding], blockers: dict[str, str]) -> 
                         .replace(f"(run `{_RENDER}` to create and record it)", "(render is blocked)"))
         out.append(f)
     return out
+
+
+def _examples_blocked(model: RepoModel, p) -> str | None:
+    """Why no example instance can be generated from a hand-written schema (None: it can,
+    or examples exist)."""
+    import json
+
+    from patforge.instances import generate_instances
+    from patforge.jsonmsg import exception_text
+
+    folder = p.example_dir or p.default_example_dir()
+    if model.files.is_dir(folder) and any(n.endswith(".json") for n in model.files.list_files(folder)):
+        return None
+    try:
+        schema = json.loads(model.files.text(p.schema_path) or "")
+        doc_id = model.registry.doc_id_for(p) if model.registry is not None else "DOC-X"
+        generate_instances(schema, doc_id=doc_id, pattern_id=p.pattern_id)
+    except Exception as exc:  # noqa: BLE001 - whatever stops the generator stops render
+        return (f"no example instances can be generated from {p.schema_path} "
+                f"({exception_text(exc)}) -- write the examples by hand "
+                f"in {folder}/, or simplify that schema construct")
+    return None
