@@ -20,10 +20,10 @@ cannot run (missing repository folder, broken patforge.toml, unreadable registry
 bad options). A registry that is missing or is not valid YAML is a -010 FAIL.
 
 ``fix`` repairs what is mechanical, with Phase 1 of ``render`` (the same code:
-``patforge.render.Renderer``): missing doc_id in registry entries and specs, missing
+``patforge.render.render`` with ``phases=(1,)``): missing doc_id in registry entries and specs, missing
 role / schema_ref / executor_ref in specs, missing schema sidecars (and the examples
 index render writes with them), missing DOC_LINK headers in executors; plus, with the
-same pure insertion (``patforge.doclink.insert_doc_link``, ``Renderer.edit_registry``),
+same pure insertions (``patforge.id_edits.IdEditor``),
 missing DOC_LINK headers in ``.py`` / ``.ps1`` test files and test_path / example_dir
 for files that already exist at the conventional place. It never changes a doc_id that
 is present, and skips a pattern whose registry entry lacks a doc_id while its
@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import datetime as _dt
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 from patforge import __version__
@@ -46,7 +46,7 @@ from patforge.errors import RegistryError, UsageError
 from patforge.registry import load_registry
 
 from patforge.check import checks
-from patforge.check.resolve import Files, doc_link_language, read_schema_index
+from patforge.check.resolve import Files, read_schema_index
 from patforge.check.rules import (FAIL, MUST, PASS, RULES, RULES_BY_ID, SHOULD, SKIP, STATUSES, WARN, Finding,
                                   select_rules, worst)
 
@@ -282,10 +282,12 @@ def _result(ctx: checks.Ctx, options: CheckOptions, selected: list[str] | None) 
 # -- --fix -----------------------------------------------------------------------------------
 
 def _fix(ctx: checks.Ctx, options: CheckOptions) -> tuple[list[FileChange], list[Diagnostic]]:
-    """Phase 1 of render (the same code), then the two repairs it does not cover."""
-    from patforge.doclink import insert_doc_link
-    from patforge.render import Renderer, RenderOptions
-    from patforge.units import answers_path
+    """Phase 1 of render (the same code), then the two repairs it does not cover, with
+    the same pure insertions (``patforge.id_edits``), in the same workspace."""
+    from patforge import kinds
+    from patforge.id_edits import IdEditor
+    from patforge.render import RenderOptions, render
+    from patforge.workspace import Workspace
 
     diags = DiagnosticList()
     if ctx.registry is None:
@@ -298,33 +300,26 @@ def _fix(ctx: checks.Ctx, options: CheckOptions) -> tuple[list[FileChange], list
     if not sound:
         return [], diags.items
     held = _conflicting(ctx, sound)
-    renderer = Renderer(ctx.repo, RenderOptions(phases=(1,), keep_diffs=True, only=tuple(it.pattern.name for it in sound),
-                                                dry_run=options.dry_run))
-    renderer.patterns = [p for p in renderer.patterns if p.name not in held]
     for name, why in sorted(held.items()):
         diags.add(Diagnostic(Severity.WARNING, f"{name}: not fixed: {why}", path=ctx.reg_path, pattern=name,
                              hint="add the doc_id you choose to the registry entry by hand, then run --fix again"))
-    report = renderer.run()
+    ws = Workspace(ctx.repo, dry_run=options.dry_run, keep_bytes=True)
+    report = render(ctx.repo, RenderOptions(phases=(1,), keep_diffs=True, dry_run=options.dry_run,
+                                            only=tuple(it.pattern.name for it in sound), exclude=tuple(held)),
+                    workspace=ws)
     diags.extend(report.diagnostics)
-    ws = renderer.ws
-    # DOC_LINK headers in test files (.py / .ps1): the same insertion as executors get.
-    by_name = {it.pattern.name: it for it in sound}
+    ids = IdEditor(ws, ctx.registry, report)
+    tests_kind = kinds.by_name("tests")
     record: dict[str, list[tuple[str, str]]] = {}
-    for p in renderer.patterns:
-        item = by_name.get(p.name)
-        s = ctx.suites.get(item.label) if item else None
-        if s is None:
+    for item in sound:
+        p = item.pattern
+        s = ctx.suites.get(item.label)
+        if p.name in held or s is None:
             continue
-        if not ws.exists(answers_path(p.name, "tests")):
+        # DOC_LINK headers in hand-written test files (.py / .ps1): the same insertion as executors get.
+        if not tests_kind.managed(ws, p):
             for rel in s.test_files:
-                lang = doc_link_language(PurePosixPath(rel).suffix)
-                text = ws.read_text(rel)
-                if lang is None or text is None:
-                    continue
-                new = insert_doc_link(text, lang, renderer.doc_id(p), p.name, p.pattern_id)
-                if new is not None:
-                    ws.stage(rel, new.encode("utf-8"), "DOC_LINK")
-                    report.changes += ws.land([rel])
+                ids.doc_link(p, rel)
         # record test_path / example_dir that already exist where render would put them
         if p.test_path is None:
             named = s.named_tests
@@ -335,8 +330,7 @@ def _fix(ctx: checks.Ctx, options: CheckOptions) -> tuple[list[FileChange], list
         if p.example_dir is None and s.examples and s.example_dir == p.default_example_dir():
             record.setdefault(p.name, []).append(("example_dir", s.example_dir))
     if record:
-        renderer.edit_registry(record, after=("executor_path", "schema_path", "spec_path"),
-                               reason="artifact paths")
+        ids.edit_registry(record, reason="artifact paths")
     return list(report.changes), list(diags.items)
 
 

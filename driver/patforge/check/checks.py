@@ -26,7 +26,8 @@ from patforge.instances import validate_instance
 from patforge.paths import PathProblem, normalize_repo_path
 from patforge.registry import (COMPLIANCE_FIELDS, PATH_FIELDS, ROOT_SUBDIRS, Pattern, Registry, infer_root,
                                load_spec)
-from patforge.units import answers_path
+from patforge.layout import answers_path
+from patforge.schemacheck import schema_problem as _schema_problem
 from patforge.yamlsrc import YamlDocument, YamlLoadError, load_yaml_text
 
 from patforge.check.resolve import (DocIdSource, ExamplesIndex, Files, SchemaIndex, Sidecar, comment_problem,
@@ -726,23 +727,6 @@ def compare(ctx: Ctx, rule: str, item: Item, src: DocIdSource) -> Iterator[Findi
 
 
 # -- schemas -------------------------------------------------------------------------------
-
-_META_VALIDATORS: dict[type, Any] = {}
-
-
-def _schema_problem(schema: dict[str, Any]) -> str | None:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        cls = jsonschema.validators.validator_for(schema, default=jsonschema.Draft7Validator)
-    meta = _META_VALIDATORS.get(cls)
-    if meta is None:
-        meta = _META_VALIDATORS[cls] = cls(cls.META_SCHEMA)
-    err = jsonschema.exceptions.best_match(meta.iter_errors(schema))
-    if err is None:
-        return None
-    where = "/".join(map(str, err.absolute_path)) or "(top level)"
-    return f"{where}: {err.message}"
-
 
 def schema_usable(s: Suite) -> bool:
     return s.schema_data is not None and s.schema_problem is None

@@ -1,6 +1,6 @@
 """Where each artifact of a pattern says its doc_id, read once per file.
 
-Conventions (the same ones ``render`` writes, see ``patforge.suites``):
+Conventions (the same ones ``render`` writes; the paths come from ``patforge.layout``):
 
 * registry entry: its ``doc_id`` field;
 * spec: its top-level ``doc_id``;
@@ -18,113 +18,18 @@ Conventions (the same ones ``render`` writes, see ``patforge.suites``):
 from __future__ import annotations
 
 import json
-import os
 import re
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 from typing import Any
 
 from patforge.diagnostics import Diagnostic
-from patforge.doclink import DocLink, find_doc_link
-from patforge.suites import EXAMPLES_INDEX
-from patforge.yamlsrc import YamlDocument, YamlLoadError, load_yaml_file
+from patforge.doclink import DocLink, doc_link_language, find_doc_link  # noqa: F401 (check uses it from here)
+from patforge.layout import EXAMPLES_INDEX, schema_index_path, sidecar_path
+from patforge.repofiles import RepoFiles
+from patforge.yamlsrc import YamlDocument
 
-SCHEMA_INDEX_NAME = "SCHEMA_INDEX.yaml"
-_SKIP_DIRS = {"__pycache__", ".git", ".pytest_cache", "node_modules"}
-
-
-class Files:
-    """Read-only view of the repository that reads and parses each file once."""
-
-    def __init__(self, repo: Path) -> None:
-        self.repo = repo
-        self._bytes: dict[str, bytes | None] = {}
-        self._text: dict[str, str | None] = {}
-        self._yaml: dict[str, YamlDocument | Diagnostic] = {}
-        self._json: dict[str, tuple[Any, str | None]] = {}
-        self._listing: dict[str, list[str]] = {}
-        self._walk: dict[str, list[str]] = {}
-
-    def abspath(self, rel: str) -> Path:
-        return self.repo / rel
-
-    def is_file(self, rel: str) -> bool:
-        if rel in self._bytes:
-            return self._bytes[rel] is not None
-        return self.abspath(rel).is_file()
-
-    def is_dir(self, rel: str) -> bool:
-        return self.abspath(rel).is_dir()
-
-    def read_bytes(self, rel: str) -> bytes | None:
-        if rel not in self._bytes:
-            try:
-                self._bytes[rel] = self.abspath(rel).read_bytes()
-            except OSError:
-                self._bytes[rel] = None
-        return self._bytes[rel]
-
-    def text(self, rel: str) -> str | None:
-        """Decoded text (BOM dropped; undecodable bytes replaced), None if unreadable."""
-        if rel not in self._text:
-            raw = self.read_bytes(rel)
-            self._text[rel] = None if raw is None else raw.decode("utf-8-sig", errors="replace")
-        return self._text[rel]
-
-    def seed_yaml(self, rel: str, doc: YamlDocument) -> None:
-        self._yaml.setdefault(rel, doc)
-
-    def yaml(self, rel: str) -> YamlDocument | Diagnostic:
-        """The parsed document, or the located diagnostic that says why it cannot be read."""
-        if rel not in self._yaml:
-            try:
-                self._yaml[rel] = load_yaml_file(self.abspath(rel), rel)
-            except YamlLoadError as exc:
-                self._yaml[rel] = exc.diagnostic
-        return self._yaml[rel]
-
-    def json(self, rel: str) -> tuple[Any, str | None]:
-        """(data, None) or (None, why it is not JSON)."""
-        if rel not in self._json:
-            raw = self.read_bytes(rel)
-            if raw is None:
-                self._json[rel] = (None, "cannot read the file")
-            else:
-                try:
-                    self._json[rel] = (json.loads(raw.decode("utf-8-sig")), None)
-                except UnicodeDecodeError as exc:
-                    self._json[rel] = (None, f"not UTF-8 ({exc.reason} at byte {exc.start})")
-                except ValueError as exc:
-                    self._json[rel] = (None, str(exc))
-        return self._json[rel]
-
-    def list_files(self, folder: str) -> list[str]:
-        """File names directly in ``folder`` (sorted; empty when it is not a folder)."""
-        if folder not in self._listing:
-            try:
-                with os.scandir(self.abspath(folder)) as it:
-                    self._listing[folder] = sorted(e.name for e in it if e.is_file())
-            except OSError:
-                self._listing[folder] = []
-        return self._listing[folder]
-
-    def walk_files(self, folder: str) -> list[str]:
-        """Repository-relative paths of every file below ``folder`` (sorted)."""
-        if folder not in self._walk:
-            out: list[str] = []
-            base = self.abspath(folder)
-            for dirpath, dirs, files in os.walk(base):
-                dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS)
-                rel_dir = Path(dirpath).relative_to(self.repo).as_posix()
-                out += [f"{rel_dir}/{f}" for f in files]
-            self._walk[folder] = sorted(out)
-        return self._walk[folder]
-
-    def glob(self, pattern: str) -> list[str]:
-        try:
-            return sorted(p.relative_to(self.repo).as_posix() for p in self.repo.glob(pattern) if p.is_file())
-        except (ValueError, NotImplementedError):
-            return []
+Files = RepoFiles  # the shared reading layer (patforge.repofiles); the old name stays for check
 
 
 # -- doc_id sources ----------------------------------------------------------------
@@ -187,10 +92,6 @@ def embedded_json_doc_id(files: Files, rel: str, kind: str) -> DocIdSource | Non
     return DocIdSource(kind, rel, _as_id(value), json_key_line(text, "doc_id"))
 
 
-def sidecar_path(schema_path: str) -> str:
-    return (schema_path[:-5] if schema_path.endswith(".json") else schema_path) + ".id.yaml"
-
-
 @dataclass
 class Sidecar:
     path: str
@@ -231,7 +132,7 @@ class SchemaIndex:
 
 
 def read_schema_index(files: Files, registry_path: str) -> SchemaIndex | None:
-    rel = str(PurePosixPath(registry_path).parent / SCHEMA_INDEX_NAME)
+    rel = schema_index_path(registry_path)
     if not files.is_file(rel):
         return None
     doc = files.yaml(rel)
@@ -307,11 +208,6 @@ def comment_problem(text: str, link: DocLink, ext: str) -> str | None:
     shown = " or ".join([*line_prefixes, *(f"{o} ... {c}" for o, c in blocks)])
     what = f"'{head}'" if head else "no comment marker"
     return f"the DOC_LINK line uses {what}, which is not a {lang} comment (use {shown})"
-
-
-def doc_link_language(ext: str) -> str | None:
-    """The ``patforge.doclink`` language whose ``#`` header suits this extension."""
-    return {".ps1": "powershell", ".psm1": "powershell", ".py": "python"}.get(ext.lower())
 
 
 # -- examples ------------------------------------------------------------------------
