@@ -7,6 +7,7 @@ module here plus one Copier template folder, ``templates/<name>/``. Everything e
 
 The interface (``patforge.kinds.base.Kind``; subclass it, override what applies)::
 
+    Kind(name, scope, summary)     # the instance: KIND = SchemaKind("schema", PATTERN, "...")
     name: str                      # "schema"; also the template folder and --kind value
     scope: str                     # IDS (phase 1) | PATTERN (phases 2/3) | REPOSITORY (phase 4)
     summary: str                   # one line for --kind help and docs
@@ -27,7 +28,7 @@ the template writes verbatim and whose SHA-256 is recorded as ``derived_sha256``
 instead of the text. ``BuildContext`` (registry, files, diagnostics, phase, patterns)
 is what ``build`` reads. ``files`` is a ``patforge.repofiles.RepoFiles``-like reader.
 
-Adding a kind: write ``kinds/<name>.py`` with a ``Kind`` subclass and ``KIND =``
+Adding a kind: write ``kinds/<name>.py`` with a ``Kind`` subclass and its ``KIND =``
 instance, add it to ``KINDS`` below (order matters within a scope: a kind whose
 validation reads another kind's output comes after it, as examples after schema),
 and add ``templates/<name>/`` (every file name a ``{% yield u from units %}`` tag,

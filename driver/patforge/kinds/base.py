@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Protocol
+from typing import Any, Protocol
 
 from patforge.diagnostics import Diagnostic, DiagnosticList
 from patforge.layout import answers_path, repository_answers_path
@@ -81,12 +81,16 @@ class BuildContext:
 
 
 class Kind:
-    """One artifact kind. Subclass it in one module of ``patforge.kinds`` and list the
-    instance in ``KINDS`` (or ``register`` it); its template is ``templates/<name>/``."""
+    """One artifact kind. Subclass it in one module of ``patforge.kinds``, create the
+    instance with its name, scope and summary, and list it in ``KINDS`` (or ``register``
+    it); its template is ``templates/<name>/``."""
 
-    name: ClassVar[str] = ""
-    scope: ClassVar[str] = PATTERN
-    summary: ClassVar[str] = ""  # one line: what the kind renders (CLI help, docs)
+    def __init__(self, name: str, scope: str = PATTERN, summary: str = "") -> None:
+        if scope not in SCOPES:
+            raise ValueError(f"kind {name}: scope must be one of {', '.join(SCOPES)}")
+        self.name = name  # the --kind value and the template folder, templates/<name>/
+        self.scope = scope
+        self.summary = summary  # one line: what the kind renders (CLI help, docs)
 
     # -- layout ------------------------------------------------------------------------
     def layout(self, registry: Registry, p: Pattern) -> dict[str, str]:

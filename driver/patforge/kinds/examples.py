@@ -50,9 +50,7 @@ def cached_instances(registry: Registry, schema: dict[str, Any], doc_id: str,
 
 
 class ExamplesKind(Kind):
-    name = "examples"
-    scope = PATTERN
-    summary = "instance_minimal/full/test.json generated from the pattern's schema"
+    """Derived output: the generator's instances, validated against the schema."""
 
     def layout(self, registry: Registry, p: Pattern) -> dict[str, str]:
         folder = example_dir(p)
@@ -72,7 +70,6 @@ class ExamplesKind(Kind):
         return compiled_schema(ctx, p)  # cached: diagnostics are reported once
 
     def build(self, ctx: BuildContext, p: Pattern | None) -> Unit | None:
-        assert p is not None
         schema = self._schema(ctx, p)
         if schema is None:
             return None
@@ -119,4 +116,5 @@ class ExamplesKind(Kind):
         return out
 
 
-KIND = ExamplesKind()
+KIND = ExamplesKind("examples", PATTERN,
+                    "instance_minimal/full/test.json generated from the pattern's schema")

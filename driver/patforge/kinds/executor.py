@@ -45,15 +45,12 @@ def _input_names(p: Pattern) -> list[dict[str, Any]]:
 
 
 class ExecutorKind(Kind):
-    name = "executor"
-    scope = PATTERN
-    summary = "the PowerShell (.ps1) or Python (.py) executor scaffold"
+    """Template output over the entry and the spec's inputs."""
 
     def layout(self, registry: Registry, p: Pattern) -> dict[str, str]:
         return {"executor": p.executor_path}
 
     def build(self, ctx: BuildContext, p: Pattern | None) -> Unit | None:
-        assert p is not None
         if p.executor_language is None:
             ctx.diagnostics.add(error(f"{p.name}: executor_path {p.executor_path} has no known language",
                                       path=ctx.registry.path, pattern=p.name,
@@ -76,4 +73,5 @@ class ExecutorKind(Kind):
         return [p.executor_path]
 
 
-KIND = ExecutorKind()
+KIND = ExecutorKind("executor", PATTERN,
+                    "the PowerShell (.ps1) or Python (.py) executor scaffold")

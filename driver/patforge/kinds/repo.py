@@ -24,9 +24,7 @@ FILES = (
 
 
 class RepoKind(Kind):
-    name = "repo"
-    scope = REPOSITORY
-    summary = "repository-level files: domain schemas, registry/compliance tests, PowerShell checks"
+    """One unit per repository, built once from the whole registry."""
 
     def build(self, ctx: BuildContext, p: Pattern | None) -> Unit | None:
         answers = {"answers_file": self.answers_file(None), "registry_path": ctx.registry.path,
@@ -36,4 +34,5 @@ class RepoKind(Kind):
         return Unit(self.name, "(repository)", self.phase(None), answers, list(FILES), derived=derived)
 
 
-KIND = RepoKind()
+KIND = RepoKind("repo", REPOSITORY,
+                "repository-level files: domain schemas, registry/compliance tests, PowerShell checks")

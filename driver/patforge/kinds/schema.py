@@ -52,21 +52,19 @@ def _compile(ctx: BuildContext, p: Pattern) -> dict[str, Any] | None:
 
 
 class SchemaKind(Kind):
-    name = "schema"
-    scope = PATTERN
-    summary = "the instance JSON Schema (draft-07) compiled from the spec"
+    """Derived output: the compiler's schema, hashed in the answers file."""
 
     def layout(self, registry: Registry, p: Pattern) -> dict[str, str]:
         return {"schema": p.schema_path}
 
     def build(self, ctx: BuildContext, p: Pattern | None) -> Unit | None:
-        assert p is not None
         schema = compiled_schema(ctx, p)
         if schema is None:
             return None
         answers = {"answers_file": self.answers_file(p), "name": p.name, "pattern_id": p.pattern_id,
                    "doc_id": ctx.registry.doc_id_for(p), "schema_path": p.schema_path,
-                   "spec_path": p.spec_path, "spec_sha256": sha256_text(p.spec.doc.text),
+                   # the spec as it is now (Phase 1 may just have added its ID fields)
+                   "spec_path": p.spec_path, "spec_sha256": sha256_text(ctx.files.read_text(p.spec_path) or ""),
                    "compiler": COMPILER_VERSION}
         return Unit(self.name, p.name, ctx.phase, answers, [p.schema_path],
                     derived={p.schema_path: schema_to_text(schema)})
@@ -83,4 +81,5 @@ class SchemaKind(Kind):
                       pattern=unit.pattern, code="schema-invalid")]
 
 
-KIND = SchemaKind()
+KIND = SchemaKind("schema", PATTERN,
+                  "the instance JSON Schema (draft-07) compiled from the spec")

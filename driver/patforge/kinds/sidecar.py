@@ -14,15 +14,12 @@ from patforge.registry import Pattern, Registry
 
 
 class SidecarKind(Kind):
-    name = "sidecar"
-    scope = IDS
-    summary = "the schema's doc_id sidecar (and an examples.id.yaml for hand-written examples)"
+    """Phase 1: the ID system's own files."""
 
     def layout(self, registry: Registry, p: Pattern) -> dict[str, str]:
         return {"sidecar": sidecar_path(p.schema_path), "examples_index": f"{example_dir(p)}/{EXAMPLES_INDEX}"}
 
     def build(self, ctx: BuildContext, p: Pattern | None) -> Unit | None:
-        assert p is not None
         examples = hand_written_examples(ctx.files, p)
         paths = self.layout(ctx.registry, p)
         index = paths["examples_index"] if examples else ""
@@ -33,4 +30,5 @@ class SidecarKind(Kind):
         return Unit(self.name, p.name, self.phase(p), answers, [paths["sidecar"], *([index] if index else [])])
 
 
-KIND = SidecarKind()
+KIND = SidecarKind("sidecar", IDS,
+                   "the schema's doc_id sidecar (and an examples.id.yaml for hand-written examples)")

@@ -13,16 +13,14 @@ from patforge.registry import Pattern, Registry
 
 
 class TestsKind(Kind):
+    """Template output: tests that know whether the executor is patforge's scaffold."""
+
     __test__ = False  # not a pytest class, despite the name
-    name = "tests"
-    scope = PATTERN
-    summary = "the Pester (.ps1) or pytest (.py) tests of the executor"
 
     def layout(self, registry: Registry, p: Pattern) -> dict[str, str]:
         return {"test": test_file(p)}
 
     def build(self, ctx: BuildContext, p: Pattern | None) -> Unit | None:
-        assert p is not None
         if p.executor_language is None:
             return None  # reported by the executor unit
         target = test_file(p)
@@ -45,4 +43,5 @@ class TestsKind(Kind):
         return unit
 
 
-KIND = TestsKind()
+KIND = TestsKind("tests", PATTERN,
+                 "the Pester (.ps1) or pytest (.py) tests of the executor")
