@@ -41,6 +41,9 @@ INSTANCE_KINDS: tuple[str, ...] = ("instance_minimal", "instance_full", "instanc
 _MODES = {"instance_minimal": "minimal", "instance_full": "full", "instance_test": "test"}
 
 _Validator = jsonschema.Draft7Validator
+#: Recorded in the examples kind's answers files: bump it when the instances generated
+#: for the same schema change (tests/golden shows it).
+GENERATOR_VERSION = "1"
 
 
 def instance_to_text(instance: dict[str, Any]) -> str:

@@ -1,4 +1,11 @@
-"""``patforge new``: scaffold one pattern — registry entry, spec skeleton, whole suite."""
+"""``patforge new``: scaffold one pattern — registry entry, spec skeleton, whole suite.
+
+The entry and the spec are written here (the spec is the user's from the first
+second, so it is a fixed skeleton, not a Copier template); the suite is every
+per-pattern kind of ``kinds.KINDS``, rendered through the same pipeline as
+``patforge render``. The new entry already has its doc_id and paths, and the spec its
+ID fields, so none of Phase 1's edits apply.
+"""
 
 from __future__ import annotations
 
@@ -6,14 +13,17 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from patforge import kinds
 from patforge.changes import FileChange
 from patforge.config import load_config
 from patforge.docids import derive_doc_id, is_valid_doc_id
 from patforge.edits import Insertion, apply_insertions, line_starts, render_bytes, yaml_scalar
 from patforge.errors import UsageError
+from patforge.layout import new_pattern_paths
 from patforge.paths import is_windows_reserved
-from patforge.registry import load_registry
-from patforge.render import RenderOptions, RenderReport, Renderer
+from patforge.pipeline import RenderSession
+from patforge.registry import load_registry, load_spec
+from patforge.render_report import RenderReport
 from patforge.workspace import Workspace
 from patforge.yamlsrc import load_yaml_text
 
@@ -144,14 +154,7 @@ def create_pattern(repo: Path, name: str, category: str, executor: str = "ps1", 
         raise UsageError(f"cannot mint a free doc_id for {name} ({doc_id} is taken or malformed)",
                          hint="check doc_id_rule in patforge.toml")
     base = (root or (registry.roots[0] if registry.roots else "patterns")).strip("/")
-    ext = ".ps1" if executor == "ps1" else ".py"
-    paths = {
-        "spec_path": f"{base}/specs/{name}.pattern.yaml",
-        "schema_path": f"{base}/schemas/{name}.schema.json",
-        "executor_path": f"{base}/executors/{name}_executor{ext}",
-        "test_path": f"{base}/tests/test_{name}_executor{ext}",
-        "example_dir": f"{base}/examples/{name}",
-    }
+    paths = new_pattern_paths(base, name, "powershell" if executor == "ps1" else "python")
     ws = Workspace(repo, dry_run=dry_run)
     for rel in paths.values():
         if ws.exists(rel) or ws.abspath(rel).is_dir() and rel != paths["example_dir"]:
@@ -173,5 +176,28 @@ def create_pattern(repo: Path, name: str, category: str, executor: str = "ps1", 
     report.changes += ws.land([registry.path, paths["spec_path"]])
     if dry_run:
         return report
-    report.render = Renderer(repo, RenderOptions(only=(name,), template=template)).run()
+    report.render = render_suite(repo, name, template)
+    return report
+
+
+def render_suite(repo: Path, name: str, template: str | None) -> RenderReport:
+    """Render every per-pattern kind for the pattern ``name`` (the registry's new entry)."""
+    registry = load_registry(repo, load_specs=False)
+    p = registry.by_name(name)
+    report = RenderReport(repo=registry.repo, dry_run=False)
+    if p is None:  # the entry was just written; a problem with it is in the diagnostics
+        report.diagnostics.extend(registry.diagnostics)
+        return report
+    load_spec(registry, p)
+    report.diagnostics.extend(registry.diagnostics)
+    report.mapping = [{"pattern_id": p.pattern_id, "name": p.name, "doc_id": registry.doc_id_for(p),
+                       "source": "registry"}]
+    ws = Workspace(registry.repo)
+    session = RenderSession(registry, ws, report, template=template, vcs_ref=None, jobs=0, batch_size=0)
+    with session.open("new"):
+        _ = session.source  # fail on a bad template source before writing anything
+        for scope in (kinds.IDS, kinds.PATTERN):
+            for kind in kinds.in_scope(scope):
+                session.process(kind.phase(p), session.build(kind, [p]))
+        registry.cache.save(prune=False)
     return report

@@ -23,10 +23,11 @@ from patforge.docids import derive_doc_id, is_valid_doc_id
 from patforge.errors import GitError
 from patforge.gitutil import git_available, run_git
 from patforge.paths import PathProblem, normalize_repo_path
-from patforge.registry import PATH_FIELDS, Pattern, Registry, infer_root, load_spec
+from patforge.repofiles import RepoFiles
+from patforge.layout import infer_root
+from patforge.registry import PATH_FIELDS, Pattern, Registry, load_spec
 from patforge.yamlsrc import YamlDocument, YamlLoadError, load_yaml_text
 
-from patforge.check.files import RepoFiles
 from patforge.check.resolve import claimed_id
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from patforge.registry import ROOT_SUBDIRS
+from patforge.layout import ROOT_SUBDIRS
 
 from patforge.check.judges import ARTIFACTS
 from patforge.check.judging import bad
