@@ -11,7 +11,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from patforge.check.judges import ARTIFACTS
+from patforge import kinds
+
+from patforge.check.judges import ARTIFACTS, by_kind
 from patforge.check.judges.entries import judge_entry
 from patforge.check.judges.repository import SELF_MESSAGES, judge_repository, repo_subject, root_subject
 from patforge.check.judges.suite import judge_suite
@@ -22,7 +24,6 @@ from patforge.check.rules import FAIL, PASS, RULES, SKIP, STATUSES, WARN, Findin
 
 #: Rules still reported under ``only``: without them nothing else means anything.
 PREREQUISITES = frozenset({"PAT-CHECK-001-001", "PAT-CHECK-001-002", "PAT-CHECK-001-010"})
-_BY_KIND = {j.kind: j for j in ARTIFACTS}
 
 Pair = tuple[str, str | None, str | None, str | None, int | None]  # rule, pattern, root, path, line
 
@@ -45,6 +46,7 @@ def evaluate(model: RepoModel) -> list[Finding]:
         elif rule.scope == "root":
             pairs += [(rule.id, None, root, root_subject(rule, root), None) for root in model.roots]
     item_rules = [r for r in RULES if r.scope in ("entry", "pattern") and r.id not in unjudged]
+    artifact_subjects = {j.kind for j in ARTIFACTS} | set(kinds.names())
     for item in model.items:
         findings += judge_entry(model, item)
         s = model.suites.get(item.label)
@@ -52,10 +54,12 @@ def evaluate(model: RepoModel) -> list[Finding]:
         if s is None:
             # the entry cannot be read: its artifact rules are not judged, and say why
             findings += [skip(rule.id, item, item.why_not or "the entry cannot be read", path=model.reg_path)
-                         for rule in item_rules if rule.scope == "pattern" and rule.subject in _BY_KIND]
+                         for rule in item_rules if rule.scope == "pattern" and rule.subject in artifact_subjects]
         else:
             for judge in ARTIFACTS:
                 findings += judge.judge(model, item, s)
+            for kind in kinds.KINDS:  # the render kinds' own check hook (Kind.judge)
+                findings += kind.judge(model, item)
         findings += judge_suite(model, item, s)
     return findings + passes(findings, pairs)
 
@@ -71,10 +75,14 @@ def passes(findings: list[Finding], pairs: list[Pair]) -> list[Finding]:
 
 
 def _subject(model: RepoModel, rule: Rule, item: Item, s: Suite | None) -> tuple[str | None, int | None]:
-    judge = _BY_KIND.get(rule.subject)
-    if item.pattern is None or judge is None:
-        return model.reg_path, model.entry_line(item)
-    return judge.subject_path(model, item, s), None
+    judge = by_kind(rule.subject)
+    if item.pattern is not None and judge is not None:
+        return judge.subject_path(model, item, s), None
+    if item.pattern is not None and model.registry is not None and rule.subject in kinds.names():
+        files = sorted(kinds.by_name(rule.subject).layout(model.registry, item.pattern).values())
+        if files:
+            return files[0], None
+    return model.reg_path, model.entry_line(item)
 
 
 # -- from findings to records -----------------------------------------------------------------

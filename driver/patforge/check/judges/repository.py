@@ -9,7 +9,7 @@ from typing import Iterator
 
 from patforge.layout import ROOT_SUBDIRS
 
-from patforge.check.judges import ARTIFACTS
+from patforge.check.judges import by_kind
 from patforge.check.judging import bad
 from patforge.check.model import RepoModel
 from patforge.check.rules import Finding, Rule
@@ -41,8 +41,8 @@ def repo_subject(model: RepoModel, rule: Rule) -> tuple[str | None, str] | None:
 
 def root_subject(rule: Rule, root: str) -> str:
     """The path a passing record of a root rule points at: the root, or the kind's folder in it."""
-    folder = next((j.folder for j in ARTIFACTS if j.kind == rule.subject), None)
-    return f"{root}/{folder}" if folder else root
+    judge = by_kind(rule.subject)
+    return f"{root}/{judge.folder}" if judge else root
 
 
 def _layout(model: RepoModel) -> Iterator[Finding]:
