@@ -16,7 +16,7 @@ from patforge.registry import COMPLIANCE_FIELDS
 
 from patforge.check.judges import ARTIFACTS, by_field
 from patforge.check.judging import bad, fix_hint, skip
-from patforge.check.model import Item, RepoModel, hashable, normalize_path_field, root_accepted
+from patforge.check.model import ROOT_FIELDS, Item, RepoModel, hashable, normalize_path_field, root_accepted
 from patforge.check.rules import Finding
 
 _REGISTRY_CODES = {"registry-entry", "bad-pattern-id", "unsafe-name", "spec-mismatch"}
@@ -123,7 +123,7 @@ def _entry_paths(model: RepoModel, item: Item) -> Iterator[Finding]:
         if not norm.startswith(base):
             yield bad(rule, item, f"{f} {norm} is not under {base} (judged against root {root})",
                       path=model.reg_path, line=line,
-                      hint=f"move the file under {base} and update {f}" if f != "spec_path" else
+                      hint=f"move the file under {base} and update {f}" if f != ROOT_FIELDS[0] else
                       "keep every artifact of a pattern in one root's sub-folders")
             continue
         if judge.judge_path is not None:

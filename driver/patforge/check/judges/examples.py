@@ -221,5 +221,6 @@ def judge(model: RepoModel, item: Item, s: Suite) -> Iterator[Finding]:
 
 JUDGE = ArtifactJudge(
     kind=KIND, path_field="example_dir", locate=locate, judge=judge, sources=sources,
-    subject=subject, rendered="examples", path_is="a directory", found_at=found_at, judge_path=judge_path, fix_path=fix_path,
+    subject=subject, rendered="examples", path_is="a directory", found_at=found_at, judge_path=judge_path,
+    fix_path=fix_path,
     link_hints={"example": 'embed "doc_id": "{ref}" or list the file in its folder\'s examples.id.yaml'})

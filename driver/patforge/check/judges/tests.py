@@ -196,5 +196,6 @@ def _judge_scopes(model: RepoModel, root: str) -> Iterator[Finding]:
 JUDGE = ArtifactJudge(
     kind=KIND, path_field="test_path", locate=locate, judge=judge, sources=sources,
     subject=subject, prepare=prepare, judge_repo=judge_repo, rendered="test file",
-    path_is="an existing file or glob", found_at=found_at, judge_path=judge_path, fix_path=fix_path, fix_links=fix_links,
+    path_is="an existing file or glob", found_at=found_at, judge_path=judge_path, fix_path=fix_path,
+    fix_links=fix_links,
     link_hints={"test": fix_hint("inserts the DOC_LINK header (.py and .ps1 files; others by hand)")})
