@@ -103,11 +103,12 @@ def apply_strict(findings: list[Finding]) -> list[Finding]:
     return [replace(f, status=FAIL) if f.status == WARN else f for f in findings]
 
 
-def records_of(findings: list[Finding]) -> list[Record]:
+def records_of(findings: list[Finding], *, presorted: bool = False) -> list[Record]:
     """One record per (rule, pattern) -- per root for pattern-less findings -- with the worst
-    status of its findings; it keeps the findings behind that status (all PASS: every one)."""
+    status of its findings; it keeps the findings behind that status (all PASS: every one).
+    ``presorted``: ``findings`` are already in ``Finding.sort_key`` order."""
     groups: dict[tuple, list[Finding]] = {}
-    for f in sorted(findings, key=Finding.sort_key):
+    for f in findings if presorted else sorted(findings, key=Finding.sort_key):
         groups.setdefault((f.rule, f.pattern, f.root if f.pattern is None else None), []).append(f)
     records = []
     for (rule, pattern, _), group in groups.items():
@@ -120,11 +121,14 @@ def records_of(findings: list[Finding]) -> list[Record]:
 def summaries_of(records: list[Record], selected: list[str] | None) -> list[RuleSummary]:
     """One summary per rule (``selected``: only these): FAIL if any record fails, else WARN,
     else PASS if any passed, else SKIP (nothing judged)."""
+    by_rule: dict[str, list[Record]] = {}
+    for r in records:
+        by_rule.setdefault(r.rule, []).append(r)
     out = []
     for rule in RULES:
         if selected is not None and rule.id not in selected:
             continue
-        mine = [r for r in records if r.rule == rule.id]
+        mine = by_rule.get(rule.id, [])
         counts = {s: sum(1 for r in mine if r.status == s) for s in STATUSES}
         status = FAIL if counts[FAIL] else WARN if counts[WARN] else PASS if counts[PASS] else SKIP
         out.append(RuleSummary(rule.id, rule.level, rule.title, rule.source, status, counts))
@@ -142,5 +146,5 @@ def aggregate(findings: list[Finding], items: list[Item], *, only: tuple[str, ..
     if strict:
         findings = apply_strict(findings)
     findings = sorted(findings, key=Finding.sort_key)
-    records = records_of(findings)
+    records = records_of(findings, presorted=True)
     return findings, records, summaries_of(records, selected)
