@@ -15,15 +15,15 @@ from patforge import kinds
 
 from patforge.check.judges import ARTIFACTS, by_kind
 from patforge.check.judges.entries import judge_entry
-from patforge.check.judges.repository import SELF_MESSAGES, judge_repository, repo_subject, root_subject
+from patforge.check.judges.repository import judge_repository, repo_subject, root_subject
 from patforge.check.judges.suite import judge_suite
 from patforge.check.judging import skip
 from patforge.check.model import Item, RepoModel, Suite
 from patforge.check.result import Record, RuleSummary
-from patforge.check.rules import FAIL, PASS, RULES, SKIP, STATUSES, WARN, Finding, Rule, worst
+from patforge.check.rules import FAIL, PASS, RULES, RULES_BY_ID, SKIP, STATUSES, WARN, Finding, Rule, worst
 
 #: Rules still reported under ``only``: without them nothing else means anything.
-PREREQUISITES = frozenset({"PAT-CHECK-001-001", "PAT-CHECK-001-002", "PAT-CHECK-001-010"})
+PREREQUISITES = frozenset(r.id for r in RULES if r.prerequisite)
 
 Pair = tuple[str, str | None, str | None, str | None, int | None]  # rule, pattern, root, path, line
 
@@ -70,7 +70,7 @@ def passes(findings: list[Finding], pairs: list[Pair]) -> list[Finding]:
     out = []
     for rule_id, pattern, root, path, line in pairs:
         if (rule_id, pattern, root if pattern is None else None) not in judged:
-            out.append(Finding(rule_id, PASS, pattern, root, path, line, SELF_MESSAGES.get(rule_id, "ok")))
+            out.append(Finding(rule_id, PASS, pattern, root, path, line, RULES_BY_ID[rule_id].holds_by or "ok"))
     return out
 
 

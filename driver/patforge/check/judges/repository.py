@@ -14,14 +14,6 @@ from patforge.check.judging import bad
 from patforge.check.model import RepoModel
 from patforge.check.rules import Finding, Rule
 
-SELF_MESSAGES = {
-    "PAT-CHECK-001-080": "`patforge check` validates every rule above in one command (also as the "
-                         "pre-commit hook patforge-check)",
-    "PAT-CHECK-001-081": "this report: PASS/FAIL/WARN per rule ID, totals and a verdict",
-    "PAT-CHECK-001-082": "`patforge check --format json --output FILE` writes this report atomically as the "
-                         "audit-trail file",
-}
-
 
 def judge_repository(model: RepoModel) -> Iterator[Finding]:
     yield from _layout(model)
@@ -34,7 +26,7 @@ def repo_subject(model: RepoModel, rule: Rule) -> tuple[str | None, str] | None:
         return "patterns", "patterns"
     if rule.id == "PAT-CHECK-001-010":
         return model.primary_root, model.reg_path
-    if rule.id in SELF_MESSAGES:
+    if rule.holds_by:  # -080..-082: this command and its report
         return None, model.reg_path
     return None
 
