@@ -27,7 +27,7 @@ from patforge.check.load import load_model
 from patforge.check.model import Item, RepoModel, Suite
 from patforge.check.resolve import DocIdSource
 from patforge.check.rules import FAIL, PASS, RULES, RULES_BY_ID, SKIP, WARN, Finding
-from patforge.kinds.base import Kind
+from patforge.kinds.base import PATTERN, Kind
 from patforge.registry import PATH_FIELDS, Pattern
 
 from test_check import ALPHA, BETA, DOC, GAMMA, MUST_CASES, SHOULD_CASES, build_repo
@@ -174,9 +174,9 @@ def test_a_registered_artifact_judge_plugs_into_every_stage(repo, toy_judge):
 # -- a render kind's own check hook ------------------------------------------------------------
 
 class ToyKind(Kind):
-    name = "toykind"
-    summary = "a kind that only judges"
-    seen: list[str] = []
+    def __init__(self) -> None:  # a kind that only judges: no template, nothing to build
+        self.name, self.scope, self.summary = "toykind", PATTERN, "a kind that only judges"
+        self.seen: list[str] = []
 
     def judge(self, check: RepoModel, item: Item) -> list[Finding]:
         self.seen.append(item.label)
@@ -187,7 +187,6 @@ class ToyKind(Kind):
 
 def test_a_render_kinds_judge_hook_is_called_for_each_readable_entry(repo):
     kind = ToyKind()
-    kind.seen = []
     kinds.register(kind)
     try:
         result = run_check(repo, CheckOptions())
