@@ -238,3 +238,14 @@ def test_workspace_refuses_paths_outside_the_repository(tmp_path):
 
     with pytest.raises(PathProblem):
         Workspace(tmp_path / "repo").read_bytes("../outside.txt")
+
+
+def test_spec_digest_follows_what_the_compiler_reads():
+    """Phase 1 adding ID fields to a spec does not make its schema outdated; an input does."""
+    from patforge.compiler import spec_digest
+
+    spec = {"pattern_id": "PAT-X-001", "intent": "Do x.", "inputs": {"a": {"type": "string"}}}
+    digest = spec_digest(spec)
+    assert spec_digest({**spec, "doc_id": "DOC-X-001", "role": "spec", "execution_steps": []}) == digest
+    assert spec_digest({**spec, "intent": "Do y."}) != digest
+    assert spec_digest({**spec, "inputs": {"a": {"type": "integer"}}}) != digest

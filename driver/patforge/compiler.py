@@ -36,6 +36,7 @@ Choices, documented once here:
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from dataclasses import dataclass, field
@@ -47,7 +48,7 @@ from patforge.dialect import (FIELD_KEYS, PROPERTY_KEY_ORDER, TYPE_ALIASES, TYPE
 from patforge.schemacheck import schema_problem
 
 __all__ = ["COMPILER_VERSION", "CompiledSchema", "FIELD_KEYS", "PROPERTY_KEY_ORDER", "TYPE_ALIASES", "TYPE_NAMES",
-           "compile_schema", "first_line", "schema_to_text", "title_case"]
+           "compile_schema", "first_line", "schema_to_text", "spec_digest", "title_case"]
 from patforge.yamlsrc import YamlDocument
 
 DRAFT_07 = "http://json-schema.org/draft-07/schema#"
@@ -84,6 +85,15 @@ def title_case(name: str) -> str:
 #: Recorded in the schema kind's answers files (with the spec's hash): what re-derives a
 #: schema. Bump it when the output for the same spec changes (tests/golden shows it).
 COMPILER_VERSION = "1"
+
+
+def spec_digest(spec: Any) -> str:
+    """SHA-256 of what the compiler reads from a spec (its intent, inputs and outputs; the
+    ids come from the registry): equal digests, equal schemas for the same compiler. Other
+    spec edits, such as Phase 1 adding ``doc_id``/``role``, leave it unchanged."""
+    read = {k: spec.get(k) for k in ("intent", "inputs", "outputs")} if isinstance(spec, Mapping) else spec
+    text = json.dumps(read, ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def schema_to_text(schema: dict[str, Any]) -> str:

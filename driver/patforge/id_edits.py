@@ -10,7 +10,9 @@ repairs the ID system call this one API:
   into specs;
 * ``IdEditor.doc_links(patterns)``: ``DOC_LINK`` headers into the hand-written files
   each kind names (``Kind.doc_link_targets``), ``IdEditor.doc_link(p, rel)`` for one file;
-* ``IdEditor.edit_registry(fields, after=..., reason=...)``: any fields into entries.
+* ``IdEditor.edit_registry(fields, after=..., reason=...)``: any fields into entries;
+* ``new_entry_insertion(text, doc, fields)``: a whole new entry after the last one
+  (``patforge new``), in the registry's own indentation style.
 
 Results go into the ``RenderReport`` the editor was given (outcomes, changes, diagnostics).
 """
@@ -21,7 +23,9 @@ from pathlib import PurePosixPath
 
 from patforge import kinds
 from patforge.doclink import doc_link_language, insert_doc_link
-from patforge.edits import EditError, apply_insertions, insert_keys_after, insert_keys_before, render_bytes
+from patforge.edits import (EditError, Insertion, apply_insertions, insert_keys_after, insert_keys_before,
+                            line_starts, render_bytes)
+from patforge.errors import UsageError
 from patforge.registry import Pattern, Registry
 from patforge.render_report import FAILED, UPDATED, RenderReport
 from patforge.workspace import Workspace
@@ -138,3 +142,46 @@ class IdEditor:
             return False
         self._land(rel, new.encode("utf-8"), "DOC_LINK")
         return True
+
+
+# -- a new entry (patforge new) ----------------------------------------------------------
+
+def new_entry_insertion(text: str, doc, fields: list[tuple[str, str]]) -> Insertion:
+    """Append an entry after the last one, in the registry's own indentation style."""
+    entries = doc.data["patterns"]
+    nl = doc.newline
+    starts = line_starts(text)
+    if not entries:
+        raise UsageError("the registry's patterns: list is empty or written inline ([])",
+                         hint="add the first entry by hand in block style (- pattern_id: ...)")
+    last = len(entries) - 1
+    first_key = doc.key_mark("patterns", 0, next(iter(entries[0])))
+    item_mark = doc.node_mark("patterns", 0)
+    if first_key is None or item_mark is None:
+        raise UsageError("cannot find where registry entries start")
+    line = text[starts[first_key.line - 1]:].split("\n", 1)[0]
+    dash_col = line.index("-") if line.lstrip().startswith("-") else first_key.column - 3
+    dash = " " * dash_col + "- "
+    indent = " " * (first_key.column - 1)
+    # The entry ends at its last line indented deeper than its dash (YAML end marks
+    # run on over trailing comments, which belong to whatever follows).
+    last_key = doc.key_mark("patterns", last, list(entries[last])[-1]) if isinstance(entries[last], dict) else None
+    if last_key is None:
+        raise UsageError("the last registry entry is not a mapping")
+    lines = text.splitlines(keepends=True)
+    end_line = last_key.line  # 1-based
+    for i in range(last_key.line, len(lines)):
+        stripped = lines[i].strip()
+        width = len(lines[i]) - len(lines[i].lstrip(" "))
+        if not stripped:
+            continue  # a blank line may sit inside a block scalar; look further
+        if width > dash_col:
+            end_line = i + 1
+        else:
+            break
+    offset = starts[end_line] if end_line < len(starts) else len(text)
+    lead = "" if offset < len(text) or text.endswith(("\n", "\r")) else nl
+    body = lead + nl
+    for i, (k, v) in enumerate(fields):
+        body += (dash if i == 0 else indent) + f"{k}: {v}{nl}"
+    return Insertion(offset, body)

@@ -2,7 +2,8 @@
 
 The schema is computed in Python (``patforge.compiler``: spec dialect -> draft-07) and
 handed to the template as derived output. The answers file records what re-derives it
-(the spec's SHA-256, the compiler version) and the output's hash, not the schema.
+(``spec_sha256``: the digest of what the compiler reads from the spec; the compiler
+version) and the output's hash, not the schema.
 """
 
 from __future__ import annotations
@@ -11,10 +12,10 @@ import json
 from typing import Any
 
 from patforge.cache import diag_from_dict, key as cache_key
-from patforge.compiler import COMPILER_VERSION, compile_schema, schema_to_text
+from patforge.compiler import COMPILER_VERSION, compile_schema, schema_to_text, spec_digest
 from patforge.diagnostics import Diagnostic, error
 from patforge.docids import doc_id_instance_pattern
-from patforge.kinds.base import PATTERN, BuildContext, Kind, Reader, Unit, sha256_text
+from patforge.kinds.base import PATTERN, BuildContext, Kind, Reader, Unit
 from patforge.registry import Pattern, Registry
 from patforge.schemacheck import schema_problem
 
@@ -63,8 +64,7 @@ class SchemaKind(Kind):
             return None
         answers = {"answers_file": self.answers_file(p), "name": p.name, "pattern_id": p.pattern_id,
                    "doc_id": ctx.registry.doc_id_for(p), "schema_path": p.schema_path,
-                   # the spec as it is now (Phase 1 may just have added its ID fields)
-                   "spec_path": p.spec_path, "spec_sha256": sha256_text(ctx.files.read_text(p.spec_path) or ""),
+                   "spec_path": p.spec_path, "spec_sha256": spec_digest(p.spec.data),
                    "compiler": COMPILER_VERSION}
         return Unit(self.name, p.name, ctx.phase, answers, [p.schema_path],
                     derived={p.schema_path: schema_to_text(schema)})
