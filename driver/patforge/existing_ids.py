@@ -33,7 +33,6 @@ from typing import Any
 from patforge.diagnostics import Diagnostic, error
 from patforge.docids import DOC_ID_RE, doc_id_instance_pattern, is_valid_doc_id
 from patforge.doclink import find_doc_link
-from patforge.units import answers_path
 import yaml
 
 _FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -110,8 +109,17 @@ def _line_of(text: str, value: str) -> int | None:
     return text.count("\n", 0, i) + 1 if i >= 0 else None
 
 
-def _rendered(registry: Any, name: str, kind: str) -> bool:
-    return (registry.repo / answers_path(name, kind)).is_file()
+def _rendered(registry: Any, p: Any, rel: str) -> bool:
+    """Whether patforge rendered ``rel`` for ``p`` (the kind whose layout holds it has an
+    answers file): its own output, not a person's claim."""
+    from patforge import kinds  # kinds.schema imports this module
+
+    for kind in kinds.KINDS:
+        if kind.scope == kinds.REPOSITORY:
+            continue
+        if rel in kind.layout(registry, p).values():
+            return (registry.repo / kind.answers_file(p)).is_file()
+    return False
 
 
 def claims_for(registry: Any, p: Any, mapping: dict[str, IdClaim]) -> list[IdClaim]:
@@ -124,8 +132,8 @@ def claims_for(registry: Any, p: Any, mapping: dict[str, IdClaim]) -> list[IdCla
     if p.spec is not None and isinstance(p.spec.data.get("doc_id"), str):
         m = p.spec.doc.mark("doc_id")
         out.append(IdClaim("spec", p.spec_path, m.line if m else None, p.spec.data["doc_id"]))
-    if not _rendered(registry, p.name, "sidecar"):
-        side = p.sidecar_path()
+    side = p.sidecar_path()
+    if not _rendered(registry, p, side):
         try:  # the fast loader: a 1,000-pattern check reads every sidecar again anyway
             text = (registry.repo / side).read_text(encoding="utf-8-sig")
             data = yaml.load(text, Loader=_FAST_LOADER)
@@ -135,7 +143,7 @@ def claims_for(registry: Any, p: Any, mapping: dict[str, IdClaim]) -> list[IdCla
             m = re.search(r"^doc_id\s*:", text, re.M)
             out.append(IdClaim("schema sidecar", side, text.count("\n", 0, m.start()) + 1 if m else None,
                                data["doc_id"]))
-    if not _rendered(registry, p.name, "schema"):
+    if not _rendered(registry, p, p.schema_path):
         path = registry.repo / p.schema_path  # validated by the registry loader
         if path.is_file():
             try:
@@ -149,7 +157,7 @@ def claims_for(registry: Any, p: Any, mapping: dict[str, IdClaim]) -> list[IdCla
         if key in mapping:
             out.append(mapping[key])
             break
-    if not _rendered(registry, p.name, "executor"):
+    if not _rendered(registry, p, p.executor_path):
         path = registry.repo / p.executor_path
         if path.is_file():
             try:

@@ -189,3 +189,9 @@ def field_names(value: Any) -> list[tuple[str, bool]]:
             continue
         out.append((str(k), isinstance(v, Mapping) and required_flag(v.get("required")) is True))
     return out
+
+
+def several_examples(example: Any, field_type: Any) -> bool:
+    """``example: [a, b]`` on a field that is not an array: several examples, not one list."""
+    types = field_type if isinstance(field_type, list) else [field_type]
+    return isinstance(example, list) and bool(example) and "array" not in types and None not in types

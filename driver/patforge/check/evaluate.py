@@ -11,18 +11,19 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from patforge.check.judges import ARTIFACTS
+from patforge import kinds
+
+from patforge.check.judges import ARTIFACTS, by_kind
 from patforge.check.judges.entries import judge_entry
-from patforge.check.judges.repository import SELF_MESSAGES, judge_repository, repo_subject, root_subject
+from patforge.check.judges.repository import judge_repository, repo_subject, root_subject
 from patforge.check.judges.suite import judge_suite
 from patforge.check.judging import skip
 from patforge.check.model import Item, RepoModel, Suite
 from patforge.check.result import Record, RuleSummary
-from patforge.check.rules import FAIL, PASS, RULES, SKIP, STATUSES, WARN, Finding, Rule, worst
+from patforge.check.rules import FAIL, PASS, RULES, RULES_BY_ID, SKIP, STATUSES, WARN, Finding, Rule, worst
 
 #: Rules still reported under ``only``: without them nothing else means anything.
-PREREQUISITES = frozenset({"PAT-CHECK-001-001", "PAT-CHECK-001-002", "PAT-CHECK-001-010"})
-_BY_KIND = {j.kind: j for j in ARTIFACTS}
+PREREQUISITES = frozenset(r.id for r in RULES if r.prerequisite)
 
 Pair = tuple[str, str | None, str | None, str | None, int | None]  # rule, pattern, root, path, line
 
@@ -45,6 +46,7 @@ def evaluate(model: RepoModel) -> list[Finding]:
         elif rule.scope == "root":
             pairs += [(rule.id, None, root, root_subject(rule, root), None) for root in model.roots]
     item_rules = [r for r in RULES if r.scope in ("entry", "pattern") and r.id not in unjudged]
+    artifact_subjects = {j.kind for j in ARTIFACTS} | set(kinds.names())
     for item in model.items:
         findings += judge_entry(model, item)
         s = model.suites.get(item.label)
@@ -52,10 +54,12 @@ def evaluate(model: RepoModel) -> list[Finding]:
         if s is None:
             # the entry cannot be read: its artifact rules are not judged, and say why
             findings += [skip(rule.id, item, item.why_not or "the entry cannot be read", path=model.reg_path)
-                         for rule in item_rules if rule.scope == "pattern" and rule.subject in _BY_KIND]
+                         for rule in item_rules if rule.scope == "pattern" and rule.subject in artifact_subjects]
         else:
             for judge in ARTIFACTS:
                 findings += judge.judge(model, item, s)
+            for kind in kinds.KINDS:  # the render kinds' own check hook (Kind.judge)
+                findings += kind.judge(model, item)
         findings += judge_suite(model, item, s)
     return findings + passes(findings, pairs)
 
@@ -66,15 +70,19 @@ def passes(findings: list[Finding], pairs: list[Pair]) -> list[Finding]:
     out = []
     for rule_id, pattern, root, path, line in pairs:
         if (rule_id, pattern, root if pattern is None else None) not in judged:
-            out.append(Finding(rule_id, PASS, pattern, root, path, line, SELF_MESSAGES.get(rule_id, "ok")))
+            out.append(Finding(rule_id, PASS, pattern, root, path, line, RULES_BY_ID[rule_id].holds_by or "ok"))
     return out
 
 
 def _subject(model: RepoModel, rule: Rule, item: Item, s: Suite | None) -> tuple[str | None, int | None]:
-    judge = _BY_KIND.get(rule.subject)
-    if item.pattern is None or judge is None:
-        return model.reg_path, model.entry_line(item)
-    return judge.subject_path(model, item, s), None
+    judge = by_kind(rule.subject)
+    if item.pattern is not None and judge is not None:
+        return judge.subject_path(model, item, s), None
+    if item.pattern is not None and model.registry is not None and rule.subject in kinds.names():
+        files = sorted(kinds.by_name(rule.subject).layout(model.registry, item.pattern).values())
+        if files:
+            return files[0], None
+    return model.reg_path, model.entry_line(item)
 
 
 # -- from findings to records -----------------------------------------------------------------
@@ -95,11 +103,12 @@ def apply_strict(findings: list[Finding]) -> list[Finding]:
     return [replace(f, status=FAIL) if f.status == WARN else f for f in findings]
 
 
-def records_of(findings: list[Finding]) -> list[Record]:
+def records_of(findings: list[Finding], *, presorted: bool = False) -> list[Record]:
     """One record per (rule, pattern) -- per root for pattern-less findings -- with the worst
-    status of its findings; it keeps the findings behind that status (all PASS: every one)."""
+    status of its findings; it keeps the findings behind that status (all PASS: every one).
+    ``presorted``: ``findings`` are already in ``Finding.sort_key`` order."""
     groups: dict[tuple, list[Finding]] = {}
-    for f in sorted(findings, key=Finding.sort_key):
+    for f in findings if presorted else sorted(findings, key=Finding.sort_key):
         groups.setdefault((f.rule, f.pattern, f.root if f.pattern is None else None), []).append(f)
     records = []
     for (rule, pattern, _), group in groups.items():
@@ -112,11 +121,14 @@ def records_of(findings: list[Finding]) -> list[Record]:
 def summaries_of(records: list[Record], selected: list[str] | None) -> list[RuleSummary]:
     """One summary per rule (``selected``: only these): FAIL if any record fails, else WARN,
     else PASS if any passed, else SKIP (nothing judged)."""
+    by_rule: dict[str, list[Record]] = {}
+    for r in records:
+        by_rule.setdefault(r.rule, []).append(r)
     out = []
     for rule in RULES:
         if selected is not None and rule.id not in selected:
             continue
-        mine = [r for r in records if r.rule == rule.id]
+        mine = by_rule.get(rule.id, [])
         counts = {s: sum(1 for r in mine if r.status == s) for s in STATUSES}
         status = FAIL if counts[FAIL] else WARN if counts[WARN] else PASS if counts[PASS] else SKIP
         out.append(RuleSummary(rule.id, rule.level, rule.title, rule.source, status, counts))
@@ -134,5 +146,5 @@ def aggregate(findings: list[Finding], items: list[Item], *, only: tuple[str, ..
     if strict:
         findings = apply_strict(findings)
     findings = sorted(findings, key=Finding.sort_key)
-    records = records_of(findings)
+    records = records_of(findings, presorted=True)
     return findings, records, summaries_of(records, selected)

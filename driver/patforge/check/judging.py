@@ -12,10 +12,12 @@ from typing import Any, Iterator
 
 from patforge.diagnostics import Diagnostic
 from patforge.docids import is_valid_doc_id
+from patforge.doclink import doc_link_language
+from patforge.layout import KIND_DIRS
 from patforge.yamlsrc import YamlDocument
 
 from patforge.check.model import Item, RepoModel
-from patforge.check.resolve import DocIdSource, comment_problem, doc_link_language, yaml_line
+from patforge.check.resolve import DocIdSource, comment_problem, yaml_line
 from patforge.check.rules import FAIL, MUST, RULES_BY_ID, SKIP, WARN, Finding
 
 #: At most this many findings of one rule per file; then one "... and N more".
@@ -39,11 +41,13 @@ def fix_hint(what: str) -> str:
     return f"`patforge check --fix` {what}"
 
 
-def judge_placement(model: RepoModel, item: Item, rule: str, *, field: str, noun: str, folder: str,
-                    missing_hint: str, move_to: str, wanted: str | None, rename_to: str) -> Iterator[Finding]:
-    """-020 / -030 / -040: the file ``field`` names exists, lies under ``<root>/<folder>/``
-    and has its conventional name (``wanted``: that name, when the file has another)."""
+def judge_placement(model: RepoModel, item: Item, rule: str, *, field: str, noun: str, missing_hint: str,
+                    move_to: str | None, wanted: str | None, rename_to: str) -> Iterator[Finding]:
+    """-020 / -030 / -040: the file ``field`` names exists, lies under its root's folder
+    for that field (``patforge.layout.KIND_DIRS``) and has its conventional name
+    (``wanted``: that name, when the file has another; ``move_to`` None: that folder)."""
     p = item.pattern
+    folder = KIND_DIRS[field]
     rel = p.paths[field]
     if not model.files.is_file(rel):
         yield bad(rule, item, f"{field} {rel} does not exist", path=model.reg_path,
@@ -51,18 +55,18 @@ def judge_placement(model: RepoModel, item: Item, rule: str, *, field: str, noun
         return
     if not rel.startswith(f"{p.root}/{folder}/"):
         yield bad(rule, item, f"{noun} {rel} is not under {p.root}/{folder}/", path=rel,
-                  hint=f"move it to {move_to} and update {field}")
+                  hint=f"move it to {move_to or f'{p.root}/{folder}/'} and update {field}")
     if wanted is not None:
         yield bad(rule, item, f"{noun} file is named {PurePosixPath(rel).name}, not {wanted}", path=rel,
                   hint=f"rename it to {rename_to} and update {field}")
 
 
-def judge_named_file(model: RepoModel, item: Item, rule: str, *, field: str, noun: str, folder: str,
-                     filename: str, missing_hint: str) -> Iterator[Finding]:
+def judge_named_file(model: RepoModel, item: Item, rule: str, *, field: str, noun: str, filename: str,
+                     missing_hint: str) -> Iterator[Finding]:
     """:func:`judge_placement` for a file whose whole name is fixed (``filename``)."""
     p = item.pattern
-    yield from judge_placement(model, item, rule, field=field, noun=noun, folder=folder, missing_hint=missing_hint,
-                               move_to=f"{p.root}/{folder}/{filename}", rename_to=filename,
+    yield from judge_placement(model, item, rule, field=field, noun=noun, missing_hint=missing_hint,
+                               move_to=f"{p.root}/{KIND_DIRS[field]}/{filename}", rename_to=filename,
                                wanted=None if PurePosixPath(p.paths[field]).name == filename else filename)
 
 

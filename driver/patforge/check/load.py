@@ -7,8 +7,8 @@ from pathlib import Path
 from patforge.config import load_config
 from patforge.errors import RegistryError
 from patforge.registry import load_registry
+from patforge.repofiles import RepoFiles
 
-from patforge.check.files import open_files
 from patforge.check.judges import ARTIFACTS
 from patforge.check.model import RepoModel, Suite, build_items, load_baseline
 
@@ -17,7 +17,7 @@ def load_model(repo: Path) -> RepoModel:
     """The repository as check sees it. A registry that is missing or not valid YAML is
     kept as ``registry_problem`` (a -010 FAIL); an unreadable one raises ``RegistryError``."""
     config = load_config(repo)
-    files = open_files(repo)
+    files = RepoFiles(repo)  # lenient and cached: one bad file is a finding, never a crash
     registry, problem = None, None
     try:
         registry = load_registry(repo, config)

@@ -23,10 +23,11 @@ from patforge.docids import derive_doc_id, is_valid_doc_id
 from patforge.errors import GitError
 from patforge.gitutil import git_available, run_git
 from patforge.paths import PathProblem, normalize_repo_path
-from patforge.registry import PATH_FIELDS, Pattern, Registry, infer_root, load_spec
+from patforge.repofiles import RepoFiles
+from patforge.layout import infer_root
+from patforge.registry import PATH_FIELDS, REQUIRED_FIELDS, Pattern, Registry, load_spec
 from patforge.yamlsrc import YamlDocument, YamlLoadError, load_yaml_text
 
-from patforge.check.files import RepoFiles
 from patforge.check.resolve import claimed_id
 
 
@@ -108,13 +109,17 @@ class RepoModel:
         return derive_doc_id(pid, self.config.doc_id_rule) if isinstance(pid, str) else None
 
 
+#: The path fields an entry's pattern root is read from, in order.
+ROOT_FIELDS = ("spec_path", "schema_path")
+#: The path field that may be a glob (PAT-CHECK-001-013).
+GLOB_FIELD = "test_path"
 _GLOB_TOKENS = (("*", "PFGLOBSTAR"), ("?", "PFGLOBQ"), ("[", "PFGLOBOPEN"), ("]", "PFGLOBCLOSE"))
 
 
 def normalize_path_field(field_name: str, value: Any) -> str:
     """``normalize_repo_path``, except that test_path may be a glob (PAT-CHECK-001-013):
     the registry loader rejects ``*?[]`` as characters Windows forbids in file names."""
-    if field_name == "test_path" and isinstance(value, str) and any(c in value for c, _ in _GLOB_TOKENS):
+    if field_name == GLOB_FIELD and isinstance(value, str) and any(c in value for c, _ in _GLOB_TOKENS):
         for c, token in _GLOB_TOKENS:
             value = value.replace(c, token)
         norm = normalize_repo_path(value)
@@ -125,7 +130,7 @@ def normalize_path_field(field_name: str, value: Any) -> str:
 
 
 def _root_of(entry: dict[str, Any]) -> str:
-    for f in ("spec_path", "schema_path"):
+    for f in ROOT_FIELDS:
         v = entry.get(f)
         if isinstance(v, str):
             try:
@@ -204,13 +209,13 @@ def _rescue(model: RepoModel, i: int, e: dict[str, Any], diags: list[Diagnostic]
         return None, "the registry entry is not a mapping"
     errors = [d for d in diags if d.severity is Severity.ERROR]
     if not errors:
-        if any(e.get(f) in (None, "") for f in ("pattern_id", "name", "spec_path", "schema_path", "executor_path")):
+        if any(e.get(f) in (None, "") for f in REQUIRED_FIELDS):
             return None, "the entry lacks pattern_id, name, spec_path, schema_path or executor_path"
         return None, "the entry has errors (see PATFORGE-REGISTRY)"
-    tp = e.get("test_path")
+    tp = e.get(GLOB_FIELD)
     glob_only = isinstance(tp, str) and any(c in tp for c, _ in _GLOB_TOKENS)
     tolerated = [d for d in errors if d.code == "bad-doc-id" or (
-        d.code == "unsafe-path" and glob_only and d.message.startswith("test_path "))]
+        d.code == "unsafe-path" and glob_only and d.message.startswith(f"{GLOB_FIELD} "))]
     if len(tolerated) != len(errors):
         first = next(d for d in errors if d not in tolerated)
         return None, f"the registry entry has errors ({first.message})"
@@ -222,7 +227,7 @@ def _rescue(model: RepoModel, i: int, e: dict[str, Any], diags: list[Diagnostic]
                 paths[f] = normalize_path_field(f, v)
             except PathProblem as exc:
                 return None, f"{f}: {exc}"
-    root = infer_root(paths["spec_path"]) or infer_root(paths["schema_path"]) or "patterns"
+    root = next((r for r in (infer_root(paths[f]) for f in ROOT_FIELDS) if r), "patterns")
     pat = Pattern(index=i, pattern_id=e["pattern_id"], name=e["name"], entry=e, root=root, paths=paths)
     if model.registry is not None:
         load_spec(model.registry, pat)

@@ -18,9 +18,9 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from patforge.doclink import DocLink, find_doc_link
+from patforge.repofiles import RepoFiles
 from patforge.yamlsrc import YamlDocument
 
-from patforge.check.files import RepoFiles
 
 
 def as_id(value: Any) -> str:
@@ -151,8 +151,3 @@ def comment_problem(text: str, link: DocLink, ext: str) -> str | None:
     shown = " or ".join([*line_prefixes, *(f"{o} ... {c}" for o, c in blocks)])
     what = f"'{head}'" if head else "no comment marker"
     return f"the DOC_LINK line uses {what}, which is not a {lang} comment (use {shown})"
-
-
-def doc_link_language(ext: str) -> str | None:
-    """The ``patforge.doclink`` language whose ``#`` header suits this extension."""
-    return {".ps1": "powershell", ".psm1": "powershell", ".py": "python"}.get(ext.lower())

@@ -14,13 +14,12 @@ from patforge.docids import is_valid_doc_id
 from patforge.paths import PathProblem
 from patforge.registry import COMPLIANCE_FIELDS
 
-from patforge.check.judges import ARTIFACTS
+from patforge.check.judges import ARTIFACTS, by_field
 from patforge.check.judging import bad, fix_hint, skip
-from patforge.check.model import Item, RepoModel, hashable, normalize_path_field, root_accepted
+from patforge.check.model import ROOT_FIELDS, Item, RepoModel, hashable, normalize_path_field, root_accepted
 from patforge.check.rules import Finding
 
 _REGISTRY_CODES = {"registry-entry", "bad-pattern-id", "unsafe-name", "spec-mismatch"}
-_BY_FIELD = {j.path_field: j for j in ARTIFACTS}
 
 
 def judge_entry(model: RepoModel, item: Item) -> Iterator[Finding]:
@@ -49,8 +48,7 @@ def _entry_fields(model: RepoModel, item: Item) -> Iterator[Finding]:
                               f"{model.config.doc_id_rule!r})") if derived and p is not None
                     else "add a doc_id by hand")
             msg = f"{kind} lacks doc_id"
-        elif f in _BY_FIELD and _BY_FIELD[f].rendered:
-            judge = _BY_FIELD[f]
+        elif (judge := by_field(f)) is not None and judge.rendered:
             existing = judge.found_at(model, p) if p is not None and judge.found_at else None
             if existing:
                 msg = f"{kind} lacks {f} although {existing} exists"
@@ -130,7 +128,7 @@ def _entry_paths(model: RepoModel, item: Item) -> Iterator[Finding]:
         if not norm.startswith(base):
             yield bad(rule, item, f"{f} {norm} is not under {base} (judged against root {root})",
                       path=model.reg_path, line=line,
-                      hint=f"move the file under {base} and update {f}" if f != "spec_path" else
+                      hint=f"move the file under {base} and update {f}" if f != ROOT_FIELDS[0] else
                       "keep every artifact of a pattern in one root's sub-folders")
             continue
         if judge.judge_path is not None:

@@ -15,11 +15,11 @@ from typing import Any, Iterator
 
 from patforge.diagnostics import Diagnostic
 from patforge.instances import validate_instance
+from patforge.layout import EXAMPLES_INDEX
+from patforge.repofiles import RepoFiles
 from patforge.registry import Pattern
-from patforge.suites import EXAMPLES_INDEX
 from patforge.yamlsrc import YamlDocument
 
-from patforge.check.files import RepoFiles
 from patforge.check.judges import schema
 from patforge.check.judges.interface import ArtifactJudge
 from patforge.check.judging import bad, compare, problem_text, skip
@@ -220,6 +220,7 @@ def judge(model: RepoModel, item: Item, s: Suite) -> Iterator[Finding]:
 
 
 JUDGE = ArtifactJudge(
-    kind=KIND, path_field="example_dir", folder="examples", locate=locate, judge=judge, sources=sources,
-    subject=subject, rendered="examples", path_is="a directory", found_at=found_at, judge_path=judge_path, fix_path=fix_path,
+    kind=KIND, path_field="example_dir", locate=locate, judge=judge, sources=sources,
+    subject=subject, rendered="examples", path_is="a directory", found_at=found_at, judge_path=judge_path,
+    fix_path=fix_path,
     link_hints={"example": 'embed "doc_id": "{ref}" or list the file in its folder\'s examples.id.yaml'})

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Iterator
 
+from patforge import kinds
 from patforge.doclink import DocLink
 from patforge.registry import Pattern
-from patforge.units import answers_path
 
 from patforge.check.judges.interface import ArtifactJudge
 from patforge.check.judging import MAX_PER_FILE, bad, doc_link_rules, fix_hint, judge_placement, skip
@@ -52,14 +52,14 @@ def judge(model: RepoModel, item: Item, s: Suite) -> Iterator[Finding]:
     expected, _ = model.expected(item)
     doc_id = expected or model.derived(item) or "DOC-..."
     yield from judge_placement(model, item, "PAT-CHECK-001-040", field="executor_path", noun="executor",
-                               folder="executors", missing_hint="`patforge render` creates it (or correct executor_path)",
-                               move_to=f"{p.root}/executors/", rename_to=f"{p.name}_executor{name.suffix or '.ps1'}",
+                               missing_hint="`patforge render` creates it (or correct executor_path)",
+                               move_to=None, rename_to=f"{p.name}_executor{name.suffix or '.ps1'}",
                                wanted=None if name.stem == f"{p.name}_executor" and name.suffix
                                else f"{p.name}_executor.<ext>")
     # -041 / -042
     yield from doc_link_rules(model, item, "PAT-CHECK-001-041", "PAT-CHECK-001-042", "executor",
                               [rel] if exists else [], {rel: s.part(KIND).link}, doc_id,
-                              answers=answers_path(p.name, "executor"),
+                              answers=kinds.by_name(KIND).answers_file(p),
                               missing_why="the executor does not exist (PAT-CHECK-001-040)")
     # -043
     rule = "PAT-CHECK-001-043"
@@ -84,5 +84,5 @@ def judge(model: RepoModel, item: Item, s: Suite) -> Iterator[Finding]:
 
 
 JUDGE = ArtifactJudge(
-    kind=KIND, path_field="executor_path", folder="executors", locate=locate, judge=judge, sources=sources,
+    kind=KIND, path_field="executor_path", locate=locate, judge=judge, sources=sources,
     link_hints={"executor": fix_hint("inserts the DOC_LINK header")})

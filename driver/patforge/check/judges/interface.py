@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable, Collection, Iterable
 
+from patforge.layout import KIND_DIRS
 from patforge.registry import Pattern
 
 from patforge.check.model import Item, RepoModel, Suite
@@ -23,7 +24,6 @@ from patforge.check.rules import Finding
 class ArtifactJudge:
     kind: str  # "spec", "schema", ...: the Rule.subject of the rules this judge yields
     path_field: str  # the registry field that records where the artifact is
-    folder: str  # the sub-folder of a pattern root that holds it
     #: read the kind's files once; the result is ``suite.part(kind)``
     locate: Callable[[RepoModel, Pattern], Any]
     #: every FAIL/WARN/SKIP of the kind's pattern rules (evaluation adds the PASSes)
@@ -52,6 +52,11 @@ class ArtifactJudge:
     fix_links: Callable[[RepoModel, Pattern, Suite], list[str]] | None = None
     #: PAT-CHECK-001-013 beyond "under <root>/<folder>/": the recorded (normalized) path exists, ...
     judge_path: Callable[[RepoModel, Item, str, int | None], Iterable[Finding]] | None = None
+
+    @property
+    def folder(self) -> str:
+        """The sub-folder of a pattern root that holds the artifact (``patforge.layout``)."""
+        return KIND_DIRS[self.path_field]
 
     def subject_path(self, model: RepoModel, item: Item, s: Suite | None) -> str:
         return self.subject(model, item, s) if self.subject else item.pattern.paths[self.path_field]

@@ -7,21 +7,13 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from patforge.registry import ROOT_SUBDIRS
+from patforge.layout import ROOT_SUBDIRS
 
-from patforge.check.judges import ARTIFACTS
 from patforge.check.orphans import check_orphans
+from patforge.check.judges import by_kind
 from patforge.check.judging import bad
 from patforge.check.model import RepoModel
 from patforge.check.rules import Finding, Rule
-
-SELF_MESSAGES = {
-    "PAT-CHECK-001-080": "`patforge check` validates every rule above in one command (also as the "
-                         "pre-commit hook patforge-check)",
-    "PAT-CHECK-001-081": "this report: PASS/FAIL/WARN per rule ID, totals and a verdict",
-    "PAT-CHECK-001-082": "`patforge check --format json --output FILE` writes this report atomically as the "
-                         "audit-trail file",
-}
 
 
 def judge_repository(model: RepoModel) -> Iterator[Finding]:
@@ -37,15 +29,15 @@ def repo_subject(model: RepoModel, rule: Rule) -> tuple[str | None, str] | None:
         return "patterns", "patterns"
     if rule.id == "PAT-CHECK-001-010":
         return model.primary_root, model.reg_path
-    if rule.id in SELF_MESSAGES:
+    if rule.holds_by:  # -080..-082: this command and its report
         return None, model.reg_path
     return None
 
 
 def root_subject(rule: Rule, root: str) -> str:
     """The path a passing record of a root rule points at: the root, or the kind's folder in it."""
-    folder = next((j.folder for j in ARTIFACTS if j.kind == rule.subject), None)
-    return f"{root}/{folder}" if folder else root
+    judge = by_kind(rule.subject)
+    return f"{root}/{judge.folder}" if judge else root
 
 
 def _layout(model: RepoModel) -> Iterator[Finding]:

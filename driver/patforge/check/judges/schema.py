@@ -10,15 +10,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from pathlib import PurePosixPath
 from typing import Any, Iterator
 
 from patforge.diagnostics import Diagnostic
-from patforge.jsonschemas import schema_problem
+from patforge.layout import schema_index_path
+from patforge.repofiles import RepoFiles
 from patforge.registry import Pattern
+from patforge.schemacheck import schema_problem
 from patforge.yamlsrc import YamlDocument
 
-from patforge.check.files import RepoFiles
 from patforge.check.judges.interface import ArtifactJudge
 from patforge.check.judging import bad, compare, fix_hint, judge_named_file, problem_text, skip
 from patforge.check.model import Item, RepoModel, Suite
@@ -26,7 +26,6 @@ from patforge.check.resolve import DocIdSource, as_id, embedded_json_doc_id, yam
 from patforge.check.rules import Finding
 
 KIND = "schema"
-SCHEMA_INDEX_NAME = "SCHEMA_INDEX.yaml"
 
 
 @dataclass
@@ -63,7 +62,7 @@ class SchemaIndex:
 
 
 def read_schema_index(files: RepoFiles, registry_path: str) -> SchemaIndex | None:
-    rel = str(PurePosixPath(registry_path).parent / SCHEMA_INDEX_NAME)
+    rel = schema_index_path(registry_path)
     if not files.is_file(rel):
         return None
     doc = files.yaml(rel)
@@ -156,7 +155,7 @@ def judge(model: RepoModel, item: Item, s: Suite) -> Iterator[Finding]:
     expected, _ = model.expected(item)
     doc_id_for_hints = expected or model.derived(item) or "DOC-..."
     yield from judge_named_file(model, item, "PAT-CHECK-001-030", field="schema_path", noun="schema",
-                                folder="schemas", filename=f"{p.name}.schema.json",
+                                filename=f"{p.name}.schema.json",
                                 missing_hint="`patforge render` compiles it from the spec (or correct schema_path)")
     # validity
     rule = "PATFORGE-SCHEMA-VALID"
@@ -224,5 +223,5 @@ def judge(model: RepoModel, item: Item, s: Suite) -> Iterator[Finding]:
 
 
 JUDGE = ArtifactJudge(
-    kind=KIND, path_field="schema_path", folder="schemas", locate=locate, judge=judge, sources=sources,
+    kind=KIND, path_field="schema_path", locate=locate, judge=judge, sources=sources,
     prepare=prepare, link_hints={"schema": fix_hint("writes the schema sidecar")})

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import re
+import warnings
 from dataclasses import dataclass
-from pathlib import PurePosixPath
 from typing import Any, Iterator
 
+import jsonschema
+
 from patforge.diagnostics import Diagnostic
-from patforge.jsonschemas import schema_problem, validator_class
 from patforge.registry import Pattern
+from patforge.schemacheck import schema_problem
 from patforge.yamlsrc import YamlDocument
 
 from patforge.jsonmsg import readable_message
@@ -78,7 +80,10 @@ def prepare(model: RepoModel) -> None:
                               f"{rel} is not a usable JSON Schema ({prob}); specs are not validated",
                               "restore it (`patforge render` writes it in phase 4)")
         return
-    shared.validator = validator_class(data)(data)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # an unknown $schema URI: draft-07
+        cls = jsonschema.validators.validator_for(data, default=jsonschema.Draft7Validator)
+    shared.validator = cls(data)
 
 
 def judge_repo(model: RepoModel) -> Iterator[Finding]:
@@ -97,7 +102,7 @@ def judge(model: RepoModel, item: Item, s: Suite) -> Iterator[Finding]:
     f = model.files
     exists = f.is_file(rel)
     moved = next((d for d in item.diags if d.code == "spec-moved"), None)  # "found at X" (entrypaths.py)
-    yield from judge_named_file(model, item, "PAT-CHECK-001-020", field="spec_path", noun="spec", folder="specs",
+    yield from judge_named_file(model, item, "PAT-CHECK-001-020", field="spec_path", noun="spec",
                                 filename=f"{p.name}.pattern.yaml",
                                 missing_hint=(moved.message.split(": ", 1)[-1] + "; " + moved.hint) if moved
                                 else "create the spec or correct spec_path")
@@ -190,6 +195,6 @@ def _jsonable(value: Any) -> Any:
 
 
 JUDGE = ArtifactJudge(
-    kind=KIND, path_field="spec_path", folder="specs", locate=locate, judge=judge, sources=sources,
+    kind=KIND, path_field="spec_path", locate=locate, judge=judge, sources=sources,
     prepare=prepare, judge_repo=judge_repo, not_judged=not_judged,
     link_hints={"spec": fix_hint("inserts the registry's doc_id into the spec")})

@@ -19,11 +19,10 @@ from patforge.check.model import Item, RepoModel, Suite
 from patforge.check.resolve import DocIdSource, claimed_id
 from patforge.check.rules import Finding
 
-#: How to link an artifact that claims no doc_id, per DocIdSource.kind ({ref}: the suite's doc_id).
-_LINK_HINTS = {"registry entry": fix_hint("adds doc_id: {ref} when the other artifacts agree with the derived "
-                                          "one; otherwise add doc_id: {ref} by hand")}
-for _judge in ARTIFACTS:
-    _LINK_HINTS.update(_judge.link_hints)
+#: How to link a registry entry that has no doc_id ({ref}: the suite's doc_id); the artifact
+#: judges say it for their own files (``ArtifactJudge.link_hints``).
+_ENTRY_HINT = fix_hint("adds doc_id: {ref} when the other artifacts agree with the derived one; otherwise add "
+                       "doc_id: {ref} by hand")
 
 
 def suite_sources(model: RepoModel, item: Item, s: Suite) -> list[DocIdSource]:
@@ -102,7 +101,10 @@ def _same_doc_id(model: RepoModel, item: Item, sources: list[DocIdSource]) -> It
 
 
 def _unlinked_hint(src: DocIdSource, ref: str) -> str:
-    hint = _LINK_HINTS.get(src.kind)
+    hints = {"registry entry": _ENTRY_HINT}
+    for judge in ARTIFACTS:
+        hints.update(judge.link_hints)
+    hint = hints.get(src.kind)
     return hint.replace("{ref}", ref) if hint else "link it by hand"
 
 

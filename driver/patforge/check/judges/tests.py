@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Iterator
 
+from patforge import kinds
 from patforge.doclink import DocLink
 from patforge.registry import Pattern
-from patforge.units import answers_path
 
 from patforge.check.judges.interface import ArtifactJudge
 from patforge.check.judging import bad, doc_link_rules, fix_hint, skip
@@ -115,8 +115,8 @@ def found_at(model: RepoModel, p: Pattern) -> str | None:
 
 
 def fix_links(model: RepoModel, p: Pattern, s: Suite) -> list[str]:
-    """Hand-written test files (no answers file: render did not write them)."""
-    return [] if model.files.is_file(answers_path(p.name, KIND)) else list(s.part(KIND).files)
+    """Hand-written test files (render did not write them: no answers file)."""
+    return [] if kinds.by_name(KIND).managed(model.files, p) else list(s.part(KIND).files)
 
 
 def fix_path(model: RepoModel, p: Pattern, s: Suite) -> str | None:
@@ -194,7 +194,8 @@ def _judge_scopes(model: RepoModel, root: str) -> Iterator[Finding]:
 
 
 JUDGE = ArtifactJudge(
-    kind=KIND, path_field="test_path", folder="tests", locate=locate, judge=judge, sources=sources,
+    kind=KIND, path_field="test_path", locate=locate, judge=judge, sources=sources,
     subject=subject, prepare=prepare, judge_repo=judge_repo, rendered="test file",
-    path_is="an existing file or glob", found_at=found_at, judge_path=judge_path, fix_path=fix_path, fix_links=fix_links,
+    path_is="an existing file or glob", found_at=found_at, judge_path=judge_path, fix_path=fix_path,
+    fix_links=fix_links,
     link_hints={"test": fix_hint("inserts the DOC_LINK header (.py and .ps1 files; others by hand)")})
