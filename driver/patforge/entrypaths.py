@@ -27,10 +27,9 @@ from typing import Any
 import yaml
 
 from patforge.edits import yaml_scalar
+from patforge.layout import executor_language, new_pattern_paths
 
 _FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-LANGUAGE_EXT = {"powershell": ".ps1", "python": ".py"}
-_EXT_LANGUAGE = {v: k for k, v in LANGUAGE_EXT.items()}
 _SKIP_DIRS = {".git", ".patforge", "node_modules", "__pycache__", ".venv"}
 PATH_KEYS = ("spec_path", "schema_path", "executor_path", "test_path", "example_dir")
 
@@ -43,17 +42,12 @@ def majority_language(entries: list[Any], configured: str | None = None) -> str:
     for e in entries:
         v = e.get("executor_path") if isinstance(e, dict) else None
         if isinstance(v, str):
-            lang = _EXT_LANGUAGE.get(PurePosixPath(v.replace("\\", "/")).suffix.lower())
+            lang = executor_language(v.replace("\\", "/"))
             if lang:
                 counts[lang] += 1
     if not counts:
         return "powershell"  # the plan's core patterns
     return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
-
-
-def conventional_paths(root: str, name: str, language: str) -> dict[str, str]:
-    return {"schema_path": f"{root}/schemas/{name}.schema.json",
-            "executor_path": f"{root}/executors/{name}_executor{LANGUAGE_EXT[language]}"}
 
 
 class SidecarIndex:
@@ -91,7 +85,7 @@ def derive_paths(entry: dict[str, Any], root: str, name: str, language: str,
                  sidecars: SidecarIndex) -> dict[str, str]:
     """Path fields the entry lacks, derived by convention (or bound by a sidecar)."""
     out: dict[str, str] = {}
-    conv = conventional_paths(root, name, language)
+    conv = new_pattern_paths(root, name, language)  # the conventions `patforge new` writes
     for key in ("schema_path", "executor_path"):
         if entry.get(key) not in (None, ""):
             continue
