@@ -29,8 +29,10 @@ def test_the_command_offers_exactly_the_registered_formats():
 def test_each_registered_format_renders_the_result(result):
     for name, reporter in REPORTERS.items():
         assert isinstance(reporter, Reporter) and reporter.name == name
-        text = format_report(result, name)
+        text = format_report(result, name, "verbose")  # every rule (the text default is a summary)
         assert text.endswith("\n") and "PAT-CHECK-001-040" in text, name
+    assert format_report(result, "text").startswith("Verdict: COMPLIANT")
+    assert format_report(result, "text", "quiet").count("\n") == 1
 
 
 def test_an_unknown_format_names_the_known_ones(result):
