@@ -114,10 +114,10 @@ def _root_name(schema: Any) -> str:
 
 def _build(schema: Any, mode: str, ids: dict[str, str]) -> tuple[Any, Blocker | None]:
     walker = Walker(schema, mode, _policy(schema, mode, ids))
-    found, first = walker.candidates(schema, walker.start(_root_name(schema)))
+    found = walker.candidates(schema, walker.start(_root_name(schema)))
     if found:
-        return found[0], None
-    return first, find_blocker(schema, first)
+        return found.get(0), None
+    return found.first, find_blocker(schema, found.first)
 
 
 def _ids(doc_id: str | None, pattern_id: str | None) -> dict[str, str]:
@@ -179,8 +179,14 @@ def find_blocker(schema: Any, instance: Any) -> Blocker:
     if err is None:  # valid after all (cannot happen for a rejected candidate)
         return Blocker("schema", "#", "no candidate was produced")
     path = list(err.absolute_schema_path)
-    if err.validator is None:  # a boolean schema false
-        return Blocker("false", _locate(v, path, follow_last=True))
+    if err.validator is None:  # a boolean schema false (its list index is not in the path)
+        ptr = _locate(v, path, follow_last=True)
+        node = _node_at(v, path)
+        if isinstance(node, list):
+            index = next((i for i, sub in enumerate(node) if _derefs_to_false(v, sub)), None)
+            if index is not None:
+                ptr = _locate(v, [*path, index], follow_last=True)
+        return Blocker("false", ptr)
     keyword = str(path[-1]) if path else str(err.validator)
     detail = err.message if len(err.message) <= 160 else err.message[:157] + "..."
     return Blocker(keyword, _locate(v, path[:-1], follow_last=True), detail)
@@ -218,6 +224,34 @@ def _locate(validator: Any, path: list[Any], *, follow_last: bool) -> str:
     if follow_last:
         follow()
     return ptr
+
+
+def _node_at(validator: Any, path: list[Any]) -> Any:
+    node: Any = validator.schema
+    scope = validator._resolver
+    for tok in path:
+        while isinstance(node, dict) and isinstance(node.get("$ref"), str):
+            try:
+                target = scope.lookup(node["$ref"])
+            except Unresolvable:
+                return None
+            node, scope = target.contents, target.resolver
+        try:
+            node = node[tok]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return node
+
+
+def _derefs_to_false(validator: Any, sub: Any) -> bool:
+    for _ in range(16):
+        if not (isinstance(sub, dict) and isinstance(sub.get("$ref"), str)):
+            break
+        try:
+            sub = validator._resolver.lookup(sub["$ref"]).contents
+        except Unresolvable:
+            return False
+    return sub is False
 
 
 def _unresolvable(schema: Any, exc: Exception) -> Blocker:

@@ -15,6 +15,15 @@ from typing import Any
 from patforge.regexgen import regex_strings
 
 
+def count(value: Any) -> int | None:
+    """A length bound as an int (draft-07 allows 2.0 for 2); None when absent or odd."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    if isinstance(value, float) and not value.is_integer():
+        return None
+    return max(int(value), 0) if value < 10**6 else 10**6
+
+
 def synthesise(kind: str, schema: dict[str, Any], name: str,
                index: int) -> tuple[list[Any], list[Any]]:
     """(candidates in preference order, candidates that read as test data)."""
@@ -101,8 +110,8 @@ def _strings(schema: dict[str, Any], name: str, index: int) -> tuple[list[str], 
     pattern = schema.get("pattern")
     if isinstance(pattern, str):
         bases += regex_strings(pattern) + list(_GENERIC)
-    lo = schema.get("minLength", 0)
-    hi = schema.get("maxLength")
+    lo = count(schema.get("minLength")) or 0
+    hi = count(schema.get("maxLength"))
     return ([f for s in bases for f in _fit(s, lo, hi)],
             [f for s in tests for f in _fit(s, lo, hi)])
 

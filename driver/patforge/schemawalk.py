@@ -31,7 +31,7 @@ import jsonschema
 from referencing.exceptions import Unresolvable
 from referencing.jsonschema import DRAFT7
 
-from patforge.leafvalues import synthesise
+from patforge.leafvalues import count, synthesise
 from patforge.regexgen import regex_strings
 from patforge.schemamerge import MAX_BRANCHES, json_key, merge, same_json
 
@@ -43,6 +43,8 @@ MAX_DEPTH = 48
 #: How often one $ref target may recur on a path (recursive schemas) before giving up.
 MAX_RECURSION = 4
 _BACKTRACK_STEPS = 24
+#: Candidates tried per (sub)schema before it counts as unsatisfiable.
+MAX_TRIED = 120
 _ALL_TYPES = ("string", "integer", "number", "boolean", "null", "object", "array")
 
 
@@ -82,6 +84,41 @@ def declared_types(schema: dict[str, Any]) -> list[str]:
                                  "multipleOf")):
         return ["number"]
     return ["string"]
+
+
+class Candidates:
+    """A lazily computed list of valid candidates: a deep schema costs only what is used.
+    ``first`` is the first candidate tried (valid or not), the best guess to report."""
+
+    def __init__(self) -> None:
+        self.source: Iterator[Any] = iter(())
+        self.first: Any = None
+        self._items: list[Any] = []
+        self._done = False
+
+    def get(self, i: int, default: Any = None) -> Any:
+        while len(self._items) <= i and not self._done:
+            try:
+                self._items.append(next(self.source))
+            except StopIteration:
+                self._done = True
+        return self._items[i] if i < len(self._items) else default
+
+    def has(self, i: int) -> bool:
+        return self.get(i, _MISSING) is not _MISSING
+
+    def __iter__(self) -> Iterator[Any]:
+        i = 0
+        while self.has(i):
+            yield self._items[i]
+            i += 1
+
+    def __bool__(self) -> bool:
+        return self.has(0)
+
+    def best(self) -> Any:
+        """The first valid candidate, else the first one tried."""
+        return self.get(0) if self.has(0) else self.first
 
 
 @dataclass(frozen=True)
@@ -126,6 +163,7 @@ class Walker:
         self._root_validator = Validator(root, format_checker=Validator.FORMAT_CHECKER)
         self._validators: dict[tuple[int, int], tuple[Any, Any, Any]] = {}
         self._alts: dict[tuple[int, int], tuple[Any, list[Any]]] = {}
+        self._inlined: dict[tuple[int, int], tuple[int, ...]] = {}
 
     def start(self, name: str = "value") -> Where:
         return Where(name=name, index=0, ptr="#", scope=self._root_validator._resolver, mode=self.mode)
@@ -154,52 +192,66 @@ class Walker:
 
     # -- candidates ----------------------------------------------------------------
 
-    def candidates(self, schema: Any, at: Where) -> tuple[list[Any], Any]:
-        """(valid candidates best first, the first candidate tried even if invalid)."""
+    def candidates(self, schema: Any, at: Where) -> "Candidates":
+        """The valid candidates for ``schema``, best first, computed only as far as asked."""
+        found = Candidates()
+        found.source = self._valid(schema, at, found)
+        return found
+
+    def _valid(self, schema: Any, at: Where, found: "Candidates") -> Iterator[Any]:
         if at.depth > MAX_DEPTH:
-            return [], None
+            return
         if schema is True:
             schema = {}
         if not isinstance(schema, dict):
-            return [], None
+            return
         ref = schema.get("$ref")
         if isinstance(ref, str):  # draft-07: $ref replaces its siblings
             try:
                 target = at.scope.lookup(ref)
             except Unresolvable:
-                return [], None
+                return
             seen = at.stack.count(id(target.contents))
             if seen >= MAX_RECURSION:
-                return [], None
+                return
             ptr = ref if ref.startswith("#") else f"{at.ptr}/$ref"
             mode = "minimal" if seen else at.mode  # recursion ends where structures are minimal
-            return self.candidates(target.contents, replace(
+            yield from self._valid(target.contents, replace(
                 at, ptr=ptr, scope=target.resolver, depth=at.depth + 1, mode=mode,
-                stack=at.stack + (id(target.contents),)))
+                stack=at.stack + (id(target.contents),)), found)
+            return
         if "$id" in schema:
             try:
                 at = replace(at, scope=at.scope.in_subresource(DRAFT7.create_resource(schema)))
             except Exception:  # noqa: BLE001 - a malformed $id only loses scoping
                 pass
-        out: list[Any] = []
+        alts = self.alternatives(schema, at.scope)
+        inlined = self._inlined.get((id(schema), id(at.scope)), ())
+        if inlined:  # $refs merged into the alternatives count as hops for recursion
+            seen = max(at.stack.count(i) for i in inlined)
+            if seen >= MAX_RECURSION:
+                return
+            at = replace(at, stack=at.stack + inlined, mode="minimal" if seen else at.mode)
         seen_keys: set[str] = set()
-        first: Any = None
-        tried = False
-        for alt in self.alternatives(schema, at.scope):
+        kept = 0
+        for alt in alts:
             for c in self._plain(alt, at):
                 k = json_key(c)
                 if k in seen_keys:
                     continue
                 seen_keys.add(k)
-                if not tried:
-                    first, tried = c, True
+                if len(seen_keys) == 1:
+                    found.first = c
                 if self.valid(schema, at.scope, c):
-                    out.append(c)
-                    if len(out) >= WANTED:
-                        return out, first
-        return out, first
+                    yield c
+                    kept += 1
+                    if kept >= WANTED:
+                        return
+                if len(seen_keys) >= MAX_TRIED:
+                    return
 
-    def deref(self, schema: Any, scope: Any) -> Any:
+    def deref(self, schema: Any, scope: Any, hops: list[int] | None = None) -> Any:
+        """``schema`` with $refs followed (targets recorded in ``hops``)."""
         for _ in range(16):
             if not (isinstance(schema, dict) and isinstance(schema.get("$ref"), str)):
                 return schema
@@ -208,6 +260,8 @@ class Walker:
             except Unresolvable:
                 return True  # generation unconstrained; validation decides
             schema, scope = target.contents, target.resolver
+            if hops is not None:
+                hops.append(id(schema))
         return True
 
     def alternatives(self, schema: Any, scope: Any, depth: int = 0) -> list[Any]:
@@ -220,10 +274,15 @@ class Walker:
             return hit[1]
         base = {k2: v for k2, v in schema.items() if k2 not in COMBINATORS}
         alts: list[Any] = [base]
+        hops: list[int] = []
 
         def expand(sub: Any) -> list[Any]:
-            sub = self.deref(sub, scope)
-            return self.alternatives(sub, scope, depth + 1) if depth < 8 else [sub]
+            sub = self.deref(sub, scope, hops)
+            if depth >= 8 or hops.count(id(sub)) > 1:
+                return [sub]
+            found = self.alternatives(sub, scope, depth + 1)
+            hops.extend(self._inlined.get((id(sub), id(scope)), ()))
+            return found
 
         def combine(options: list[Any]) -> None:
             nonlocal alts
@@ -236,8 +295,8 @@ class Walker:
             if key in schema:
                 combine([a for b in _list(schema[key]) for a in expand(b)])
         if "if" in schema:
-            cond = self.deref(schema["if"], scope)
-            then = expand(merge(cond, self.deref(schema.get("then", True), scope)))
+            cond = self.deref(schema["if"], scope, hops)
+            then = expand(merge(cond, self.deref(schema.get("then", True), scope, hops)))
             other = expand(schema.get("else", True))
             combine(then + other)
         result: list[Any] = []
@@ -247,6 +306,7 @@ class Walker:
             result += more
         result = result[:MAX_BRANCHES]
         self._alts[k] = (schema, result)
+        self._inlined[k] = tuple(dict.fromkeys(hops))
         return result
 
     def _plain(self, alt: Any, at: Where) -> Iterator[Any]:
@@ -362,31 +422,29 @@ class Walker:
         props = _dict(effective.get("properties")) if isinstance(effective, dict) else props
         names = [n for n in names if n in required or self._name_allowed(schema, props, n, at)]
         names = self._fit_property_count(schema, props, names, required, at)
-        values: dict[str, list[Any]] = {}
-        fallback: dict[str, Any] = {}
+        values: dict[str, Candidates] = {}
         for n in names:
             sub, ptr = _property_schema(effective, n)
-            cands, first = self.candidates(sub, at.child(n, f"{at.ptr}/{ptr}"))
+            cands = self.candidates(sub, at.child(n, f"{at.ptr}/{ptr}"))
             lead = [v for v in (policy.pinned.get(n, _MISSING), policy.preferred.get(n, _MISSING))
                     if v is not _MISSING and self.valid(sub, at.scope, v)]
             if n in policy.pinned and not lead and n not in required:
                 continue  # the schema refuses this id here: it is linked by the sidecar
-            values[n] = dedupe(lead + cands)
-            fallback[n] = cands[0] if cands else first
+            values[n] = _led_by(lead, cands) if lead else cands
         present = [n for n in names if n in values]
         index = {n: 0 for n in present}
         keep = set(required) | set(policy.always)
         droppable = [n for n in present if n in policy.pinned and n not in keep]
         droppable += [n for n in reversed(present) if n not in keep and n not in droppable]
         for _ in range(_BACKTRACK_STEPS):
-            obj = {n: values[n][index[n]] if index[n] < len(values[n]) else fallback[n]
+            obj = {n: values[n].get(index[n]) if values[n].has(index[n]) else values[n].best()
                    for n in present}
             errors = self._errors(schema, at.scope, obj)
             if not errors and self.valid(schema, at.scope, obj):
                 return obj
             moved = False
             for n in dict.fromkeys(e.path[0] for e in errors if e.path and e.path[0] in obj):
-                if index[n] + 1 < len(values[n]):
+                if values[n].has(index[n] + 1):
                     index[n] += 1
                     moved = True
                 elif n not in keep:
@@ -410,20 +468,20 @@ class Walker:
 
     def _fit_property_count(self, schema: dict[str, Any], props: dict[str, Any], names: list[str],
                             required: list[str], at: Where) -> list[str]:
-        lo = schema.get("minProperties", 0)
-        hi = schema.get("maxProperties")
-        if isinstance(hi, int) and len(names) > hi:
+        lo = count(schema.get("minProperties")) or 0
+        hi = count(schema.get("maxProperties"))
+        if hi is not None and len(names) > hi:
             optional = [n for n in reversed(names) if n not in required]
             for n in optional[:len(names) - hi]:
                 names.remove(n)
-        if not isinstance(lo, int) or len(names) >= lo:
+        if len(names) >= lo:
             return names
         extra = [p for p in props if p not in names]
         for pattern in _dict(schema.get("patternProperties")):
             extra += regex_strings(pattern)
         names_schema = schema.get("propertyNames", True)
         if names_schema is not True:
-            named, _ = self.candidates(names_schema, at.child("name", f"{at.ptr}/propertyNames"))
+            named = self.candidates(names_schema, at.child("name", f"{at.ptr}/propertyNames"))
             extra += [n for n in named if isinstance(n, str)]
         extra += [f"extra_{i}" for i in range(1, lo + 1)]
         for n in dict.fromkeys(extra):
@@ -440,8 +498,8 @@ class Walker:
             seeded = self._seeded_array(schema, at)
             if seeded is not None:
                 yield seeded
-        lo = schema.get("minItems", 0) if isinstance(schema.get("minItems"), int) else 0
-        hi = schema.get("maxItems") if isinstance(schema.get("maxItems"), int) else None
+        lo = count(schema.get("minItems")) or 0
+        hi = count(schema.get("maxItems"))
         items = schema.get("items", True)
         other = "full" if at.mode == "minimal" else "minimal"
         for mode in (at.mode, other):
@@ -466,20 +524,19 @@ class Walker:
         out: list[Any] = []
         for i in range(n):
             sub, ptr = self._element_schema(schema, i)
-            cands, first = self.candidates(sub, at.child(singular(at.name), f"{at.ptr}/{ptr}",
-                                                         at.index + i))
+            cands = self.candidates(sub, at.child(singular(at.name), f"{at.ptr}/{ptr}", at.index + i))
             pick = next((c for c in cands if not unique or not any(same_json(c, o) for o in out)),
-                        cands[0] if cands else first)
+                        cands.best())
             out.append(pick)
         contains = schema.get("contains")
         if contains is None or any(self.valid(contains, at.scope, x) for x in out):
             return out
-        hi = schema.get("maxItems")
-        positions = list(range(len(out))) + ([len(out)] if not isinstance(hi, int) or len(out) < hi else [])
+        hi = count(schema.get("maxItems"))
+        positions = list(range(len(out))) + ([len(out)] if hi is None or len(out) < hi else [])
         for pos in positions:
             sub, _ = self._element_schema(schema, pos)
             both = {"allOf": [sub, contains]}
-            cands, _ = self.candidates(both, at.child(singular(at.name), f"{at.ptr}/contains", pos))
+            cands = self.candidates(both, at.child(singular(at.name), f"{at.ptr}/contains", pos))
             others = out[:pos] + out[pos + 1:]
             pick = next((c for c in cands if not unique or not any(same_json(c, o) for o in others)), None)
             if pick is not None:
@@ -506,6 +563,22 @@ class Walker:
 
 
 _MISSING = object()
+
+
+def _led_by(lead: list[Any], rest: Candidates) -> Candidates:
+    """``lead`` first, then ``rest`` without repeating them (still lazy)."""
+    out = Candidates()
+    keys = {json_key(v) for v in lead}
+    out.source = _chain(lead, rest, keys)
+    out.first = lead[0]
+    return out
+
+
+def _chain(lead: list[Any], rest: Candidates, keys: set[str]) -> Iterator[Any]:
+    yield from lead
+    for v in rest:
+        if json_key(v) not in keys:
+            yield v
 
 
 def _list(value: Any) -> list[Any]:
