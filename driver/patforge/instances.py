@@ -260,7 +260,7 @@ def _unresolvable(schema: Any, exc: Exception) -> Blocker:
 
     def find(node: Any, ptr: str) -> str | None:
         if isinstance(node, dict):
-            if node.get("$ref") == ref:
+            if isinstance(node.get("$ref"), str) and (node["$ref"] == ref or node["$ref"].endswith(ref)):
                 return ptr
             for k, v in node.items():
                 hit = find(v, f"{ptr}/{escape_pointer(k)}")

@@ -298,7 +298,8 @@ class Walker:
             cond = self.deref(schema["if"], scope, hops)
             then = expand(merge(cond, self.deref(schema.get("then", True), scope, hops)))
             other = expand(schema.get("else", True))
-            combine(then + other)
+            # minimal reads best without what the condition adds; full and test with it
+            combine(other + then if self.mode == "minimal" else then + other)
         result: list[Any] = []
         for a in alts:  # merges can bring a nested conditional back: expand it too
             more = (self.alternatives(a, scope, depth + 1)
@@ -451,6 +452,13 @@ class Walker:
                     present.remove(n)
                     moved = True
             if not moved:
+                # Object-level errors (dependencies, conditionals, not): another value for
+                # one property may satisfy them before any property is given up.
+                for n in present[:12]:
+                    if values[n].has(index[n] + 1):
+                        trial = {**obj, n: values[n].get(index[n] + 1)}
+                        if self.valid(schema, at.scope, trial):
+                            return trial
                 drop = next((n for n in droppable if n in present), None)
                 if drop is None:
                     return obj  # invalid; the caller filters it and reports the keyword
