@@ -22,10 +22,10 @@ CACHE_FILE = "compile-cache.json"
 
 
 def _code_fingerprint() -> str:
-    from patforge import compiler, instances
+    from patforge import compiler, instances, leafvalues, regexgen, schemamerge, schemawalk
 
     h = hashlib.sha256()
-    for mod in (compiler, instances):
+    for mod in (compiler, instances, schemawalk, schemamerge, leafvalues, regexgen):
         h.update(Path(mod.__file__).read_bytes())
     return h.hexdigest()[:16]
 

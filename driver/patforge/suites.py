@@ -13,7 +13,7 @@ from patforge.cache import diag_from_dict, key as ckey
 from patforge.compiler import compile_schema, first_line, schema_to_text
 from patforge.diagnostics import Diagnostic, DiagnosticList, error, warning
 from patforge.docids import doc_id_instance_pattern
-from patforge.instances import generate_instances, instance_to_text, validate_instance
+from patforge.instances import Blocker, ExampleSet, generate_examples, instance_to_text, validate_instance
 from patforge.registry import Pattern, Registry
 from patforge.units import ANSWERS_DIR, EXAMPLE_FILES, Unit, answers_path
 from patforge.workspace import Workspace
@@ -66,10 +66,28 @@ def hand_written_examples(ws: Workspace, p: Pattern) -> list[str]:
     return [n for n in names if _json_file_doc_id(ws, f"{example_dir(p)}/{n}") is None]
 
 
+def examples_to_link(registry: Registry, p: Pattern, ws: Workspace) -> list[str]:
+    """The example files the folder's index must link to the pattern's doc_id: the
+    hand-written ones without a doc_id, and the generated ones when the hand-written
+    schema does not let them embed it (the schema is the authority, not patforge)."""
+    names = hand_written_examples(ws, p)
+    schema = hand_written_schema(ws, p)
+    if schema is _NOT_HAND_WRITTEN or isinstance(schema, ValueError):
+        return names
+    # The examples unit renders only into a folder without instance files of a person's.
+    generates = ws.exists(answers_for(p, "examples")) or not any(
+        ws.exists(f"{example_dir(p)}/{f}") for f in EXAMPLE_FILES)
+    if generates:
+        found = cached_examples(registry, schema, registry.doc_id_for(p), p.pattern_id)
+        if found.blocker is None and "doc_id" in found.sidecar_ids:
+            names += [f for f in EXAMPLE_FILES if f not in names]
+    return names
+
+
 # -- units per kind --------------------------------------------------------------
 
 def sidecar_unit(registry: Registry, p: Pattern, ws: Workspace) -> Unit:
-    examples = hand_written_examples(ws, p)
+    examples = examples_to_link(registry, p, ws)
     index = f"{example_dir(p)}/{EXAMPLES_INDEX}" if examples else ""
     answers = {**_base(registry, p, "sidecar"), "schema_path": p.schema_path, "spec_path": p.spec_path,
                "sidecar_path": p.sidecar_path(), "examples_index_path": index, "example_files": examples}
@@ -108,15 +126,20 @@ def _compile(registry: Registry, p: Pattern, diags: DiagnosticList) -> dict[str,
     return schema
 
 
-def cached_instances(registry: Registry, schema: dict[str, Any], doc_id: str,
-                     pattern_id: str) -> dict[str, dict[str, Any]]:
-    k = ckey("instances", schema, doc_id, pattern_id)
+def cached_examples(registry: Registry, schema: Any, doc_id: str, pattern_id: str) -> ExampleSet:
+    """The pattern's three instances (never raising: a blocked schema carries its
+    :class:`Blocker`), cached across runs."""
+    k = ckey("examples", schema, doc_id, pattern_id)
     hit = registry.cache.get(k) if registry.cache else None
     if hit is None:
-        hit = generate_instances(schema, doc_id=doc_id, pattern_id=pattern_id)
+        found = generate_examples(schema, doc_id=doc_id, pattern_id=pattern_id, strict=False)
+        b = found.blocker
+        hit = {"instances": found.instances, "embedded": found.embedded,
+               "blocker": [b.keyword, b.pointer, b.detail] if b else None}
         if registry.cache:
             registry.cache.put(k, hit)
-    return hit
+    b = hit["blocker"]
+    return ExampleSet(hit["instances"], dict(hit["embedded"]), Blocker(*b) if b else None)
 
 
 def schema_unit(registry: Registry, p: Pattern, ws: Workspace, phase: int,
@@ -129,25 +152,54 @@ def schema_unit(registry: Registry, p: Pattern, ws: Workspace, phase: int,
     return Unit("schema", p.name, phase, answers, [p.schema_path])
 
 
+_NOT_HAND_WRITTEN = object()
+
+
+def hand_written_schema(ws: Workspace, p: Pattern) -> Any:
+    """The schema on disk if a person wrote it (present, never rendered by patforge):
+    the parsed JSON, a ValueError when it does not parse, else ``_NOT_HAND_WRITTEN``."""
+    if not p.schema_path or not ws.exists(p.schema_path) or ws.exists(answers_for(p, "schema")):
+        return _NOT_HAND_WRITTEN
+    try:
+        return json.loads(ws.read_text(p.schema_path) or "")
+    except ValueError as exc:
+        return exc
+
+
 def _schema_for_examples(registry: Registry, p: Pattern, ws: Workspace,
-                         diags: DiagnosticList) -> dict[str, Any] | None:
-    """The schema examples must satisfy: the one on disk if a person wrote it."""
-    if ws.exists(p.schema_path) and not ws.exists(answers_for(p, "schema")):
-        try:
-            return json.loads(ws.read_text(p.schema_path) or "")
-        except ValueError as exc:
-            diags.add(error(f"hand-written schema is not valid JSON: {exc}", path=p.schema_path,
-                            pattern=p.name, hint="fix the JSON syntax"))
-            return None
-    return compiled_schema(registry, p, diags)  # cached: diagnostics are reported once
+                         diags: DiagnosticList) -> tuple[Any, bool]:
+    """(the schema examples must satisfy, whether a person wrote it). A hand-written
+    schema is the authority; the spec only matters when patforge compiles the schema."""
+    schema = hand_written_schema(ws, p)
+    if isinstance(schema, ValueError):
+        line = getattr(schema, "lineno", None)
+        diags.add(error(f"hand-written schema is not valid JSON: {schema}", path=p.schema_path,
+                        line=line, pattern=p.name, hint="fix the JSON syntax"))
+        return None, True
+    if schema is not _NOT_HAND_WRITTEN:
+        return schema, True
+    return compiled_schema(registry, p, diags), False  # cached: diagnostics are reported once
+
+
+def _blocked(p: Pattern, blocker: Blocker, hand_written: bool) -> Diagnostic:
+    where = f"{blocker.keyword!r} at {blocker.pointer} in {p.schema_path}"
+    hint = (f"relax {where}; the hand-written schema is what the examples must satisfy"
+            if hand_written else
+            f"the schema is compiled from {p.spec_path}: relax the spec constraint behind {where}")
+    return error(f"{p.name}: no valid example instance exists: {blocker.message()}",
+                 path=p.schema_path, pattern=p.name, code="example-blocked", hint=hint)
 
 
 def examples_unit(registry: Registry, p: Pattern, ws: Workspace, phase: int,
                   diags: DiagnosticList) -> Unit | None:
-    schema = _schema_for_examples(registry, p, ws, diags)
+    schema, hand_written = _schema_for_examples(registry, p, ws, diags)
     if schema is None:
         return None
-    instances = cached_instances(registry, schema, registry.doc_id_for(p), p.pattern_id)
+    found = cached_examples(registry, schema, registry.doc_id_for(p), p.pattern_id)
+    if found.blocker is not None:
+        diags.add(_blocked(p, found.blocker, hand_written))
+        return None
+    instances = found.instances
     folder = example_dir(p)
     answers = {**_base(registry, p, "examples"), "example_dir": folder, "schema_path": p.schema_path,
                "minimal_path": f"{folder}/instance_minimal.json",
@@ -290,7 +342,8 @@ def _validate_examples(unit: Unit, files: dict[str, bytes], ws: Workspace) -> li
         for msg in validate_instance(schema, instance):
             out.append(error(f"example does not validate against {schema_rel}: {msg}", path=rel,
                              pattern=unit.pattern, code="example-invalid",
-                             hint="adjust the spec's constraints or examples so a valid value exists"))
+                             hint=f"the examples must satisfy {schema_rel} as it is on disk; "
+                                  "render again after it changes"))
     return out
 
 
