@@ -23,6 +23,7 @@ blocking keyword.
 from __future__ import annotations
 
 from dataclasses import replace
+from itertools import chain
 from typing import Any, Iterator
 
 from referencing.exceptions import Unresolvable
@@ -60,6 +61,7 @@ class Walker(ShapeBuilder):
         self._validators: dict[tuple[int, int], tuple[Any, Any, Any]] = {}
         self._alts: dict[tuple[int, int], tuple[Any, list[Any]]] = {}
         self._inlined: dict[tuple[int, int], tuple[int, ...]] = {}
+        self._built: Any = object()  # the last object _object validated against its own schema
 
     def start(self, name: str = "value") -> Where:
         return Where(name=name, index=0, ptr="#", scope=self._root_validator._resolver, mode=self.mode)
@@ -80,11 +82,12 @@ class Walker(ShapeBuilder):
         except (Unresolvable, RecursionError):
             return False
 
-    def _errors(self, schema: Any, scope: Any, value: Any) -> list[Any]:
+    def _errors(self, schema: Any, scope: Any, value: Any) -> list[Any] | None:
+        """The validation errors ([] when valid); None when validation itself fails."""
         try:
             return list(self._validator(schema, scope).iter_errors(value))
         except (Unresolvable, RecursionError):
-            return []
+            return None
 
     # -- candidates ----------------------------------------------------------------
 
@@ -131,14 +134,14 @@ class Walker(ShapeBuilder):
         seen_keys: set[str] = set()
         kept = 0
         for alt in alts:
-            for c in self._plain(alt, at):
+            for c, checked in self._plain(alt, at):
                 k = json_key(c)
                 if k in seen_keys:
                     continue
                 seen_keys.add(k)
                 if len(seen_keys) == 1:
                     found.first = c
-                if self.valid(schema, at.scope, c):
+                if (checked and alt is schema) or self.valid(schema, at.scope, c):
                     yield c
                     kept += 1
                     if kept >= WANTED:
@@ -206,42 +209,57 @@ class Walker(ShapeBuilder):
         self._inlined[k] = tuple(dict.fromkeys(hops))
         return result
 
-    def _plain(self, alt: Any, at: Where) -> Iterator[Any]:
+    def _plain(self, alt: Any, at: Where) -> Iterator[tuple[Any, bool]]:
+        """(candidate, already validated against ``alt``) pairs, best first."""
         if alt is False or not isinstance(alt, (dict, bool)):
             return
         if alt is True:
             alt = {}
         if "const" in alt:
-            yield alt["const"]
+            yield alt["const"], False
             return
         enum = alt.get("enum")
         if isinstance(enum, list):
-            yield from self._pick(_seeded(alt) + list(enum), [], alt, at)
+            yield from self._picked(_seeded(alt) + list(enum), [], alt, at)
             return
         types = declared_types(alt)
         if "type" not in alt:  # untyped: the implied type first, then any other
             types += [t for t in _ALL_TYPES if t not in types]
         for t in types:
             if t == "object":
-                yield from self._objects(alt, at)
+                for obj in self._objects(alt, at):
+                    yield obj, self._built is obj
             elif t == "array":
-                yield from self._arrays(alt, at)
+                for arr in self._arrays(alt, at):
+                    yield arr, False
             elif t in _ALL_TYPES:
                 general, test_flavoured = synthesise(t, alt, at.name, at.index)
-                yield from self._pick(_seeded(alt) + general, test_flavoured, alt, at)
+                yield from self._picked(_seeded(alt) + general, test_flavoured, alt, at)
 
-    def _pick(self, candidates: list[Any], test_flavoured: list[Any], schema: dict[str, Any],
-              at: Where) -> list[Any]:
-        """The valid candidates, the kind's choice first. minimal: the first valid one;
+    def _picked(self, candidates: list[Any], test_flavoured: list[Any], schema: dict[str, Any],
+                at: Where) -> Iterator[tuple[Any, bool]]:
+        """The valid candidates, the kind's choice first (paired with True: validated);
+        ``[(best guess, False)]`` when none is valid. minimal: the first valid one;
         full: the first valid example (else as minimal); test: the first valid value
         that is neither, preferring later examples and enum values, then ``test-...``
-        spellings. ``index`` shifts the choice for array elements so they differ."""
-        valid = [c for c in dedupe(candidates) if self.valid(schema, at.scope, c)]
-        if not valid:
-            return dedupe(candidates)[:1]  # the caller's validation reports it
+        spellings. ``index`` shifts the choice for array elements so they differ.
+        Candidates are validated only as far as the choice needs (a leaf has ~25)."""
+        cands = dedupe(candidates)
+        verdicts: dict[str, bool] = {}
+
+        def ok(c: Any) -> bool:
+            k = json_key(c)
+            if k not in verdicts:
+                verdicts[k] = self.valid(schema, at.scope, c)
+            return verdicts[k]
+
+        minimal = next((c for c in cands if ok(c)), _NONE)
+        if minimal is _NONE:
+            if cands:
+                yield cands[0], False  # the caller's validation reports it
+            return
         examples = schema.get("examples") if isinstance(schema.get("examples"), list) else []
-        good_examples = [e for e in examples if self.valid(schema, at.scope, e)]
-        minimal = valid[0]
+        good_examples = [e for e in examples if ok(e)]
         full = good_examples[0] if good_examples else minimal
         if at.mode == "minimal":
             chosen = minimal
@@ -250,23 +268,30 @@ class Walker(ShapeBuilder):
         else:
             taken = {json_key(minimal), json_key(full)}
             listed = {json_key(x) for x in good_examples + _list(schema.get("enum"))}
-            seeded = [c for c in valid if json_key(c) in listed]
-            tests = [c for c in dedupe(test_flavoured) if self.valid(schema, at.scope, c)]
-            chosen = next((c for c in seeded + tests + valid if json_key(c) not in taken), minimal)
-            if all(json_key(c) != json_key(chosen) for c in valid):
-                valid.append(chosen)
+            seeded = (c for c in cands if json_key(c) in listed and ok(c))
+            tests = (c for c in dedupe(test_flavoured) if ok(c))
+            rest = (c for c in cands if ok(c))
+            chosen = next((c for c in chain(seeded, tests, rest) if json_key(c) not in taken), minimal)
         if at.index > 0:
             # Later array elements: synthesised strings already carry the index; values
             # that do not (examples, enum members, numbers, booleans) rotate instead.
             seeded_keys = {json_key(x) for x in _seeded(schema) + _list(schema.get("enum"))}
             if json_key(chosen) in seeded_keys:
-                pool = [c for c in valid if json_key(c) in seeded_keys]
+                pool = [c for c in cands if json_key(c) in seeded_keys and ok(c)]
             elif test_flavoured:
                 pool = [chosen]
             else:
-                pool = valid
-            pos = next(i for i, c in enumerate(pool) if json_key(c) == json_key(chosen))
-            chosen = pool[(pos + at.index) % len(pool)]
-        return [chosen] + [c for c in valid if json_key(c) != json_key(chosen)]
+                pool = [c for c in cands if ok(c)]
+            pos = next((i for i, c in enumerate(pool) if json_key(c) == json_key(chosen)), None)
+            if pos is not None:
+                chosen = pool[(pos + at.index) % len(pool)]
+        yield chosen, True
+        for c in cands:
+            if json_key(c) != json_key(chosen) and ok(c):
+                yield c, True
+
+
+_NONE = object()
+
 
 __all__ = ["RootPolicy", "Validator", "Walker", "Where", "declared_types", "escape_pointer"]

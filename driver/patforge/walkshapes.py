@@ -103,9 +103,11 @@ class ShapeBuilder:
         for _ in range(_BACKTRACK_STEPS):
             obj = {n: values[n].get(index[n]) if values[n].has(index[n]) else values[n].best()
                    for n in present}
-            errors = self._errors(schema, at.scope, obj)
-            if not errors and self.valid(schema, at.scope, obj):
+            errors = self._errors(schema, at.scope, obj)  # type: ignore[attr-defined]
+            if errors == []:
+                self._built = obj  # valid against ``schema``: the caller need not check again
                 return obj
+            errors = errors or []
             moved = False
             for n in dict.fromkeys(e.path[0] for e in errors if e.path and e.path[0] in obj):
                 if values[n].has(index[n] + 1):
