@@ -72,7 +72,9 @@ class Walker(ShapeBuilder):
         k = (id(schema), id(scope))
         hit = self._validators.get(k)
         if hit is None:  # the schema and scope are kept alive with it, so ids stay unique
-            hit = (schema, scope, self._root_validator.evolve(schema=schema, _resolver=scope))
+            # Constructed directly, not by ``evolve``: evolve looks the dialect up again.
+            hit = (schema, scope, Validator(schema, format_checker=Validator.FORMAT_CHECKER,
+                                            _resolver=scope))
             self._validators[k] = hit
         return hit[2]
 
