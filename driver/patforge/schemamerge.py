@@ -24,8 +24,13 @@ _PER_KEY = ("properties", "patternProperties", "definitions")
 _SUBSCHEMA = ("additionalProperties", "additionalItems", "propertyNames")
 
 
+_SCALARS = (str, int, float, bool, type(None))
+
+
 def json_key(value: Any) -> str:
     """Identity for de-duplication that tells 1, 1.0 and True apart."""
+    if type(value) in _SCALARS:  # the hot path: repr is exact and much cheaper than dumps
+        return type(value).__name__ + ":" + repr(value)
     return type(value).__name__ + ":" + json.dumps(value, sort_keys=True)
 
 

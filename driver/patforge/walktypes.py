@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any, Iterator
 
 import jsonschema
@@ -114,8 +114,8 @@ class Where:
     at_root: bool = True
 
     def child(self, name: str, ptr: str, index: int | None = None) -> "Where":
-        return replace(self, name=name, ptr=ptr, depth=self.depth + 1, at_root=False,
-                       index=self.index if index is None else index)
+        return Where(name, self.index if index is None else index, ptr, self.scope,
+                     self.depth + 1, self.stack, self.mode, False)
 
 
 @dataclass
