@@ -62,8 +62,11 @@ BLOCKED = {
     "properties": {"sha": {"type": "string", "not": {"type": "string"}}},
 }
 
+# Not a draft-07 schema at all: "strin" is no type.
+NOT_A_SCHEMA = {"type": "object", "properties": {"name": {"type": "strin"}}}
+
 SHAPES = {"batch_create": CLOSED_FLAT, "refactor_patch": ENVELOPE, "self_heal": OPEN_CONDITIONAL,
-          "verify_commit": BLOCKED}
+          "verify_commit": BLOCKED, "worktree_lifecycle": NOT_A_SCHEMA}
 
 
 def entries(repo):
@@ -156,3 +159,13 @@ def test_rerun_writes_nothing(rendered, cli):
     commit_all(repo, "rendered")
     r = cli("render", "--repo", str(repo), "--json")
     assert json.loads(r.out)["changes"] == []
+
+
+def test_a_hand_written_schema_that_is_no_schema_is_named(rendered):
+    repo, result, _ = rendered
+    diags = [d for d in json.loads(result.out)["diagnostics"]
+             if d.get("pattern") == "worktree_lifecycle" and d.get("code") == "schema-invalid"]
+    assert len(diags) == 1
+    assert "#/properties/name/type" in diags[0]["message"]
+    assert diags[0]["path"] == entries(repo)["worktree_lifecycle"]["schema_path"]
+    assert not (repo / "patterns/examples/worktree_lifecycle/instance_minimal.json").exists()

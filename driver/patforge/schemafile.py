@@ -12,6 +12,7 @@ from jsonschema.exceptions import SchemaError
 
 from patforge.errors import SchemaFileError
 from patforge.instances import ExampleSet, example_instance
+from patforge.walktypes import escape_pointer
 
 
 def load_schema_file(path: Path) -> Any:
@@ -33,13 +34,23 @@ def load_schema_file(path: Path) -> Any:
     except json.JSONDecodeError as exc:
         raise SchemaFileError(f"{path}:{exc.lineno}:{exc.colno}: not valid JSON: {exc.msg}",
                               hint=f"fix the JSON syntax at line {exc.lineno}") from exc
+    problem = schema_problem(schema)
+    if problem:
+        raise SchemaFileError(f"{path}: {problem}", hint=SCHEMA_HINT)
+    return schema
+
+
+SCHEMA_HINT = "fix that keyword (see https://json-schema.org/draft-07)"
+
+
+def schema_problem(schema: Any) -> str | None:
+    """Why ``schema`` is not a draft-07 schema (checked against the metaschema), or None."""
     try:
         jsonschema.Draft7Validator.check_schema(schema)
     except SchemaError as exc:
-        where = "#" + "".join(f"/{p}" for p in exc.absolute_path)
-        raise SchemaFileError(f"{path}: not a valid draft-07 schema at {where}: {exc.message}",
-                              hint="fix that keyword (see https://json-schema.org/draft-07)") from exc
-    return schema
+        where = "#" + "".join(f"/{escape_pointer(p)}" for p in exc.absolute_path)
+        return f"not a valid draft-07 schema at {where}: {exc.message}"
+    return None
 
 
 def example_from_file(path: Path, kind: str = "minimal", *, doc_id: str | None = None,

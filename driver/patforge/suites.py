@@ -15,6 +15,7 @@ from patforge.diagnostics import Diagnostic, DiagnosticList, error, warning
 from patforge.docids import doc_id_instance_pattern
 from patforge.instances import Blocker, ExampleSet, generate_examples, instance_to_text, validate_instance
 from patforge.registry import Pattern, Registry
+from patforge.schemafile import SCHEMA_HINT, schema_problem
 from patforge.units import ANSWERS_DIR, EXAMPLE_FILES, Unit, answers_path
 from patforge.workspace import Workspace
 
@@ -72,7 +73,7 @@ def examples_to_link(registry: Registry, p: Pattern, ws: Workspace) -> list[str]
     schema does not let them embed it (the schema is the authority, not patforge)."""
     names = hand_written_examples(ws, p)
     schema = hand_written_schema(ws, p)
-    if schema is _NOT_HAND_WRITTEN or isinstance(schema, ValueError):
+    if schema is _NOT_HAND_WRITTEN or isinstance(schema, ValueError) or schema_problem(schema):
         return names
     # The examples unit renders only into a folder without instance files of a person's.
     generates = ws.exists(answers_for(p, "examples")) or not any(
@@ -177,6 +178,11 @@ def _schema_for_examples(registry: Registry, p: Pattern, ws: Workspace,
                         line=line, pattern=p.name, hint="fix the JSON syntax"))
         return None, True
     if schema is not _NOT_HAND_WRITTEN:
+        problem = schema_problem(schema)
+        if problem:
+            diags.add(error(f"hand-written schema is {problem}", path=p.schema_path, pattern=p.name,
+                            code="schema-invalid", hint=SCHEMA_HINT))
+            return None, True
         return schema, True
     return compiled_schema(registry, p, diags), False  # cached: diagnostics are reported once
 
