@@ -85,6 +85,13 @@ class ShapeBuilder:
                 break
         props = _dict(effective.get("properties")) if isinstance(effective, dict) else props
         names = [n for n in names if n in required or self._name_allowed(schema, props, n, at)]
+        if at.mode != "minimal":  # full and test show one property per name pattern too
+            for pattern in _dict(schema.get("patternProperties")):
+                if any(_search(pattern, n) for n in names):
+                    continue
+                named = [n for n in regex_strings(pattern) if n and n not in names
+                         and self._name_allowed(schema, props, n, at)]
+                names += named[:1]
         names = self._fit_property_count(schema, props, names, required, at)
         values: dict[str, Candidates] = {}
         for n in names:
