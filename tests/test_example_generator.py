@@ -299,3 +299,12 @@ def test_cli_exit_2_for_unusable_schema(tmp_path, capsys, text, needle):
         path.write_text(text, encoding="utf-8")
     assert run(["example", str(path)]) == 2
     assert needle in capsys.readouterr().err
+
+
+def test_full_shows_a_pattern_property_minimal_does_not():
+    schema = {"type": "object", "additionalProperties": False,
+              "patternProperties": {"^x_[a-z]+$": {"type": "integer", "minimum": 2}}}
+    result = all_kinds(schema)
+    assert result.instances["instance_minimal"] == {}
+    full = result.instances["instance_full"]
+    assert len(full) == 1 and next(iter(full)).startswith("x_") and next(iter(full.values())) == 2
