@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import jsonschema
@@ -121,3 +123,34 @@ def test_corpus_output_is_deterministic():
         return [instance_to_text(example_instance(g["schema"], k).instances[f"instance_{k}"])
                 for _, g in SATISFIABLE for k in KINDS]
     assert run() == run()
+
+
+_DIGEST = """
+import hashlib, json, sys
+from pathlib import Path
+from patforge.errors import NoInstanceError
+from patforge.instances import KINDS, example_instance, instance_to_text
+h = hashlib.sha256()
+for f in sorted(Path(sys.argv[1]).glob("*.json")):
+    if f.name == "refRemote.json":
+        continue
+    for g in json.loads(f.read_text(encoding="utf-8")):
+        for k in KINDS:
+            try:
+                r = example_instance(g["schema"], k, doc_id="DOC-A-001", pattern_id="PAT-A-001")
+                h.update(instance_to_text(r.instances["instance_" + k]).encode())
+            except NoInstanceError as exc:
+                h.update(exc.message.encode())
+print(h.hexdigest())
+"""
+
+
+def test_corpus_output_is_the_same_in_every_process():
+    """Same bytes under different hash seeds (no set or dict-order dependence)."""
+    def digest(seed: str) -> str:
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        res = subprocess.run([sys.executable, "-c", _DIGEST, str(SUITE)], capture_output=True,
+                             text=True, env=env, timeout=300)
+        assert res.returncode == 0, res.stderr
+        return res.stdout.strip()
+    assert digest("1") == digest("4242")
