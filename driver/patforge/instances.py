@@ -41,7 +41,6 @@ INSTANCE_KINDS: tuple[str, ...] = ("instance_minimal", "instance_full", "instanc
 #: The kind names users type (``patforge example --kind``).
 KINDS: tuple[str, ...] = ("minimal", "full", "test")
 _MODES = {"instance_minimal": "minimal", "instance_full": "full", "instance_test": "test"}
-ID_KEYS: tuple[str, ...] = ("doc_id", "pattern_id")
 
 _Validator = jsonschema.Draft7Validator
 
@@ -276,7 +275,7 @@ def _unresolvable(schema: Any, exc: Exception) -> Blocker:
     return Blocker("$ref", find(schema, "#") or "#", f"cannot resolve {ref!r}")
 
 
-__all__: list[str] = ["Blocker", "ExampleSet", "ID_KEYS", "INSTANCE_KINDS", "KINDS",
+__all__: list[str] = ["Blocker", "ExampleSet", "INSTANCE_KINDS", "KINDS",
                       "example_instance", "find_blocker", "generate_examples",
                       "generate_instances", "instance_to_text", "regex_strings",
                       "validate_instance"]
