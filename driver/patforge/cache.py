@@ -22,10 +22,12 @@ CACHE_FILE = "compile-cache.json"
 
 
 def _code_fingerprint() -> str:
-    from patforge import compiler, instances, leafvalues, regexgen, schemamerge, schemawalk
+    from patforge import (compiler, dialect, instances, leafvalues, regexgen, schemamerge, schemawalk,
+                          walkshapes, walktypes)
 
     h = hashlib.sha256()
-    for mod in (compiler, instances, schemawalk, schemamerge, leafvalues, regexgen):
+    for mod in (compiler, dialect, instances, schemawalk, walkshapes, walktypes, schemamerge,
+                leafvalues, regexgen):
         h.update(Path(mod.__file__).read_bytes())
     return h.hexdigest()[:16]
 

@@ -43,6 +43,10 @@ KINDS: tuple[str, ...] = ("minimal", "full", "test")
 _MODES = {"instance_minimal": "minimal", "instance_full": "full", "instance_test": "test"}
 
 _Validator = jsonschema.Draft7Validator
+#: Recorded in the examples kind's answers files: bump it when the instances generated
+#: for the same schema change (tests/golden shows it). 2: the candidate walker (any
+#: draft-07 schema; compiled schemas give the same bytes, hand-written ones may not).
+GENERATOR_VERSION = "2"
 
 
 def instance_to_text(instance: Any) -> str:
@@ -275,7 +279,7 @@ def _unresolvable(schema: Any, exc: Exception) -> Blocker:
     return Blocker("$ref", find(schema, "#") or "#", f"cannot resolve {ref!r}")
 
 
-__all__: list[str] = ["Blocker", "ExampleSet", "INSTANCE_KINDS", "KINDS",
+__all__: list[str] = ["Blocker", "ExampleSet", "GENERATOR_VERSION", "INSTANCE_KINDS", "KINDS",
                       "example_instance", "find_blocker", "generate_examples",
                       "generate_instances", "instance_to_text", "regex_strings",
                       "validate_instance"]

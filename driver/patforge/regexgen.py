@@ -24,11 +24,6 @@ except ImportError:  # pragma: no cover - older interpreters
     import sre_parse as _sre  # type: ignore[no-redef]
 
 
-def _dedupe(values: list[str]) -> list[str]:
-    seen: set[str] = set()
-    return [v for v in values if not (v in seen or seen.add(v))]
-
-
 class _Unsupported(Exception):
     pass
 
@@ -64,7 +59,7 @@ def regex_strings(pattern: str, variants: int = 6) -> list[str]:
             out.append(_Emitter(v).emit(parsed))
         except (_Unsupported, RecursionError):
             continue
-    return [s for s in _dedupe(out) if _matches(pattern, s)]
+    return [s for s in dict.fromkeys(out) if _matches(pattern, s)]
 
 
 def _matches(pattern: str, s: str) -> bool:

@@ -1,0 +1,190 @@
+"""Kind ``examples``: three example instances per pattern, generated from its schema.
+
+The instances are computed in Python (``patforge.instances``, a deterministic schema
+walker) and handed to the template as derived output; the answers file records the
+schema path and their hashes. The schema that governs them is the hand-written one when
+a person wrote it (it is the authority, not the spec), else the compiled one. They carry
+``doc_id``/``pattern_id`` only where that schema allows them; otherwise, like hand-written
+examples (present, never rendered, left alone), the sidecar kind links them with an
+``examples.id.yaml`` index. A schema that admits no instance fails the unit, naming the
+keyword that blocks it.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import PurePosixPath
+from typing import Any
+
+from patforge.cache import key as cache_key
+from patforge.diagnostics import Diagnostic, error
+from patforge.instances import (
+    GENERATOR_VERSION,
+    Blocker,
+    ExampleSet,
+    generate_examples,
+    instance_to_text,
+    validate_instance,
+)
+from patforge.kinds.base import PATTERN, BuildContext, Kind, Reader, Unit
+from patforge.kinds.schema import compiled_schema
+from patforge.layout import EXAMPLE_FILES, example_dir
+from patforge.registry import Pattern, Registry
+from patforge.schemafile import SCHEMA_HINT, schema_problem
+
+
+def _json_file_doc_id(files: Reader, rel: str) -> str | None:
+    try:
+        data = json.loads(files.read_text(rel) or "")
+    except (ValueError, UnicodeDecodeError):
+        return None
+    return data.get("doc_id") if isinstance(data, dict) else None
+
+
+def hand_written_examples(files: Reader, p: Pattern) -> list[str]:
+    """Example JSON files present without an embedded doc_id and not managed by patforge."""
+    folder = example_dir(p)
+    if not files.is_dir(folder) or KIND.managed(files, p):
+        return []
+    names = [n for n in files.list_files(folder) if PurePosixPath(n).suffix == ".json"]
+    return [n for n in names if _json_file_doc_id(files, f"{folder}/{n}") is None]
+
+
+def cached_examples(registry: Registry, schema: Any, doc_id: str, pattern_id: str) -> ExampleSet:
+    """The pattern's three instances (never raising: a blocked schema carries its
+    :class:`Blocker`), cached across runs."""
+    k = cache_key("examples", schema, doc_id, pattern_id)
+    hit = registry.cache.get(k) if registry.cache else None
+    if hit is None:
+        found = generate_examples(schema, doc_id=doc_id, pattern_id=pattern_id, strict=False)
+        b = found.blocker
+        hit = {"instances": found.instances, "embedded": found.embedded,
+               "blocker": [b.keyword, b.pointer, b.detail] if b else None}
+        if registry.cache:
+            registry.cache.put(k, hit)
+    b = hit["blocker"]
+    return ExampleSet(hit["instances"], dict(hit["embedded"]), Blocker(*b) if b else None)
+
+
+_NOT_HAND_WRITTEN = object()
+
+
+def hand_written_schema(files: Reader, p: Pattern) -> Any:
+    """The schema on disk if a person wrote it (present, never rendered by patforge):
+    the parsed JSON, a ValueError when it does not parse, else ``_NOT_HAND_WRITTEN``."""
+    from patforge.kinds.schema import KIND as SCHEMA
+
+    if not p.schema_path or not files.exists(p.schema_path) or SCHEMA.managed(files, p):
+        return _NOT_HAND_WRITTEN
+    try:
+        return json.loads(files.read_text(p.schema_path) or "")
+    except ValueError as exc:
+        return exc
+
+
+def examples_to_link(registry: Registry, files: Reader, p: Pattern) -> list[str]:
+    """The example files the folder's index must link to the pattern's doc_id: the
+    hand-written ones without a doc_id, and the generated ones when the hand-written
+    schema does not let them embed it (the schema is the authority, not patforge)."""
+    names = hand_written_examples(files, p)
+    schema = hand_written_schema(files, p)
+    if schema is _NOT_HAND_WRITTEN or isinstance(schema, ValueError) or schema_problem(schema):
+        return names
+    # The examples unit renders only into a folder without instance files of a person's.
+    folder = example_dir(p)
+    generates = KIND.managed(files, p) or not any(files.exists(f"{folder}/{f}") for f in EXAMPLE_FILES)
+    if generates:
+        found = cached_examples(registry, schema, registry.doc_id_for(p), p.pattern_id)
+        if found.blocker is None and "doc_id" in found.sidecar_ids:
+            names += [f for f in EXAMPLE_FILES if f not in names]
+    return names
+
+
+def _blocked(p: Pattern, blocker: Blocker, hand_written: bool) -> Diagnostic:
+    where = f"{blocker.keyword!r} at {blocker.pointer} in {p.schema_path}"
+    hint = (f"relax {where}; the hand-written schema is what the examples must satisfy"
+            if hand_written else
+            f"the schema is compiled from {p.spec_path}: relax the spec constraint behind {where}")
+    return error(f"{p.name}: no valid example instance exists: {blocker.message()}",
+                 path=p.schema_path, pattern=p.name, code="example-blocked", hint=hint)
+
+
+class ExamplesKind(Kind):
+    """Derived output: the generator's instances, validated against the schema."""
+
+    def layout(self, registry: Registry, p: Pattern) -> dict[str, str]:
+        folder = example_dir(p)
+        return {"example_dir": folder, **{f.split(".")[0]: f"{folder}/{f}" for f in EXAMPLE_FILES}}
+
+    def _schema(self, ctx: BuildContext, p: Pattern) -> tuple[Any, bool]:
+        """(the schema examples must satisfy, whether a person wrote it). A hand-written
+        schema is the authority; the spec only matters when patforge compiles the schema."""
+        schema = hand_written_schema(ctx.files, p)
+        if isinstance(schema, ValueError):
+            ctx.diagnostics.add(error(f"hand-written schema is not valid JSON: {schema}", path=p.schema_path,
+                                      line=getattr(schema, "lineno", None), pattern=p.name,
+                                      hint="fix the JSON syntax"))
+            return None, True
+        if schema is not _NOT_HAND_WRITTEN:
+            problem = schema_problem(schema)
+            if problem:
+                ctx.diagnostics.add(error(f"hand-written schema is {problem}", path=p.schema_path,
+                                          pattern=p.name, code="schema-invalid", hint=SCHEMA_HINT))
+                return None, True
+            return schema, True
+        return compiled_schema(ctx, p), False  # cached: diagnostics are reported once
+
+    def build(self, ctx: BuildContext, p: Pattern | None) -> Unit | None:
+        schema, hand_written = self._schema(ctx, p)
+        if schema is None:
+            return None
+        doc_id = ctx.registry.doc_id_for(p)
+        found = cached_examples(ctx.registry, schema, doc_id, p.pattern_id)
+        if found.blocker is not None:
+            ctx.diagnostics.add(_blocked(p, found.blocker, hand_written))
+            return None
+        instances = found.instances
+        paths = self.layout(ctx.registry, p)
+        folder = paths["example_dir"]
+        answers = {"answers_file": self.answers_file(p), "name": p.name, "pattern_id": p.pattern_id,
+                   "doc_id": doc_id, "example_dir": folder, "schema_path": p.schema_path,
+                   "minimal_path": paths["instance_minimal"], "full_path": paths["instance_full"],
+                   "test_path": paths["instance_test"], "generator": GENERATOR_VERSION}
+        derived = {paths[k]: instance_to_text(instances[k])
+                   for k in ("instance_minimal", "instance_full", "instance_test")}
+        unit = Unit(self.name, p.name, ctx.phase, answers, [f"{folder}/{f}" for f in EXAMPLE_FILES],
+                    derived=derived)
+        if p.example_dir is None:
+            unit.registry_fields.append(("example_dir", folder))
+        return unit
+
+    def validate(self, unit: Unit, staged: dict[str, bytes], files: Reader) -> list[Diagnostic]:
+        """Each example validates against the pattern's schema (as landed just before)."""
+        out: list[Diagnostic] = []
+        schema_rel = unit.answers.get("schema_path")
+        if not schema_rel:
+            return out
+        text = files.read_text(schema_rel)
+        if text is None:
+            return out  # schema not rendered (its own failure is reported); check will flag it
+        try:
+            schema = json.loads(text)
+        except ValueError:
+            return out
+        for rel in unit.files:
+            if rel not in staged:
+                continue
+            try:
+                instance = json.loads(staged[rel])
+            except ValueError:
+                continue  # reported by the syntax check
+            for msg in validate_instance(schema, instance):
+                out.append(error(f"example does not validate against {schema_rel}: {msg}", path=rel,
+                                 pattern=unit.pattern, code="example-invalid",
+                                 hint=f"the examples must satisfy {schema_rel} as it is on disk; "
+                                      "render again after it changes"))
+        return out
+
+
+KIND = ExamplesKind("examples", PATTERN,
+                    "instance_minimal/full/test.json generated from the pattern's schema")
