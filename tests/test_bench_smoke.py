@@ -45,3 +45,26 @@ def test_bench_run_records_every_figure(tmp_path: Path) -> None:
     assert s["update_executors_changed"] == 24
     assert data["targets"], "targets are evaluated"
     assert res.returncode == 0, res.stdout + res.stderr
+
+
+def test_example_corpus_bench_reports_every_kind(tmp_path: Path) -> None:
+    """bench/example_corpus.py on a two-file suite: every row and the section it writes
+    are there (the figures themselves are in docs/performance.md, never asserted)."""
+    suite = tmp_path / "draft7"
+    suite.mkdir()
+    (suite / "one.json").write_text(json.dumps([
+        {"description": "d", "schema": {"type": "integer", "minimum": 3},
+         "tests": [{"description": "t", "data": 3, "valid": True}]},
+        {"description": "never", "schema": False,
+         "tests": [{"description": "t", "data": 1, "valid": False}]}]), encoding="utf-8")
+    (suite / "refRemote.json").write_text("[]", encoding="utf-8")
+    doc = tmp_path / "perf.md"
+    doc.write_text("# Performance\n\n## Example generator on the draft-07 corpus\n\nold\n\n## Next\n",
+                   encoding="utf-8")
+    res = subprocess.run([sys.executable, str(ROOT / "bench" / "example_corpus.py"), "--suite", str(suite),
+                          "--repeat", "1", "--write", str(doc)], capture_output=True, text=True, timeout=300)
+    assert res.returncode == 0, res.stderr
+    text = doc.read_text(encoding="utf-8")
+    for row in ("| minimal | 1 |", "| full | 1 |", "| test | 1 |", "| all three kinds | 1 |"):
+        assert row in text, row
+    assert "old" not in text and text.endswith("## Next\n") and text.count("## Example generator") == 1

@@ -22,10 +22,12 @@ CACHE_FILE = "compile-cache.json"
 
 
 def _code_fingerprint() -> str:
-    from patforge import compiler, instances
+    from patforge import (compiler, dialect, instances, leafvalues, regexgen, schemamerge, schemawalk,
+                          walkshapes, walktypes)
 
     h = hashlib.sha256()
-    for mod in (compiler, instances):
+    for mod in (compiler, dialect, instances, schemawalk, walkshapes, walktypes, schemamerge,
+                leafvalues, regexgen):
         h.update(Path(mod.__file__).read_bytes())
     return h.hexdigest()[:16]
 

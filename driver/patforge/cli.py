@@ -189,6 +189,30 @@ def demo(directory, force):
     sys.exit(run_demo(directory, force=force))
 
 
+@cli.command()
+@click.argument("schema", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--kind", type=click.Choice(["minimal", "full", "test"]), default="minimal",
+              show_default=True, help="minimal: only what is required; full: every field; "
+              "test: every field, values differing from the other two.")
+@click.option("--doc-id", metavar="ID", help="Embed this doc_id where the schema allows it.")
+@click.option("--pattern-id", metavar="ID", help="Embed this pattern_id where the schema allows it.")
+def example(schema, kind, doc_id, pattern_id):
+    """Print one instance of SCHEMA (draft-07 JSON) that validates against it.
+
+    Exit 0: the instance printed is valid. Exit 1: no valid instance exists (the
+    keyword that blocks it is named). Exit 2: SCHEMA is unreadable or not a schema.
+    """
+    from patforge.instances import instance_to_text
+    from patforge.schemafile import example_from_file
+
+    result = example_from_file(schema, kind, doc_id=doc_id, pattern_id=pattern_id)
+    click.echo(instance_to_text(result.instances[f"instance_{kind}"]), nl=False)
+    wanted = {"doc_id": doc_id, "pattern_id": pattern_id}
+    for key in result.sidecar_ids:
+        click.echo(f"note: the schema does not accept {key} {wanted[key]} at the top level; "
+                   "link the example to it through a sidecar", err=True)
+
+
 from patforge.check.command import check_command  # noqa: E402
 
 cli.add_command(check_command)

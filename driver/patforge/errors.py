@@ -58,3 +58,18 @@ class PartialFailure(PatforgeError):
     """Some units failed; the others landed. Exit code 1."""
 
     exit_code = 1
+
+
+class NoInstanceError(PatforgeError):
+    """No instance can satisfy a schema; ``keyword`` at ``pointer`` is what blocks it. Exit 1."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, *, keyword: str, pointer: str, hint: str | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.keyword = keyword
+        self.pointer = pointer
+
+
+class SchemaFileError(PatforgeError):
+    """A schema file cannot be read, is not JSON, or is not a draft-07 schema."""

@@ -1,9 +1,14 @@
-"""A tiny regex-to-string generator: strings that match a JSON Schema ``pattern``.
+"""A tiny regex-to-string generator for JSON Schema ``pattern`` keywords.
 
-Only what schemas written for patterns use (literals, classes, groups, alternation,
-bounded repetition, anchors); anything else raises ``_Unsupported`` and the instance
-generator falls back to other candidates. Deterministic: the same pattern gives the
-same strings.
+Built on Python's own regex parser (the same engine jsonschema validates ``pattern``
+with), so every construct is parsed exactly as validation will read it. It covers
+literals, classes (incl. negated ones and categories such as ``\\d``/``\\w``),
+quantifiers, anchors, groups, back-references and alternation; lookarounds emit
+nothing and the caller's validation filters what they reject. ``variant`` shifts
+every choice, so several distinct strings come out of one pattern, deterministically.
+
+Why not exrex/rstr/hypothesis ``from_regex``: see docs/design.md (determinism,
+readable output, no new dependency for ~150 lines).
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ try:  # Python 3.11+
 except ImportError:  # pragma: no cover - older interpreters
     import sre_constants as _c  # type: ignore[no-redef]
     import sre_parse as _sre  # type: ignore[no-redef]
+
 
 class _Unsupported(Exception):
     pass
@@ -151,3 +157,6 @@ def _in_class(ch: str, body: list[Any]) -> bool:
             if av is _c.CATEGORY_NOT_SPACE and not ch.isspace():
                 return True
     return False
+
+
+__all__ = ["regex_strings"]

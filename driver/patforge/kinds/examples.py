@@ -2,8 +2,12 @@
 
 The instances are computed in Python (``patforge.instances``, a deterministic schema
 walker) and handed to the template as derived output; the answers file records the
-schema path and their hashes. Hand-written examples (present, never rendered) are left
-alone; the sidecar kind links them with an ``examples.id.yaml`` index.
+schema path and their hashes. The schema that governs them is the hand-written one when
+a person wrote it (it is the authority, not the spec), else the compiled one. They carry
+``doc_id``/``pattern_id`` only where that schema allows them; otherwise, like hand-written
+examples (present, never rendered, left alone), the sidecar kind links them with an
+``examples.id.yaml`` index. A schema that admits no instance fails the unit, naming the
+keyword that blocks it.
 """
 
 from __future__ import annotations
@@ -15,11 +19,19 @@ from typing import Any
 from patforge.cache import key as cache_key
 from patforge.diagnostics import Diagnostic, error
 from patforge.jsonmsg import exception_text
-from patforge.instances import GENERATOR_VERSION, generate_instances, instance_to_text, validate_instance
+from patforge.instances import (
+    GENERATOR_VERSION,
+    Blocker,
+    ExampleSet,
+    generate_examples,
+    instance_to_text,
+    validate_instance,
+)
 from patforge.kinds.base import PATTERN, BuildContext, Kind, Reader, Unit
 from patforge.kinds.schema import compiled_schema
 from patforge.layout import EXAMPLE_FILES, example_dir
 from patforge.registry import Pattern, Registry
+from patforge.schemafile import SCHEMA_HINT, schema_problem
 
 
 def _json_file_doc_id(files: Reader, rel: str) -> str | None:
@@ -39,15 +51,63 @@ def hand_written_examples(files: Reader, p: Pattern) -> list[str]:
     return [n for n in names if _json_file_doc_id(files, f"{folder}/{n}") is None]
 
 
-def cached_instances(registry: Registry, schema: dict[str, Any], doc_id: str,
-                     pattern_id: str) -> dict[str, dict[str, Any]]:
-    k = cache_key("instances", schema, doc_id, pattern_id)
+def cached_examples(registry: Registry, schema: Any, doc_id: str, pattern_id: str) -> ExampleSet:
+    """The pattern's three instances (never raising: a blocked schema carries its
+    :class:`Blocker`), cached across runs."""
+    k = cache_key("examples", schema, doc_id, pattern_id)
     hit = registry.cache.get(k) if registry.cache else None
     if hit is None:
-        hit = generate_instances(schema, doc_id=doc_id, pattern_id=pattern_id)
+        found = generate_examples(schema, doc_id=doc_id, pattern_id=pattern_id, strict=False)
+        b = found.blocker
+        hit = {"instances": found.instances, "embedded": found.embedded,
+               "blocker": [b.keyword, b.pointer, b.detail] if b else None}
         if registry.cache:
             registry.cache.put(k, hit)
-    return hit
+    b = hit["blocker"]
+    return ExampleSet(hit["instances"], dict(hit["embedded"]), Blocker(*b) if b else None)
+
+
+_NOT_HAND_WRITTEN = object()
+
+
+def hand_written_schema(files: Reader, p: Pattern) -> Any:
+    """The schema on disk if a person wrote it (present, never rendered by patforge):
+    the parsed JSON, a ValueError when it does not parse, else ``_NOT_HAND_WRITTEN``."""
+    from patforge.kinds.schema import KIND as SCHEMA
+
+    if not p.schema_path or not files.exists(p.schema_path) or SCHEMA.managed(files, p):
+        return _NOT_HAND_WRITTEN
+    try:
+        return json.loads(files.read_text(p.schema_path) or "")
+    except ValueError as exc:
+        return exc
+
+
+def examples_to_link(registry: Registry, files: Reader, p: Pattern) -> list[str]:
+    """The example files the folder's index must link to the pattern's doc_id: the
+    hand-written ones without a doc_id, and the generated ones when the hand-written
+    schema does not let them embed it (the schema is the authority, not patforge)."""
+    names = hand_written_examples(files, p)
+    schema = hand_written_schema(files, p)
+    if schema is _NOT_HAND_WRITTEN or isinstance(schema, ValueError) or schema_problem(schema):
+        return names
+    # The examples unit renders only into a folder without instance files of a person's.
+    folder = example_dir(p)
+    generates = KIND.managed(files, p) or not any(files.exists(f"{folder}/{f}") for f in EXAMPLE_FILES)
+    if generates:
+        found = cached_examples(registry, schema, registry.doc_id_for(p), p.pattern_id)
+        if found.blocker is None and "doc_id" in found.sidecar_ids:
+            names += [f for f in EXAMPLE_FILES if f not in names]
+    return names
+
+
+def _blocked(p: Pattern, blocker: Blocker, hand_written: bool) -> Diagnostic:
+    where = f"{blocker.keyword!r} at {blocker.pointer} in {p.schema_path}"
+    hint = (f"relax {where}; the hand-written schema is what the examples must satisfy"
+            if hand_written else
+            f"the schema is compiled from {p.spec_path}: relax the spec constraint behind {where}")
+    return error(f"{p.name}: no valid example instance exists: {blocker.message()}",
+                 path=p.schema_path, pattern=p.name, code="example-blocked", hint=hint)
 
 
 class ExamplesKind(Kind):
@@ -57,26 +117,31 @@ class ExamplesKind(Kind):
         folder = example_dir(p)
         return {"example_dir": folder, **{f.split(".")[0]: f"{folder}/{f}" for f in EXAMPLE_FILES}}
 
-    def _schema(self, ctx: BuildContext, p: Pattern) -> dict[str, Any] | None:
-        """The schema examples must satisfy: the one on disk if a person wrote it."""
-        from patforge.kinds.schema import KIND as SCHEMA
-
-        if ctx.files.exists(p.schema_path) and not SCHEMA.managed(ctx.files, p):
-            try:
-                return json.loads(ctx.files.read_text(p.schema_path) or "")
-            except ValueError as exc:
-                ctx.diagnostics.add(error(f"hand-written schema is not valid JSON: {exc}", path=p.schema_path,
-                                          pattern=p.name, hint="fix the JSON syntax"))
-                return None
-        return compiled_schema(ctx, p)  # cached: diagnostics are reported once
+    def _schema(self, ctx: BuildContext, p: Pattern) -> tuple[Any, bool]:
+        """(the schema examples must satisfy, whether a person wrote it). A hand-written
+        schema is the authority; the spec only matters when patforge compiles the schema."""
+        schema = hand_written_schema(ctx.files, p)
+        if isinstance(schema, ValueError):
+            ctx.diagnostics.add(error(f"hand-written schema is not valid JSON: {schema}", path=p.schema_path,
+                                      line=getattr(schema, "lineno", None), pattern=p.name,
+                                      hint="fix the JSON syntax"))
+            return None, True
+        if schema is not _NOT_HAND_WRITTEN:
+            problem = schema_problem(schema)
+            if problem:
+                ctx.diagnostics.add(error(f"hand-written schema is {problem}", path=p.schema_path,
+                                          pattern=p.name, code="schema-invalid", hint=SCHEMA_HINT))
+                return None, True
+            return schema, True
+        return compiled_schema(ctx, p), False  # cached: diagnostics are reported once
 
     def build(self, ctx: BuildContext, p: Pattern | None) -> Unit | None:
-        schema = self._schema(ctx, p)
+        schema, hand_written = self._schema(ctx, p)
         if schema is None:
             return None
         doc_id = ctx.registry.doc_id_for(p)
         try:
-            instances = cached_instances(ctx.registry, schema, doc_id, p.pattern_id)
+            found = cached_examples(ctx.registry, schema, doc_id, p.pattern_id)
         except Exception as exc:  # noqa: BLE001 - a schema the generator cannot walk: say so, go on
             ctx.diagnostics.add(error(
                 f"{p.name}: no example instances can be generated from {p.schema_path}: {exception_text(exc)}",
@@ -84,6 +149,10 @@ class ExamplesKind(Kind):
                 hint="write the examples by hand in the example folder, or simplify the schema construct "
                      "named above"))
             return None
+        if found.blocker is not None:
+            ctx.diagnostics.add(_blocked(p, found.blocker, hand_written))
+            return None
+        instances = found.instances
         paths = self.layout(ctx.registry, p)
         folder = paths["example_dir"]
         answers = {"answers_file": self.answers_file(p), "name": p.name, "pattern_id": p.pattern_id,
@@ -121,7 +190,8 @@ class ExamplesKind(Kind):
             for msg in validate_instance(schema, instance):
                 out.append(error(f"example does not validate against {schema_rel}: {msg}", path=rel,
                                  pattern=unit.pattern, code="example-invalid",
-                                 hint="adjust the spec's constraints or examples so a valid value exists"))
+                                 hint=f"the examples must satisfy {schema_rel} as it is on disk; "
+                                      "render again after it changes"))
         return out
 
 

@@ -1,14 +1,15 @@
 """Kind ``sidecar``: the schema's doc_id sidecar (Phase 1, the ID system).
 
 ``<schema minus .json>.id.yaml`` links the schema to the suite's doc_id without
-touching the schema; when the pattern has hand-written examples, an
-``examples.id.yaml`` index beside them links those too.
+touching the schema; when the pattern has hand-written examples, or generated ones
+its hand-written schema does not let carry the doc_id, an ``examples.id.yaml`` index
+beside them links those too.
 """
 
 from __future__ import annotations
 
 from patforge.kinds.base import IDS, BuildContext, Kind, Unit
-from patforge.kinds.examples import hand_written_examples
+from patforge.kinds.examples import examples_to_link
 from patforge.layout import EXAMPLES_INDEX, example_dir, sidecar_path
 from patforge.registry import Pattern, Registry
 
@@ -20,7 +21,7 @@ class SidecarKind(Kind):
         return {"sidecar": sidecar_path(p.schema_path), "examples_index": f"{example_dir(p)}/{EXAMPLES_INDEX}"}
 
     def build(self, ctx: BuildContext, p: Pattern | None) -> Unit | None:
-        examples = hand_written_examples(ctx.files, p)
+        examples = examples_to_link(ctx.registry, ctx.files, p)
         paths = self.layout(ctx.registry, p)
         index = paths["examples_index"] if examples else ""
         answers = {"answers_file": self.answers_file(p), "name": p.name, "pattern_id": p.pattern_id,

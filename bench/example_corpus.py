@@ -1,0 +1,165 @@
+#!/usr/bin/env python3
+"""Time the example generator on the official draft-07 test suite, in-process.
+
+    python bench/example_corpus.py [--suite DIR] [--repeat 5] [--write docs/performance.md]
+
+For every satisfiable group of the suite (233 outside refRemote.json) and every
+kind (minimal, full, test) it times ``patforge.instances.example_instance`` --
+the generator plus its Draft7Validator checks, what ``patforge example`` does
+after reading the file -- ``--repeat`` times and keeps the median per schema
+and kind (after one warm-up call per schema, so imports and first-use caches
+are not counted). It prints, per kind and for "all three kinds of one schema":
+min / median / p95 / max over the schemas and how many stay within the 10 ms
+budget of issue #12. ``--write`` replaces the section "Example generator on the
+draft-07 corpus" in the given Markdown file with the same table.
+
+The suite is found beside the clone (../shared/reference/json-schema-test-suite)
+or under $PATFORGE_SHARED/reference/. This is a benchmark, never a test: no
+assertion on time anywhere.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "driver"))
+
+from patforge.instances import KINDS, example_instance  # noqa: E402
+
+BUDGET_MS = 10.0
+SECTION = "## Example generator on the draft-07 corpus"
+
+
+def find_suite(explicit: str | None) -> Path:
+    rel = Path("reference") / "json-schema-test-suite" / "draft7"
+    options = [Path(explicit)] if explicit else []
+    options.append(REPO.parent / "shared" / rel)
+    if os.environ.get("PATFORGE_SHARED"):
+        options.append(Path(os.environ["PATFORGE_SHARED"]) / rel)
+    for o in options:
+        if o.is_dir():
+            return o
+    sys.exit("draft-07 suite not found: pass --suite or set PATFORGE_SHARED")
+
+
+def satisfiable(suite: Path) -> list[tuple[str, object]]:
+    out = []
+    for f in sorted(suite.glob("*.json")):
+        if f.name == "refRemote.json":
+            continue
+        for i, group in enumerate(json.loads(f.read_text(encoding="utf-8"))):
+            if any(t["valid"] for t in group["tests"]):
+                out.append((f"{f.stem}[{i}]", group["schema"]))
+    return out
+
+
+def time_ms(schema: object, kind: str, repeat: int) -> tuple[float, float]:
+    """(median, best) of ``repeat`` runs, in ms."""
+    runs = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        example_instance(schema, kind)
+        runs.append((time.perf_counter() - t) * 1000)
+    return statistics.median(runs), min(runs)
+
+
+def p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+def measure(groups: list[tuple[str, object]], repeat: int) -> dict[str, dict[str, float]]:
+    per_kind: dict[str, list[float]] = {k: [] for k in KINDS}
+    best: dict[str, list[float]] = {k: [] for k in KINDS}
+    together: list[float] = []
+    together_best: list[float] = []
+    slowest: list[tuple[float, str]] = []
+    for gid, schema in groups:
+        for kind in KINDS:
+            example_instance(schema, kind)  # warm-up
+        times = {k: time_ms(schema, k, repeat) for k in KINDS}
+        for k, (median, fastest) in times.items():
+            per_kind[k].append(median)
+            best[k].append(fastest)
+        together.append(sum(m for m, _ in times.values()))
+        together_best.append(sum(b for _, b in times.values()))
+        slowest.append((together[-1], gid))
+    rows = {}
+    for label, values, fastest in [*((k, per_kind[k], best[k]) for k in KINDS),
+                                   ("all three kinds", together, together_best)]:
+        rows[label] = {"min": min(values), "median": statistics.median(values), "p95": p95(values),
+                       "max": max(values), "within": sum(v <= BUDGET_MS for v in values),
+                       "within_best": sum(v <= BUDGET_MS for v in fastest),
+                       "max_best": max(fastest), "n": len(values)}
+    rows["_slowest"] = {gid: t for t, gid in sorted(slowest, reverse=True)[:3]}  # type: ignore[dict-item]
+    return rows
+
+
+def load_average() -> str:
+    try:
+        return f"{os.getloadavg()[0]:.1f}"
+    except (AttributeError, OSError):  # Windows has no load average
+        return "n/a"
+
+
+def table(rows: dict, repeat: int, command: str, load: str) -> str:
+    lines = [SECTION, "",
+             f"Measured with `{command}` on {platform.python_implementation()} "
+             f"{platform.python_version()}, {os.cpu_count()} CPUs, 1-minute load average {load} "
+             f"when it started (the machine is shared); median of {repeat} runs per schema and "
+             "kind after a warm-up call; in-process, Draft7Validator checks included.", "",
+             "Columns min..max are over the schemas (each schema's median); the last two use "
+             "each schema's best run, which other jobs on the machine disturb least.", "",
+             "| kind | schemas | min ms | median ms | p95 ms | max ms | within 10 ms | "
+             "max ms (best run) | within 10 ms (best run) |",
+             "|---|---|---|---|---|---|---|---|---|"]
+    for label, r in rows.items():
+        if label.startswith("_"):
+            continue
+        lines.append(f"| {label} | {r['n']} | {r['min']:.2f} | {r['median']:.2f} | {r['p95']:.2f} | "
+                     f"{r['max']:.2f} | {r['within']}/{r['n']} | {r['max_best']:.2f} | "
+                     f"{r['within_best']}/{r['n']} |")
+    slow = ", ".join(f"{gid} {t:.1f} ms" for gid, t in rows["_slowest"].items())
+    lines += ["", f"Slowest schemas (all three kinds together): {slow}.", ""]
+    return "\n".join(lines)
+
+
+def write_section(doc: Path, text: str) -> None:
+    old = doc.read_text(encoding="utf-8") if doc.exists() else ""
+    if SECTION in old:
+        start = old.index(SECTION)
+        nxt = old.find("\n## ", start + len(SECTION))
+        new = old[:start] + text + (old[nxt + 1:] if nxt != -1 else "")
+    else:
+        new = old.rstrip("\n") + "\n\n" + text
+    tmp = doc.with_suffix(doc.suffix + ".tmp")
+    tmp.write_text(new, encoding="utf-8", newline="\n")
+    os.replace(tmp, doc)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--suite", help="the draft7 folder of JSON-Schema-Test-Suite")
+    ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--write", metavar="MARKDOWN", help="replace the results section in this file")
+    args = ap.parse_args()
+    groups = satisfiable(find_suite(args.suite))
+    load = load_average()
+    rows = measure(groups, args.repeat)
+    command = "python bench/example_corpus.py" + (f" --repeat {args.repeat}" if args.repeat != 5 else "")
+    text = table(rows, args.repeat, command, load)
+    print(text)
+    if args.write:
+        write_section(Path(args.write), text)
+
+
+if __name__ == "__main__":
+    main()
