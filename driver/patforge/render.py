@@ -17,8 +17,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-import yaml
-
 from patforge import codecheck, suites
 from patforge.changes import FileChange
 from patforge.diagnostics import Diagnostic, DiagnosticList, error, info, warning
@@ -32,10 +30,9 @@ from patforge.registry import Pattern, Registry, load_registry, load_spec
 from patforge.templatesrc import REPO_BUNDLE, TemplateSource, repo_bundle_change, resolve_source
 from patforge.units import KINDS, Unit
 from patforge.workspace import Workspace
-from patforge.yamlsrc import YamlLoadError, load_yaml_text
+from patforge.yamlsrc import YamlLoadError, load_yaml_bytes, load_yaml_data, load_yaml_text
 
 PHASES = (1, 2, 3, 4)
-_FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # answers files are read on every run
 PHASE_TITLES = {1: "ID system", 2: "core pattern artifacts", 3: "migrated pattern artifacts",
                 4: "repository-level artifacts"}
 
@@ -353,16 +350,21 @@ class Renderer:
     # -- units ------------------------------------------------------------------
     def classify(self, unit: Unit) -> tuple[str, str]:
         """(status, message) before rendering: render, up-to-date, hand-written, outdated."""
-        recorded = self.ws.read_text(unit.answers_file)
+        recorded = self.ws.read_bytes(unit.answers_file)
         if recorded is None:
             existing = [f for f in unit.files if self.ws.exists(f)]
             if existing:
                 return HAND_WRITTEN, "exists and was not rendered by patforge: " + ", ".join(existing)
             return "render", ""
         try:
-            data = yaml.load(recorded, Loader=_FAST_LOADER) or {}
-        except yaml.YAMLError:
-            return FAILED, f"{unit.answers_file} is not valid YAML; restore it from git"
+            data = load_yaml_bytes(recorded, unit.answers_file) or {}
+        except YamlLoadError as exc:
+            d = exc.diagnostic
+            return FAILED, (f"{d.location()}: {d.message}; the answers file is not usable: "
+                            "restore it from git (git checkout -- <file>)")
+        if not isinstance(data, dict) or not isinstance(data.get("units") or [{}], list):
+            return FAILED, (f"{unit.answers_file} is not a patforge answers file: "
+                            "restore it from git (git checkout -- <file>)")
         old_units = data.get("units") or [{}]
         if data.get("_commit") != self.source.ref or (
                 old_units[0] != unit.answers and old_units[0] != _yaml_round_trip(unit.answers)):
@@ -383,6 +385,8 @@ class Renderer:
             if status in ("render", "restore"):
                 todo.append((unit, status))
             else:
+                if status == FAILED:
+                    self.report.diagnostics.add(error(message, pattern=unit.pattern, code="answers-file"))
                 self.outcome(phase, unit.kind, unit.pattern, status,
                              unit.files if status != HAND_WRITTEN else [], message)
         if not todo:
@@ -484,7 +488,7 @@ def _yaml_round_trip(answers: dict[str, Any]) -> Any:
     comparison falls back to the same dump (Copier's ``to_nice_yaml``) and load."""
     from jinja2_ansible_filters.core_filters import to_nice_yaml  # what answers.jinja uses
 
-    return yaml.load(to_nice_yaml(answers), Loader=_FAST_LOADER)
+    return load_yaml_data(to_nice_yaml(answers), "<answers>")
 
 
 def render(repo: Path, options: RenderOptions | None = None) -> RenderReport:

@@ -33,6 +33,7 @@ from patforge.registry import load_registry
 from patforge.templatesrc import REPO_BUNDLE, TemplateSource, repo_bundle_change, resolve_source
 from patforge.units import ANSWERS_DIR
 from patforge.workspace import Workspace
+from patforge.yamlsrc import YamlLoadError, load_yaml_bytes
 
 BATCH_ANSWERS = f"{ANSWERS_DIR}/_batch-update.yml"
 _MARKERS = ("<<<<<<< ", ">>>>>>> ")
@@ -94,13 +95,12 @@ def read_managed_units(repo: Path) -> list[ManagedUnit]:
         if rel == BATCH_ANSWERS:
             continue
         try:
-            data = yaml.load(path.read_text(encoding="utf-8"),
-                             Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
+            data = load_yaml_bytes(path.read_bytes(), rel) or {}
             units = data.get("units") or []
             unit = units[0]
             out.append(ManagedUnit(rel, str(data["artifact"]), str(unit.get("name", "(repository)")),
                                    str(data.get("_commit", "")), str(data.get("_src_path", "")), unit))
-        except (yaml.YAMLError, KeyError, IndexError, TypeError, AttributeError, UnicodeDecodeError):
+        except (YamlLoadError, OSError, KeyError, IndexError, TypeError, AttributeError):
             raise UsageError(f"{rel} is not a patforge answers file",
                              hint="restore it from git (git checkout -- <file>) or delete the unit's files")
     return out
