@@ -88,8 +88,15 @@ def load_config(repo: Path) -> Config:
         jobs = int(section.get("jobs", 0))
     except (TypeError, ValueError):
         raise RepositoryError(f"{CONFIG_FILE}: batch_size and jobs must be whole numbers") from None
+    from patforge.paths import PathProblem, normalize_repo_path
+
+    try:
+        registry = normalize_repo_path(str(section.get("registry", DEFAULT_REGISTRY)))
+        roots = [normalize_repo_path(r) for r in roots]
+    except PathProblem as exc:
+        raise RepositoryError(f"{CONFIG_FILE}: {exc}", hint=exc.hint) from None
     return Config(
-        registry=str(section.get("registry", DEFAULT_REGISTRY)),
+        registry=registry,
         doc_id_rule=rule,
         name_pattern=name_pattern,
         roots=tuple(r.strip("/").replace("\\", "/") for r in roots),

@@ -117,7 +117,7 @@ def repair_windows_paths(text: str, path: str) -> tuple[str, list[str]]:
     raise YamlLoadError(exc.diagnostic)  # pragma: no cover - 1000 scalars on one file
 
 
-def _yaml_files(repo: Path, registry_rel: str) -> list[str]:
+def _yaml_files(repo: Path, registry_rel: str, report: DoctorReport) -> list[str]:
     from patforge.registry import load_registry
 
     files = [registry_rel]
@@ -125,6 +125,14 @@ def _yaml_files(repo: Path, registry_rel: str) -> list[str]:
         reg = load_registry(repo, load_specs=False)
     except PatforgeError:
         return files
+    # Entries patforge refuses to work on (unsafe paths, collisions, bad names): the
+    # YAML may be fine, but every command skips them until they are fixed.
+    problems = [d for d in reg.diagnostics.errors if d.code != "missing-field"]
+    if problems:
+        shown = "\n    ".join(d.format().replace("\n", "\n    ") for d in problems[:5])
+        more = f"\n    ... and {len(problems) - 5} more" if len(problems) > 5 else ""
+        report.add("registry", FAIL, f"{len(problems)} entry problem(s):\n    {shown}{more}",
+                   "fix the entries named above; `patforge check` lists every problem")
     files += [p.spec_path for p in reg.patterns]
     return files
 
@@ -177,7 +185,7 @@ def run_doctor(repo: Path, *, fix: bool = False, template: str | None = None) ->
     except PatforgeError as exc:
         report.add("templates", FAIL, exc.message, exc.hint or "")
     # inputs
-    for rel in _yaml_files(repo, config.registry):
+    for rel in _yaml_files(repo, config.registry, report):
         p = repo / rel
         if not p.is_file():
             report.add(f"yaml:{rel}", FAIL, "file does not exist", "create it or fix the path in the registry")

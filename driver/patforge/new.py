@@ -11,7 +11,7 @@ from patforge.config import load_config
 from patforge.docids import derive_doc_id, is_valid_doc_id
 from patforge.edits import Insertion, apply_insertions, line_starts, render_bytes, yaml_scalar
 from patforge.errors import UsageError
-from patforge.paths import is_windows_reserved
+from patforge.paths import PathProblem, name_problem, normalize_repo_path
 from patforge.registry import load_registry
 from patforge.render import RenderOptions, RenderReport, Renderer
 from patforge.workspace import Workspace
@@ -124,8 +124,9 @@ def create_pattern(repo: Path, name: str, category: str, executor: str = "ps1", 
                    dry_run: bool = False) -> NewReport:
     repo = Path(repo).resolve()
     config = load_config(repo)
-    if not config.name_regex.fullmatch(name) or is_windows_reserved(name):
-        raise UsageError(f"name {name!r} is not a safe identifier",
+    why = name_problem(name)
+    if why is not None or not config.name_regex.fullmatch(name):
+        raise UsageError(f"name {name!r} is not a safe identifier: it {why or 'does not match ' + config.name_pattern}",
                          hint=f"use lowercase letters, digits and underscores ({config.name_pattern})")
     if executor not in ("ps1", "py"):
         raise UsageError("--executor takes ps1 or py")
@@ -144,6 +145,10 @@ def create_pattern(repo: Path, name: str, category: str, executor: str = "ps1", 
         raise UsageError(f"cannot mint a free doc_id for {name} ({doc_id} is taken or malformed)",
                          hint="check doc_id_rule in patforge.toml")
     base = (root or (registry.roots[0] if registry.roots else "patterns")).strip("/")
+    try:
+        base = normalize_repo_path(base)
+    except PathProblem as exc:
+        raise UsageError(f"--root: {exc}", hint=exc.hint) from None
     ext = ".ps1" if executor == "ps1" else ".py"
     paths = {
         "spec_path": f"{base}/specs/{name}.pattern.yaml",

@@ -49,7 +49,8 @@ _ARTIFACT_PATH = re.compile(r"(?:^|[\\/])(?:specs|schemas|tests)(?:[\\/]|$)|\.pa
                             re.I)
 _MAX_PER_FILE = 5
 
-_REGISTRY_CODES = {"registry-entry", "bad-pattern-id", "unsafe-name", "spec-mismatch"}
+_REGISTRY_CODES = {"registry-entry", "bad-pattern-id", "unsafe-name", "spec-mismatch", "path-collision",
+                   "long-path"}
 
 
 # -- what the checks share -------------------------------------------------------------
