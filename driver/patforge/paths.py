@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 import os
 import re
+import stat
 from pathlib import Path, PurePosixPath
 
 _WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)),
@@ -41,11 +42,13 @@ def is_windows_reserved(component: str) -> bool:
     return stem in _WINDOWS_RESERVED
 
 
-def normalize_repo_path(value: str, *, allow_glob: bool = False) -> str:
+def normalize_repo_path(value: str, *, allow_glob: bool = False, internal: bool = False) -> str:
     """Check a registry path and return it in canonical form (forward slashes).
 
     Raises ``PathProblem`` for absolute paths, drive letters, UNC paths, ``..``
-    components, empty components and reserved Windows device names.
+    components, empty components, reserved Windows device names, and components
+    ``.git`` or ``.patforge`` (``internal``: patforge's own writes may go into
+    ``.patforge/``; nothing ever goes into ``.git/``).
     """
     if not isinstance(value, str) or not value.strip():
         raise PathProblem("path is empty", "give a repository-relative path such as patterns/specs/x.pattern.yaml")
@@ -63,7 +66,7 @@ def normalize_repo_path(value: str, *, allow_glob: bool = False) -> str:
     if not parts:
         raise PathProblem("path is empty", "give a repository-relative path")
     for p in parts:
-        if p.lower() in RESERVED_DIRS:
+        if p.lower() in RESERVED_DIRS and not (internal and p == ".patforge"):
             raise PathProblem(f"path {value!r} goes into {p}/, which belongs to "
                               f"{'git' if p.lower() == '.git' else 'patforge'}",
                               "keep pattern artifacts out of .git/ and .patforge/")
@@ -137,13 +140,53 @@ def _root(repo: Path) -> Path:
 
 def resolve_inside(repo: Path, rel: str) -> Path:
     """Absolute path for ``rel`` under ``repo``; refuse one that a symlink takes outside."""
+    # Plain strings, not Path objects: a 10,000-pattern registry asks ~100,000 times.
     root = _root(repo)
-    target = (root / rel)
+    root_s = str(root)
+    target = os.path.join(root_s, rel)
     if os.path.islink(target):
-        resolved = Path(os.path.realpath(target))
+        resolved = os.path.realpath(target)
     else:
-        resolved = Path(_real_dir(str(target.parent))) / target.name
-    if resolved != root and root not in resolved.parents:
+        resolved = os.path.join(_real_dir(os.path.dirname(target)), os.path.basename(target))
+    if resolved != root_s and not resolved.startswith(root_s.rstrip(os.sep) + os.sep):
         raise PathProblem(f"path {rel!r} resolves outside the repository (through a symlink) to {resolved}",
                           "replace the symlink with a real folder inside the repository")
-    return target
+    return root / rel
+
+
+def write_target(repo: Path, rel: str, *, normalized: bool = False) -> Path:
+    """The file a write to ``rel`` must change: ``rel`` itself, or, when ``rel`` is a
+    symlink to another file in the repository, the link's target (replacing the link
+    with a regular file would leave two diverging copies). A link to a different kind
+    of file (an executor linked to README.md) is refused: writing through it would
+    change a file the user did not name. Raises ``PathProblem``."""
+    norm = rel if normalized else normalize_repo_path(rel, internal=True)
+    target = resolve_inside(repo, norm)
+    if not os.path.islink(target):
+        return target
+    real = Path(os.path.realpath(target))
+    if real.is_dir():
+        raise PathProblem(f"{norm} is a symbolic link to the folder {real}",
+                          "replace the link with the file it should be")
+    if real.suffix.lower() != target.suffix.lower():
+        shown = real.relative_to(_root(repo)).as_posix()
+        raise PathProblem(f"{norm} is a symbolic link to {shown}, a different kind of file; "
+                          "patforge will not write through it",
+                          f"replace the link with the real file (or point it at a {target.suffix or 'same-kind'} file)")
+    return real
+
+
+def writable_problem(path: Path) -> str | None:
+    """Why an existing file cannot be replaced by this user, or None. A read-only file
+    (chmod 0444, the Windows read-only attribute) is the user saying "do not change"."""
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    # The owner's write bit too, not only os.access: root may write anything, yet a
+    # 0444 file still says "do not change" (and on Windows it is the read-only flag).
+    if not stat.S_ISREG(st.st_mode):
+        return None
+    if not st.st_mode & stat.S_IWUSR or not os.access(path, os.W_OK):
+        return f"{path.name} is read-only"
+    return None

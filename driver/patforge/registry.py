@@ -17,7 +17,8 @@ from patforge.config import Config, load_config
 from patforge.diagnostics import Diagnostic, DiagnosticList, Severity, error, warning
 from patforge.docids import PATTERN_ID_RE, derive_doc_id, is_valid_doc_id
 from patforge.errors import RegistryError, RepositoryError
-from patforge.paths import PathProblem, length_problem, name_problem, normalize_repo_path, resolve_inside
+from patforge.paths import (PathProblem, length_problem, name_problem, normalize_repo_path, resolve_inside,
+                            write_target)
 from patforge.yamlsrc import YamlDocument, YamlLoadError, load_yaml_file
 
 REQUIRED_FIELDS = ("pattern_id", "name", "spec_path", "schema_path", "executor_path")
@@ -272,7 +273,10 @@ def _load_entry(repo: Path, doc: YamlDocument, config: Config, i: int, entry: An
     # long for the file system (docs/reliability.md).
     for f, rel in written_paths(pat):
         try:
-            resolve_inside(repo, rel)
+            if f in ("example_dir", "answers folder"):
+                resolve_inside(repo, rel)  # folders
+            else:
+                write_target(repo, rel, normalized=True)  # files: also a link to another kind
         except PathProblem as exc:
             diags.add(doc.diag(f"{f} of {label}: {exc}", *kp, f if f in entry else "name", hint=exc.hint,
                                code="unsafe-path", pattern=str(label)))

@@ -25,7 +25,8 @@ from patforge.edits import (EditError, apply_insertions, insert_keys_after, inse
                             render_bytes)
 from patforge.engine import RenderJob, chunk_sizes, iter_render_jobs, render_jobs, shutdown_pool
 from patforge.journal import RepoLock
-from patforge.errors import UsageError
+from patforge.errors import UnsafePathError, UsageError
+from patforge.paths import PathProblem, write_target
 from patforge.registry import Pattern, Registry, load_registry, load_spec
 from patforge.templatesrc import REPO_BUNDLE, TemplateSource, repo_bundle_change, resolve_source
 from patforge.units import KINDS, Unit
@@ -159,6 +160,8 @@ class Renderer:
             self._source = resolve_source(self.repo, self.options.template, self.options.vcs_ref,
                                           self.config.template)
             self.report.template = self._source
+            for note in self._source.notes:
+                self.report.diagnostics.add(warning(note, code="template-source"))
         return self._source
 
     def ensure_template_history(self) -> None:
@@ -188,6 +191,10 @@ class Renderer:
         with RepoLock(self.repo, "render"), contextlib.closing(_PoolCloser()):
             if not self.options.dry_run:
                 replayed = self.ws.journal.recover()
+                if self.ws.journal.set_aside:
+                    self.report.diagnostics.add(warning(self.ws.journal.set_aside, code="journal-set-aside",
+                                                        hint="inspect it if you expected an interrupted run "
+                                                             "to be completed; otherwise delete it"))
                 if replayed:
                     self.report.diagnostics.add(info(
                         f"completed an interrupted run: replayed {len(replayed)} file(s) from the journal"))
@@ -204,8 +211,24 @@ class Renderer:
                     self.ws.flush()
             return report
 
+    def preflight(self, phases: list[int]) -> None:
+        """Check the run-wide targets (the template history, the repository-level files)
+        before anything is written: a symlinked .patforge/ or scripts/ that leads out of
+        the repository stops the run here, not after other files landed. Each pattern's
+        own targets were checked when the registry was loaded (registry.written_paths)."""
+        targets = [REPO_BUNDLE]
+        if 4 in phases and self.want("repo") and not self.options.only:
+            targets += suites.REPO_FILES
+        for rel in targets:
+            try:
+                write_target(self.repo, rel)
+            except PathProblem as exc:
+                raise UnsafePathError(f"refusing to write {rel}: {exc}",
+                                      hint=f"{exc.hint}; nothing was written") from None
+
     def _run(self, phases: list[int]) -> RenderReport:
         if self.patterns:
+            self.preflight(phases)
             _ = self.source  # fail on a bad template source before writing anything
         self.report.mapping = [
             {"pattern_id": p.pattern_id, "name": p.name, "doc_id": self.doc_id(p),

@@ -142,7 +142,12 @@ def update(repo: Path, options: UpdateOptions) -> UpdateReport:
         report = UpdateReport(repo=repo, dry_run=options.dry_run)
         # A killed update may have left its worktree behind, whatever state it reached.
         _clean_worktrees(repo, state_dir(repo) / "worktrees")
-        replayed = Journal.for_repo(repo).recover()
+        journal = Journal.for_repo(repo)
+        replayed = journal.recover()
+        if journal.set_aside:
+            report.diagnostics.add(warning(journal.set_aside, code="journal-set-aside",
+                                           hint="inspect it if you expected an interrupted run to be "
+                                                "completed; otherwise delete it"))
         if replayed:
             # An update was killed while writing its result: it is now complete.
             report.changes = replayed
@@ -158,6 +163,8 @@ def _update(repo: Path, options: UpdateOptions, report: UpdateReport) -> UpdateR
     from patforge.config import load_config
 
     source = resolve_source(repo, options.template, options.to, load_config(repo).template)
+    for note in source.notes:
+        report.diagnostics.add(warning(note, code="template-source"))
     report.target = source.ref
     units = read_managed_units(repo)
     if options.only:

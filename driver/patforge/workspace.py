@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from patforge.changes import FileChange
+from patforge.errors import UnsafePathError
 from patforge.journal import Journal
-from patforge.paths import resolve_inside
+from patforge.paths import PathProblem, resolve_inside, writable_problem, write_target
 
 
 @dataclass
@@ -27,6 +28,7 @@ class Workspace:
     defer: bool = False  # --all-or-nothing: keep every change until flush()
     keep_bytes: bool = False  # keep landed changes' bytes (for callers that show diffs)
     _deferred: dict[str, bytes] = field(default_factory=dict)
+    _deferred_bases: dict[str, bytes | None] = field(default_factory=dict)
 
     @property
     def journal(self) -> Journal:
@@ -35,7 +37,10 @@ class Workspace:
         return self._journal
 
     def abspath(self, rel: str) -> Path:
-        return resolve_inside(self.repo, rel)
+        try:
+            return resolve_inside(self.repo, rel)
+        except PathProblem as exc:
+            raise UnsafePathError(f"refusing {rel!r}: {exc}", hint=exc.hint) from None
 
     def exists(self, rel: str) -> bool:
         # Existence needs no symlink check (nothing is read or written through it).
@@ -54,7 +59,16 @@ class Workspace:
     def stage(self, rel: str, data: bytes, reason: str) -> None:
         """Remember a new content for ``rel`` (not yet on disk)."""
         if rel not in self.originals:
-            p = self.abspath(rel)
+            # Checked when planned, so a unit never lands half: links out of the
+            # repository or to another kind of file, read-only files.
+            try:
+                p = write_target(self.repo, rel)
+            except PathProblem as exc:
+                raise UnsafePathError(f"refusing to write {rel!r}: {exc}", hint=exc.hint) from None
+            problem = writable_problem(p)
+            if problem is not None and not self.dry_run:
+                raise UnsafePathError(f"cannot write {rel}: {problem}",
+                                      hint=f"make it writable (chmod u+w {rel}) if patforge should change it")
             self.originals[rel] = p.read_bytes() if p.is_file() else None
         self.overlay[rel] = data
         self.reasons.setdefault(rel, []).append(reason)
@@ -72,9 +86,13 @@ class Workspace:
             changes.append(change)
         if changes and not self.dry_run:
             if self.defer:
+                for c in changes:
+                    self._deferred_bases.setdefault(c.path, c.before)
                 self._deferred.update((c.path, c.after) for c in changes)
             else:
-                self.journal.apply([(c.path, c.after) for c in changes])
+                # c.before is what the file held when this change was planned
+                self.journal.apply([(c.path, c.after) for c in changes],
+                                   bases={c.path: c.before for c in changes})
                 if self.keep_bytes:
                     return changes
                 # On disk now: forget the bytes (a 10,000-pattern render would otherwise
@@ -88,14 +106,17 @@ class Workspace:
     def flush(self) -> int:
         """Write every deferred change as ONE journaled transaction; returns the count."""
         writes = sorted(self._deferred.items())
+        bases = dict(self._deferred_bases)
         self._deferred.clear()
+        self._deferred_bases.clear()
         if writes and not self.dry_run:
-            self.journal.apply(writes)
+            self.journal.apply(writes, bases=bases)
         return len(writes)
 
     def drop_deferred(self) -> int:
         n = len(self._deferred)
         self._deferred.clear()
+        self._deferred_bases.clear()
         return n
 
     def discard(self, paths: list[str]) -> None:
