@@ -11,6 +11,7 @@ while the others go on.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 from collections import Counter
 from dataclasses import dataclass, field
@@ -41,6 +42,7 @@ PHASE_TITLES = {1: "ID system", 2: "core pattern artifacts", 3: "migrated patter
 GENERATED, UPDATED, SKIPPED, HAND_WRITTEN, OUTDATED, FAILED = (
     "generated", "edited", "up-to-date", "hand-written", "outdated", "failed")
 STATUSES = (GENERATED, UPDATED, SKIPPED, HAND_WRITTEN, OUTDATED, FAILED)
+RESTORE_OUTDATED = "restore-outdated"  # a missing file of an outdated unit: restored as recorded
 
 
 @dataclass
@@ -145,6 +147,7 @@ class Renderer:
             load_spec(self.registry, p)
         self.report.diagnostics.items = list(self.registry.diagnostics)
         self._source: TemplateSource | None = None
+        self._restore_from: dict[tuple[str, str], tuple[str, dict[str, Any]]] = {}  # unit -> (ref, answers)
         self._bundle_done = False
 
     # -- helpers ----------------------------------------------------------------
@@ -389,13 +392,25 @@ class Renderer:
             return FAILED, (f"{unit.answers_file} is not a patforge answers file: "
                             "restore it from git (git checkout -- <file>)")
         old_units = data.get("units") or [{}]
+        missing = [f for f in unit.files if not self.ws.exists(f)]
         if data.get("_commit") != self.source.ref or (
                 old_units[0] != unit.answers and old_units[0] != _yaml_round_trip(unit.answers)):
             if data.get("_commit") != self.source.ref:
-                return OUTDATED, (f"rendered from template {data.get('_commit')}, now {self.source.ref}: "
-                                  "run `patforge update`")
-            return OUTDATED, "registry or spec changed since it was rendered: run `patforge update --registry`"
-        missing = [f for f in unit.files if not self.ws.exists(f)]
+                why = (f"rendered from template {data.get('_commit')}, now {self.source.ref}: "
+                       "run `patforge update`")
+            else:
+                why = "registry or spec changed since it was rendered: run `patforge update --registry`"
+            if missing:
+                # Missing beats outdated: the file comes back exactly as its answers file
+                # records it (that version, those answers); `update` then brings it forward.
+                recorded_ref = str(data.get("_commit"))
+                if recorded_ref not in self.source.tags or not isinstance(old_units[0], dict):
+                    return FAILED, (f"missing: {', '.join(missing)}; cannot restore it at the recorded "
+                                    f"template version {recorded_ref}, which {self.source.record} lacks: "
+                                    "restore it from git")
+                self._restore_from[unit.key] = (recorded_ref, old_units[0])
+                return RESTORE_OUTDATED, f"restored missing {', '.join(missing)} at {recorded_ref}; {why}"
+            return OUTDATED, why
         if missing:
             return "restore", "missing: " + ", ".join(missing)
         return SKIPPED, ""
@@ -403,10 +418,12 @@ class Renderer:
     def process_units(self, phase: int, units: list[Unit]) -> list[Unit]:
         """Render what is missing, validate, land unit by unit; return the units landed."""
         todo: list[tuple[Unit, str]] = []
+        messages: dict[tuple[str, str], str] = {}
         for unit in units:
             status, message = self.classify(unit)
-            if status in ("render", "restore"):
+            if status in ("render", "restore", RESTORE_OUTDATED):
                 todo.append((unit, status))
+                messages[unit.key] = message
             else:
                 if status == FAILED:
                     self.report.diagnostics.add(error(message, pattern=unit.pattern, code="answers-file"))
@@ -414,15 +431,17 @@ class Renderer:
                              unit.files if status != HAND_WRITTEN else [], message)
         if not todo:
             return []
-        by_kind: dict[str, list[tuple[Unit, str]]] = {}
+        by_kind: dict[tuple[str, str], list[tuple[Unit, str]]] = {}
         for unit, status in todo:
-            by_kind.setdefault(unit.kind, []).append((unit, status))
+            ref = self._restore_from[unit.key][0] if status == RESTORE_OUTDATED else self.source.ref
+            by_kind.setdefault((unit.kind, ref), []).append((unit, status))
         jobs: list[tuple[RenderJob, list[tuple[Unit, str]]]] = []
-        for kind, items in by_kind.items():
+        for (kind, ref), items in by_kind.items():
+            source = self.source if ref == self.source.ref else dataclasses.replace(self.source, ref=ref)
             size = chunk_sizes(len(items), self.batch_size, self.jobs)
             for i in range(0, len(items), size):
                 chunk = items[i:i + size]
-                jobs.append((RenderJob(kind, [u.answers for u, _ in chunk], self.source), chunk))
+                jobs.append((RenderJob(kind, self._answers(chunk), source), chunk))
         # A handful of units (`new`, --only) renders faster in-process than a pool starts.
         workers = self.jobs if len(todo) >= 40 else 1
         results = iter_render_jobs([j for j, _ in jobs], workers)
@@ -431,7 +450,7 @@ class Renderer:
         for (job, chunk), result in zip(jobs, results):
             paths: list[str] = []
             batch_landed: list[tuple[Unit, str]] = []
-            for items, res in self._isolate(job.kind, chunk, result):
+            for items, res in self._isolate(job, chunk, result):
                 for unit, status in items:
                     staged = self.stage_unit(phase, unit, status, res)
                     if staged is not None:
@@ -443,6 +462,9 @@ class Renderer:
                 self.ensure_template_history()
             self.report.changes += self.ws.land(paths)
             for unit, status in batch_landed:
+                if status == RESTORE_OUTDATED:
+                    self.outcome(phase, unit.kind, unit.pattern, OUTDATED, unit.files, messages[unit.key])
+                    continue
                 self.outcome(phase, unit.kind, unit.pattern, GENERATED, unit.files,
                              "restored missing files" if status == "restore" else "")
                 landed.append(unit)
@@ -451,7 +473,10 @@ class Renderer:
                 self.options.progress(f"phase {phase} {job.kind}", done, len(todo))
         return landed
 
-    def _isolate(self, kind: str, chunk: list[tuple[Unit, str]], result: Any) -> list[tuple[list, Any]]:
+    def _answers(self, chunk: list[tuple[Unit, str]]) -> list[dict[str, Any]]:
+        return [self._restore_from[u.key][1] if st == RESTORE_OUTDATED else u.answers for u, st in chunk]
+
+    def _isolate(self, job: RenderJob, chunk: list[tuple[Unit, str]], result: Any) -> list[tuple[list, Any]]:
         """When a batch fails, find the unit(s) that break it by bisection, so the others
         still land. If both halves fail the same way, the template itself is broken and
         every unit gets that one message (no point rendering them one by one)."""
@@ -459,13 +484,12 @@ class Renderer:
             return [(chunk, result)]
         mid = len(chunk) // 2
         halves = [chunk[:mid], chunk[mid:]]
-        results = render_jobs([RenderJob(kind, [u.answers for u, _ in h], self.source) for h in halves],
-                              self.jobs)
+        results = render_jobs([RenderJob(job.kind, self._answers(h), job.source) for h in halves], self.jobs)
         if all(r.error == result.error for r in results):
             return [(chunk, result)]
         out: list[tuple[list, Any]] = []
         for half, res in zip(halves, results):
-            out += self._isolate(kind, half, res)
+            out += self._isolate(job, half, res)
         return out
 
     def stage_unit(self, phase: int, unit: Unit, status: str, result: Any) -> list[str] | None:
@@ -494,7 +518,7 @@ class Renderer:
             self.outcome(phase, unit.kind, unit.pattern, FAILED, unit.files,
                          f"validation failed ({len(errors)} problem(s)); nothing written for this unit")
             return None
-        paths = wanted if status == "render" else [f for f in wanted if not self.ws.exists(f)]
+        paths = wanted if status == "render" else [f for f in wanted if not self.ws.exists(f)]  # restores
         for rel in paths:
             self.ws.stage(rel, result.files[rel], unit.kind)
         return paths
