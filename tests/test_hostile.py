@@ -170,6 +170,8 @@ def _config(text: str) -> Callable[[Path], Path]:
 
 
 LONG = "a" * 300
+# a ~1 KB "billion laughs": each anchor a list of ten aliases to the previous one
+BOMB = "lol0: &a0 [x]\n" + "".join(f"lol{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 10) + "]\n" for i in range(1, 10))
 SCHEMA_ONLY = ("render", "--phase", "2", "--kind", "schema")
 CASES = [
     Case("yaml-invalid-escape", lambda t: build(t, reg_with(GOOD_ENTRY + '    notes: "C:\\Tools"\n')),
@@ -225,6 +227,26 @@ CASES = [
     Case("config-broken-toml", _broken_toml, ("render",), 2, "patforge.toml is not valid TOML"),
     Case("only-unknown-pattern", build, ("render", "--only", "nosuch"), 2, "no usable pattern named nosuch"),
     Case("bad-phase", build, ("render", "--phase", "7"), 2, "7"),
+    # -- issue 13, defect 1: alias bombs and other hostile YAML, in every YAML file
+    Case("yaml-alias-bomb-registry", lambda t: build(t, reg_with(GOOD_ENTRY) + BOMB), ("render",), 2,
+         "aliases expand"),
+    Case("yaml-alias-bomb-registry-check", lambda t: build(t, reg_with(GOOD_ENTRY) + BOMB), ("check",), 1,
+         "aliases expand"),
+    Case("yaml-alias-bomb-registry-doctor", lambda t: build(t, reg_with(GOOD_ENTRY) + BOMB), ("doctor",), 1,
+         "aliases expand"),
+    Case("yaml-alias-bomb-spec", lambda t: build(t, spec=GOOD_SPEC + BOMB), SCHEMA_ONLY, 1, "aliases expand"),
+    Case("yaml-recursive-alias", lambda t: build(t, reg_with(GOOD_ENTRY.replace("  - pattern_id", "  - &e\n    pattern_id")
+                                                            + "    notes: *e\n")), ("render",), 2, "recursive"),
+    Case("yaml-python-tag", lambda t: build(t, reg_with(GOOD_ENTRY + "    notes: !!python/object/apply:os.system [id]\n")),
+         ("render",), 2, "could not determine a constructor"),
+    Case("yaml-bad-timestamp", lambda t: build(t, reg_with(GOOD_ENTRY + "    notes: !!timestamp 2024-13-45\n")),
+         ("render",), 2, "month must be in 1..12"),
+    Case("yaml-deep-nesting", lambda t: build(t, reg_with(GOOD_ENTRY + "    notes: " + "[" * 5000 + "]" * 5000 + "\n")),
+         ("render",), 2, "nesting depth"),
+    Case("yaml-unhashable-key", lambda t: build(t, reg_with(GOOD_ENTRY + "    notes: {[1]: 2}\n")), ("render",), 2,
+         "unhashable key"),
+    Case("name-binary-tag", _name("!!binary aGk="), ("render",), 1, "not a safe identifier"),
+    Case("path-is-a-list", _path("[a, b]"), ("render",), 1, "path is a list, not text"),
     # -- issue 13, defect 6: registry paths into .git/ or .patforge/, in every command
     Case("example-dir-in-git-objects", _field("example_dir", ".git/objects"), ("render",), 1,
          "goes into .git/"),

@@ -50,7 +50,10 @@ def normalize_repo_path(value: str, *, allow_glob: bool = False, internal: bool 
     ``.git`` or ``.patforge`` (``internal``: patforge's own writes may go into
     ``.patforge/``; nothing ever goes into ``.git/``).
     """
-    if not isinstance(value, str) or not value.strip():
+    if not isinstance(value, str):
+        raise PathProblem(f"path is a {type(value).__name__}, not text",
+                          "write the path as one string, e.g. patterns/specs/x.pattern.yaml")
+    if not value.strip():
         raise PathProblem("path is empty", "give a repository-relative path such as patterns/specs/x.pattern.yaml")
     if "\x00" in value or any(ord(c) < 32 for c in value):
         raise PathProblem("path contains control characters", "remove them")

@@ -233,23 +233,33 @@ def check_expanded_size(root: yaml.Node, path: str, limit: int | None = None) ->
     size: dict[int, int] = {}
     uses: dict[int, int] = {}
     nodes: dict[int, yaml.Node] = {}
+    in_progress: set[int] = set()
     # Iterative post-order walk: deep nesting must not hit Python's recursion limit.
     stack: list[tuple[yaml.Node, bool]] = [(root, False)]
     while stack:
         node, children_done = stack.pop()
         key = id(node)
         if children_done:
+            in_progress.discard(key)
             total = 1
             for child in _children(node):
                 total += size[id(child)]
             size[key] = total
             continue
         uses[key] = uses.get(key, 0) + 1
+        if key in in_progress:
+            mark = node.start_mark
+            raise YamlLoadError(error(
+                "a YAML alias refers to the anchor it stands in (a recursive structure)",
+                path=path, line=mark.line + 1, column=mark.column + 1,
+                hint="an alias may only repeat a finished value; remove the alias inside its own anchor",
+                code="yaml-recursive-alias"))
         if key in nodes:
             continue
         nodes[key] = node
+        in_progress.add(key)
         stack.append((node, True))
-        stack.extend((child, False) for child in _children(node) if id(child) not in nodes)
+        stack.extend((child, False) for child in _children(node))
     total = size[id(root)]
     if total <= limit:
         return
