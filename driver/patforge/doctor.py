@@ -210,7 +210,9 @@ def run_doctor(repo: Path, *, fix: bool = False, template: str | None = None) ->
                    "" if fix else "run `patforge doctor --fix` to apply the repair shown above")
     if fix and report.repairs:
         with RepoLock(repo, "doctor"):
-            Journal.for_repo(repo).apply([(c.path, c.after) for c in report.repairs],
+            journal = Journal.for_repo(repo)
+            journal.recover()  # complete a killed run first: applying would replace its journal
+            journal.apply([(c.path, c.after) for c in report.repairs],
                                          bases={c.path: c.before for c in report.repairs})
         report.applied = True
     return report

@@ -36,7 +36,7 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
-from patforge.errors import ConcurrentChangeError, LockedError, RepositoryError, UnsafePathError
+from patforge.errors import ConcurrentChangeError, LockedError, RepositoryError, UnsafePathError, WriteError
 from patforge.fsutil import atomic_write
 from patforge.paths import PathProblem, writable_problem, write_target
 
@@ -161,9 +161,20 @@ class Journal:
                 hint="nothing of this step was written; run the command again to plan from the new content")
         entries = [{"path": rel, "data": None if data is None else base64.b64encode(data).decode("ascii")}
                    for rel, data in writes]
-        atomic_write(self.state / JOURNAL, json.dumps({"writes": entries}).encode("utf-8"),
-                     tmp_dir=self.tmp, durable=True)
-        self._replay([(rel, data) for rel, data in writes])
+        try:
+            atomic_write(self.state / JOURNAL, json.dumps({"writes": entries}).encode("utf-8"),
+                         tmp_dir=self.tmp, durable=True)
+        except OSError as exc:
+            raise WriteError(f"cannot write patforge's journal: {exc.strerror or exc}",
+                             hint="nothing of this step was written; free disk space (or fix the "
+                                  "permissions) and run the command again") from None
+        try:
+            self._replay([(rel, data) for rel, data in writes])
+        except OSError as exc:
+            # The journal is committed: the next run completes this step exactly as planned.
+            raise WriteError(f"cannot write {exc.filename or 'a file'}: {exc.strerror or exc}",
+                             hint="free disk space (or fix the permissions) and run the command again: "
+                                  "it completes the interrupted step first (the journal has it)") from None
         (self.state / JOURNAL).unlink()
 
     def _target(self, rel: str) -> Path:

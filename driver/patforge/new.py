@@ -11,6 +11,7 @@ from patforge.config import load_config
 from patforge.docids import derive_doc_id, is_valid_doc_id
 from patforge.edits import Insertion, apply_insertions, line_starts, render_bytes, yaml_scalar
 from patforge.errors import UsageError
+from patforge.journal import RepoLock
 from patforge.paths import PathProblem, name_problem, normalize_repo_path
 from patforge.registry import load_registry
 from patforge.render import RenderOptions, RenderReport, Renderer
@@ -175,8 +176,12 @@ def create_pattern(repo: Path, name: str, category: str, executor: str = "ps1", 
                                 executor_path=yaml_scalar(paths["executor_path"]))
     spec = spec.replace("\n", doc.newline) if doc.newline != "\n" else spec
     ws.stage(paths["spec_path"], spec.encode("utf-8"), "spec skeleton")
-    report.changes += ws.land([registry.path, paths["spec_path"]])
     if dry_run:
+        report.changes += ws.land([registry.path, paths["spec_path"]])
         return report
+    with RepoLock(repo, "new"):
+        # A killed run's journal is completed first: landing would otherwise replace it.
+        ws.journal.recover()
+        report.changes += ws.land([registry.path, paths["spec_path"]])
     report.render = Renderer(repo, RenderOptions(only=(name,), template=template)).run()
     return report

@@ -26,7 +26,7 @@ import yaml
 from patforge import suites
 from patforge.changes import FileChange
 from patforge.diagnostics import DiagnosticList, error, warning
-from patforge.errors import GitError, TemplateError, UsageError
+from patforge.errors import ConcurrentChangeError, GitError, TemplateError, UsageError
 from patforge.gitutil import is_git_repo, require_clean, run_git, version_key
 from patforge.journal import Journal, RepoLock, state_dir
 from patforge.registry import load_registry
@@ -243,6 +243,9 @@ def _run_in_worktree(repo: Path, source: TemplateSource, todo: list[ManagedUnit]
         report.changes = [rel for rel, _ in writes]
         report.diff = run_git(wt, "diff", base, "HEAD", "--", ".", f":(exclude){REPO_BUNDLE}").stdout
         if writes and not options.dry_run:
+            # The tree was clean (= HEAD, the worktree's base) when the update was planned;
+            # a file another program changed since is refused by name, nothing lands.
+            _refuse_concurrent_changes(repo, {rel for rel, _ in writes})
             # One journaled transaction: killed half-way, the next run completes it.
             Journal.for_repo(repo).apply(writes)
     finally:
@@ -290,6 +293,16 @@ def _restamp(wt: Path, mu: ManagedUnit, source: TemplateSource) -> None:
             if line.startswith(prefix):
                 lines[i] = new if new.endswith("\n") else new + "\n"
     path.write_text("".join(lines), encoding="utf-8")
+
+
+def _refuse_concurrent_changes(repo: Path, paths: set[str]) -> None:
+    out = run_git(repo, "status", "--porcelain", "-z", "--untracked-files=all").stdout
+    changed = sorted({entry[3:] for entry in out.split("\0") if len(entry) > 3} & paths)
+    if changed:
+        raise ConcurrentChangeError(
+            f"{', '.join(changed)} changed on disk while patforge was updating (another program wrote "
+            f"{'it' if len(changed) == 1 else 'them'})",
+            hint="nothing was written; commit or undo that change, then run patforge update again")
 
 
 def _clean_worktrees(repo: Path, folder: Path) -> None:
