@@ -10,8 +10,9 @@ import pytest
 from conftest import tree_snapshot
 from test_hostile import GOOD_ENTRY, REG, SPEC, build, reg_with
 
+from patforge import yamlsrc
 from patforge.codecheck import check_text
-from patforge.yamlsrc import MAX_YAML_NODES, YamlLoadError, load_yaml_bytes, load_yaml_data, load_yaml_text
+from patforge.yamlsrc import YamlLoadError, load_yaml_text
 
 
 def bomb(depth: int, key: str = "lol") -> str:
@@ -39,15 +40,15 @@ def test_expanded_size_is_bounded_and_the_anchor_is_named():
     d = info.value.diagnostic
     assert d.code == "yaml-alias-bomb"
     assert (d.path, d.line) == ("reg.yaml", 9)  # the anchor &a8 that ten aliases repeat
-    assert f"over {MAX_YAML_NODES:,} nodes" in d.message
+    assert f"over {yamlsrc.MAX_YAML_NODES:,} nodes" in d.message
 
 
 def test_the_same_bound_applies_to_answers_and_generated_files():
     with pytest.raises(YamlLoadError) as info:
-        load_yaml_data(bomb(8), ".patforge/answers/x/schema.yml")
+        yamlsrc.load_yaml_data(bomb(8), ".patforge/answers/x/schema.yml")
     assert info.value.diagnostic.code == "yaml-alias-bomb"
     with pytest.raises(YamlLoadError):
-        load_yaml_bytes(bomb(8).encode(), "a.yml")
+        yamlsrc.load_yaml_bytes(bomb(8).encode(), "a.yml")
     problems = check_text("out.yaml", bomb(8))
     assert problems and "aliases expand" in problems[0].message
 
