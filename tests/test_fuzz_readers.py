@@ -156,9 +156,12 @@ def read_spec(raw: bytes) -> None:
             load_spec(registry, registry.patterns[0])
             # the spec's consumer: compiling it into a JSON Schema
             from patforge.diagnostics import DiagnosticList
-            from patforge.suites import compiled_schema
+            from patforge.kinds import BuildContext
+            from patforge.kinds.schema import compiled_schema
+            from patforge.workspace import Workspace
 
-            compiled_schema(registry, registry.patterns[0], DiagnosticList())
+            p = registry.patterns[0]
+            compiled_schema(BuildContext(registry, Workspace(repo, dry_run=True), DiagnosticList(), 2, [p]), p)
         for d in registry.diagnostics:
             assert d.message
     finally:

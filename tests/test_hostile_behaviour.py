@@ -16,7 +16,7 @@ from conftest import commit_all, git, tree_snapshot
 from test_hostile import GOOD_ENTRY, REG, build, reg_with
 
 try:
-    from patforge.journal import state_location, user_cache_dir
+    from patforge.state import state_location, user_cache_dir
 except ImportError:  # older code (this file is also run against main to show the defects)
     from patforge.journal import state_dir as state_location
     user_cache_dir = None

@@ -21,7 +21,7 @@ from conftest import commit_all, git, tree_snapshot
 from test_hostile import GOOD_ENTRY, REG, SPEC, build, reg_with
 
 try:
-    from patforge.journal import state_location
+    from patforge.state import state_location
 except ImportError:  # older code (this file is also run against main to show the defects)
     from patforge.journal import state_dir as state_location
 

@@ -1,4 +1,4 @@
-"""Kill-safe landing of several files at once, and the repository lock.
+"""Kill-safe landing of several files at once.
 
 A unit of work (one batch of units, a registry edit, an update's result) lands
 through a *journal*: first the complete list of writes and deletions is written to
@@ -9,108 +9,28 @@ landed; the run does it again) or a committed journal, which it *replays* to the
 before doing anything else. Either way the tree ends exactly as an uninterrupted run
 leaves it.
 
-State lives where git never looks: ``<git dir>/patforge/`` in a git repository,
-the user's cache folder otherwise (never a predictable name in a shared folder
-such as /tmp, where another user could plant a journal). The folder is created
-0700 and refused when another user owns it or others may write to it. It holds the
-journal, temp files, and the lock file. The lock is an OS file lock (``filelock``):
-it dies with its process, so a killed run never leaves a stale lock behind.
-
 A journal is data, not trust: every path it names goes through the same
 inside-the-repository resolution as every other write, and a journal that is not
 the shape patforge writes is reported once and set aside (docs/reliability.md).
+The journal and its temp files live in patforge's state folder (``state.py``).
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
 import json
 import os
 import shutil
-import stat
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from filelock import FileLock, Timeout
-
-from patforge.errors import ConcurrentChangeError, LockedError, RepositoryError, UnsafePathError, WriteError
+from patforge.errors import ConcurrentChangeError, UnsafePathError, WriteError
 from patforge.fsutil import atomic_write
 from patforge.paths import PathProblem, writable_problem, write_target
+from patforge.state import state_dir
 
 JOURNAL = "journal.json"
-
-
-def git_dir(repo: Path) -> Path | None:
-    """The repository's git directory (also for worktrees, where .git is a file)."""
-    for folder in (repo, *repo.parents):
-        dotgit = folder / ".git"
-        if dotgit.is_dir():
-            return dotgit
-        if dotgit.is_file():
-            text = dotgit.read_text(encoding="utf-8", errors="replace").strip()
-            if text.startswith("gitdir:"):
-                target = Path(text[7:].strip())
-                return target if target.is_absolute() else (folder / target).resolve()
-    return None
-
-
-def user_cache_dir() -> Path:
-    """The user's own cache folder: %LOCALAPPDATA% on Windows, $XDG_CACHE_HOME or
-    ~/.cache elsewhere (what platformdirs answers, without the dependency)."""
-    if os.name == "nt":
-        base = os.environ.get("LOCALAPPDATA") or str(Path.home() / "AppData" / "Local")
-    elif sys.platform == "darwin":
-        base = str(Path.home() / "Library" / "Caches")
-    else:
-        base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "patforge"
-
-
-def state_dir(repo: Path) -> Path:
-    """``<git dir>/patforge``; outside git, ``<user cache>/patforge/state/<hash of the
-    repository's path>``, so that nothing patforge keeps for itself lands in the tree."""
-    path = state_location(repo)
-    _make_private_dir(path)
-    return path
-
-
-def state_location(repo: Path) -> Path:
-    """Where ``state_dir`` keeps the state of ``repo`` (nothing is created)."""
-    repo = repo.resolve()
-    gd = git_dir(repo)
-    if gd is not None:
-        return gd / "patforge"
-    key = hashlib.sha256(str(repo).encode("utf-8")).hexdigest()[:20]
-    return user_cache_dir() / "state" / key
-
-
-def _make_private_dir(path: Path) -> None:
-    """Create ``path`` (0700) or accept it only if this user owns it and nobody else
-    may write to it: a journal found there is replayed with this user's rights."""
-    try:
-        path.mkdir(parents=True, exist_ok=True, mode=0o700)
-        st = path.lstat()
-    except OSError as exc:
-        raise RepositoryError(f"cannot create patforge's state folder {path}: {exc.strerror}",
-                              hint="check the permissions of that folder's parents") from None
-    if stat.S_ISLNK(st.st_mode) or not stat.S_ISDIR(st.st_mode):
-        raise RepositoryError(f"patforge's state folder {path} is not a plain folder (a symbolic link?)",
-                              hint="remove it; patforge creates it again")
-    if os.name != "posix":
-        return  # Windows: the folder is under the user's own profile; ACLs, not mode bits
-    problem = None
-    if st.st_uid != os.getuid():
-        problem = f"belongs to another user (uid {st.st_uid})"
-    elif st.st_mode & 0o022:
-        problem = f"can be written by other users (mode {stat.S_IMODE(st.st_mode):o})"
-    if problem:
-        raise RepositoryError(
-            f"patforge's state folder {path} {problem}: a journal planted there would be replayed "
-            "with your rights, so patforge refuses to use it",
-            hint=f"remove the folder (rm -r '{path}') or make it yours and private (chmod 700)")
 
 
 @dataclass
@@ -241,27 +161,3 @@ def _parse_journal(raw: bytes) -> list[tuple[str, bytes | None]]:
             raise ValueError(f"entry #{i + 1} ({e['path']!r}) has data that is not base64") from None
         out.append((e["path"], content))
     return out
-
-
-class RepoLock:
-    """Exclusive lock on a repository for the duration of one command."""
-
-    def __init__(self, repo: Path, command: str) -> None:
-        self.state = state_dir(repo)
-        self.lock = FileLock(str(self.state / "lock"), timeout=0)
-        self.command = command
-
-    def __enter__(self) -> "RepoLock":
-        try:
-            self.lock.acquire()
-        except Timeout:
-            holder = (self.state / "lock.owner").read_text(errors="replace").strip() \
-                if (self.state / "lock.owner").is_file() else "another patforge process"
-            raise LockedError(f"the repository is busy: {holder} is working on it",
-                              hint="wait for it to finish; the lock is released when that process ends, "
-                                   "even if it is killed") from None
-        (self.state / "lock.owner").write_text(f"patforge {self.command} (pid {os.getpid()})")
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.lock.release()

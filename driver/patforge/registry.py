@@ -17,6 +17,8 @@ from patforge.config import Config, load_config
 from patforge.diagnostics import Diagnostic, DiagnosticList, Severity, error, warning
 from patforge.docids import PATTERN_ID_RE, derive_doc_id, is_valid_doc_id
 from patforge.errors import RegistryError, RepositoryError
+from patforge.layout import (ROOT_SUBDIRS, default_example_dir, default_test_path, executor_language, infer_root,
+                             sidecar_path, write_targets)
 from patforge.paths import (PathProblem, length_problem, name_problem, normalize_repo_path, resolve_inside,
                             write_target)
 from patforge.yamlsrc import YamlDocument, YamlLoadError, load_yaml_file
@@ -26,12 +28,6 @@ REQUIRED_FIELDS = ("pattern_id", "name", "spec_path", "schema_path", "executor_p
 COMPLIANCE_FIELDS = ("doc_id", "pattern_id", "name", "version", "status", "spec_path",
                      "schema_path", "executor_path", "test_path", "example_dir")
 PATH_FIELDS = ("spec_path", "schema_path", "executor_path", "test_path", "example_dir")
-#: The sub-layout every pattern root shares (PAT-CHECK-001-002).
-ROOT_SUBDIRS = ("registry", "specs", "schemas", "executors", "examples", "tests")
-_KIND_DIRS = {"spec_path": "specs", "schema_path": "schemas", "executor_path": "executors",
-              "test_path": "tests", "example_dir": "examples"}
-
-EXECUTOR_LANGUAGES = {".ps1": "powershell", ".py": "python"}
 
 
 @dataclass
@@ -99,22 +95,20 @@ class Pattern:
 
     @property
     def executor_language(self) -> str | None:
-        return EXECUTOR_LANGUAGES.get(Path(self.executor_path).suffix.lower())
+        return executor_language(self.executor_path)
 
     @property
     def is_migrated(self) -> bool:
         return self.status == "migrated" or "migrated_from" in self.entry
 
     def default_example_dir(self) -> str:
-        return f"{self.root}/examples/{self.name}"
+        return default_example_dir(self.root, self.name)
 
     def default_test_path(self) -> str:
-        ext = ".ps1" if self.executor_language == "powershell" else ".py"
-        return f"{self.root}/tests/test_{self.name}_executor{ext}"
+        return default_test_path(self.root, self.name, self.executor_language)
 
     def sidecar_path(self) -> str:
-        sp = self.schema_path
-        return (sp[:-5] if sp.endswith(".json") else sp) + ".id.yaml"
+        return sidecar_path(self.schema_path)
 
 
 @dataclass
@@ -145,15 +139,6 @@ class Registry:
 
     def abspath(self, rel: str) -> Path:
         return resolve_inside(self.repo, rel)
-
-
-def infer_root(path: str) -> str | None:
-    """``patterns/legacy_atoms/converted/specs/x.yaml`` -> ``patterns/legacy_atoms/converted``."""
-    parts = path.split("/")
-    for i in range(len(parts) - 1, 0, -1):
-        if parts[i] in ROOT_SUBDIRS:
-            return "/".join(parts[:i])
-    return None
 
 
 def find_repo_root(start: Path, config: Config | None = None) -> Path:
@@ -271,7 +256,7 @@ def _load_entry(repo: Path, doc: YamlDocument, config: Config, i: int, entry: An
     # Every path patforge may write for this pattern is checked now, before any command
     # writes anything: a symlinked folder that leads out of the repository, a path too
     # long for the file system (docs/reliability.md).
-    for f, rel in written_paths(pat):
+    for f, rel in write_targets(pat):
         try:
             if f in ("example_dir", "answers folder"):
                 resolve_inside(repo, rel)  # folders
@@ -294,23 +279,6 @@ def _load_entry(repo: Path, doc: YamlDocument, config: Config, i: int, entry: An
     return pat
 
 
-def written_paths(p: Pattern) -> list[tuple[str, str]]:
-    """(field, path) of every file or folder patforge may write for ``p``: the registry's
-    path fields and the defaults and derived files that fill in for them."""
-    from patforge.units import ANSWERS_DIR
-
-    out = [(f, p.paths[f]) for f in ("spec_path", "schema_path", "executor_path")]
-    out.append(("sidecar of schema_path", p.sidecar_path()))
-    test = p.test_path
-    if test is None or any(c in test for c in "*?["):
-        out.append(("test_path (default)", p.default_test_path()))
-    else:
-        out.append(("test_path", test))
-    out.append(("example_dir", p.example_dir or p.default_example_dir()))
-    out.append(("answers folder", f"{ANSWERS_DIR}/{p.name}"))
-    return out
-
-
 def _find_collisions(doc: YamlDocument, patterns: list[Pattern], diags: DiagnosticList) -> set[int]:
     """Two entries (or two fields of one entry) that would write the same file, compared
     case-folded (Windows and macOS file systems ignore case), or a file where another
@@ -319,7 +287,7 @@ def _find_collisions(doc: YamlDocument, patterns: list[Pattern], diags: Diagnost
     owners: dict[str, tuple[Pattern, str, str]] = {}
     folders: dict[str, tuple[Pattern, str, str]] = {}
     for p in patterns:
-        for f, rel in written_paths(p):
+        for f, rel in write_targets(p):
             if f == "answers folder":
                 continue  # names are compared case-folded with the duplicates
             key = rel.casefold()
@@ -433,4 +401,4 @@ def summarize(diags: DiagnosticList) -> str:
 
 
 __all__ = ["Pattern", "Registry", "Spec", "load_registry", "load_spec", "infer_root",
-           "find_repo_root", "warning"]
+           "find_repo_root", "warning", "ROOT_SUBDIRS"]

@@ -87,7 +87,7 @@ def repo_bundle_change(repo: Path) -> FileChange | None:
 
 def recorded_sources(repo: Path) -> dict[str, list[str]]:
     """Every template source the repository's answers files record: source -> files."""
-    from patforge.units import ANSWERS_DIR
+    from patforge.layout import ANSWERS_DIR
 
     root = repo / ANSWERS_DIR
     if not root.is_dir():
