@@ -194,3 +194,20 @@ def test_a_file_changed_by_another_process_before_landing_is_refused(tmp_path, c
     assert r.code == 2, r
     assert f"{REG} changed on disk while patforge was working" in r.err
     assert (repo / REG).read_text() == before  # the other program's edit is kept
+
+
+def test_an_unknown_in_repository_bundle_is_used_once_the_user_names_it(tmp_path, cli, monkeypatch):
+    repo = build(tmp_path)
+    git(repo, "init", "-q")
+    assert cli("render", "--repo", str(repo)).code == 0
+    newer = tmp_path / "newer"
+    git(tmp_path, "clone", "-q", str(repo / ".patforge/templates.bundle"), str(newer))
+    new_version(newer, "v9.0.0")
+    git(newer, "bundle", "create", str(repo / ".patforge/templates.bundle"), "--tags")
+    commit_all(repo, "a bundle with a version this patforge never shipped")
+    refused = cli("render", "--repo", str(repo))
+    assert refused.code == 2 and "does not know" in refused.err, refused
+    monkeypatch.chdir(tmp_path)  # the relative name works from anywhere
+    confirmed = cli("render", "--repo", str(repo), "--template", ".patforge/templates.bundle")
+    assert confirmed.code == 0, confirmed
+    assert "templates: .patforge/templates.bundle @ v9.0.0" in confirmed.out

@@ -137,15 +137,16 @@ def resolve_source(repo: Path, template: str | None = None, ref: str | None = No
         configured = str(repo / configured)
     explicit = template or configured
     in_repo = repo / REPO_BUNDLE
-    if explicit is not None and not _URL_RE.match(explicit) and in_repo.is_file() and \
-            Path(explicit).expanduser().resolve() == in_repo.resolve():
-        explicit = None  # the user confirmed the in-repository bundle by naming it
-        location, record = str(in_repo.resolve()), REPO_BUNDLE
-        trusted_bundle = True
-    else:
-        trusted_bundle = False
+    trusted_bundle = explicit is not None and not _URL_RE.match(explicit) and in_repo.is_file() and (
+        Path(explicit) == Path(REPO_BUNDLE) or Path(explicit).expanduser().resolve() == in_repo.resolve())
     others = {src: files for src, files in recorded.items() if src != REPO_BUNDLE}
-    if explicit is None and not trusted_bundle:
+    if trusted_bundle:  # the user confirmed the in-repository bundle by naming it
+        location, record = str(in_repo.resolve()), REPO_BUNDLE
+        if others:
+            notes.append("answers files record other template sources, which this run replaces with "
+                         f"{REPO_BUNDLE}: {_describe(others)}")
+        explicit = None
+    elif explicit is None:
         if others:
             raise _untrusted_source(others)
         if in_repo.is_file() and not bundle_is_known(in_repo):
