@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,9 @@ os.environ.setdefault("GIT_AUTHOR_NAME", "patforge tests")
 os.environ.setdefault("GIT_AUTHOR_EMAIL", "tests@patforge.invalid")
 os.environ.setdefault("GIT_COMMITTER_NAME", "patforge tests")
 os.environ.setdefault("GIT_COMMITTER_EMAIL", "tests@patforge.invalid")
+# patforge keeps the state of repositories outside git in the user's cache folder:
+# tests use their own, never the developer's.
+os.environ["XDG_CACHE_HOME"] = os.environ["LOCALAPPDATA"] = tempfile.mkdtemp(prefix="patforge-test-cache-")
 
 
 def git(repo: Path, *args: str) -> str:

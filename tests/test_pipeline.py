@@ -88,7 +88,8 @@ def test_classify_broken_answers_file_fails(tmp_path):
     u = unit()
     write(tmp_path, u.answers_file, "units: [\n")
     status, message = classify(u, Workspace(tmp_path), "v1.0.0")
-    assert status == FAILED and "not valid YAML" in message
+    # located, and says what to do
+    assert status == FAILED and "executor.yml:2:1: invalid YAML" in message and "restore it from git" in message
 
 
 def test_derived_output_is_hashed_not_recorded():
@@ -234,9 +235,9 @@ def test_deferred_changes_land_in_one_flush_or_not_at_all(tmp_path):
 
 
 def test_workspace_refuses_paths_outside_the_repository(tmp_path):
-    from patforge.paths import PathProblem
+    from patforge.errors import UnsafePathError  # a PatforgeError: a message, never a traceback
 
-    with pytest.raises(PathProblem):
+    with pytest.raises(UnsafePathError):
         Workspace(tmp_path / "repo").read_bytes("../outside.txt")
 
 

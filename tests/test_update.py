@@ -58,9 +58,13 @@ def test_update_brings_template_change_and_keeps_hand_edits(tmp_path, rendered, 
     hand = (rendered / "patterns/executors/atomic_create_executor.ps1").read_text(encoding="utf-8")
     assert "Template revision" not in hand  # unmanaged files are never touched
     assert "_commit: v1.1.0" in (rendered / ".patforge/answers/batch_create/executor.yml").read_text()
-    # the next render uses the recorded template and finds nothing to do
+    # the answers files now record tpl; a render does not trust that on their word
+    # (issue 13: a cloned repository's answers must not choose the template) ...
     commit_all(rendered, "updated")
-    again = cli("render", "--repo", str(rendered))
+    refused = cli("render", "--repo", str(rendered))
+    assert refused.code == 2 and f"--template {tpl.resolve().as_posix()}" in refused.err, refused
+    # ... but once the user names it, it is used and there is nothing to do
+    again = cli("render", "--repo", str(rendered), "--template", str(tpl))
     assert again.code == 0 and "nothing written" in again.out, again
 
 

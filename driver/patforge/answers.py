@@ -13,12 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from patforge.layout import ANSWERS_DIR, BATCH_ANSWERS
-
-# Answers files are read on every run: libyaml when available.
-_FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+from patforge.yamlsrc import YamlLoadError, load_yaml_bytes, load_yaml_data
 
 
 class AnswersError(ValueError):
@@ -39,19 +35,29 @@ class Recorded:
 
 
 def load_yaml(text: str) -> Any:
-    return yaml.load(text, Loader=_FAST_LOADER)
+    """Answers text through the one safe loader (``yamlsrc``: no Python tags, the alias
+    bound); for patforge's own dumps, which are trusted to load."""
+    return load_yaml_data(text, "<answers>")
 
 
-def parse_answers(text: str, rel: str) -> Recorded:
-    """Parse one answers file; ``AnswersError`` when it is not one."""
+def parse_answers(raw: bytes | str, rel: str) -> Recorded:
+    """Parse one answers file; ``AnswersError`` (saying where and why) when it is not one:
+    not UTF-8, not YAML, an alias bomb, not the shape the template writes."""
     try:
-        data = load_yaml(text) or {}
+        data = load_yaml_bytes(raw, rel) if isinstance(raw, bytes) else load_yaml_data(raw, rel)
+    except YamlLoadError as exc:
+        d = exc.diagnostic
+        raise AnswersError(f"{d.location()}: {d.message}") from None
+    try:
+        data = data or {}
+        if not isinstance(data, dict):
+            raise TypeError("it is not a mapping")
         unit = (data.get("units") or [{}])[0]
         if not isinstance(unit, dict):
             raise TypeError("units[0] is not a mapping")
         return Recorded(rel, str(data.get("_commit", "")), str(data.get("_src_path", "")),
                         str(data.get("artifact", "")), unit)
-    except (yaml.YAMLError, IndexError, TypeError, AttributeError) as exc:
+    except (IndexError, TypeError, AttributeError, KeyError) as exc:
         raise AnswersError(f"{rel} is not a patforge answers file ({exc})") from None
 
 

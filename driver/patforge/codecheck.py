@@ -18,6 +18,8 @@ from typing import Any
 
 import yaml
 
+from patforge.yamlsrc import YamlLoadError, check_expanded_size
+
 from .diagnostics import Diagnostic, Severity
 
 __all__ = [
@@ -287,15 +289,32 @@ def check_yaml(text: str, path: str) -> list[Diagnostic]:
     hint = "fix the template or the value that produced this line; render strings with esc.yaml_str"
     fast = getattr(yaml, "CSafeLoader", None)
     if fast is not None:  # libyaml first (10x faster); the pure loader words the errors
+        loader = fast(text)
         try:
-            for _ in yaml.load_all(text, Loader=fast):
-                pass
+            while loader.check_node():
+                node = loader.get_node()
+                check_expanded_size(node, path)  # an alias bomb is refused, not expanded
+                loader.construct_document(node)
             return []
-        except (yaml.YAMLError, RecursionError):
+        except YamlLoadError as exc:
+            return [exc.diagnostic]
+        except (yaml.YAMLError, RecursionError, ValueError, TypeError, OverflowError):
             pass
+        finally:
+            loader.dispose()
     try:
-        for _ in yaml.safe_load_all(text):
-            pass
+        loader = yaml.SafeLoader(text)
+        try:
+            while loader.check_node():
+                node = loader.get_node()
+                check_expanded_size(node, path)
+                loader.construct_document(node)
+        finally:
+            loader.dispose()
+    except YamlLoadError as exc:
+        return [exc.diagnostic]
+    except (ValueError, TypeError, OverflowError) as exc:
+        return [_diag(Severity.ERROR, f"invalid YAML value: {exc}", path=path, hint=hint, code="yaml-syntax")]
     except yaml.reader.ReaderError as exc:  # a character YAML forbids raw
         # For str input PyYAML gives the code point (int) and its index.
         code_point = exc.character if isinstance(exc.character, int) else None

@@ -96,9 +96,16 @@ def load_config(repo: Path) -> Config:
     if language is not None and language not in EXECUTOR_LANGUAGES:
         raise RepositoryError(f"{CONFIG_FILE}: executor_language {language!r} is not one of "
                               f"{', '.join(EXECUTOR_LANGUAGES)}", hint='e.g. executor_language = "python"')
+    from patforge.paths import PathProblem, normalize_repo_path
+
+    try:
+        registry = normalize_repo_path(str(section.get("registry", DEFAULT_REGISTRY)))
+        roots = [normalize_repo_path(r) for r in roots]
+    except PathProblem as exc:
+        raise RepositoryError(f"{CONFIG_FILE}: {exc}", hint=exc.hint) from None
     return Config(
         executor_language=language,
-        registry=str(section.get("registry", DEFAULT_REGISTRY)),
+        registry=registry,
         doc_id_rule=rule,
         name_pattern=name_pattern,
         roots=tuple(r.strip("/").replace("\\", "/") for r in roots),

@@ -120,7 +120,7 @@ def repair_windows_paths(text: str, path: str, loader=load_yaml_text) -> tuple[s
     raise YamlLoadError(exc.diagnostic)  # pragma: no cover - 1000 scalars on one file
 
 
-def _yaml_files(repo: Path, registry_rel: str) -> list[str]:
+def _yaml_files(repo: Path, registry_rel: str, report: DoctorReport) -> list[str]:
     from patforge.registry import load_registry
 
     files = [registry_rel]
@@ -128,6 +128,14 @@ def _yaml_files(repo: Path, registry_rel: str) -> list[str]:
         reg = load_registry(repo, load_specs=False)
     except PatforgeError:
         return files
+    # Entries patforge refuses to work on (unsafe paths, collisions, bad names): the
+    # YAML may be fine, but every command skips them until they are fixed.
+    problems = [d for d in reg.diagnostics.errors if d.code != "missing-field"]
+    if problems:
+        shown = "\n    ".join(d.format().replace("\n", "\n    ") for d in problems[:5])
+        more = f"\n    ... and {len(problems) - 5} more" if len(problems) > 5 else ""
+        report.add("registry", FAIL, f"{len(problems)} entry problem(s):\n    {shown}{more}",
+                   "fix the entries named above; `patforge check` lists every problem")
     files += [p.spec_path for p in reg.patterns]
     return files
 
@@ -216,7 +224,7 @@ def run_doctor(repo: Path, *, fix: bool = False, template: str | None = None) ->
     except PatforgeError as exc:
         report.add("templates", FAIL, exc.message, exc.hint or "")
     # inputs
-    for rel in _yaml_files(repo, config.registry):
+    for rel in _yaml_files(repo, config.registry, report):
         loader = load_yaml_text if rel == config.registry else load_spec_text  # front matter, .md
         p = repo / rel
         if not p.is_file():
@@ -244,6 +252,9 @@ def run_doctor(repo: Path, *, fix: bool = False, template: str | None = None) ->
     _spec_repoints(repo, config.registry, report, fix)
     if fix and report.repairs:
         with RepoLock(repo, "doctor"):
-            Journal.for_repo(repo).apply([(c.path, c.after) for c in report.repairs])
+            journal = Journal.for_repo(repo)
+            journal.recover()  # complete a killed run first: applying would replace its journal
+            journal.apply([(c.path, c.after) for c in report.repairs],
+                                         bases={c.path: c.before for c in report.repairs})
         report.applied = True
     return report

@@ -38,6 +38,14 @@ class UnsafePathError(PatforgeError):
     """A path from the registry would read or write outside the repository."""
 
 
+class WriteError(PatforgeError):
+    """The disk refused a write (full, read-only, permissions)."""
+
+
+class ConcurrentChangeError(PatforgeError):
+    """A file changed on disk between planning a change and landing it."""
+
+
 class TemplateError(PatforgeError):
     """The Copier template source is missing, has no tags, or failed to render."""
 

@@ -109,3 +109,17 @@ def test_file(p) -> str:
     if tp and not any(c in tp for c in "*?[") and PurePosixPath(tp).name.startswith(f"test_{p.name}_"):
         return tp
     return default_test_path(p.root, p.name, p.executor_language)
+
+
+def write_targets(p) -> list[tuple[str, str]]:
+    """(what, path) of every file or folder patforge may write for pattern ``p``: its
+    registry path fields and the derived files that fill in for the others. The
+    registry checks each before any command writes (symlinks out of the repository,
+    collisions between entries, lengths)."""
+    out = [(f, p.paths[f]) for f in ("spec_path", "schema_path", "executor_path")]
+    out.append(("sidecar of schema_path", sidecar_path(p.schema_path)))
+    test = test_file(p)
+    out.append(("test_path" if test == p.test_path else "test_path (default)", test))
+    out.append(("example_dir", example_dir(p)))
+    out.append(("answers folder", f"{ANSWERS_DIR}/{p.name}"))
+    return out

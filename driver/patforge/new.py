@@ -21,7 +21,8 @@ from patforge.edits import apply_insertions, render_bytes, yaml_scalar
 from patforge.errors import UsageError
 from patforge.id_edits import new_entry_insertion
 from patforge.layout import new_pattern_paths
-from patforge.paths import is_windows_reserved
+from patforge.lock import RepoLock
+from patforge.paths import PathProblem, name_problem, normalize_repo_path
 from patforge.pipeline import RenderSession
 from patforge.registry import load_registry, load_spec
 from patforge.render_report import RenderReport
@@ -94,8 +95,9 @@ def create_pattern(repo: Path, name: str, category: str, executor: str = "ps1", 
                    dry_run: bool = False) -> NewReport:
     repo = Path(repo).resolve()
     config = load_config(repo)
-    if not config.name_regex.fullmatch(name) or is_windows_reserved(name):
-        raise UsageError(f"name {name!r} is not a safe identifier",
+    why = name_problem(name)
+    if why is not None or not config.name_regex.fullmatch(name):
+        raise UsageError(f"name {name!r} is not a safe identifier: it {why or 'does not match ' + config.name_pattern}",
                          hint=f"use lowercase letters, digits and underscores ({config.name_pattern})")
     if executor not in ("ps1", "py"):
         raise UsageError("--executor takes ps1 or py")
@@ -114,6 +116,10 @@ def create_pattern(repo: Path, name: str, category: str, executor: str = "ps1", 
         raise UsageError(f"cannot mint a free doc_id for {name} ({doc_id} is taken or malformed)",
                          hint="check doc_id_rule in patforge.toml")
     base = (root or (registry.roots[0] if registry.roots else "patterns")).strip("/")
+    try:
+        base = normalize_repo_path(base)
+    except PathProblem as exc:
+        raise UsageError(f"--root: {exc}", hint=exc.hint) from None
     paths = new_pattern_paths(base, name, "powershell" if executor == "ps1" else "python")
     ws = Workspace(repo, dry_run=dry_run)
     for rel in paths.values():
@@ -133,9 +139,13 @@ def create_pattern(repo: Path, name: str, category: str, executor: str = "ps1", 
                                 executor_path=yaml_scalar(paths["executor_path"]))
     spec = spec.replace("\n", doc.newline) if doc.newline != "\n" else spec
     ws.stage(paths["spec_path"], spec.encode("utf-8"), "spec skeleton")
-    report.changes += ws.land([registry.path, paths["spec_path"]])
     if dry_run:
+        report.changes += ws.land([registry.path, paths["spec_path"]])
         return report
+    with RepoLock(repo, "new"):
+        # A killed run's journal is completed first: landing would otherwise replace it.
+        ws.journal.recover()
+        report.changes += ws.land([registry.path, paths["spec_path"]])
     report.render = render_suite(repo, name, template)
     return report
 

@@ -6,11 +6,27 @@ from __future__ import annotations
 import functools
 import os
 import re
+import stat
 from pathlib import Path, PurePosixPath
 
 _WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)),
                      *(f"lpt{i}" for i in range(1, 10))}
 _DRIVE_RE = re.compile(r"^[A-Za-z]:")
+
+#: Folders that belong to git and to patforge itself: a registry path into them would
+#: let registry text rewrite git's object store or patforge's own records.
+RESERVED_DIRS = (".git", ".patforge")
+#: Longest file or folder name every supported file system accepts (ext4 counts UTF-8
+#: bytes, NTFS UTF-16 units; 255 of either).
+MAX_COMPONENT = 255
+#: Windows' classic MAX_PATH is 260 characters for the absolute path. A repository is
+#: cloned somewhere we cannot know; 200 repository-relative characters leave 60 for
+#: the clone's location (C:\Users\someone\src\repo\). Longer paths are a warning
+#: everywhere and an error on a Windows machine without long-path support.
+PORTABLE_REL_PATH = 200
+WINDOWS_MAX_PATH = 260
+#: Names become file names such as tests/test_<name>_executor.ps1 (18 more characters).
+MAX_NAME = 200
 
 
 class PathProblem(ValueError):
@@ -26,13 +42,18 @@ def is_windows_reserved(component: str) -> bool:
     return stem in _WINDOWS_RESERVED
 
 
-def normalize_repo_path(value: str, *, allow_glob: bool = False) -> str:
+def normalize_repo_path(value: str, *, allow_glob: bool = False, internal: bool = False) -> str:
     """Check a registry path and return it in canonical form (forward slashes).
 
     Raises ``PathProblem`` for absolute paths, drive letters, UNC paths, ``..``
-    components, empty components and reserved Windows device names.
+    components, empty components, reserved Windows device names, and components
+    ``.git`` or ``.patforge`` (``internal``: patforge's own writes may go into
+    ``.patforge/``; nothing ever goes into ``.git/``).
     """
-    if not isinstance(value, str) or not value.strip():
+    if not isinstance(value, str):
+        raise PathProblem(f"path is a {type(value).__name__}, not text",
+                          "write the path as one string, e.g. patterns/specs/x.pattern.yaml")
+    if not value.strip():
         raise PathProblem("path is empty", "give a repository-relative path such as patterns/specs/x.pattern.yaml")
     if "\x00" in value or any(ord(c) < 32 for c in value):
         raise PathProblem("path contains control characters", "remove them")
@@ -48,6 +69,13 @@ def normalize_repo_path(value: str, *, allow_glob: bool = False) -> str:
     if not parts:
         raise PathProblem("path is empty", "give a repository-relative path")
     for p in parts:
+        if p.lower() in RESERVED_DIRS and not (internal and p == ".patforge"):
+            raise PathProblem(f"path {value!r} goes into {p}/, which belongs to "
+                              f"{'git' if p.lower() == '.git' else 'patforge'}",
+                              "keep pattern artifacts out of .git/ and .patforge/")
+        if len(p) > MAX_COMPONENT or len(p.encode("utf-8")) > MAX_COMPONENT:
+            raise PathProblem(f"path component {p[:40]!r}... is {len(p)} characters long",
+                              f"file systems accept at most {MAX_COMPONENT}; shorten it")
         if is_windows_reserved(p):
             raise PathProblem(f"path {value!r} uses the reserved Windows device name {p!r}",
                               "rename it: Windows cannot create files named CON, NUL, PRN, AUX, COM1-9, LPT1-9")
@@ -58,6 +86,48 @@ def normalize_repo_path(value: str, *, allow_glob: bool = False) -> str:
             raise PathProblem(f"path component {p!r} contains a character Windows forbids",
                               'remove <>:"|?*')
     return str(PurePosixPath(*parts))
+
+
+def name_problem(name: object) -> str | None:
+    """Why ``name`` cannot be a pattern name whatever ``name_pattern`` allows (names
+    become folder and file names), or None."""
+    if not isinstance(name, str) or not name:
+        return "is not a non-empty string"
+    if any(ord(c) < 32 or ord(c) == 127 for c in name):
+        return "contains a control character (newline, tab, NUL...)"
+    if len(name) > MAX_NAME:
+        return f"is {len(name)} characters long (at most {MAX_NAME}: names become file names)"
+    if name in (".", "..") or any(c in name for c in '/\\<>:"|?*'):
+        return "contains a path separator or a character Windows forbids in file names"
+    if name.endswith((" ", ".")) or name.startswith("."):
+        return "starts with a dot or ends with a space or dot"
+    if is_windows_reserved(name):
+        return "is a reserved Windows device name"
+    return None
+
+
+def length_problem(repo: Path, rel: str) -> tuple[str, bool] | None:
+    """(message, is_error) when ``rel`` is too long to be portable: an error on Windows
+    without long-path support, a warning elsewhere; None when it is fine."""
+    full = len(str(_root(repo))) + 1 + len(rel)
+    if os.name == "nt" and full >= WINDOWS_MAX_PATH and not _windows_long_paths():
+        return (f"path {rel!r} is {full} characters long as an absolute path; Windows allows "
+                f"{WINDOWS_MAX_PATH - 1} without long-path support", True)
+    if len(rel) > PORTABLE_REL_PATH:
+        return (f"path {rel[:40]!r}... is {len(rel)} characters long: a clone on Windows without "
+                f"long-path support fails past {WINDOWS_MAX_PATH} characters in all", False)
+    return None
+
+
+@functools.lru_cache(maxsize=1)
+def _windows_long_paths() -> bool:
+    try:
+        import winreg  # type: ignore[import-not-found]
+
+        with winreg.OpenKey(winreg.HKEY_LOCAL_MACHINE, r"SYSTEM\CurrentControlSet\Control\FileSystem") as key:
+            return bool(winreg.QueryValueEx(key, "LongPathsEnabled")[0])
+    except OSError:
+        return False
 
 
 @functools.lru_cache(maxsize=4096)
@@ -73,13 +143,53 @@ def _root(repo: Path) -> Path:
 
 def resolve_inside(repo: Path, rel: str) -> Path:
     """Absolute path for ``rel`` under ``repo``; refuse one that a symlink takes outside."""
+    # Plain strings, not Path objects: a 10,000-pattern registry asks ~100,000 times.
     root = _root(repo)
-    target = (root / rel)
+    root_s = str(root)
+    target = os.path.join(root_s, rel)
     if os.path.islink(target):
-        resolved = Path(os.path.realpath(target))
+        resolved = os.path.realpath(target)
     else:
-        resolved = Path(_real_dir(str(target.parent))) / target.name
-    if resolved != root and root not in resolved.parents:
+        resolved = os.path.join(_real_dir(os.path.dirname(target)), os.path.basename(target))
+    if resolved != root_s and not resolved.startswith(root_s.rstrip(os.sep) + os.sep):
         raise PathProblem(f"path {rel!r} resolves outside the repository (through a symlink) to {resolved}",
                           "replace the symlink with a real folder inside the repository")
-    return target
+    return root / rel
+
+
+def write_target(repo: Path, rel: str, *, normalized: bool = False) -> Path:
+    """The file a write to ``rel`` must change: ``rel`` itself, or, when ``rel`` is a
+    symlink to another file in the repository, the link's target (replacing the link
+    with a regular file would leave two diverging copies). A link to a different kind
+    of file (an executor linked to README.md) is refused: writing through it would
+    change a file the user did not name. Raises ``PathProblem``."""
+    norm = rel if normalized else normalize_repo_path(rel, internal=True)
+    target = resolve_inside(repo, norm)
+    if not os.path.islink(target):
+        return target
+    real = Path(os.path.realpath(target))
+    if real.is_dir():
+        raise PathProblem(f"{norm} is a symbolic link to the folder {real}",
+                          "replace the link with the file it should be")
+    if real.suffix.lower() != target.suffix.lower():
+        shown = real.relative_to(_root(repo)).as_posix()
+        raise PathProblem(f"{norm} is a symbolic link to {shown}, a different kind of file; "
+                          "patforge will not write through it",
+                          f"replace the link with the real file (or point it at a {target.suffix or 'same-kind'} file)")
+    return real
+
+
+def writable_problem(path: Path) -> str | None:
+    """Why an existing file cannot be replaced by this user, or None. A read-only file
+    (chmod 0444, the Windows read-only attribute) is the user saying "do not change"."""
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    # The owner's write bit too, not only os.access: root may write anything, yet a
+    # 0444 file still says "do not change" (and on Windows it is the read-only flag).
+    if not stat.S_ISREG(st.st_mode):
+        return None
+    if not st.st_mode & stat.S_IWUSR or not os.access(path, os.W_OK):
+        return f"{path.name} is read-only"
+    return None

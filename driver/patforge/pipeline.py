@@ -20,14 +20,16 @@ recovery, the compile cache, the template source and the workspace.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 from typing import Any, Callable, Iterator
 
 from patforge import codecheck, kinds
 from patforge.answers import AnswersError, parse_answers, same_answers
 from patforge.copier_runner import (RenderJob, RenderResult, chunk_sizes, iter_render_jobs, render_jobs,
                                     shutdown_pool)
-from patforge.diagnostics import Diagnostic, error, info
+from patforge.diagnostics import Diagnostic, error, info, warning
 from patforge.kinds import BuildContext, Kind, Unit
+from patforge.kinds.base import sha256_text
 from patforge.lock import RepoLock
 from patforge.registry import Pattern, Registry
 from patforge.render_report import FAILED, GENERATED, HAND_WRITTEN, OUTDATED, SKIPPED, RenderReport
@@ -37,6 +39,10 @@ from patforge.workspace import Workspace
 
 # classify() results besides the report statuses
 RENDER, RESTORE = "render", "restore"
+#: A missing file of an outdated unit: missing beats outdated, so it is restored exactly as
+#: its answers file records it (that template version, those answers); the unit stays
+#: outdated for `update` to bring forward.
+RESTORE_OUTDATED = "restore-outdated"
 #: Fewer units than this render in-process: starting the pool costs more.
 POOL_THRESHOLD = 40
 
@@ -49,24 +55,45 @@ def classify(unit: Unit, files: Any, ref: str) -> tuple[str, str]:
     """(status, message) before rendering: RENDER, RESTORE, or a report status
     (up-to-date, hand-written, outdated, failed). ``ref`` is the template version the
     run renders."""
-    text = files.read_text(unit.answers_file)
-    if text is None:
+    raw = files.read_bytes(unit.answers_file)
+    if raw is None:
         existing = [f for f in unit.files if files.exists(f)]
         if existing:
             return HAND_WRITTEN, "exists and was not rendered by patforge: " + ", ".join(existing)
         return RENDER, ""
     try:
-        recorded = parse_answers(text, unit.answers_file)
-    except AnswersError:
-        return FAILED, f"{unit.answers_file} is not valid YAML; restore it from git"
-    if recorded.commit != ref:
-        return OUTDATED, f"rendered from template {recorded.commit}, now {ref}: run `patforge update`"
-    if not same_answers(recorded.unit, unit.answers):
-        return OUTDATED, "registry or spec changed since it was rendered: run `patforge update --registry`"
+        recorded = parse_answers(raw, unit.answers_file)
+    except AnswersError as exc:
+        return FAILED, f"{exc}; the answers file is not usable: restore it from git (git checkout -- <file>)"
     missing = [f for f in unit.files if not files.exists(f)]
+    if recorded.commit != ref:
+        why = f"rendered from template {recorded.commit}, now {ref}: run `patforge update`"
+    elif not same_answers(recorded.unit, unit.answers):
+        why = "registry or spec changed since it was rendered: run `patforge update --registry`"
+    else:
+        return (RESTORE, "missing: " + ", ".join(missing)) if missing else (SKIPPED, "")
     if missing:
-        return RESTORE, "missing: " + ", ".join(missing)
-    return SKIPPED, ""
+        return RESTORE_OUTDATED, f"restored missing {', '.join(missing)} at {recorded.commit}; {why}"
+    return OUTDATED, why
+
+
+def recorded_render(unit: Unit, files: Any, tags: tuple[str, ...]) -> tuple[str, dict[str, Any]] | str:
+    """(template version, Copier data) that reproduce a unit exactly as its answers file
+    records it, or why that is impossible. Derived output is recorded only as hashes,
+    so it is reproducible only while the unit computes the same output now."""
+    recorded = parse_answers(files.read_bytes(unit.answers_file), unit.answers_file)
+    if recorded.commit not in tags:
+        return (f"cannot restore it at the recorded template version {recorded.commit!r}, which the "
+                "template source lacks: restore it from git (git checkout -- <file>)")
+    data = dict(recorded.unit)
+    hashes = recorded.unit.get("derived_sha256")
+    if isinstance(hashes, dict) and hashes:
+        now = {rel: sha256_text(text) for rel, text in unit.derived.items()}
+        if now != hashes:
+            return ("cannot restore it at the recorded version: its generated content changed since "
+                    "(only its hash is recorded): restore it from git (git checkout -- <file>)")
+        data["derived"] = unit.derived
+    return recorded.commit, data
 
 
 # -- stage 2: batch ----------------------------------------------------------------------
@@ -138,12 +165,15 @@ class RenderSession:
         self.progress = progress
         self._source: TemplateSource | None = None
         self._bundle_done = False
+        self._recorded: dict[tuple[str, str], tuple[str, dict[str, Any]]] = {}  # RESTORE_OUTDATED units
 
     @property
     def source(self) -> TemplateSource:
         if self._source is None:
             self._source = resolve_source(self.repo, self.template, self.vcs_ref, self.registry.config.template)
             self.report.template = self._source
+            for note in self._source.notes:
+                self.report.diagnostics.add(warning(note, code="template-source"))
         return self._source
 
     @contextlib.contextmanager
@@ -158,6 +188,11 @@ class RenderSession:
             try:
                 if not dry:
                     replayed = self.ws.journal.recover()
+                    if self.ws.journal.set_aside:
+                        self.report.diagnostics.add(warning(
+                            self.ws.journal.set_aside, code="journal-set-aside",
+                            hint="inspect it if you expected an interrupted run to be completed; "
+                                 "otherwise delete it"))
                     if replayed:
                         self.report.diagnostics.add(info(
                             f"completed an interrupted run: replayed {len(replayed)} file(s) from the journal"))
@@ -194,16 +229,32 @@ class RenderSession:
     def process(self, phase: int, units: list[Unit]) -> list[Unit]:
         """Render what is missing, validate, land batch by batch; return the units landed."""
         todo: Batch = []
+        restores: dict[str, Batch] = {}  # RESTORE_OUTDATED units by recorded version
+        messages: dict[tuple[str, str], str] = {}
         for unit in units:
             status, message = classify(unit, self.ws, self.source.ref)
+            if status == RESTORE_OUTDATED:
+                plan = recorded_render(unit, self.ws, self.source.tags)
+                if isinstance(plan, str):
+                    status, message = FAILED, f"{message.split('; ', 1)[0].replace('restored', 'missing')}: {plan}"
+                else:
+                    self._recorded[unit.key] = plan
+                    restores.setdefault(plan[0], []).append((unit, status))
+                    messages[unit.key] = message
+                    continue
             if status in (RENDER, RESTORE):
                 todo.append((unit, status))
-            else:
-                self.report.outcome(phase, unit.kind, unit.pattern, status,
-                                    unit.files if status != HAND_WRITTEN else [], message)
+                continue
+            if status == FAILED:
+                self.report.diagnostics.add(error(message, pattern=unit.pattern, code="answers-file"))
+            self.report.outcome(phase, unit.kind, unit.pattern, status,
+                                unit.files if status != HAND_WRITTEN else [], message)
+        batches = plan_batches(todo, self.batch_size, self.jobs)
+        for group in restores.values():  # one template version per batch
+            batches += plan_batches(group, self.batch_size, self.jobs)
+        todo += [item for group in restores.values() for item in group]
         if not todo:
             return []
-        batches = plan_batches(todo, self.batch_size, self.jobs)
         jobs = [self._job(chunk) for chunk in batches]
         # A handful of units (`new`, --only) renders faster in-process than a pool starts.
         workers = self.jobs if len(todo) >= POOL_THRESHOLD else 1
@@ -224,6 +275,10 @@ class RenderSession:
                 self.ensure_template_history()
             self.report.changes += self.ws.land(paths)
             for unit, status in batch_landed:
+                if status == RESTORE_OUTDATED:
+                    self.report.outcome(phase, unit.kind, unit.pattern, OUTDATED, unit.files, messages[unit.key])
+                    landed.append(unit)
+                    continue
                 self.report.outcome(phase, unit.kind, unit.pattern, GENERATED, unit.files,
                                     "restored missing files" if status == RESTORE else "")
                 landed.append(unit)
@@ -233,6 +288,10 @@ class RenderSession:
         return landed
 
     def _job(self, chunk: Batch) -> RenderJob:
+        if chunk[0][1] == RESTORE_OUTDATED:  # the batch's units share one recorded version
+            ref = self._recorded[chunk[0][0].key][0]
+            return RenderJob(chunk[0][0].kind, [self._recorded[u.key][1] for u, _ in chunk],
+                             dataclasses.replace(self.source, ref=ref))
         return RenderJob(chunk[0][0].kind, [u.copier_data() for u, _ in chunk], self.source)
 
     def _render_halves(self, halves: list[Batch]) -> list[RenderResult]:

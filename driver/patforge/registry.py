@@ -18,8 +18,9 @@ from patforge.diagnostics import Diagnostic, DiagnosticList, Severity, error, wa
 from patforge.docids import PATTERN_ID_RE, derive_doc_id, is_valid_doc_id
 from patforge.errors import RegistryError, RepositoryError
 from patforge.layout import (ROOT_SUBDIRS, default_example_dir, default_test_path, executor_language, infer_root,
-                             sidecar_path)
-from patforge.paths import PathProblem, is_windows_reserved, normalize_repo_path, resolve_inside
+                             sidecar_path, write_targets)
+from patforge.paths import (PathProblem, is_windows_reserved, length_problem, name_problem, normalize_repo_path,
+                            resolve_inside, write_target)
 from patforge.entrypaths import (FileNameIndex, SidecarIndex, backslash_note, derive_paths,
                                  majority_language, matching_entry, spec_candidates)
 from patforge.specread import form_note, load_spec_file
@@ -195,14 +196,13 @@ def load_registry(repo: Path, config: Config | None = None, *, load_specs: bool 
     language = majority_language(entries, config.executor_language)
     sidecars = SidecarIndex(repo)
     for i, entry in enumerate(entries):
-        pat = _load_entry(repo, doc, config, i, entry, diags)
+        pat = _load_entry(repo, doc, config, i, entry, diags, language, sidecars)
         if pat is not None:
-            pat.derived = derive_paths(entry, pat.root, pat.name, language, sidecars)
-            pat.paths.update(pat.derived)
             candidates.append(pat)
 
     losers: dict[int, int] = {}
     bad = _find_duplicates(doc, entries, diags, repo, losers)
+    bad |= _find_collisions(doc, [p for p in candidates if p.index not in bad], diags)
     patterns = [p for p in candidates if p.index not in bad]
 
     roots = sorted({p.root for p in patterns} | set(config.roots), key=lambda r: (r.count("/"), r))
@@ -226,7 +226,7 @@ def load_registry(repo: Path, config: Config | None = None, *, load_specs: bool 
 
 
 def _load_entry(repo: Path, doc: YamlDocument, config: Config, i: int, entry: Any,
-                diags: DiagnosticList) -> Pattern | None:
+                diags: DiagnosticList, language: str, sidecars: SidecarIndex) -> Pattern | None:
     kp = ("patterns", i)
     if not isinstance(entry, dict):
         diags.add(doc.diag(f"registry entry #{i + 1} is not a mapping", *kp,
@@ -248,9 +248,10 @@ def _load_entry(repo: Path, doc: YamlDocument, config: Config, i: int, entry: An
                            *kp, "pattern_id", hint="use a pattern_id like PAT-ATOMIC-CREATE-001",
                            code="bad-pattern-id", pattern=str(label)))
         ok = False
-    if not isinstance(name, str) or not config.name_regex.fullmatch(name) or is_windows_reserved(name):
-        why = ("is a reserved Windows device name" if isinstance(name, str) and is_windows_reserved(name)
-               else f"does not match {config.name_pattern}")
+    why = name_problem(name)
+    if why is None and not config.name_regex.fullmatch(name):
+        why = f"does not match {config.name_pattern}"
+    if why is not None:
         diags.add(doc.diag(f"name {name!r} is not a safe identifier: it {why}", *kp, "name",
                            hint="use lowercase letters, digits and underscores, e.g. atomic_create "
                                 "(names become file names and code identifiers)",
@@ -280,7 +281,78 @@ def _load_entry(repo: Path, doc: YamlDocument, config: Config, i: int, entry: An
     if not ok:
         return None
     root = infer_root(paths["spec_path"]) or infer_root(paths.get("schema_path", "")) or "patterns"
-    return Pattern(index=i, pattern_id=pid, name=name, entry=entry, root=root, paths=paths)
+    pat = Pattern(index=i, pattern_id=pid, name=name, entry=entry, root=root, paths=paths)
+    pat.derived = derive_paths(entry, pat.root, pat.name, language, sidecars)
+    pat.paths.update(pat.derived)
+    # Every path patforge may write for this pattern is checked now, before any command
+    # writes anything: a symlinked folder that leads out of the repository, a path too
+    # long for the file system (docs/reliability.md).
+    for f, rel in write_targets(pat):
+        try:
+            if f in ("example_dir", "answers folder"):
+                resolve_inside(repo, rel)  # folders
+            else:
+                write_target(repo, rel, normalized=True)  # files: also a link to another kind
+        except PathProblem as exc:
+            diags.add(doc.diag(f"{f} of {label}: {exc}", *kp, f if f in entry else "name", hint=exc.hint,
+                               code="unsafe-path", pattern=str(label)))
+            return None
+        too_long = length_problem(repo, rel)
+        if too_long is not None:
+            message, is_error = too_long
+            diags.add(doc.diag(f"{f} of {label}: {message}", *kp, f if f in entry else "name",
+                               severity=None if is_error else Severity.WARNING, code="long-path",
+                               hint="shorten the name or the folders, or enable long paths on Windows "
+                                    "(LongPathsEnabled and git config core.longpaths true)",
+                               pattern=str(label)))
+            if is_error:
+                return None
+    return pat
+
+
+def _find_collisions(doc: YamlDocument, patterns: list[Pattern], diags: DiagnosticList) -> set[int]:
+    """Two entries (or two fields of one entry) that would write the same file, compared
+    case-folded (Windows and macOS file systems ignore case), or a file where another
+    entry needs a folder. Both entries are named in one message and neither is worked on."""
+    bad: set[int] = set()
+    owners: dict[str, tuple[Pattern, str, str]] = {}
+    folders: dict[str, tuple[Pattern, str, str]] = {}
+    for p in patterns:
+        for f, rel in write_targets(p):
+            if f == "answers folder":
+                continue  # names are compared case-folded with the duplicates
+            key = rel.casefold()
+            other = owners.get(key) or folders.get(key)
+            if other is not None and not (other[0] is p and other[1] == f):
+                _report_collision(doc, diags, (p, f, rel), other)
+                bad.update({p.index, other[0].index})
+                continue
+            owners[key] = (p, f, rel)
+            parts = key.split("/")
+            for n in range(1, len(parts)):
+                folders.setdefault("/".join(parts[:n]), (p, f, rel))
+    # a file that another entry needs as a folder (or the reverse)
+    for key, (p, f, rel) in owners.items():
+        other = folders.get(key)
+        if other is not None and other[0] is not p and (p.index not in bad or other[0].index not in bad):
+            _report_collision(doc, diags, (p, f, rel), other)
+            bad.update({p.index, other[0].index})
+    return bad
+
+
+def _report_collision(doc: YamlDocument, diags: DiagnosticList, this: tuple[Pattern, str, str],
+                      other: tuple[Pattern, str, str]) -> None:
+    (p, f, rel), (q, g, orel) = this, other
+    mq = doc.mark("patterns", q.index)
+    how = ("the same path" if rel == orel else
+           "the same file on Windows and macOS (the paths differ only by letter case)"
+           if rel.casefold() == orel.casefold() else "a path inside the other")
+    whose = "its own" if p is q else f"{q.name}'s (entry #{q.index + 1}, line {mq.line if mq else '?'})"
+    diags.add(doc.diag(
+        f"{f} of {p.name} (entry #{p.index + 1}) and {whose} {g} are {how}: {rel} / {orel}",
+        "patterns", p.index, f if f in p.entry else "name",
+        hint="give each artifact its own path; patforge works on neither entry until then",
+        code="path-collision", pattern=p.name))
 
 
 def _find_duplicates(doc: YamlDocument, entries: list[Any], diags: DiagnosticList, repo: Path,
@@ -323,6 +395,8 @@ def _find_duplicates(doc: YamlDocument, entries: list[Any], diags: DiagnosticLis
                 continue
             if i in losers:
                 continue  # left untouched, reported above
+            if key == "name" and isinstance(value, str):
+                value = value.casefold()  # names become folder names: Alpha and alpha collide
             if value in first:
                 j = first[value]
                 mj = doc.mark("patterns", j, key)

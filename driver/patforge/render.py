@@ -17,7 +17,9 @@ from typing import Callable
 
 from patforge import kinds
 from patforge.diagnostics import error
-from patforge.errors import UsageError
+from patforge.errors import UnsafePathError, UsageError
+from patforge.paths import PathProblem, write_target
+from patforge.templatesrc import REPO_BUNDLE
 from patforge.id_edits import IdEditor
 from patforge.pipeline import RenderSession
 from patforge.existing_ids import apply_existing_ids
@@ -92,8 +94,28 @@ class Renderer:
                     self.ws.flush()
             return report
 
+    def preflight(self, phases: list[int]) -> None:
+        """Check the run-wide targets (the template history, the repository-level kinds'
+        files) before anything is written: a symlinked .patforge/ or scripts/ that leads
+        out of the repository stops the run here, not after other files landed. Each
+        pattern's own targets were checked when the registry was loaded
+        (``layout.write_targets``)."""
+        targets = [REPO_BUNDLE]
+        if 4 in phases and not self.options.only:
+            for kind in kinds.in_scope(kinds.REPOSITORY):
+                if self.want(kind):
+                    for unit in self.session.build(kind, self.patterns):
+                        targets += [*unit.files, unit.answers_file]
+        for rel in targets:
+            try:
+                write_target(self.repo, rel)
+            except PathProblem as exc:
+                raise UnsafePathError(f"refusing to write {rel}: {exc}",
+                                      hint=f"{exc.hint}; nothing was written") from None
+
     def _run(self, phases: list[int]) -> RenderReport:
         if self.patterns:
+            self.preflight(phases)
             _ = self.session.source  # fail on a bad template source before writing anything
         self.report.mapping = [
             {"pattern_id": p.pattern_id, "name": p.name, "doc_id": self.registry.doc_id_for(p),

@@ -8,6 +8,12 @@ relative path as ``_src_path``: the repository then carries every template versi
 it was rendered from, so ``copier update -a .patforge/answers/<name>/<kind>.yml``
 works by hand, offline, on any machine, from the repository root. ``--template SRC``
 (a git repository path or URL) is recorded as given (local paths made absolute).
+
+What a cloned repository says about its template is not trusted: its answers
+files' ``_src_path`` and its ``.patforge/templates.bundle`` could point at any
+template, whose text becomes executor code. A source is used only when it is the
+shipped bundle (or an in-repository bundle whose every tag is a commit the shipped
+one has), or the user named it with ``--template`` or in ``patforge.toml``.
 """
 
 from __future__ import annotations
@@ -31,15 +37,33 @@ class TemplateSource:
     record: str  # what answers files record as _src_path
     ref: str  # the tag rendered, e.g. "v1.0.0"
     tags: tuple[str, ...]  # every version tag, oldest first
+    notes: tuple[str, ...] = ()  # warnings for the report (e.g. answers files that disagree)
 
 
 def shipped_bundle() -> Path:
     return Path(str(resources.files("patforge") / "data" / "templates.bundle"))
 
 
-def _bundle_tags(path: Path) -> set[str]:
+def _bundle_heads(path: Path) -> dict[str, str]:
+    """tag -> commit of every tag in a git bundle."""
     res = run_git(None, "bundle", "list-heads", str(path), check=False)
-    return {line.split("refs/tags/", 1)[1] for line in res.stdout.splitlines() if "refs/tags/" in line}
+    out: dict[str, str] = {}
+    for line in res.stdout.splitlines():
+        sha, _, ref = line.partition(" ")
+        if ref.startswith("refs/tags/"):
+            out[ref[len("refs/tags/"):]] = sha
+    return out
+
+
+def _bundle_tags(path: Path) -> set[str]:
+    return set(_bundle_heads(path))
+
+
+def bundle_is_known(path: Path) -> bool:
+    """True when every tag of the bundle at ``path`` is the same commit in the shipped
+    bundle: its history is one patforge shipped, so it holds no foreign template."""
+    heads, shipped = _bundle_heads(path), _bundle_heads(shipped_bundle())
+    return bool(heads) and all(shipped.get(tag) == sha for tag, sha in heads.items())
 
 
 def repo_bundle_change(repo: Path) -> FileChange | None:
@@ -61,16 +85,15 @@ def repo_bundle_change(repo: Path) -> FileChange | None:
     return FileChange(REPO_BUNDLE, None, new, "template history")
 
 
-def recorded_source(repo: Path) -> str | None:
-    """The template source the repository's units record, when it is not the shipped
-    bundle (after ``patforge update --template SRC``, later renders keep using SRC)."""
+def recorded_sources(repo: Path) -> dict[str, list[str]]:
+    """Every template source the repository's answers files record: source -> files."""
     from patforge.layout import ANSWERS_DIR
 
     root = repo / ANSWERS_DIR
     if not root.is_dir():
-        return None
-    found: dict[str, int] = {}
-    for path in root.glob("*/*.yml"):
+        return {}
+    found: dict[str, list[str]] = {}
+    for path in sorted(root.glob("*/*.yml")):
         try:
             with path.open("rb") as fh:
                 head = fh.read(400).decode("utf-8", "replace")
@@ -78,23 +101,74 @@ def recorded_source(repo: Path) -> str | None:
             continue
         m = re.search(r"^_src_path: (.+)$", head, re.M)
         if m:
-            found[m.group(1).strip().strip("'\"")] = found.get(m.group(1).strip().strip("'\""), 0) + 1
-    others = {k: v for k, v in found.items() if k != REPO_BUNDLE}
-    return max(others, key=others.get) if others else None
+            found.setdefault(m.group(1).strip().strip("'\""), []).append(path.relative_to(repo).as_posix())
+    return found
+
+
+def _describe(sources: dict[str, list[str]]) -> str:
+    return "; ".join(f"{src} ({len(files)} file(s), e.g. {files[0]})" for src, files in sorted(sources.items()))
+
+
+def _untrusted_source(sources: dict[str, list[str]]) -> TemplateError:
+    first = sorted(sources)[0]
+    several = len(sources) > 1
+    return TemplateError(
+        ("the answers files record template sources that disagree and that patforge does not know: "
+         if several else "the answers files record a template source patforge does not know: ")
+        + _describe(sources) + ". It is neither the bundle shipped with patforge nor named with "
+        "--template or in patforge.toml, and its text would become your executors' code",
+        hint=f"if you trust it, confirm it: pass --template {first} or set template = \"{first}\" under "
+             "[patforge] in patforge.toml; otherwise restore the answers files from a trusted copy")
 
 
 def resolve_source(repo: Path, template: str | None = None, ref: str | None = None,
                    configured: str | None = None) -> TemplateSource:
     """Find the template collection and the version to render; fail with a clear why.
 
-    Order: ``--template``; ``template`` in patforge.toml; the source the repository's
-    answers files record; the bundle shipped with patforge."""
-    template = template or configured or recorded_source(repo)
+    Order: ``--template``; ``template`` in patforge.toml (a relative path is relative to
+    the repository); the bundle shipped with patforge. What the repository's own files
+    name (answers files' ``_src_path``, ``.patforge/templates.bundle``) is used only
+    when it is the shipped history or matches what the user named; anything else is
+    refused until the user confirms it."""
+    recorded = recorded_sources(repo)
+    notes: list[str] = []
+    if template is None and configured and not _URL_RE.match(configured) \
+            and not Path(configured).expanduser().is_absolute():
+        configured = str(repo / configured)
+    explicit = template or configured
+    in_repo = repo / REPO_BUNDLE
+    trusted_bundle = explicit is not None and not _URL_RE.match(explicit) and in_repo.is_file() and (
+        Path(explicit) == Path(REPO_BUNDLE) or Path(explicit).expanduser().resolve() == in_repo.resolve())
+    others = {src: files for src, files in recorded.items() if src != REPO_BUNDLE}
+    if trusted_bundle:  # the user confirmed the in-repository bundle by naming it
+        location, record = str(in_repo.resolve()), REPO_BUNDLE
+        if others:
+            notes.append("answers files record other template sources, which this run replaces with "
+                         f"{REPO_BUNDLE}: {_describe(others)}")
+        explicit = None
+    elif explicit is None:
+        if others:
+            raise _untrusted_source(others)
+        if in_repo.is_file() and not bundle_is_known(in_repo):
+            raise TemplateError(
+                f"{REPO_BUNDLE} holds template versions the bundle shipped with this patforge does not "
+                "know (a newer patforge wrote it, or it was changed)",
+                hint=f"if you trust it, confirm it: pass --template {REPO_BUNDLE} (or set it in "
+                     "patforge.toml); or upgrade patforge; or delete it to use the shipped templates")
+        location, record = str(shipped_bundle().resolve()), REPO_BUNDLE
+    elif explicit is not None:
+        named = {explicit}
+        if not _URL_RE.match(explicit):
+            named.add(Path(explicit).expanduser().resolve().as_posix())
+        strangers = {src: files for src, files in others.items() if src not in named}
+        if strangers:
+            notes.append("answers files record other template sources, which this run replaces with "
+                         f"{explicit}: {_describe(strangers)}")
+    if len(recorded) > 1 and not notes:
+        notes.append(f"answers files disagree on the template source: {_describe(recorded)}")
+    template = explicit
     if template is None:
-        in_repo = repo / REPO_BUNDLE
-        shipped = shipped_bundle()
-        use = in_repo if in_repo.is_file() and _bundle_tags(in_repo) >= _bundle_tags(shipped) else shipped
-        location, record = str(use.resolve()), REPO_BUNDLE
+        pass  # the shipped or the confirmed in-repository bundle, chosen above
     elif _URL_RE.match(template):
         location = record = template
     else:
@@ -123,4 +197,4 @@ def resolve_source(repo: Path, template: str | None = None, ref: str | None = No
         if not res.stdout.strip():
             raise TemplateError(f"template source has no version {ref!r}",
                                 hint=f"known versions: {', '.join(tags)}")
-    return TemplateSource(location=location, record=record, ref=ref, tags=tuple(tags))
+    return TemplateSource(location=location, record=record, ref=ref, tags=tuple(tags), notes=tuple(notes))

@@ -27,7 +27,7 @@ from patforge import kinds
 from patforge.answers import AnswersError, Recorded, answers_files, parse_answers, restamp
 from patforge.changes import FileChange
 from patforge.diagnostics import DiagnosticList, error, warning
-from patforge.errors import GitError, TemplateError, UsageError
+from patforge.errors import ConcurrentChangeError, GitError, TemplateError, UsageError
 from patforge.gitutil import is_git_repo, require_clean, run_git, version_key
 from patforge.journal import Journal
 from patforge.lock import RepoLock
@@ -106,10 +106,12 @@ def read_managed_units(repo: Path) -> list[ManagedUnit]:
     out: list[ManagedUnit] = []
     for rel in answers_files(repo):
         try:
-            rec = parse_answers((repo / rel).read_text(encoding="utf-8"), rel)
+            rec = parse_answers((repo / rel).read_bytes(), rel)
             if not rec.kind or not rec.unit:
                 raise AnswersError("no artifact or units")
-        except (AnswersError, UnicodeDecodeError):
+        except (AnswersError, OSError) as exc:
+            raise UsageError(f"{rel} is not a patforge answers file: {exc}",
+                             hint="restore it from git (git checkout -- <file>) or delete the unit's files") from None
             raise UsageError(f"{rel} is not a patforge answers file",
                              hint="restore it from git (git checkout -- <file>) or delete the unit's files")
         out.append(ManagedUnit.from_record(rec))
@@ -175,7 +177,12 @@ def update(repo: Path, options: UpdateOptions) -> UpdateReport:
         report = UpdateReport(repo=repo, dry_run=options.dry_run)
         # A killed update may have left its worktree behind, whatever state it reached.
         _clean_worktrees(repo, state_dir(repo) / "worktrees")
-        replayed = Journal.for_repo(repo).recover()
+        journal = Journal.for_repo(repo)
+        replayed = journal.recover()
+        if journal.set_aside:
+            report.diagnostics.add(warning(journal.set_aside, code="journal-set-aside",
+                                           hint="inspect it if you expected an interrupted run to be "
+                                                "completed; otherwise delete it"))
         if replayed:
             # An update was killed while writing its result: it is now complete.
             report.changes = replayed
@@ -191,6 +198,8 @@ def _update(repo: Path, options: UpdateOptions, report: UpdateReport) -> UpdateR
     from patforge.config import load_config
 
     source = resolve_source(repo, options.template, options.to, load_config(repo).template)
+    for note in source.notes:
+        report.diagnostics.add(warning(note, code="template-source"))
     report.target = source.ref
     units = read_managed_units(repo)
     if options.only:
@@ -270,6 +279,9 @@ def _run_in_worktree(repo: Path, source: TemplateSource, todo: list[ManagedUnit]
         report.changes = [rel for rel, _ in writes]
         report.diff = run_git(wt, "diff", base, "HEAD", "--", ".", f":(exclude){REPO_BUNDLE}").stdout
         if writes and not options.dry_run:
+            # The tree was clean (= HEAD, the worktree's base) when the update was planned;
+            # a file another program changed since is refused by name, nothing lands.
+            _refuse_concurrent_changes(repo, {rel for rel, _ in writes})
             # One journaled transaction: killed half-way, the next run completes it.
             Journal.for_repo(repo).apply(writes)
     finally:
@@ -304,6 +316,16 @@ def _kinds_unchanged(source: TemplateSource, olds: set[str]) -> dict[str, set[st
 def _restamp(wt: Path, mu: ManagedUnit, source: TemplateSource) -> None:
     path = wt / mu.answers_file
     path.write_text(restamp(path.read_text(encoding="utf-8"), source.ref, source.record), encoding="utf-8")
+
+
+def _refuse_concurrent_changes(repo: Path, paths: set[str]) -> None:
+    out = run_git(repo, "status", "--porcelain", "-z", "--untracked-files=all").stdout
+    changed = sorted({entry[3:] for entry in out.split("\0") if len(entry) > 3} & paths)
+    if changed:
+        raise ConcurrentChangeError(
+            f"{', '.join(changed)} changed on disk while patforge was updating (another program wrote "
+            f"{'it' if len(changed) == 1 else 'them'})",
+            hint="nothing was written; commit or undo that change, then run patforge update again")
 
 
 def _clean_worktrees(repo: Path, folder: Path) -> None:

@@ -13,7 +13,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from patforge.changes import FileChange
+from patforge.errors import UnsafePathError
 from patforge.journal import Journal
+from patforge.paths import PathProblem, writable_problem, write_target
 from patforge.repofiles import RepoFiles
 
 
@@ -29,12 +31,19 @@ class Workspace(RepoFiles):
         self.reasons: dict[str, list[str]] = {}
         self._journal: Journal | None = None
         self._deferred: dict[str, bytes] = {}
+        self._deferred_bases: dict[str, bytes | None] = {}
 
     @property
     def journal(self) -> Journal:
         if self._journal is None:
             self._journal = Journal.for_repo(self.repo)
         return self._journal
+
+    def abspath(self, rel: str) -> Path:
+        try:
+            return super().abspath(rel)
+        except PathProblem as exc:
+            raise UnsafePathError(f"refusing {rel!r}: {exc}", hint=exc.hint) from None
 
     # -- reading through the overlay ------------------------------------------------------
     def exists(self, rel: str) -> bool:
@@ -51,6 +60,16 @@ class Workspace(RepoFiles):
     def stage(self, rel: str, data: bytes, reason: str) -> None:
         """Remember a new content for ``rel`` (not yet on disk)."""
         if rel not in self.originals:
+            # Checked when planned, so a unit never lands half: links out of the
+            # repository or to another kind of file, read-only files.
+            try:
+                target = write_target(self.repo, rel)
+            except PathProblem as exc:
+                raise UnsafePathError(f"refusing to write {rel!r}: {exc}", hint=exc.hint) from None
+            problem = writable_problem(target)
+            if problem is not None and not self.dry_run:
+                raise UnsafePathError(f"cannot write {rel}: {problem}",
+                                      hint=f"make it writable (chmod u+w {rel}) if patforge should change it")
             self.originals[rel] = super().read_bytes(rel)
         self.overlay[rel] = data
         self.reasons.setdefault(rel, []).append(reason)
@@ -68,9 +87,13 @@ class Workspace(RepoFiles):
             changes.append(change)
         if changes and not self.dry_run:
             if self.defer:
+                for c in changes:
+                    self._deferred_bases.setdefault(c.path, c.before)
                 self._deferred.update((c.path, c.after) for c in changes)
             else:
-                self.journal.apply([(c.path, c.after) for c in changes])
+                # c.before is what the file held when this change was planned
+                self.journal.apply([(c.path, c.after) for c in changes],
+                                   bases={c.path: c.before for c in changes})
                 if self.keep_bytes:
                     return changes
                 # On disk now: forget the bytes (a 10,000-pattern render would otherwise
@@ -84,14 +107,17 @@ class Workspace(RepoFiles):
     def flush(self) -> int:
         """Write every deferred change as ONE journaled transaction; returns the count."""
         writes = sorted(self._deferred.items())
+        bases = dict(self._deferred_bases)
         self._deferred.clear()
+        self._deferred_bases.clear()
         if writes and not self.dry_run:
-            self.journal.apply(writes)
+            self.journal.apply(writes, bases=bases)
         return len(writes)
 
     def drop_deferred(self) -> int:
         n = len(self._deferred)
         self._deferred.clear()
+        self._deferred_bases.clear()
         return n
 
     def discard(self, paths: list[str]) -> None:

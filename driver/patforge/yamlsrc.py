@@ -25,6 +25,12 @@ except AttributeError:  # pragma: no cover - depends on the PyYAML build
 #: and parsing it would take minutes and gigabytes).
 MAX_YAML_BYTES = 10 * 1024 * 1024
 
+#: A document may expand (aliases counted as often as they are used) to at most this
+#: many nodes. A 1 KB "billion laughs" file expands to 10^9 nodes; the largest real
+#: registry measured (10,000 patterns) has ~250,000. Consumers that walk the data
+#: (spec compilation, JSON dumps) pay per expanded node, so the bound protects them.
+MAX_YAML_NODES = 1_000_000
+
 KeyPath = tuple[Any, ...]
 
 
@@ -152,6 +158,36 @@ def load_yaml_text(text: str, path: str, *, has_bom: bool = False) -> YamlDocume
     if not text.strip():
         raise YamlLoadError(error("file is empty", path=path, line=1, column=1,
                                   hint="restore the file's content", code="yaml-empty"))
+    doc = YamlDocument(path=path, text=text, data=None, has_bom=has_bom)
+    doc.data = _load(text, path, doc)
+    return doc
+
+
+def load_yaml_data(text: str, path: str) -> Any:
+    """Parse ``text`` without recording positions (answers files, read on every run),
+    with the same safe loader, limits and messages as ``load_yaml_text``. Empty text
+    is ``None``."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if not text.strip():
+        return None
+    try:
+        return _load(text, path, None)
+    except YamlLoadError as exc:
+        if exc.diagnostic.code == "yaml-empty":
+            return None
+        raise
+
+
+def load_yaml_bytes(raw: bytes, path: str) -> Any:
+    """``load_yaml_data`` for raw bytes: undecodable bytes are a ``YamlLoadError`` too."""
+    text, _ = decode_yaml_bytes(raw, path)
+    return load_yaml_data(text, path)
+
+
+def _load(text: str, path: str, doc: YamlDocument | None) -> Any:
+    """The one safe loader every YAML file patforge reads goes through: compose the
+    node graph, bound its expanded size, record positions (``doc``), construct."""
     try:
         loader = _Loader(text)
         try:
@@ -160,9 +196,10 @@ def load_yaml_text(text: str, path: str, *, has_bom: bool = False) -> YamlDocume
                 raise YamlLoadError(error(
                     "file holds only comments", path=path, line=1, column=1,
                     hint="restore the file's content", code="yaml-empty"))
-            doc = YamlDocument(path=path, text=text, data=None, has_bom=has_bom)
-            _walk(node, (), doc)
-            data = loader.construct_document(node)
+            check_expanded_size(node, path)
+            if doc is not None:
+                _walk(node, (), doc, set())
+            return loader.construct_document(node)
         finally:
             loader.dispose()
     except yaml.MarkedYAMLError as exc:
@@ -188,17 +225,81 @@ def load_yaml_text(text: str, path: str, *, has_bom: bool = False) -> YamlDocume
     except RecursionError:
         raise YamlLoadError(error("YAML nesting is too deep", path=path,
                                   hint="flatten the document", code="yaml-syntax")) from None
-    doc.data = data
-    return doc
+    except (ValueError, OverflowError, TypeError) as exc:
+        # A few SafeLoader constructors raise plain errors for values they cannot
+        # build (e.g. a timestamp like 2024-13-45, an unhashable key).
+        raise YamlLoadError(error(f"invalid YAML value: {exc}", path=path,
+                                  hint="quote the value to keep it as text", code="yaml-syntax")) from None
+
+
+def check_expanded_size(root: yaml.Node, path: str, limit: int | None = None) -> None:
+    """Count the nodes the document expands to (each alias as often as it is used)
+    without expanding it: every node is visited once and its expanded size memoized.
+    Past the limit, name the anchor whose reuse blows it up."""
+    limit = MAX_YAML_NODES if limit is None else limit
+    size: dict[int, int] = {}
+    uses: dict[int, int] = {}
+    nodes: dict[int, yaml.Node] = {}
+    in_progress: set[int] = set()
+    # Iterative post-order walk: deep nesting must not hit Python's recursion limit.
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, children_done = stack.pop()
+        key = id(node)
+        if children_done:
+            in_progress.discard(key)
+            total = 1
+            for child in _children(node):
+                total += size[id(child)]
+            size[key] = total
+            continue
+        uses[key] = uses.get(key, 0) + 1
+        if key in in_progress:
+            mark = node.start_mark
+            raise YamlLoadError(error(
+                "a YAML alias refers to the anchor it stands in (a recursive structure)",
+                path=path, line=mark.line + 1, column=mark.column + 1,
+                hint="an alias may only repeat a finished value; remove the alias inside its own anchor",
+                code="yaml-recursive-alias"))
+        if key in nodes:
+            continue
+        nodes[key] = node
+        in_progress.add(key)
+        stack.append((node, True))
+        stack.extend((child, False) for child in _children(node))
+    total = size[id(root)]
+    if total <= limit:
+        return
+    reused = [k for k, n in uses.items() if n > 1]
+    worst = max(reused, key=lambda k: size[k] * uses[k], default=id(root))
+    mark = nodes[worst].start_mark
+    raise YamlLoadError(error(
+        f"YAML aliases expand this file to over {limit:,} nodes (about {total:,}); the anchor here "
+        f"expands to {size[worst]:,} nodes and {uses.get(worst, 1) - 1} alias(es) repeat it",
+        path=path, line=mark.line + 1, column=mark.column + 1,
+        hint="an anchor that repeats aliases of other anchors multiplies (a 'billion laughs' file); "
+             "write the values out or remove the nested aliases", code="yaml-alias-bomb"))
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [n for pair in node.value for n in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
 
 
 def _mark(m: Any) -> Mark:
     return Mark(m.line + 1, m.column + 1)
 
 
-def _walk(node: yaml.Node, kp: KeyPath, doc: YamlDocument) -> None:
+def _walk(node: yaml.Node, kp: KeyPath, doc: YamlDocument, seen_nodes: set[int]) -> None:
     doc.node_marks[kp] = _mark(node.start_mark)
     doc.node_end_marks[kp] = _mark(node.end_mark)
+    if id(node) in seen_nodes:
+        return  # an alias: its anchor's contents were walked once, where they stand
+    if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
+        seen_nodes.add(id(node))
     if isinstance(node, yaml.MappingNode):
         seen: dict[Any, Mark] = {}
         for key_node, value_node in node.value:
@@ -217,10 +318,10 @@ def _walk(node: yaml.Node, kp: KeyPath, doc: YamlDocument) -> None:
                     code="yaml-duplicate-key"))
             seen[key] = km
             doc.key_marks[kp + (key,)] = km
-            _walk(value_node, kp + (key,), doc)
+            _walk(value_node, kp + (key,), doc, seen_nodes)
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
-            _walk(item, kp + (i,), doc)
+            _walk(item, kp + (i,), doc, seen_nodes)
 
 
 def _scalar_key(node: yaml.ScalarNode) -> Any:

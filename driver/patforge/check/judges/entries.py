@@ -19,7 +19,8 @@ from patforge.check.judging import bad, fix_hint, skip
 from patforge.check.model import ROOT_FIELDS, Item, RepoModel, hashable, normalize_path_field, root_accepted
 from patforge.check.rules import Finding
 
-_REGISTRY_CODES = {"registry-entry", "bad-pattern-id", "unsafe-name", "spec-mismatch"}
+_REGISTRY_CODES = {"registry-entry", "bad-pattern-id", "unsafe-name", "spec-mismatch", "path-collision",
+                   "long-path"}
 
 
 def judge_entry(model: RepoModel, item: Item) -> Iterator[Finding]:

@@ -127,7 +127,10 @@ def _summary(result: CheckResult, style: Style) -> list[str]:
             best, n = hints.most_common(1)[0]
             first = next(f for r in records for f in _problems(r)[:1])
             status = style(f"{records[0].status:<4}", fg=_COLORS[records[0].status])
-            out.append(f"  {status} {rule} x {len(records)}: {_template(first.message, first.pattern)}")
+            # one occurrence: say where it is; several: the pattern lines below name them
+            loc = first.location() if len(records) == 1 else ""
+            out.append(f"  {status} {rule} x {len(records)}: {loc + ': ' if loc else ''}"
+                       f"{_template(first.message, first.pattern)}")
             if best:
                 out.append(f"       fix ({n} of {len(records)}): {best}")
         if len(ranked) > TOP_CAUSES:
@@ -153,7 +156,9 @@ def _summary(result: CheckResult, style: Style) -> list[str]:
             probs = _problems(r)
             where = f", e.g. {probs[0].location()}" if probs and probs[0].location() else ""
             mark = style(r.status, fg=_COLORS[r.status])
-            what = probs[0].message if len(probs) == 1 else f"{len(probs)} finding(s){where}"
+            loc = probs[0].location() if probs else ""
+            what = (f"{loc + ': ' if loc else ''}{probs[0].message}" if len(probs) == 1
+                    else f"{len(probs)} finding(s){where}")
             out.append(f"  {mark} {r.rule} {record_name(r)}: {what}")
             if probs and probs[0].hint:
                 out.append(f"       fix: {probs[0].hint}")
