@@ -10,6 +10,7 @@ from pathlib import Path
 
 import click
 
+from patforge.check.reporters import FORMATS
 from patforge.check.rules import RULES
 
 
@@ -20,8 +21,9 @@ def _rule_list() -> str:
 @click.command("check", epilog="\b\nRules:\n" + _rule_list())
 @click.option("--repo", "repo", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
               show_default=True, help="The pattern repository (the folder that holds patterns/).")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "junit", "sarif"]), default="text",
-              show_default=True, help="Report format (on stdout, or in --output).")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text",
+              show_default=True, help="Report format (on stdout, or in --output). github: GitHub Actions "
+              "annotations; html: one self-contained page (use with --output).")
 @click.option("--output", "output", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
               help="Write the report in --format to FILE (atomically: the audit-trail file of "
                    "PAT-CHECK-001-082); the terminal still gets the text summary.")

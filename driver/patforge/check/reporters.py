@@ -1,4 +1,9 @@
-"""The check report in four formats behind one interface: ``format_report(result, fmt)``.
+"""The check report in six formats behind one interface: ``format_report(result, fmt)``.
+
+``FORMATTERS`` maps each format name to a function ``CheckResult -> str``; the CLI's
+``--format`` choices are its keys. text, json, junit and sarif live here; ``github``
+(workflow commands) in ``report_github.py``; ``html`` (one self-contained page) in
+``report_html.py``.
 
 * ``text``: one line per rule (status, ID, level, counts, title), under it every
   FAIL/WARN record's findings with location and what to do; totals; the verdict.
@@ -28,28 +33,54 @@ from patforge import __version__
 from patforge.check import CheckResult, Record
 from patforge.check.rules import FAIL, MUST, PASS, RULES_BY_ID, SKIP, STATUSES, WARN
 
-FORMATS = ("text", "json", "junit", "sarif")
 SARIF_SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 
 _COLORS = {PASS: "green", FAIL: "red", WARN: "yellow", SKIP: None}
 
 
 def format_report(result: CheckResult, fmt: str) -> str:
-    if fmt == "text":
-        return "\n".join(_text_lines(result, lambda s, **kw: s)) + "\n"
-    if fmt == "json":
-        return json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n"
-    if fmt == "junit":
-        return junit_report(result)
-    if fmt == "sarif":
-        return json.dumps(sarif_report(result), indent=2, ensure_ascii=False) + "\n"
-    raise ValueError(f"unknown report format {fmt!r}; expected one of {', '.join(FORMATS)}")
+    try:
+        formatter = FORMATTERS[fmt]
+    except KeyError:
+        raise ValueError(f"unknown report format {fmt!r}; expected one of {', '.join(FORMATS)}") from None
+    return formatter(result)
+
+
+def _text(result: CheckResult) -> str:
+    return "\n".join(_text_lines(result, lambda s, **kw: s)) + "\n"
+
+
+def _json(result: CheckResult) -> str:
+    return json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n"
+
+
+def _sarif(result: CheckResult) -> str:
+    return json.dumps(sarif_report(result), indent=2, ensure_ascii=False) + "\n"
+
+
+def _github(result: CheckResult) -> str:
+    from patforge.check.report_github import github_report
+
+    return github_report(result)
+
+
+def _html(result: CheckResult) -> str:
+    from patforge.check.report_html import html_report  # Jinja2 is imported only for this format
+
+    return html_report(result)
 
 
 def print_text_report(result: CheckResult) -> None:
     """The text report on the terminal (colored when it is one)."""
     for line in _text_lines(result, click.style):
         click.echo(line)
+
+
+FORMATTERS: dict[str, Callable[[CheckResult], str]] = {
+    "text": _text, "json": _json, "junit": lambda r: junit_report(r), "sarif": _sarif,
+    "github": _github, "html": _html,
+}
+FORMATS = tuple(FORMATTERS)
 
 
 # -- text ----------------------------------------------------------------------------------
