@@ -46,6 +46,7 @@ from patforge.errors import RegistryError, UsageError
 from patforge.registry import load_registry
 
 from patforge.check import checks
+from patforge.check.matrix import inventory
 from patforge.check.resolve import Files, doc_link_language, read_schema_index
 from patforge.check.rules import (FAIL, MUST, PASS, RULES, RULES_BY_ID, SHOULD, SKIP, STATUSES, WARN, Finding,
                                   select_rules, worst)
@@ -121,6 +122,8 @@ class CheckResult:
     fix_changes: list[FileChange] = field(default_factory=list)
     fix_diagnostics: list[Diagnostic] = field(default_factory=list)
     fix_applied: bool = False  # True once --fix ran (also when it had nothing to do)
+    #: pattern label -> matrix column -> what is on disk (the HTML report's cells)
+    artifacts: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @property
     def failed(self) -> bool:
@@ -276,6 +279,7 @@ def _result(ctx: checks.Ctx, options: CheckOptions, selected: list[str] | None) 
     return CheckResult(
         repo=ctx.repo.resolve(), options=options, findings=findings, records=records, rules=summaries,
         roots=list(ctx.roots), registry_path=ctx.reg_path, patterns=len(judged), commit=ctx.commit,
+        artifacts=inventory(ctx, {it.label for it in judged}),
         generated_at=_dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z"))
 
 

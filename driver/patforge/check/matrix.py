@@ -1,0 +1,155 @@
+"""The pattern × artifact matrix of a check: what the HTML report draws.
+
+Columns come from the rule table (``Rule.subject``, one place): every subject of an
+entry- or pattern-scope rule is a column, ordered by the first rule ID that judges
+it (registry entry, spec, schema, sidecar, executor, examples, tests). Nothing
+here names a kind except where a kind's files are found (``_artifact``), which is
+the one place that maps a column to files until the kinds package owns it.
+
+A cell's state, worst first:
+
+* ``missing``: a rule fails and the artifact is not there;
+* ``fail``: a rule fails (MUST, or any under ``--strict``);
+* ``warn``: a SHOULD rule does not hold;
+* ``hand-written``: every rule passes and the artifact exists but patforge did not
+  render it (no answers file for that kind);
+* ``pass``: every rule judged passes;
+* ``skip``: nothing could be judged (the entry is too broken to read).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from patforge.check.rules import FAIL, PASS, RULES, RULES_BY_ID, SKIP, WARN, Finding
+
+MISSING, FAILED, WARNED, HAND_WRITTEN, PASSED, SKIPPED = "missing", "fail", "warn", "hand-written", "pass", "skip"
+CELL_STATES = (MISSING, FAILED, WARNED, HAND_WRITTEN, PASSED, SKIPPED)
+#: How a column is headed: the registry entry is not an artifact file.
+COLUMN_LABELS = {"registry": "entry"}
+
+
+def columns() -> list[str]:
+    seen: list[str] = []
+    for rule in RULES:  # sorted by ID: the specs' own order
+        if rule.scope in ("entry", "pattern") and rule.subject not in seen:
+            seen.append(rule.subject)
+    return seen
+
+
+def column_of(rule_id: str) -> str:
+    return RULES_BY_ID[rule_id].subject
+
+
+@dataclass
+class Artifact:
+    """What is on disk for one (pattern, column)."""
+
+    paths: list[str]  # the files (examples, tests: every one found)
+    present: bool
+    managed: bool  # rendered by patforge: its answers file exists
+
+
+@dataclass
+class Cell:
+    column: str
+    state: str
+    findings: list[Finding] = field(default_factory=list)  # FAIL/WARN/SKIP, sorted
+    passed: list[str] = field(default_factory=list)  # rule IDs that pass
+    paths: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Row:
+    pattern: str
+    root: str | None
+    cells: list[Cell]
+
+    @property
+    def states(self) -> list[str]:
+        return sorted({c.state for c in self.cells}, key=CELL_STATES.index)
+
+    @property
+    def rules(self) -> list[str]:
+        return sorted({f.rule for c in self.cells for f in c.findings if f.status in (FAIL, WARN)})
+
+
+def inventory(ctx, labels: set[str] | None = None) -> dict[str, dict[str, Artifact]]:
+    """Per pattern label, per column: the files and whether patforge manages them.
+    (``ctx`` is the checker's context; ``labels`` limits it to the patterns judged.)"""
+    from patforge.units import KINDS, answers_path
+
+    out: dict[str, dict[str, Artifact]] = {}
+    for item in ctx.items:
+        s = ctx.suites.get(item.label)
+        if item.pattern is None or s is None or (labels is not None and item.label not in labels):
+            continue
+        row = {}
+        for col in columns():
+            paths, present = _artifact(ctx, col, item.pattern, s)
+            managed = col in KINDS and ctx.files.is_file(answers_path(item.pattern.name, col))
+            row[col] = Artifact(paths, present, managed)
+        out[item.label] = row
+    return out
+
+
+def _artifact(ctx, column: str, p, s) -> tuple[list[str], bool]:
+    f = ctx.files
+    if column == "registry":
+        return [ctx.reg_path], True
+    if column == "spec":
+        return [p.spec_path], f.is_file(p.spec_path)
+    if column == "schema":
+        return [p.schema_path], f.is_file(p.schema_path)
+    if column == "sidecar":
+        return [p.sidecar_path()], f.is_file(p.sidecar_path())
+    if column == "executor":
+        return [p.executor_path], f.is_file(p.executor_path)
+    if column == "examples":
+        return list(s.examples), bool(s.examples)
+    if column == "tests":
+        return list(s.test_files), bool(s.test_files)
+    return [], False
+
+
+def build_matrix(result) -> tuple[list[str], list[Row]]:
+    """(columns, one row per pattern judged, sorted by name) for a ``CheckResult``."""
+    cols = columns()
+    by_pattern: dict[str, list[Finding]] = {}
+    roots: dict[str, str | None] = {}
+    for f in result.findings:
+        if f.pattern is not None:
+            by_pattern.setdefault(f.pattern, []).append(f)
+            roots.setdefault(f.pattern, f.root)
+    rows = []
+    for name in sorted(by_pattern):
+        found = by_pattern[name]
+        arts = result.artifacts.get(name, {})
+        cells = [_cell(col, [f for f in found if column_of(f.rule) == col], arts.get(col)) for col in cols]
+        rows.append(Row(name, roots[name], cells))
+    return cols, rows
+
+
+def _cell(column: str, findings: list[Finding], art: Artifact | None) -> Cell:
+    statuses = {f.status for f in findings}
+    problems = sorted((f for f in findings if f.status != PASS), key=Finding.sort_key)
+    passed = sorted({f.rule for f in findings if f.status == PASS})
+    if FAIL in statuses:
+        state = MISSING if art is not None and not art.present else FAILED
+    elif WARN in statuses:
+        state = WARNED
+    elif PASS in statuses:
+        state = HAND_WRITTEN if art is not None and art.present and not art.managed and _unit(column) else PASSED
+    else:
+        state = SKIPPED
+    return Cell(column, state, problems, passed, art.paths if art else [])
+
+
+def _unit(column: str) -> bool:
+    from patforge.units import KINDS
+
+    return column in KINDS
+
+
+__all__ = ["CELL_STATES", "COLUMN_LABELS", "Artifact", "Cell", "Row", "build_matrix", "columns", "inventory",
+           "SKIP"]
