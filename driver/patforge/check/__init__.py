@@ -43,9 +43,10 @@ from patforge.changes import FileChange
 from patforge.config import load_config
 from patforge.diagnostics import Diagnostic, DiagnosticList, Severity
 from patforge.errors import RegistryError, UsageError
-from patforge.registry import load_registry
+from patforge.registry import load_registry, load_spec
 
 from patforge.check import checks
+from patforge.check.incremental import Selection, repo_relative, select as select_changed
 from patforge.check.matrix import inventory
 from patforge.check.resolve import Files, doc_link_language, read_schema_index
 from patforge.check.rules import (FAIL, MUST, PASS, RULES, RULES_BY_ID, SHOULD, SKIP, STATUSES, WARN, Finding,
@@ -66,6 +67,8 @@ class CheckOptions:
     strict: bool = False  # SHOULD findings fail too
     fix: bool = False
     dry_run: bool = False
+    #: changed files (pre-commit): check only the patterns they belong to (check/incremental.py)
+    files: tuple[str, ...] = ()
 
 
 @dataclass
@@ -124,6 +127,8 @@ class CheckResult:
     fix_applied: bool = False  # True once --fix ran (also when it had nothing to do)
     #: pattern label -> matrix column -> what is on disk (the HTML report's cells)
     artifacts: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: ``check FILE...``: what the files selected (None: the whole repository was asked for)
+    incremental: Selection | None = None
 
     @property
     def failed(self) -> bool:
@@ -161,7 +166,10 @@ class CheckResult:
                            "roots": list(self.roots)},
             "options": {"strict": self.options.strict, "only": list(self.options.only),
                         "rules": list(self.options.rules), "fix": self.options.fix,
-                        "dry_run": self.options.dry_run},
+                        "dry_run": self.options.dry_run, "files": list(self.options.files)},
+            "incremental": None if self.incremental is None else {
+                "files": self.incremental.files, "unmatched": self.incremental.unmatched,
+                "all_because": self.incremental.why_all or None},
             "verdict": self.verdict,
             "exit_code": self.exit_code,
             "summary": {
@@ -195,37 +203,53 @@ def run_check(repo: Path, options: CheckOptions | None = None) -> CheckResult:
         raise UsageError(str(exc), hint="rule IDs are listed by `patforge check --help`, e.g. "
                                         "PAT-CHECK-001-041 (or just 041)") from None
     repo = Path(repo)
-    ctx = _prepare(repo)
+    ctx = _prepare(repo, options.files)
     _check_only(ctx, options)
     if not options.fix:
         return _result(ctx, options, selected)
     changes, diags = _fix(ctx, options)
     if not options.dry_run and changes:
-        ctx = _prepare(repo)
+        ctx = _prepare(repo, options.files)
     result = _result(ctx, options, selected)
     result.fix_changes, result.fix_diagnostics, result.fix_applied = changes, diags, True
     return result
 
 
-def _prepare(repo: Path) -> checks.Ctx:
+def _prepare(repo: Path, changed: tuple[str, ...] = ()) -> checks.Ctx:
+    """Read what the checks need. With ``changed`` files, only the patterns they belong
+    to are read past their registry entry (specs parsed, artifacts resolved)."""
     config = load_config(repo)
     files = Files(repo)
     registry, problem = None, None
     try:
-        registry = load_registry(repo, config)
+        registry = load_registry(repo, config, load_specs=not changed)
     except RegistryError as exc:
         d = exc.diagnostics[0] if exc.diagnostics else None
         if d is None or d.code in ("file-unreadable",):
             raise
         problem = d
+    selection = None
+    if changed:
+        rel, outside = repo_relative(repo, [Path(f) for f in changed])
+        if outside:
+            raise UsageError(f"not in the repository {repo}: {', '.join(outside)}",
+                             hint="pass files inside --repo (pre-commit passes them relative to the repository)")
+        if registry is not None:
+            selection = select_changed(repo, registry, rel)
+            for p in registry.patterns:
+                if selection.indexes is None or p.index in selection.indexes:
+                    load_spec(registry, p)
     ctx = checks.Ctx(repo, config, files, registry, problem)
+    ctx.selection = selection
     if registry is not None:
         files.seed_yaml(registry.path, registry.doc)
     checks.build_items(ctx)
+    if selection is not None and selection.indexes is not None:
+        ctx.selected = {it.label for it in ctx.items if it.index in selection.indexes}
     checks.index_tests(ctx)
     ctx.schema_index = read_schema_index(files, config.registry)
     for item in ctx.items:
-        if item.pattern is not None:
+        if item.pattern is not None and (ctx.selected is None or item.label in ctx.selected):
             ctx.suites[item.label] = checks.resolve_suite(ctx, item)
     checks.load_spec_validator(ctx)
     checks.load_baseline(ctx)
@@ -248,10 +272,15 @@ def _selected_item(item: checks.Item, only: tuple[str, ...]) -> bool:
     return item.label in only or name in only
 
 
+def _judged(ctx: checks.Ctx, options: CheckOptions, item: checks.Item) -> bool:
+    return ((not options.only or _selected_item(item, options.only))
+            and (ctx.selected is None or item.label in ctx.selected))
+
+
 def _result(ctx: checks.Ctx, options: CheckOptions, selected: list[str] | None) -> CheckResult:
     findings = checks.evaluate(ctx)
-    if options.only:
-        keep = {it.label for it in ctx.items if _selected_item(it, options.only)}
+    if options.only or ctx.selected is not None:
+        keep = {it.label for it in ctx.items if _judged(ctx, options, it)}
         findings = [f for f in findings if f.pattern in keep or (f.pattern is None and f.rule in _PREREQUISITES)]
     if selected is not None:
         findings = [f for f in findings if f.rule in selected]
@@ -275,11 +304,11 @@ def _result(ctx: checks.Ctx, options: CheckOptions, selected: list[str] | None) 
         counts = {s: sum(1 for r in mine if r.status == s) for s in STATUSES}
         status = FAIL if counts[FAIL] else WARN if counts[WARN] else PASS if counts[PASS] else SKIP
         summaries.append(RuleSummary(rule.id, rule.level, rule.title, rule.source, status, counts))
-    judged = [it for it in ctx.items if not options.only or _selected_item(it, options.only)]
+    judged = [it for it in ctx.items if _judged(ctx, options, it)]
     return CheckResult(
         repo=ctx.repo.resolve(), options=options, findings=findings, records=records, rules=summaries,
         roots=list(ctx.roots), registry_path=ctx.reg_path, patterns=len(judged), commit=ctx.commit,
-        artifacts=inventory(ctx, {it.label for it in judged}),
+        artifacts=inventory(ctx, {it.label for it in judged}), incremental=ctx.selection,
         generated_at=_dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z"))
 
 
@@ -297,8 +326,7 @@ def _fix(ctx: checks.Ctx, options: CheckOptions) -> tuple[list[FileChange], list
                              path=ctx.reg_path, hint="fix PAT-CHECK-001-010 first"))
         return [], diags.items
     usable = {p.index for p in ctx.registry.patterns}  # what render itself works on
-    sound = [it for it in ctx.items if it.pattern is not None and it.index in usable
-             and (not options.only or _selected_item(it, options.only))]
+    sound = [it for it in ctx.items if it.pattern is not None and it.index in usable and _judged(ctx, options, it)]
     if not sound:
         return [], diags.items
     held = _conflicting(ctx, sound)

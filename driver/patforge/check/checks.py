@@ -122,6 +122,8 @@ class Ctx:
         self.baseline: dict[str, tuple[Any, Any]] | None = None
         self.baseline_why = ""
         self.commit: str | None = None
+        self.selected: set[str] | None = None  # labels to judge (None: every entry)
+        self.selection: Any = None  # the incremental Selection behind ``selected``
 
     # -- helpers used by every check
     def entry_line(self, item: Item, key: str | None = None) -> int | None:
@@ -1257,6 +1259,8 @@ def evaluate(ctx: Ctx) -> list[Finding]:
         findings.append(ctx.spec_schema_note)
     # entries and patterns
     for item in ctx.items:
+        if ctx.selected is not None and item.label not in ctx.selected:
+            continue
         findings += check_entry(ctx, item)
         s = ctx.suites.get(item.label)
         for rule in RULES:

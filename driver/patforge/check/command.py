@@ -19,6 +19,7 @@ def _rule_list() -> str:
 
 
 @click.command("check", epilog="\b\nRules:\n" + _rule_list())
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--repo", "repo", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
               show_default=True, help="The pattern repository (the folder that holds patterns/).")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text",
@@ -34,8 +35,11 @@ def _rule_list() -> str:
 @click.option("--fix", is_flag=True, help="Repair what is mechanical (missing doc_ids, spec fields, sidecars, "
               "DOC_LINK headers; never a doc_id that is present), show the diff, then check again.")
 @click.option("--dry-run", is_flag=True, help="With --fix: show the diff, write nothing.")
-def check_command(repo, fmt, output, strict, only, rules, fix, dry_run):
+def check_command(files, repo, fmt, output, strict, only, rules, fix, dry_run):
     """Check PAT-CHECK-001 / ID-SYSTEM-SPEC-V1 compliance: PASS/FAIL/WARN per rule.
+
+    With FILE arguments (what pre-commit passes), only the patterns those files
+    belong to are checked; a changed registry means its changed entries.
 
     \b
     Exit codes: 0 compliant, 1 non-compliant (a MUST rule fails, or any
@@ -47,7 +51,7 @@ def check_command(repo, fmt, output, strict, only, rules, fix, dry_run):
     from patforge.fsutil import atomic_write
 
     result = run_check(repo, CheckOptions(only=tuple(only), rules=tuple(rules), strict=strict, fix=fix,
-                                          dry_run=dry_run))
+                                          dry_run=dry_run, files=tuple(str(f) for f in files)))
     if output is not None:
         atomic_write(output, format_report(result, fmt).encode("utf-8"))
         print_text_report(result)

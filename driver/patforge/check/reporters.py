@@ -100,6 +100,14 @@ def _text_lines(result: CheckResult, style: Callable[..., str]) -> list[str]:
                + ("; strict: SHOULD rules fail" if result.options.strict else ""))
     if result.options.fix and result.options.dry_run:
         out.append("  (dry run: the results below are the state before the planned changes)")
+    inc = result.incremental
+    if inc is not None:
+        scope = (f"every pattern ({inc.why_all})" if inc.indexes is None
+                 else f"{result.patterns} pattern(s) they belong to")
+        out.append(f"  changed: {len(inc.files)} file(s); checked {scope}")
+        if inc.unmatched:
+            shown = ", ".join(inc.unmatched[:10]) + (" ..." if len(inc.unmatched) > 10 else "")
+            out.append(f"  not checked (no registry entry owns them): {shown}")
     out.append("")
     by_rule: dict[str, list[Record]] = {}
     for r in result.records:
