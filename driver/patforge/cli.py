@@ -137,9 +137,7 @@ def new(name, category, executor, repo, root, template, dry_run, as_json):
 
     report = create_pattern(repo, name, category, executor, root=root, template=template, dry_run=dry_run)
     if as_json:
-        echo_json({"name": report.name, "pattern_id": report.pattern_id, "doc_id": report.doc_id,
-                   "changes": [c.path for c in report.changes],
-                   "render": report.render.to_dict() if report.render else None})
+        echo_json(report.to_dict())
     else:
         for change in report.changes:
             click.echo(change.diff() if dry_run else f"wrote {change.path}")

@@ -99,7 +99,11 @@ class RenderReport:
         return dict(sorted(table.items()))
 
     def to_dict(self) -> dict[str, Any]:
+        """The ``--json`` report (docs/render-report.schema.json)."""
+        from patforge.jsonreport import report_header
+
         return {
+            **report_header("render"),
             "repo": str(self.repo),
             "dry_run": self.dry_run,
             "template": None if self.template is None else

@@ -78,7 +78,10 @@ class UpdateReport:
         return bool(self.conflicts) or bool(self.diagnostics.errors)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"repo": str(self.repo), "target": self.target, "dry_run": self.dry_run,
+        """The ``--json`` report (docs/update-report.schema.json)."""
+        from patforge.jsonreport import report_header
+
+        return {**report_header("update"), "repo": str(self.repo), "target": self.target, "dry_run": self.dry_run,
                 "updated_units": self.updated, "skipped_units": self.skipped,
                 "changed_files": self.changes, "conflicts": self.conflicts, "ok": not self.failed,
                 "diagnostics": [d.to_dict() for d in self.diagnostics]}

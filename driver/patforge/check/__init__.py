@@ -43,6 +43,7 @@ from patforge.changes import FileChange
 from patforge.config import load_config
 from patforge.diagnostics import Diagnostic, DiagnosticList, Severity
 from patforge.errors import RegistryError, UsageError
+from patforge.jsonreport import FORMAT_VERSIONS
 from patforge.registry import load_registry, load_spec
 
 from patforge.check import checks
@@ -55,7 +56,7 @@ from patforge.check.rules import (FAIL, MUST, PASS, RULES, RULES_BY_ID, SHOULD, 
 __all__ = ["CheckOptions", "CheckResult", "Finding", "Record", "RuleSummary", "run_check", "RULES"]
 
 REPORT_FORMAT = "patforge-check-report"
-REPORT_FORMAT_VERSION = 1
+REPORT_FORMAT_VERSION = FORMAT_VERSIONS["check"]
 #: Rules still reported under ``only``: without them nothing else means anything.
 _PREREQUISITES = {"PAT-CHECK-001-001", "PAT-CHECK-001-002", "PAT-CHECK-001-010"}
 
