@@ -17,8 +17,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-import yaml
-
 from patforge import codecheck, suites
 from patforge.changes import FileChange
 from patforge.diagnostics import Diagnostic, DiagnosticList, error, info, warning
@@ -30,12 +28,13 @@ from patforge.journal import RepoLock
 from patforge.errors import UsageError
 from patforge.registry import Pattern, Registry, load_registry, load_spec
 from patforge.templatesrc import REPO_BUNDLE, TemplateSource, repo_bundle_change, resolve_source
+from patforge.outputs import hashes_path, manifest_bytes
 from patforge.units import KINDS, Unit
+from patforge.unitstate import BLOCKED, OUTDATED as OUTDATED_STATE, RENDER, RESTORE, STALE, classify_unit
 from patforge.workspace import Workspace
 from patforge.yamlsrc import YamlLoadError, load_yaml_text
 
 PHASES = (1, 2, 3, 4)
-_FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # answers files are read on every run
 PHASE_TITLES = {1: "ID system", 2: "core pattern artifacts", 3: "migrated pattern artifacts",
                 4: "repository-level artifacts"}
 
@@ -356,28 +355,13 @@ class Renderer:
 
     # -- units ------------------------------------------------------------------
     def classify(self, unit: Unit) -> tuple[str, str]:
-        """(status, message) before rendering: render, up-to-date, hand-written, outdated."""
-        recorded = self.ws.read_text(unit.answers_file)
-        if recorded is None:
-            existing = [f for f in unit.files if self.ws.exists(f)]
-            if existing:
-                return HAND_WRITTEN, "exists and was not rendered by patforge: " + ", ".join(existing)
-            return "render", ""
-        try:
-            data = yaml.load(recorded, Loader=_FAST_LOADER) or {}
-        except yaml.YAMLError:
-            return FAILED, f"{unit.answers_file} is not valid YAML; restore it from git"
-        old_units = data.get("units") or [{}]
-        if data.get("_commit") != self.source.ref or (
-                old_units[0] != unit.answers and old_units[0] != _yaml_round_trip(unit.answers)):
-            if data.get("_commit") != self.source.ref:
-                return OUTDATED, (f"rendered from template {data.get('_commit')}, now {self.source.ref}: "
-                                  "run `patforge update`")
-            return OUTDATED, "registry or spec changed since it was rendered: run `patforge update --registry`"
-        missing = [f for f in unit.files if not self.ws.exists(f)]
-        if missing:
-            return "restore", "missing: " + ", ".join(missing)
-        return SKIPPED, ""
+        """(status, message) before rendering: "render", "restore", or a report status.
+        The state comes from ``unitstate.classify_unit``, which ``status`` reports too."""
+        st = classify_unit(unit, self.ws, self.source.ref)
+        if st.action in (RENDER, RESTORE):
+            return st.action, st.detail
+        return {HAND_WRITTEN: HAND_WRITTEN, BLOCKED: FAILED, OUTDATED_STATE: OUTDATED,
+                STALE: OUTDATED}.get(st.state, SKIPPED), st.detail
 
     def process_units(self, phase: int, units: list[Unit]) -> list[Unit]:
         """Render what is missing, validate, land unit by unit; return the units landed."""
@@ -474,21 +458,15 @@ class Renderer:
         paths = wanted if status == "render" else [f for f in wanted if not self.ws.exists(f)]
         for rel in paths:
             self.ws.stage(rel, result.files[rel], unit.kind)
-        return paths
+        # What patforge wrote, so `status` can tell hand edits later (outputs.py).
+        manifest = hashes_path(unit.answers_file)
+        self.ws.stage(manifest, manifest_bytes({rel: result.files[rel] for rel in unit.files}), unit.kind)
+        return [*paths, manifest]
 
 
 class _PoolCloser:
     def close(self) -> None:
         shutdown_pool()
-
-
-def _yaml_round_trip(answers: dict[str, Any]) -> Any:
-    """The answers as they read back from an answers file: PyYAML does not round-trip
-    every character (a raw U+0085 in a quoted scalar comes back as a space), so the
-    comparison falls back to the same dump (Copier's ``to_nice_yaml``) and load."""
-    from jinja2_ansible_filters.core_filters import to_nice_yaml  # what answers.jinja uses
-
-    return yaml.load(to_nice_yaml(answers), Loader=_FAST_LOADER)
 
 
 def render(repo: Path, options: RenderOptions | None = None) -> RenderReport:

@@ -1,0 +1,119 @@
+"""``patforge diff``: the hand edits in managed files.
+
+For each managed unit, its recorded answers are rendered with Copier at the template
+version the unit recorded (``_commit``), from the source it recorded (``_src_path``;
+the repository's own ``.patforge/templates.bundle`` by default), into a temporary
+staging folder; each rendered file is compared with the file on disk. What differs
+is what a person changed since patforge wrote it: the part ``patforge update`` tries
+to keep, and where an update can conflict. Nothing in the repository is written.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from patforge.engine import RenderJob, render_jobs
+from patforge.errors import UsageError
+from patforge.templatesrc import REPO_BUNDLE, TemplateSource
+from patforge.units import KINDS
+
+
+@dataclass
+class FileDiff:
+    path: str
+    pattern: str
+    kind: str
+    version: str  # the template version rendered
+    added: int
+    removed: int
+    text: str  # unified diff ('' when binary or equal)
+    deleted: bool = False  # managed, but not on disk
+
+
+@dataclass
+class DiffReport:
+    files: list[FileDiff] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    units: int = 0
+
+
+def _location(repo: Path, src: str) -> str:
+    if src == REPO_BUNDLE or not (src.startswith(("/", "\\")) or "://" in src or ":" in src[:3]):
+        return str((repo / src).resolve())  # a repository-relative record
+    return src
+
+
+def unit_diffs(repo: Path, names: tuple[str, ...] = (), kinds: tuple[str, ...] = ()) -> DiffReport:
+    from patforge.update import read_managed_units
+
+    repo = Path(repo).resolve()
+    bad = sorted(set(kinds) - set(KINDS))
+    if bad:
+        raise UsageError(f"--kind: unknown kind(s) {', '.join(bad)}", hint=f"kinds are {', '.join(KINDS)}")
+    units = read_managed_units(repo)
+    if names:
+        unknown = sorted(set(names) - {u.pattern for u in units})
+        if unknown:
+            raise UsageError(f"no managed unit for {', '.join(unknown)}",
+                             hint="names are the registry's `name:` fields of rendered patterns (`patforge status -v`)")
+        units = [u for u in units if u.pattern in names]
+    if kinds:
+        units = [u for u in units if u.kind in kinds]
+    groups: dict[tuple[str, str, str], list] = {}
+    for mu in units:
+        groups.setdefault((mu.kind, mu.commit, mu.src), []).append(mu)
+    jobs, members = [], []
+    for (kind, commit, src), group in sorted(groups.items()):
+        source = TemplateSource(location=_location(repo, src), record=src, ref=commit, tags=(commit,))
+        jobs.append(RenderJob(kind, [mu.answers for mu in group], source))
+        members.append(group)
+    report = DiffReport(units=len(units))
+    for job, group, result in zip(jobs, members, render_jobs(jobs, 1)):
+        if result.error:
+            report.errors.append(f"{job.kind} @ {job.source.ref} from {job.source.record}: {result.error}")
+            continue
+        for rel, rendered in sorted(result.files.items()):
+            if rel.startswith(".patforge/answers/"):
+                continue
+            mu = next((m for m in group if rel in _unit_files(m)), group[0])
+            disk_path = repo / rel
+            on_disk = disk_path.read_bytes() if disk_path.is_file() else None
+            if on_disk == rendered:
+                continue
+            report.files.append(_file_diff(rel, mu.pattern, job.kind, job.source.ref, rendered, on_disk))
+    return report
+
+
+def _unit_files(mu) -> set[str]:
+    """The paths a unit's answers name (its files are among them)."""
+    return {v for v in mu.answers.values() if isinstance(v, str)}
+
+
+def _lines(data: bytes) -> list[str] | None:
+    try:
+        return data.decode("utf-8").splitlines(keepends=True)
+    except UnicodeDecodeError:
+        return None
+
+
+def _file_diff(rel: str, pattern: str, kind: str, version: str, rendered: bytes, on_disk: bytes | None) -> FileDiff:
+    before = _lines(rendered)
+    after = [] if on_disk is None else _lines(on_disk)
+    if before is None or after is None:
+        return FileDiff(rel, pattern, kind, version, 0, 0, f"Binary files differ: {rel}\n", on_disk is None)
+    lines = list(difflib.unified_diff(before, after, f"a/{rel} (template {version})",
+                                      "/dev/null" if on_disk is None else f"b/{rel} (on disk)"))
+    text = "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines)
+    added = sum(1 for line in lines if line.startswith("+") and not line.startswith("+++"))
+    removed = sum(1 for line in lines if line.startswith("-") and not line.startswith("---"))
+    return FileDiff(rel, pattern, kind, version, added, removed, text, on_disk is None)
+
+
+def stat_lines(report: DiffReport) -> list[str]:
+    width = max((len(f.path) for f in report.files), default=0)
+    out = [f" {f.path:<{width}} | +{f.added} -{f.removed}{' (deleted)' if f.deleted else ''}" for f in report.files]
+    out.append(f" {len(report.files)} file(s) differ from their template render in {report.units} managed unit(s), "
+               f"+{sum(f.added for f in report.files)} -{sum(f.removed for f in report.files)}")
+    return out
