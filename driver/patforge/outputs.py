@@ -54,12 +54,20 @@ def parse_manifest(text: str | None) -> dict[str, str] | None:
     return out
 
 
+def matches(data: bytes, digest: str) -> bool:
+    """Whether ``data`` is the file patforge wrote. Line endings alone are no edit: a
+    Windows checkout with ``core.autocrlf`` turns the LF patforge wrote into CRLF."""
+    if sha256_bytes(data) == digest:
+        return True
+    return b"\r\n" in data and sha256_bytes(data.replace(b"\r\n", b"\n")) == digest
+
+
 def modified_files(recorded: dict[str, str], read_bytes) -> list[str]:
     """Files (present) whose bytes differ from their recorded hash; ``read_bytes(rel)``
     returns None for a file that is not there (that is ``missing``, not modified)."""
     out = []
     for rel, digest in sorted(recorded.items()):
         data = read_bytes(rel)
-        if data is not None and sha256_bytes(data) != digest:
+        if data is not None and not matches(data, digest):
             out.append(rel)
     return out

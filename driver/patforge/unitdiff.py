@@ -80,7 +80,7 @@ def unit_diffs(repo: Path, names: tuple[str, ...] = (), kinds: tuple[str, ...] =
             mu = next((m for m in group if rel in _unit_files(m)), group[0])
             disk_path = repo / rel
             on_disk = disk_path.read_bytes() if disk_path.is_file() else None
-            if on_disk == rendered:
+            if on_disk is not None and _same_text(on_disk, rendered):
                 continue
             report.files.append(_file_diff(rel, mu.pattern, job.kind, job.source.ref, rendered, on_disk))
     return report
@@ -91,11 +91,18 @@ def _unit_files(mu) -> set[str]:
     return {v for v in mu.answers.values() if isinstance(v, str)}
 
 
+def _same_text(a: bytes, b: bytes) -> bool:
+    """Equal, or equal but for CRLF line endings (a Windows checkout with autocrlf)."""
+    return a == b or a.replace(b"\r\n", b"\n") == b.replace(b"\r\n", b"\n")
+
+
 def _lines(data: bytes) -> list[str] | None:
+    """Lines with LF endings (CRLF read as LF: only content differences are edits)."""
     try:
-        return data.decode("utf-8").splitlines(keepends=True)
+        parts = data.decode("utf-8").replace("\r\n", "\n").split("\n")
     except UnicodeDecodeError:
         return None
+    return [p + "\n" for p in parts[:-1]] + ([parts[-1]] if parts[-1] else [])
 
 
 def _file_diff(rel: str, pattern: str, kind: str, version: str, rendered: bytes, on_disk: bytes | None) -> FileDiff:

@@ -25,7 +25,7 @@ import yaml
 
 from patforge import suites
 from patforge.changes import FileChange
-from patforge.outputs import hashes_path, manifest_text, parse_manifest, sha256_bytes
+from patforge.outputs import hashes_path, manifest_text, matches, parse_manifest, sha256_bytes
 from patforge.diagnostics import DiagnosticList, error, warning
 from patforge.errors import GitError, TemplateError, UsageError
 from patforge.gitutil import is_git_repo, require_clean, run_git, version_key
@@ -258,8 +258,7 @@ def _pristine_files(wt: Path, mu: ManagedUnit) -> tuple[dict[str, str], set[str]
     recorded = parse_manifest(path.read_text(encoding="utf-8") if path.is_file() else None)
     if recorded is None:
         return None
-    same = {rel for rel, digest in recorded.items()
-            if (wt / rel).is_file() and sha256_bytes((wt / rel).read_bytes()) == digest}
+    same = {rel for rel, digest in recorded.items() if (wt / rel).is_file() and matches((wt / rel).read_bytes(), digest)}
     return recorded, same
 
 
