@@ -126,7 +126,7 @@ def test_new_template_tag_is_outdated_and_update_keeps_hand_edits_modified(cli, 
 
 
 def test_status_takes_no_lock(cli, rendered):
-    from patforge.journal import RepoLock
+    from patforge.lock import RepoLock
 
     with RepoLock(rendered, "render"):  # another run holds the repository
         code, _ = status(cli, rendered)

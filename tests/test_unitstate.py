@@ -7,7 +7,7 @@ import yaml
 from hypothesis import given, strategies as st
 
 from patforge.outputs import hashes_path, manifest_bytes, matches, modified_files, parse_manifest, sha256_bytes
-from patforge.units import Unit
+from patforge.kinds import Unit
 from patforge.unitstate import (BLOCKED, CURRENT, HAND_WRITTEN, MISSING, MODIFIED, OUTDATED, RENDER, RESTORE,
                                 STALE, changed_inputs, classify_unit)
 

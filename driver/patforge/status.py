@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from patforge import suites
+from patforge import kinds
 from patforge.diagnostics import DiagnosticList
+from patforge.kinds import BuildContext
 from patforge.jsonreport import report_header
 from patforge.unitstate import BLOCKED, STATES, UnitState, blocked, classify_unit
 
@@ -76,7 +77,7 @@ def _read_only_cache(repo: Path):
     """The compile cache render keeps, read but never written (status writes nothing:
     not even the state folder is created)."""
     from patforge.cache import CACHE_FILE, CompileCache
-    from patforge.journal import git_dir
+    from patforge.state import git_dir
 
     gd = git_dir(repo.resolve())
     state = gd / "patforge" if gd is not None and (gd / "patforge" / CACHE_FILE).is_file() else None
@@ -91,9 +92,9 @@ def collect_status(repo: Path, options: StatusOptions | None = None) -> StatusRe
     options = options or StatusOptions()
     renderer = Renderer(repo, RenderOptions(only=options.only, kinds=options.kinds, template=options.template,
                                             dry_run=True))
-    renderer.registry.cache = _read_only_cache(renderer.repo)
-    report = StatusReport(repo=renderer.repo)
     reg = renderer.registry
+    reg.cache = _read_only_cache(renderer.repo)
+    report = StatusReport(repo=renderer.repo)
     usable = {p.index for p in reg.patterns}
     for i, entry in enumerate(reg.entries):  # entries the registry refuses cannot be rendered at all
         name = entry.get("name") if isinstance(entry, dict) else None
@@ -105,32 +106,26 @@ def collect_status(repo: Path, options: StatusOptions | None = None) -> StatusRe
     if not renderer.patterns:
         report.diagnostics.extend(renderer.report.diagnostics)
         return report
-    source = renderer.source
+    source = renderer.session.source
     report.template, report.newest = source.record, source.ref
     ws = renderer.ws
     diags = DiagnosticList()
-    for p in renderer.patterns:
-        for kind, phase in (("sidecar", 1), *((k, 3 if p.is_migrated else 2)
-                                               for k in ("schema", "examples", "executor", "tests"))):
-            if not renderer.want(kind):
-                continue
-            before = len(diags)
-            if kind == "sidecar":
-                unit = suites.sidecar_unit(reg, p, ws)
-            else:
-                unit = suites.build_unit(kind, reg, p, ws, phase, diags)
-            if unit is None:
-                # a pattern's problems are reported once, by the first unit that meets them
-                mine = [d for d in diags.items[before:] if d.is_error] or \
-                    [d for d in diags if d.is_error and d.pattern == p.name]
-                why = "; ".join(dict.fromkeys(d.message for d in mine)) or "its answers cannot be built"
-                state = blocked(why)
-            else:
-                state = classify_unit(unit, ws, source.ref, edits=True)
-            report.units.append(UnitStatus(p.name, kind, state))
-    if renderer.want("repo") and not options.only:
-        unit = suites.repo_unit(reg, renderer.patterns, ws)
-        report.units.append(UnitStatus(unit.pattern, "repo", classify_unit(unit, ws, source.ref, edits=True)))
+    chosen = [k for k in kinds.KINDS if renderer.want(k)]
+    targets = [(p, k) for p in renderer.patterns for k in chosen if k.scope != kinds.REPOSITORY]
+    if not options.only:
+        targets += [(None, k) for k in chosen if k.scope == kinds.REPOSITORY]
+    for p, kind in targets:
+        before = len(diags)
+        unit = kind.build(BuildContext(reg, ws, diags, kind.phase(p), renderer.patterns), p)
+        name = p.name if p is not None else "(repository)"
+        if unit is None:
+            # a pattern's problems are reported once, by the first unit that meets them
+            mine = [d for d in diags.items[before:] if d.is_error] or \
+                [d for d in diags if d.is_error and d.pattern == name]
+            state = blocked("; ".join(dict.fromkeys(d.message for d in mine)) or "its answers cannot be built")
+        else:
+            state = classify_unit(unit, ws, source.ref, edits=True)
+        report.units.append(UnitStatus(name, kind.name, state))
     report.diagnostics.extend(d for d in renderer.report.diagnostics if d.is_error)
     report.diagnostics.extend(d for d in diags if d.is_error)
     return report

@@ -17,7 +17,7 @@ from pathlib import Path
 from patforge.engine import RenderJob, render_jobs
 from patforge.errors import UsageError
 from patforge.templatesrc import REPO_BUNDLE, TemplateSource
-from patforge.units import KINDS
+from patforge import kinds
 
 
 @dataclass
@@ -45,13 +45,13 @@ def _location(repo: Path, src: str) -> str:
     return src
 
 
-def unit_diffs(repo: Path, names: tuple[str, ...] = (), kinds: tuple[str, ...] = ()) -> DiffReport:
+def unit_diffs(repo: Path, names: tuple[str, ...] = (), kind_names: tuple[str, ...] = ()) -> DiffReport:
     from patforge.update import read_managed_units
 
     repo = Path(repo).resolve()
-    bad = sorted(set(kinds) - set(KINDS))
+    bad = sorted(set(kind_names) - set(kinds.names()))
     if bad:
-        raise UsageError(f"--kind: unknown kind(s) {', '.join(bad)}", hint=f"kinds are {', '.join(KINDS)}")
+        raise UsageError(f"--kind: unknown kind(s) {', '.join(bad)}", hint=f"kinds are {', '.join(kinds.names())}")
     units = read_managed_units(repo)
     if names:
         unknown = sorted(set(names) - {u.pattern for u in units})
@@ -59,17 +59,20 @@ def unit_diffs(repo: Path, names: tuple[str, ...] = (), kinds: tuple[str, ...] =
             raise UsageError(f"no managed unit for {', '.join(unknown)}",
                              hint="names are the registry's `name:` fields of rendered patterns (`patforge status -v`)")
         units = [u for u in units if u.pattern in names]
-    if kinds:
-        units = [u for u in units if u.kind in kinds]
+    if kind_names:
+        units = [u for u in units if u.kind in kind_names]
+    report = DiffReport(units=len(units))
+    originals = _derived_originals(repo, units, report)
     groups: dict[tuple[str, str, str], list] = {}
     for mu in units:
         groups.setdefault((mu.kind, mu.commit, mu.src), []).append(mu)
     jobs, members = [], []
     for (kind, commit, src), group in sorted(groups.items()):
         source = TemplateSource(location=_location(repo, src), record=src, ref=commit, tags=(commit,))
-        jobs.append(RenderJob(kind, [mu.answers for mu in group], source))
+        data = [{**mu.answers, "derived": originals[mu.answers_file]} if originals.get(mu.answers_file)
+                else mu.answers for mu in group]
+        jobs.append(RenderJob(kind, data, source))
         members.append(group)
-    report = DiffReport(units=len(units))
     for job, group, result in zip(jobs, members, render_jobs(jobs, 1)):
         if result.error:
             report.errors.append(f"{job.kind} @ {job.source.ref} from {job.source.record}: {result.error}")
@@ -84,6 +87,54 @@ def unit_diffs(repo: Path, names: tuple[str, ...] = (), kinds: tuple[str, ...] =
                 continue
             report.files.append(_file_diff(rel, mu.pattern, job.kind, job.source.ref, rendered, on_disk))
     return report
+
+
+def _derived_originals(repo: Path, units: list, report: DiffReport) -> dict[str, dict[str, str]]:
+    """Output patforge computes in Python (a compiled schema, generated instances) is not
+    stored, only its hash (``derived_sha256``). Its original is known when computing it
+    again from today's inputs gives that hash; then the template renders it and the
+    diff shows the edits. Otherwise (its inputs changed too) an edited file is named,
+    without a diff."""
+    from patforge.outputs import matches
+    from patforge.render import Renderer, RenderOptions
+
+    wanted = [mu for mu in units if isinstance(mu.answers.get("derived_sha256"), dict)]
+    out: dict[str, dict[str, str]] = {}
+    if not wanted:
+        return out
+    renderer = Renderer(repo, RenderOptions(dry_run=True))
+    by_name = {p.name: p for p in renderer.patterns}
+    from patforge.diagnostics import DiagnosticList
+    from patforge.kinds import BuildContext
+
+    for mu in wanted:
+        hashes = mu.answers["derived_sha256"]
+        edited = [rel for rel, digest in hashes.items()
+                  if (repo / rel).is_file() and not matches((repo / rel).read_bytes(), digest)]
+        if not edited:
+            continue  # nothing to show: the template would render what is there
+        p = by_name.get(mu.pattern)
+        kind = kinds.by_name(mu.kind)
+        unit = None
+        if p is not None or kind.scope == kinds.REPOSITORY:
+            unit = kind.build(BuildContext(renderer.registry, renderer.ws, DiagnosticList(), kind.phase(p),
+                                           renderer.patterns), p)
+        derived = unit.derived if unit is not None else {}
+        if all(rel in derived and _sha(derived[rel]) == hashes[rel] for rel in hashes):
+            out[mu.answers_file] = derived
+            continue
+        for rel in edited:
+            report.files.append(FileDiff(rel, mu.pattern, mu.kind, mu.commit, 0, 0,
+                                         f"--- {rel}: edited since patforge rendered it (it is computed output; "
+                                         "only its hash is recorded and its inputs changed since, so the original "
+                                         "cannot be shown)\n"))
+    return out
+
+
+def _sha(text: str) -> str:
+    from patforge.kinds.base import sha256_text
+
+    return sha256_text(text)
 
 
 def _unit_files(mu) -> set[str]:

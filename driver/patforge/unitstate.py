@@ -13,7 +13,8 @@ States, checked in this order:
 * ``outdated``: rendered from an older template version than the newest: which, and
   the newest (``patforge update``);
 * ``stale``: same template version, but its inputs changed since it was rendered:
-  which (registry entry, spec, schema) (``patforge update --registry``);
+  which (registry entry, spec, schema, repository settings, patforge version)
+  (``patforge update --registry``);
 * ``modified``: its files differ from what patforge wrote (hand edits, found by the
   output hashes, ``outputs.py``); ``patforge diff`` shows them;
 * ``current``: none of the above.
@@ -29,6 +30,7 @@ from typing import Any, Callable
 
 import yaml
 
+from patforge.answers import same_answers
 from patforge.outputs import hashes_path, modified_files, parse_manifest
 
 CURRENT, OUTDATED, STALE, MISSING, MODIFIED, HAND_WRITTEN, BLOCKED = (
@@ -65,6 +67,8 @@ def blocked(reason: str) -> UnitState:
 
 
 def _input_of(kind: str, key: str) -> str:
+    if key in ("compiler", "generator"):
+        return "patforge version"  # the schema compiler / instance generator changed
     if kind == "repo":
         return "repository settings"
     if key in _ENTRY_KEYS or key.endswith(("_path", "_dir", "_file", "_files")):
@@ -76,15 +80,13 @@ def _input_of(kind: str, key: str) -> str:
 
 def changed_inputs(kind: str, recorded: dict[str, Any], answers: dict[str, Any]) -> tuple[str, ...]:
     """Which inputs differ between the recorded answers and today's ('' when none)."""
-    if recorded == answers:
+    if same_answers(recorded, answers):
         return ()
     from jinja2_ansible_filters.core_filters import to_nice_yaml  # what answers.jinja writes with
 
     # PyYAML does not round-trip every character (a raw U+0085 comes back as a space):
-    # compare with today's answers as they would read back from an answers file.
+    # name the keys that differ from today's answers as they read back from a file.
     again = yaml.load(to_nice_yaml(answers), Loader=_FAST_LOADER)
-    if recorded == again:
-        return ()
     keys = sorted({k for k in set(recorded) | set(again) if recorded.get(k) != again.get(k)})
     return tuple(sorted({_input_of(kind, k) for k in keys}))
 

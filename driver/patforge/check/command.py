@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from patforge.check.reporters import FORMATS
+from patforge.check.reporters import REPORTERS
 from patforge.check.rules import RULES
 
 
@@ -22,7 +22,7 @@ def _rule_list() -> str:
 @click.argument("files", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--repo", "repo", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
               show_default=True, help="The pattern repository (the folder that holds patterns/).")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text",
+@click.option("--format", "fmt", type=click.Choice(list(REPORTERS)), default="text",
               show_default=True, help="Report format (on stdout, or in --output). github: GitHub Actions "
               "annotations; html: one self-contained page (use with --output).")
 @click.option("--output", "output", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
@@ -47,7 +47,7 @@ def check_command(files, repo, fmt, output, strict, only, rules, fix, dry_run):
     unreadable registry).
     """
     from patforge.check import CheckOptions, run_check
-    from patforge.check.reporters import format_report, print_text_report
+    from patforge.check.reporters import format_report, print_text_report, show_report
     from patforge.fsutil import atomic_write
 
     result = run_check(repo, CheckOptions(only=tuple(only), rules=tuple(rules), strict=strict, fix=fix,
@@ -56,8 +56,6 @@ def check_command(files, repo, fmt, output, strict, only, rules, fix, dry_run):
         atomic_write(output, format_report(result, fmt).encode("utf-8"))
         print_text_report(result)
         click.echo(f"report ({fmt}) written to {output}")
-    elif fmt == "text":
-        print_text_report(result)
     else:
-        click.echo(format_report(result, fmt), nl=False)
+        show_report(result, fmt)
     sys.exit(result.exit_code)

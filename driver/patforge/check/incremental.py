@@ -97,7 +97,7 @@ def _owns(entry: dict[str, Any], paths: dict[str, str], rel: str, names: set[str
         pp = PurePosixPath(rel)
         if "tests" in pp.parts[:-1] and pp.name.startswith(f"test_{name}_"):
             # the longest pattern name wins (test_a_b_x.py belongs to a_b, not to a)
-            from patforge.check.checks import test_owner
+            from patforge.check.judges.tests import test_owner
 
             return test_owner(pp.name, names)[0] == name
     return False

@@ -3,8 +3,8 @@
 Columns come from the rule table (``Rule.subject``, one place): every subject of an
 entry- or pattern-scope rule is a column, ordered by the first rule ID that judges
 it (registry entry, spec, schema, sidecar, executor, examples, tests). Nothing
-here names a kind except where a kind's files are found (``_artifact``), which is
-the one place that maps a column to files until the kinds package owns it.
+here names a kind: where a column's files are and whether patforge manages them is
+asked of the kinds (``Kind.layout``, ``Kind.managed``) and the check judges.
 
 A cell's state, worst first:
 
@@ -74,42 +74,36 @@ class Row:
         return sorted({f.rule for c in self.cells for f in c.findings if f.status in (FAIL, WARN)})
 
 
-def inventory(ctx, labels: set[str] | None = None) -> dict[str, dict[str, Artifact]]:
-    """Per pattern label, per column: the files and whether patforge manages them.
-    (``ctx`` is the checker's context; ``labels`` limits it to the patterns judged.)"""
-    from patforge.units import KINDS, answers_path
+def inventory(model, labels: set[str] | None = None) -> dict[str, dict[str, Artifact]]:
+    """Per pattern label, per column: the files and whether patforge manages them
+    (``model`` is check's RepoModel; ``labels`` limits it to the patterns judged).
+    A column's files are its render kind's layout (``Kind.layout``), else the registry
+    path its judge reads (``ArtifactJudge.path_field``); no kind is named here."""
+    from patforge import kinds
+    from patforge.check.judges import by_kind
 
     out: dict[str, dict[str, Artifact]] = {}
-    for item in ctx.items:
-        s = ctx.suites.get(item.label)
-        if item.pattern is None or s is None or (labels is not None and item.label not in labels):
+    render_kinds = set(kinds.names())
+    for item in model.items:
+        p = item.pattern
+        if p is None or model.registry is None or (labels is not None and item.label not in labels):
             continue
         row = {}
         for col in columns():
-            paths, present = _artifact(ctx, col, item.pattern, s)
-            managed = col in KINDS and ctx.files.is_file(answers_path(item.pattern.name, col))
+            if col in render_kinds:
+                kind = kinds.by_name(col)
+                paths = sorted(kind.layout(model.registry, p).values())
+                managed = model.files.is_file(kind.answers_file(p))  # as Kind.managed decides
+            else:
+                judge = by_kind(col)
+                field = judge.path_field if judge is not None else None
+                paths = [p.paths[field]] if field and p.paths.get(field) else [model.reg_path]
+                managed = False
+            present = any(model.files.is_file(rel) or (model.files.is_dir(rel) and model.files.list_files(rel))
+                          for rel in paths)
             row[col] = Artifact(paths, present, managed)
         out[item.label] = row
     return out
-
-
-def _artifact(ctx, column: str, p, s) -> tuple[list[str], bool]:
-    f = ctx.files
-    if column == "registry":
-        return [ctx.reg_path], True
-    if column == "spec":
-        return [p.spec_path], f.is_file(p.spec_path)
-    if column == "schema":
-        return [p.schema_path], f.is_file(p.schema_path)
-    if column == "sidecar":
-        return [p.sidecar_path()], f.is_file(p.sidecar_path())
-    if column == "executor":
-        return [p.executor_path], f.is_file(p.executor_path)
-    if column == "examples":
-        return list(s.examples), bool(s.examples)
-    if column == "tests":
-        return list(s.test_files), bool(s.test_files)
-    return [], False
 
 
 def build_matrix(result) -> tuple[list[str], list[Row]]:
@@ -146,9 +140,10 @@ def _cell(column: str, findings: list[Finding], art: Artifact | None) -> Cell:
 
 
 def _unit(column: str) -> bool:
-    from patforge.units import KINDS
+    """Whether patforge renders this column (a render kind): only then can it be hand-written."""
+    from patforge import kinds
 
-    return column in KINDS
+    return column in kinds.names()
 
 
 __all__ = ["CELL_STATES", "COLUMN_LABELS", "Artifact", "Cell", "Row", "build_matrix", "columns", "inventory",

@@ -18,8 +18,13 @@ its spaces and quotes.
 
 from __future__ import annotations
 
-from patforge.check import CheckResult
+from typing import TYPE_CHECKING
+
+from patforge.check.reporters import Reporter, register
 from patforge.check.rules import FAIL, WARN
+
+if TYPE_CHECKING:
+    from patforge.check.result import CheckResult
 
 _DATA_ESCAPES = (("%", "%25"), ("\r", "%0D"), ("\n", "%0A"))
 _PROPERTY_ESCAPES = (*_DATA_ESCAPES, (":", "%3A"), (",", "%2C"))
@@ -60,3 +65,11 @@ def github_report(result: CheckResult) -> str:
     lines.append(f"patforge check: {result.verdict}: {errors} error(s), {warnings} warning(s) "
                  f"in {result.patterns} pattern(s)")
     return "\n".join(lines) + "\n"
+
+
+@register
+class GithubReporter(Reporter):
+    name = "github"
+
+    def render(self, result: CheckResult) -> str:
+        return github_report(result)

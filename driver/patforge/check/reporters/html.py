@@ -12,17 +12,22 @@ bench/html_report.py reads to measure load time.
 
 from __future__ import annotations
 
-import jinja2
+from typing import TYPE_CHECKING
 
-from patforge.check import CheckResult
 from patforge.check.matrix import CELL_STATES, COLUMN_LABELS, Cell, build_matrix
+from patforge.check.reporters import Reporter, register
 from patforge.check.rules import FAIL, STATUSES, WARN
+
+if TYPE_CHECKING:
+    from patforge.check.result import CheckResult
 
 _MARKS = {"pass": "ok", "fail": "FAIL", "warn": "warn", "missing": "missing", "hand-written": "hand",
           "skip": "-"}
 
 
-def _environment() -> jinja2.Environment:
+def _environment():
+    import jinja2  # only this format needs it
+
     return jinja2.Environment(loader=jinja2.PackageLoader("patforge", "data"), autoescape=True,
                               undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
 
@@ -66,3 +71,11 @@ def html_report(result: CheckResult) -> str:
         rule_counts=[(s, rule_counts[s]) for s in STATUSES],
         repo_problems=repo_problems, rules=[r for r in result.rules], statuses=STATUSES,
         states=CELL_STATES, columns=[{"id": c, "label": lab} for c, lab in zip(cols, labels)], rows=page_rows)
+
+
+@register
+class HtmlReporter(Reporter):
+    name = "html"
+
+    def render(self, result: CheckResult) -> str:
+        return html_report(result)
