@@ -14,7 +14,7 @@ import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from patforge.engine import RenderJob, render_jobs
+from patforge.copier_runner import RenderJob, render_jobs
 from patforge.errors import UsageError
 from patforge.templatesrc import REPO_BUNDLE, TemplateSource
 from patforge import kinds
