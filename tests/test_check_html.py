@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from patforge.check.matrix import columns
-from test_check import ALPHA, B_EXEC, BETA, DOC, GAMMA, build_repo, edit
+from test_check import ALPHA, B_EXEC, BETA, DOC, GAMMA, MIGRATED_ROOT, build_repo, edit
 
 
 class _Page(HTMLParser):
@@ -60,13 +60,17 @@ def test_html_matrix_rows_cells_and_states(cli, tmp_path):
     repo = build_repo(tmp_path / "repo")
     edit(repo, B_EXEC, f"# DOC_LINK: {DOC[BETA]}\n", "")
     (repo / "patterns/specs" / f"{ALPHA}.pattern.yaml").unlink()
+    sidecar = f"{MIGRATED_ROOT}/schemas/{GAMMA}.schema.id.yaml"
+    edit(repo, sidecar, f"doc_id: {DOC[GAMMA]}", "doc_id: DOC-SOMETHING-ELSE-001")
     code, text, page = _page(cli, repo, tmp_path / "report.html")
     assert code == 1 and text.startswith("<!DOCTYPE html>")
-    assert page.headers == columns() == ["registry", "spec", "schema", "sidecar", "executor", "examples", "tests"]
+    assert page.headers == columns() == ["registry", "spec", "schema", "executor", "examples", "tests", "sidecar"]
     assert sorted(r["data-name"] for r in page.rows) == sorted(n.lower() for n in (ALPHA, BETA, GAMMA))
     assert all(len(r["cells"]) == len(page.headers) for r in page.rows)
     assert _state(page, BETA, "executor") == "fail"
     assert _state(page, ALPHA, "spec") == "missing"
+    # a sidecar problem is judged under a schema rule but shows on the sidecar's cell
+    assert _state(page, GAMMA, "sidecar") == "fail" and _state(page, GAMMA, "schema") != "fail"
     assert _state(page, GAMMA, "executor") == "hand-written"  # exists, passes, not rendered by patforge
     assert _state(page, GAMMA, "spec") == "pass"  # specs are never rendered
     tip = next(r for r in page.rows if r["data-name"] == BETA)["cells"][page.headers.index("executor")]["title"]

@@ -1,8 +1,10 @@
 """The pattern × artifact matrix of a check: what the HTML report draws.
 
-Columns come from the rule table (``Rule.subject``, one place): every subject of an
-entry- or pattern-scope rule is a column, ordered by the first rule ID that judges
-it (registry entry, spec, schema, sidecar, executor, examples, tests). Nothing
+Columns come from the rule table (``Rule.subject``): every subject of an entry- or
+pattern-scope rule, ordered by the first rule ID that judges it, then each render
+kind (``kinds.KINDS``) that no rule has as its subject: registry entry, spec, schema,
+executor, examples, tests, sidecar. A finding sits in its rule's column unless its
+file belongs to another column's artifact. Nothing
 here names a kind: where a column's files are and whether patforge manages them is
 asked of the kinds (``Kind.layout``, ``Kind.managed``) and the check judges.
 
@@ -30,10 +32,15 @@ COLUMN_LABELS = {"registry": "entry"}
 
 
 def columns() -> list[str]:
+    """The rule subjects (rule order), then the render kinds no rule names as its subject
+    (e.g. the schema sidecar, whose rule -032 is the schema's)."""
+    from patforge import kinds
+
     seen: list[str] = []
     for rule in RULES:  # sorted by ID: the specs' own order
         if rule.scope in ("entry", "pattern") and rule.subject not in seen:
             seen.append(rule.subject)
+    seen += [k.name for k in kinds.KINDS if k.scope != kinds.REPOSITORY and k.name not in seen]
     return seen
 
 
@@ -119,9 +126,24 @@ def build_matrix(result) -> tuple[list[str], list[Row]]:
     for name in sorted(by_pattern):
         found = by_pattern[name]
         arts = result.artifacts.get(name, {})
-        cells = [_cell(col, [f for f in found if column_of(f.rule) == col], arts.get(col)) for col in cols]
+        where = {f: _column(f, arts) for f in found}
+        cells = [_cell(col, [f for f in found if where[f] == col], arts.get(col)) for col in cols]
         rows.append(Row(name, roots[name], cells))
     return cols, rows
+
+
+def _column(f: Finding, arts: dict[str, Artifact]) -> str:
+    """A finding's column: its rule's subject, unless its file is another column's
+    artifact (a sidecar problem, judged under a schema rule, shows on the sidecar)."""
+    subject = column_of(f.rule)
+    if f.path is None:
+        return subject
+    return next((col for col in _kind_only_columns() if col in arts and f.path in arts[col].paths), subject)
+
+
+def _kind_only_columns() -> list[str]:
+    subjects = {r.subject for r in RULES}
+    return [c for c in columns() if c not in subjects]
 
 
 def _cell(column: str, findings: list[Finding], art: Artifact | None) -> Cell:

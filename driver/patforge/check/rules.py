@@ -71,7 +71,7 @@ RULES: tuple[Rule, ...] = (
          "pattern", "schema"),
     Rule("PAT-CHECK-001-031", SHOULD, "the schema embeds a top-level doc_id", "pattern", "schema"),
     Rule("PAT-CHECK-001-032", MUST, "otherwise a sidecar <schema>.id.yaml (or the central "
-         "registry/SCHEMA_INDEX.yaml) gives schema_path and doc_id", "pattern", "sidecar"),
+         "registry/SCHEMA_INDEX.yaml) gives schema_path and doc_id", "pattern", "schema"),
     Rule("PAT-CHECK-001-033", MUST, "the schema's doc_id (embedded, sidecar or index) equals the registry's and "
          "is well-formed", "pattern", "schema"),
     Rule("PAT-CHECK-001-040", MUST, "executor_path exists, is under executors/ and is named "
