@@ -154,7 +154,8 @@ def _cell(column: str, findings: list[Finding], art: Artifact | None) -> Cell:
         state = MISSING if art is not None and not art.present else FAILED
     elif WARN in statuses:
         state = WARNED
-    elif PASS in statuses:
+    elif PASS in statuses or (not statuses and art is not None and art.present):
+        # (no finding at all: a column no rule is about, e.g. the sidecar: its file decides)
         state = HAND_WRITTEN if art is not None and art.present and not art.managed and _unit(column) else PASSED
     else:
         state = SKIPPED
