@@ -54,7 +54,7 @@ def classify(unit: Unit, files: Any, ref: str) -> tuple[str, str]:
     classification, which ``patforge status`` reports too."""
     st = classify_unit(unit, files, ref)
     if st.action in (RENDER, RESTORE):
-        return st.action, st.detail
+        return st.action, st.detail if st.action == RESTORE else ""
     return {HAND_WRITTEN: HAND_WRITTEN, unitstate.BLOCKED: FAILED, unitstate.OUTDATED: OUTDATED,
             unitstate.STALE: OUTDATED}.get(st.state, SKIPPED), st.detail
 
