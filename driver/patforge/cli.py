@@ -46,6 +46,8 @@ def cli() -> None:
     Typical flow:
       patforge render        # phases 1-4: doc_ids, suites, repo-level files
       patforge check         # PAT-CHECK-001 compliance, for people and CI
+      patforge status        # what lags (exit 1), changing nothing
+      patforge diff          # hand edits in managed files
       patforge update        # bring template changes in, keeping hand edits
       patforge new NAME -c C # scaffold one new pattern
     """
@@ -139,9 +141,7 @@ def new(name, category, executor, repo, root, template, dry_run, as_json):
 
     report = create_pattern(repo, name, category, executor, root=root, template=template, dry_run=dry_run)
     if as_json:
-        echo_json({"name": report.name, "pattern_id": report.pattern_id, "doc_id": report.doc_id,
-                   "changes": [c.path for c in report.changes],
-                   "render": report.render.to_dict() if report.render else None})
+        echo_json(report.to_dict())
     else:
         for change in report.changes:
             click.echo(change.diff() if dry_run else f"wrote {change.path}")
@@ -175,6 +175,61 @@ def doctor(repo, fix, template, as_json):
         if report.applied:
             click.echo(f"repaired {len(report.repairs)} file(s)")
     sys.exit(1 if report.failed else 0)
+
+
+@cli.command()
+@_repo_option
+@click.option("--only", "only", multiple=True, metavar="NAME", help="Only these patterns (repeatable).")
+@click.option("--kind", "kinds", multiple=True, metavar="KIND",
+              help="Only these artifact kinds: sidecar, schema, examples, executor, tests, repo.")
+@click.option("--template", metavar="SRC", help="Template collection to compare with (default: as render uses).")
+@click.option("--verbose", "-v", is_flag=True, help="List every unit, not only those that lag.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON (docs/status-report.schema.json).")
+def status(repo, only, kinds, template, verbose, as_json):
+    """Show what lags the templates, the registry or the specs, changing nothing.
+
+    \b
+    One state per unit (pattern x kind): current, outdated, stale, missing,
+    modified, hand-written, blocked. Exit 0 when every unit is current or
+    hand-written, 1 when anything lags (for CI), 2 when it cannot run.
+    Read-only: no lock, works on a dirty tree.
+    """
+    from patforge.status import StatusOptions, collect_status, status_lines
+
+    report = collect_status(repo, StatusOptions(only=tuple(only), kinds=tuple(kinds), template=template))
+    if as_json:
+        echo_json(report.to_dict())
+    else:
+        print_diagnostics(report.diagnostics)
+        for line in status_lines(report, verbose=verbose):
+            click.echo(line)
+    sys.exit(report.exit_code)
+
+
+@cli.command()
+@click.argument("names", nargs=-1, metavar="[NAME]...")
+@_repo_option
+@click.option("--kind", "kinds", multiple=True, metavar="KIND", help="Only these artifact kinds.")
+@click.option("--stat", "stat", is_flag=True, help="Counts per file only.")
+def diff(names, repo, kinds, stat):
+    """Show hand edits: managed files against what their recorded template version renders.
+
+    Each managed unit is rendered with Copier at the version it recorded, into a
+    temporary folder; the unified diff goes from that render (a/) to the file on
+    disk (b/). Nothing is written. Exit 0, or 2 when a render fails.
+    """
+    from patforge.unitdiff import stat_lines, unit_diffs
+
+    report = unit_diffs(repo, tuple(names), tuple(kinds))
+    if stat:
+        for line in stat_lines(report):
+            click.echo(line)
+    else:
+        for f in report.files:
+            click.echo(f.text, nl=False)
+    for e in report.errors:
+        click.echo(click.style("error: ", fg="red") + e, err=True)
+    sys.exit(2 if report.errors else 0)
 
 
 @cli.command()

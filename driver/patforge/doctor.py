@@ -43,7 +43,10 @@ class DoctorReport:
         self.checks.append(Check(name, status, message, hint))
 
     def to_dict(self) -> dict:
-        return {"ok": not self.failed, "applied": self.applied,
+        """The ``--json`` report (docs/doctor-report.schema.json)."""
+        from patforge.jsonreport import report_header
+
+        return {**report_header("doctor"), "ok": not self.failed, "applied": self.applied,
                 "checks": [c.__dict__ for c in self.checks],
                 "repairs": [{"path": r.path, "diff": r.diff()} for r in self.repairs]}
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from patforge import kinds
 from patforge.changes import FileChange
@@ -82,6 +83,14 @@ class NewReport:
     @property
     def failed(self) -> bool:
         return self.render is not None and self.render.failed
+
+    def to_dict(self) -> dict[str, Any]:
+        """The ``--json`` report (docs/new-report.schema.json)."""
+        from patforge.jsonreport import report_header
+
+        return {**report_header("new"), "ok": not self.failed, "name": self.name, "pattern_id": self.pattern_id,
+                "doc_id": self.doc_id, "changes": [c.path for c in self.changes],
+                "render": self.render.to_dict() if self.render else None}
 
 
 def next_pattern_id(name: str, existing: set[str]) -> str:

@@ -24,7 +24,10 @@ import dataclasses
 from typing import Any, Callable, Iterator
 
 from patforge import codecheck, kinds
-from patforge.answers import AnswersError, parse_answers, same_answers
+from patforge import unitstate
+from patforge.answers import parse_answers
+from patforge.outputs import hashes_path, manifest_bytes
+from patforge.unitstate import classify_unit
 from patforge.copier_runner import (RenderJob, RenderResult, chunk_sizes, iter_render_jobs, render_jobs,
                                     shutdown_pool)
 from patforge.diagnostics import Diagnostic, error, info, warning
@@ -37,12 +40,12 @@ from patforge.state import state_dir
 from patforge.templatesrc import REPO_BUNDLE, TemplateSource, repo_bundle_change, resolve_source
 from patforge.workspace import Workspace
 
-# classify() results besides the report statuses
-RENDER, RESTORE = "render", "restore"
+# classify() results besides the report statuses (what render does, unitstate's actions)
+RENDER, RESTORE = unitstate.RENDER, unitstate.RESTORE
 #: A missing file of an outdated unit: missing beats outdated, so it is restored exactly as
 #: its answers file records it (that template version, those answers); the unit stays
 #: outdated for `update` to bring forward.
-RESTORE_OUTDATED = "restore-outdated"
+RESTORE_OUTDATED = unitstate.RESTORE_OUTDATED
 #: Fewer units than this render in-process: starting the pool costs more.
 POOL_THRESHOLD = 40
 
@@ -54,27 +57,13 @@ Batch = list[tuple[Unit, str]]  # (unit, RENDER or RESTORE)
 def classify(unit: Unit, files: Any, ref: str) -> tuple[str, str]:
     """(status, message) before rendering: RENDER, RESTORE, or a report status
     (up-to-date, hand-written, outdated, failed). ``ref`` is the template version the
-    run renders."""
-    raw = files.read_bytes(unit.answers_file)
-    if raw is None:
-        existing = [f for f in unit.files if files.exists(f)]
-        if existing:
-            return HAND_WRITTEN, "exists and was not rendered by patforge: " + ", ".join(existing)
-        return RENDER, ""
-    try:
-        recorded = parse_answers(raw, unit.answers_file)
-    except AnswersError as exc:
-        return FAILED, f"{exc}; the answers file is not usable: restore it from git (git checkout -- <file>)"
-    missing = [f for f in unit.files if not files.exists(f)]
-    if recorded.commit != ref:
-        why = f"rendered from template {recorded.commit}, now {ref}: run `patforge update`"
-    elif not same_answers(recorded.unit, unit.answers):
-        why = "registry or spec changed since it was rendered: run `patforge update --registry`"
-    else:
-        return (RESTORE, "missing: " + ", ".join(missing)) if missing else (SKIPPED, "")
-    if missing:
-        return RESTORE_OUTDATED, f"restored missing {', '.join(missing)} at {recorded.commit}; {why}"
-    return OUTDATED, why
+    run renders. The state comes from ``unitstate.classify_unit``: the one
+    classification, which ``patforge status`` reports too."""
+    st = classify_unit(unit, files, ref)
+    if st.action in (RENDER, RESTORE, RESTORE_OUTDATED):
+        return st.action, "" if st.action == RENDER else st.detail
+    return {HAND_WRITTEN: HAND_WRITTEN, unitstate.BLOCKED: FAILED, unitstate.OUTDATED: OUTDATED,
+            unitstate.STALE: OUTDATED}.get(st.state, SKIPPED), st.detail
 
 
 def recorded_render(unit: Unit, files: Any, tags: tuple[str, ...]) -> tuple[str, dict[str, Any]] | str:
@@ -318,5 +307,8 @@ class RenderSession:
         paths = wanted if status == RENDER else [f for f in wanted if not self.ws.exists(f)]
         for rel in paths:
             self.ws.stage(rel, result.files[rel], unit.kind)
-        return paths
+        # What patforge wrote, so `status` can tell hand edits later (outputs.py).
+        manifest = hashes_path(unit.answers_file)
+        self.ws.stage(manifest, manifest_bytes({rel: result.files[rel] for rel in unit.files}), unit.kind)
+        return [*paths, manifest]
 

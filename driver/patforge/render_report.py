@@ -69,7 +69,11 @@ class RenderReport:
         self.outcomes.append(Outcome(phase, kind, pattern, status, list(paths), message))
 
     def to_dict(self) -> dict[str, Any]:
+        """The ``--json`` report (docs/render-report.schema.json)."""
+        from patforge.jsonreport import report_header
+
         return {
+            **report_header("render"),
             "repo": str(self.repo),
             "dry_run": self.dry_run,
             "template": None if self.template is None else

@@ -26,6 +26,7 @@ import yaml
 from patforge import kinds
 from patforge.answers import AnswersError, Recorded, answers_files, parse_answers, restamp
 from patforge.changes import FileChange
+from patforge.outputs import hashes_path, manifest_text, matches, parse_manifest, sha256_bytes
 from patforge.diagnostics import DiagnosticList, error, warning
 from patforge.errors import ConcurrentChangeError, GitError, TemplateError, UsageError
 from patforge.gitutil import is_git_repo, require_clean, run_git, version_key
@@ -96,7 +97,10 @@ class UpdateReport:
         return bool(self.conflicts) or bool(self.diagnostics.errors)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"repo": str(self.repo), "target": self.target, "dry_run": self.dry_run,
+        """The ``--json`` report (docs/update-report.schema.json)."""
+        from patforge.jsonreport import report_header
+
+        return {**report_header("update"), "repo": str(self.repo), "target": self.target, "dry_run": self.dry_run,
                 "updated_units": self.updated, "skipped_units": self.skipped,
                 "changed_files": self.changes, "conflicts": self.conflicts, "ok": not self.failed,
                 "diagnostics": [d.to_dict() for d in self.diagnostics]}
@@ -250,6 +254,7 @@ def _run_in_worktree(repo: Path, source: TemplateSource, todo: list[ManagedUnit]
             (wt / REPO_BUNDLE).parent.mkdir(parents=True, exist_ok=True)
             (wt / REPO_BUNDLE).write_bytes(bundle.after)
             commit("patforge: template history")
+        pristine = {mu.answers_file: _pristine_files(wt, mu) for mu in todo}
         groups: dict[tuple[str, str, str], list[ManagedUnit]] = {}
         unchanged = _kinds_unchanged(source, {mu.commit for mu in todo})
         restamped = 0
@@ -272,6 +277,8 @@ def _run_in_worktree(repo: Path, source: TemplateSource, todo: list[ManagedUnit]
                 batch = members[i:i + options.batch_size]
                 _update_batch(wt, source, kind, old, batch, options, report)
                 commit(f"patforge: update {kind} from {old}")
+        if _rehash(wt, todo, pristine):
+            commit("patforge: output hashes")
         writes: list[tuple[str, bytes | None]] = []
         fields = [f for f in run_git(wt, "diff", "--name-status", "--no-renames", "-z", base, "HEAD").stdout.split("\0") if f]
         for status, rel in zip(fields[0::2], fields[1::2]):
@@ -288,6 +295,35 @@ def _run_in_worktree(repo: Path, source: TemplateSource, todo: list[ManagedUnit]
         run_git(repo, "worktree", "remove", "--force", str(wt), check=False)
         run_git(repo, "worktree", "prune", check=False)
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _pristine_files(wt: Path, mu: ManagedUnit) -> tuple[dict[str, str], set[str]] | None:
+    """(recorded output hashes, the files that still match them) before the update; None
+    when the unit has no hashes (rendered by an older patforge)."""
+    path = wt / hashes_path(mu.answers_file)
+    recorded = parse_manifest(path.read_text(encoding="utf-8") if path.is_file() else None)
+    if recorded is None:
+        return None
+    same = {rel for rel, digest in recorded.items() if (wt / rel).is_file() and matches((wt / rel).read_bytes(), digest)}
+    return recorded, same
+
+
+def _rehash(wt: Path, todo: list[ManagedUnit], pristine: dict) -> bool:
+    """Record the new output hashes: a file that matched its hash before the update is
+    now the new version's pristine render; a file with hand edits keeps its old hash
+    (it still holds the edits, so status keeps calling it modified)."""
+    wrote = False
+    for mu in todo:
+        before = pristine.get(mu.answers_file)
+        if before is None:
+            continue
+        recorded, same = before
+        new = {rel: (sha256_bytes((wt / rel).read_bytes()) if rel in same and (wt / rel).is_file() else digest)
+               for rel, digest in recorded.items()}
+        if new != recorded:
+            (wt / hashes_path(mu.answers_file)).write_text(manifest_text(new), encoding="utf-8", newline="\n")
+            wrote = True
+    return wrote
 
 
 def _kinds_unchanged(source: TemplateSource, olds: set[str]) -> dict[str, set[str]]:

@@ -37,7 +37,8 @@ from pathlib import Path
 from patforge.errors import UsageError
 
 from patforge.check.blockers import render_blockers, without_render_advice
-from patforge.check.evaluate import aggregate, evaluate, select_items
+from patforge.check.evaluate import aggregate, evaluate, keep_only, select_items
+from patforge.check.matrix import inventory
 from patforge.check.load import load_model
 from patforge.check.model import RepoModel
 from patforge.check.result import CheckOptions, CheckResult, Record, RuleSummary
@@ -59,13 +60,15 @@ def run_check(repo: Path, options: CheckOptions | None = None) -> CheckResult:
         raise UsageError(str(exc), hint="rule IDs are listed by `patforge check --help`, e.g. "
                                         "PAT-CHECK-001-041 (or just 041)") from None
     repo = Path(repo)
-    model = load_model(repo)
+    model = load_model(repo, options.files)
     _check_only(model, options)
     if not options.fix:
         return _result(model, options, selected)
-    changes, diags = fix(model, options.only, options.dry_run)
+    only = options.only if model.selected is None else tuple(
+        it.entry["name"] for it in _judged(model, options) if isinstance(it.entry, dict) and it.entry.get("name"))
+    changes, diags = (fix(model, only, options.dry_run) if model.selected is None or only else ([], []))
     if not options.dry_run and changes:
-        model = load_model(repo)
+        model = load_model(repo, options.files)
     result = _result(model, options, selected)
     result.fix_changes, result.fix_diagnostics, result.fix_applied = changes, diags, True
     return result
@@ -82,14 +85,24 @@ def _check_only(model: RepoModel, options: CheckOptions) -> None:
                          hint="names are the registry's `name:` fields")
 
 
+def _judged(model: RepoModel, options: CheckOptions) -> list:
+    """The entries this run judges: --only's, and (check FILE...) the files' patterns."""
+    return [it for it in select_items(model.items, options.only)
+            if model.selected is None or it.label in model.selected]
+
+
 def _result(model: RepoModel, options: CheckOptions, selected: list[str] | None) -> CheckResult:
-    judged = evaluate(model)
-    advised = {f.pattern for f in judged if f.pattern is not None and f.hint and "patforge render" in f.hint}
-    judged = without_render_advice(judged, render_blockers(model, advised))
-    findings, records, summaries = aggregate(judged, model.items, only=options.only, selected=selected,
+    found = evaluate(model)
+    if model.selected is not None:
+        found = keep_only(found, model.selected)
+    advised = {f.pattern for f in found if f.pattern is not None and f.hint and "patforge render" in f.hint}
+    found = without_render_advice(found, render_blockers(model, advised))
+    findings, records, summaries = aggregate(found, model.items, only=options.only, selected=selected,
                                              strict=options.strict)
+    judged = _judged(model, options)
     return CheckResult(
         repo=model.repo.resolve(), options=options, findings=findings, records=records, rules=summaries,
-        roots=list(model.roots), registry_path=model.reg_path, patterns=len(select_items(model.items, options.only)),
+        roots=list(model.roots), registry_path=model.reg_path, patterns=len(judged),
         commit=model.commit, notes=list(model.registry.notes) if model.registry is not None else [],
+        artifacts=inventory(model, {it.label for it in judged}), incremental=model.selection,
         generated_at=_dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z"))

@@ -19,10 +19,12 @@ def _rule_list() -> str:
 
 
 @click.command("check", epilog="\b\nRules:\n" + _rule_list())
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--repo", "repo", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
               show_default=True, help="The pattern repository (the folder that holds patterns/).")
 @click.option("--format", "fmt", type=click.Choice(list(REPORTERS)), default="text",
-              show_default=True, help="Report format (on stdout, or in --output).")
+              show_default=True, help="Report format (on stdout, or in --output). github: GitHub Actions "
+              "annotations; html: one self-contained page (use with --output).")
 @click.option("--output", "output", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
               help="Write the report in --format to FILE (atomically: the audit-trail file of "
                    "PAT-CHECK-001-082); the terminal still gets the text summary.")
@@ -36,8 +38,11 @@ def _rule_list() -> str:
 @click.option("--verbose", "-v", "verbose", is_flag=True,
               help="Text report: every rule and every finding with file:line (default: a summary).")
 @click.option("--quiet", "-q", "quiet", is_flag=True, help="Text report: only the verdict line.")
-def check_command(repo, fmt, output, strict, only, rules, fix, dry_run, verbose, quiet):
+def check_command(files, repo, fmt, output, strict, only, rules, fix, dry_run, verbose, quiet):
     """Check PAT-CHECK-001 / ID-SYSTEM-SPEC-V1 compliance: PASS/FAIL/WARN per rule.
+
+    With FILE arguments (what pre-commit passes), only the patterns those files
+    belong to are checked; a changed registry means its changed entries.
 
     \b
     Exit codes: 0 compliant, 1 non-compliant (a MUST rule fails, or any
@@ -49,7 +54,7 @@ def check_command(repo, fmt, output, strict, only, rules, fix, dry_run, verbose,
     from patforge.fsutil import atomic_write
 
     result = run_check(repo, CheckOptions(only=tuple(only), rules=tuple(rules), strict=strict, fix=fix,
-                                          dry_run=dry_run))
+                                          dry_run=dry_run, files=tuple(str(f) for f in files)))
     detail = "quiet" if quiet else "verbose" if verbose else "summary"
     if output is not None:
         atomic_write(output, format_report(result, fmt, detail).encode("utf-8"))

@@ -48,6 +48,8 @@ def evaluate(model: RepoModel) -> list[Finding]:
     item_rules = [r for r in RULES if r.scope in ("entry", "pattern") and r.id not in unjudged]
     artifact_subjects = {j.kind for j in ARTIFACTS} | set(kinds.names())
     for item in model.items:
+        if model.selected is not None and item.label not in model.selected:
+            continue  # check FILE...: only the patterns the files belong to
         findings += judge_entry(model, item)
         s = model.suites.get(item.label)
         pairs += [(rule.id, item.label, item.root, *_subject(model, rule, item, s)) for rule in item_rules]

@@ -5,37 +5,54 @@ from __future__ import annotations
 from pathlib import Path
 
 from patforge.config import load_config
-from patforge.errors import RegistryError
-from patforge.registry import load_registry
+from patforge.errors import RegistryError, UsageError
+from patforge.registry import load_registry, load_spec
 from patforge.repofiles import RepoFiles
 
+from patforge.check.incremental import repo_relative, select as select_changed
 from patforge.check.judges import ARTIFACTS
 from patforge.check.model import RepoModel, Suite, build_items, load_baseline
 
 
-def load_model(repo: Path) -> RepoModel:
+def load_model(repo: Path, changed: tuple[str, ...] = ()) -> RepoModel:
     """The repository as check sees it. A registry that is missing or not valid YAML is
-    kept as ``registry_problem`` (a -010 FAIL); an unreadable one raises ``RegistryError``."""
+    kept as ``registry_problem`` (a -010 FAIL); an unreadable one raises ``RegistryError``.
+    With ``changed`` files (``check FILE...``), only the patterns they belong to are read
+    past their registry entry (specs parsed, artifacts located)."""
     config = load_config(repo)
     files = RepoFiles(repo)  # lenient and cached: one bad file is a finding, never a crash
     registry, problem = None, None
     try:
-        registry = load_registry(repo, config)
+        registry = load_registry(repo, config, load_specs=not changed)
     except RegistryError as exc:
         d = exc.diagnostics[0] if exc.diagnostics else None
         if d is None or d.code in ("file-unreadable",):
             raise
         problem = d
+    selection = None
+    if changed:
+        rel, outside = repo_relative(repo, [Path(f) for f in changed])
+        if outside:
+            raise UsageError(f"not in the repository {repo}: {', '.join(outside)}",
+                             hint="pass files inside --repo (pre-commit passes them relative to the repository)")
+        if registry is not None:
+            selection = select_changed(repo, registry, rel)
+            for p in registry.patterns:
+                if selection.indexes is None or p.index in selection.indexes:
+                    load_spec(registry, p)
     # the doc_id rule may be inferred from the registry (existing_ids.py)
     model = RepoModel(repo, registry.config if registry else config, files, registry, problem)
+    model.selection = selection
     if registry is not None:
         files.seed_yaml(registry.path, registry.doc)
     build_items(model)
+    if selection is not None and selection.indexes is not None:
+        model.selected = {it.label for it in model.items if it.index in selection.indexes}
     for judge in ARTIFACTS:
         if judge.prepare is not None:
             judge.prepare(model)
     for item in model.items:
-        if item.pattern is not None:
+        if item.pattern is not None and (model.selected is None or item.label in model.selected):
             model.suites[item.label] = Suite(item.pattern, {j.kind: j.locate(model, item.pattern) for j in ARTIFACTS})
     load_baseline(model)
     return model

@@ -85,6 +85,8 @@ class RepoModel:
         self.baseline: dict[str, tuple[Any, Any]] | None = None
         self.baseline_why = ""
         self.commit: str | None = None
+        self.selected: set[str] | None = None  # labels to judge (None: every entry): check FILE...
+        self.selection: Any = None  # the incremental Selection behind ``selected``
 
     # -- helpers used by every check
     def entry_line(self, item: Item, key: str | None = None) -> int | None:

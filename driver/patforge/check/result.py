@@ -13,11 +13,12 @@ from typing import Any
 from patforge import __version__
 from patforge.changes import FileChange
 from patforge.diagnostics import Diagnostic
+from patforge.jsonreport import FORMAT_VERSIONS
 
 from patforge.check.rules import FAIL, MUST, RULES_BY_ID, SHOULD, STATUSES, WARN, Finding
 
 REPORT_FORMAT = "patforge-check-report"
-REPORT_FORMAT_VERSION = 1
+REPORT_FORMAT_VERSION = FORMAT_VERSIONS["check"]
 
 
 @dataclass
@@ -27,6 +28,8 @@ class CheckOptions:
     strict: bool = False  # SHOULD findings fail too
     fix: bool = False
     dry_run: bool = False
+    #: changed files (pre-commit): check only the patterns they belong to (check/incremental.py)
+    files: tuple[str, ...] = ()
 
 
 @dataclass
@@ -84,6 +87,10 @@ class CheckResult:
     fix_diagnostics: list[Diagnostic] = field(default_factory=list)
     fix_applied: bool = False  # True once --fix ran (also when it had nothing to do)
     notes: list[str] = field(default_factory=list)  # what was inferred or normalised (said once)
+    #: pattern label -> matrix column -> what is on disk (the HTML report's cells, check/matrix.py)
+    artifacts: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: ``check FILE...``: what the files selected (None: the whole repository was asked for)
+    incremental: Any = None
 
     @property
     def failed(self) -> bool:
@@ -122,7 +129,10 @@ class CheckResult:
                            "roots": list(self.roots)},
             "options": {"strict": self.options.strict, "only": list(self.options.only),
                         "rules": list(self.options.rules), "fix": self.options.fix,
-                        "dry_run": self.options.dry_run},
+                        "dry_run": self.options.dry_run, "files": list(self.options.files)},
+            "incremental": None if self.incremental is None else {
+                "files": self.incremental.files, "unmatched": self.incremental.unmatched,
+                "all_because": self.incremental.why_all or None},
             "verdict": self.verdict,
             "exit_code": self.exit_code,
             "summary": {

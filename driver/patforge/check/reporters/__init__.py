@@ -18,6 +18,8 @@ the terminal.
   (id, short description, default level error for MUST / warning for SHOULD); one
   result per FAIL/WARN finding (level error/warning) with its file and line, relative
   to ``originalUriBaseIds.REPOROOT`` (the repository).
+* ``github``: GitHub Actions workflow commands (``github.py``).
+* ``html``: one self-contained page, the patterns × artifacts matrix (``html.py``).
 """
 
 from __future__ import annotations
@@ -102,4 +104,4 @@ def problem_lines(r: Record, indent: str = "", *, status: bool = True) -> list[s
 
 
 # The built-in formats register themselves on import (order: the --format choices).
-from patforge.check.reporters import text, json_report, junit, sarif  # noqa: E402,F401
+from patforge.check.reporters import text, json_report, junit, sarif, github, html  # noqa: E402,F401

@@ -92,6 +92,14 @@ def _head(result: CheckResult) -> list[str]:
            + f" | {len(result.records)} results: " + ", ".join(f"{c[s]} {s.lower()}" for s in STATUSES),
            f"Repository: {result.repo}; registry {result.registry_path}; roots: {', '.join(result.roots)}"
            + ("; strict: SHOULD rules fail" if result.options.strict else "")]
+    inc = result.incremental
+    if inc is not None:
+        scope = (f"every pattern ({inc.why_all})" if inc.indexes is None
+                 else f"{result.patterns} pattern(s) they belong to")
+        out.append(f"  changed: {len(inc.files)} file(s); checked {scope}")
+        if inc.unmatched:
+            shown = ", ".join(inc.unmatched[:10]) + (" ..." if len(inc.unmatched) > 10 else "")
+            out.append(f"  not checked (no registry entry owns them): {shown}")
     if result.options.fix and result.options.dry_run:
         out.append("(dry run: the results are the state before the planned changes)")
     out += [f"note: {n}" for n in getattr(result, "notes", [])]
