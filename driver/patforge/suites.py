@@ -239,6 +239,8 @@ REPO_FILES = (
     "tests/patterns/test_doc_id_compliance.py",
     "scripts/PATTERN_DIR_CHECK.ps1",
     "scripts/validate_doc_id_consistency.ps1",
+    "scripts/generate_all_pattern_files.ps1",
+    "scripts/generate_all_pattern_files.sh",
 )
 
 
