@@ -19,7 +19,7 @@ from typing import Any, Callable, Iterable
 
 import yaml
 
-from patforge import codecheck, suites
+from patforge import codecheck, docmap, suites
 from patforge.changes import FileChange
 from patforge.diagnostics import Diagnostic, DiagnosticList, error, info, warning
 from patforge.doclink import insert_doc_link
@@ -57,6 +57,7 @@ class RenderOptions:
     dry_run: bool = False
     all_or_nothing: bool = False  # the whole run is one transaction
     keep_diffs: bool = False  # keep every change's bytes so callers can show diffs
+    create_mapping: bool = True  # write doc_id_mapping.json when missing (check --fix only syncs one)
     progress: Callable[[str, int, int], None] | None = None  # (label, done, total)
 
 
@@ -226,6 +227,8 @@ class Renderer:
     # -- Phase 1 ----------------------------------------------------------------
     def phase_ids(self) -> None:
         self._registry_doc_ids()
+        if not self.options.kinds:
+            self._doc_id_mapping()
         self._spec_fields()
         if self.want("sidecar"):
             self.process_units(1, [suites.sidecar_unit(self.registry, p, self.ws) for p in self.patterns])
@@ -241,6 +244,37 @@ class Renderer:
             status = UPDATED if p.name in edited else FAILED
             self.outcome(1, "registry", p.name, status, [self.registry.path],
                          f"doc_id {self.doc_id(p)}" if status == UPDATED else "could not insert doc_id")
+
+    def _doc_id_mapping(self) -> None:
+        """The plan's doc_id_mapping.json next to the registry: written when missing,
+        kept in sync by inserting keys (docmap.py), landed like every other write."""
+        failed = {o.pattern for o in self.report.outcomes if o.kind == "registry" and o.status == FAILED}
+        wanted = {p.pattern_id: self.doc_id(p) for p in self.patterns if p.name not in failed}
+        rel = docmap.mapping_path(self.registry.path)
+        if not self.options.create_mapping and not self.ws.exists(rel):
+            return
+        sync = docmap.sync_mapping(self.ws.read_bytes(rel), wanted)
+        for pid, have, want in sync.disagree:
+            self.report.diagnostics.add(warning(
+                f"{rel}: {pid} maps to {have!r}, the registry says {want}; left as it is",
+                path=rel, code="doc-id-mapping",
+                hint=f"correct the value (or the registry) by hand; `patforge check` reports it"))
+        if sync.problem:
+            self.report.diagnostics.add(warning(f"{rel} is {sync.problem}; not updated", path=rel,
+                                                code="doc-id-mapping",
+                                                hint="make it one JSON object {pattern_id: doc_id} or delete it "
+                                                     "(render writes it again)"))
+            self.outcome(1, "mapping", "(repository)", FAILED, [rel], sync.problem)
+            return
+        if sync.data is None:
+            if wanted:
+                self.outcome(1, "mapping", "(repository)", SKIPPED, [rel])
+            return
+        new = self.ws.read_bytes(rel) is None
+        self.ws.stage(rel, sync.data, "doc_id mapping")
+        self.report.changes += self.ws.land([rel])
+        self.outcome(1, "mapping", "(repository)", GENERATED if new else UPDATED, [rel],
+                     f"{len(sync.added)} pattern_id(s) {'written' if new else 'added'}")
 
     def edit_registry(self, fields: dict[str, list[tuple[str, str]]], *, after: str | tuple[str, ...],
                       reason: str) -> set[str]:

@@ -299,7 +299,7 @@ def _fix(ctx: checks.Ctx, options: CheckOptions) -> tuple[list[FileChange], list
         return [], diags.items
     held = _conflicting(ctx, sound)
     renderer = Renderer(ctx.repo, RenderOptions(phases=(1,), keep_diffs=True, only=tuple(it.pattern.name for it in sound),
-                                                dry_run=options.dry_run))
+                                                dry_run=options.dry_run, create_mapping=False))
     renderer.patterns = [p for p in renderer.patterns if p.name not in held]
     for name, why in sorted(held.items()):
         diags.add(Diagnostic(Severity.WARNING, f"{name}: not fixed: {why}", path=ctx.reg_path, pattern=name,

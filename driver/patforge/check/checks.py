@@ -1235,8 +1235,12 @@ PATTERN_CHECKS: tuple[Callable[[Ctx, Item, Suite], Iterable[Finding]], ...] = (
 def evaluate(ctx: Ctx) -> list[Finding]:
     """Run every check; add PASS for each judged pair without findings."""
     findings: list[Finding] = []
+    from patforge.check.docmap_rule import RULE as DOCMAP_RULE, check_doc_id_mapping
+    from patforge.docmap import mapping_path
+
     findings += check_layout(ctx)
     findings += check_registry_file(ctx)
+    findings += check_doc_id_mapping(ctx)
     pairs: list[tuple[str, str | None, str | None, str | None, int | None]] = []
     # repository and root scope
     for rule in RULES:
@@ -1247,6 +1251,8 @@ def evaluate(ctx: Ctx) -> list[Finding]:
                 pairs.append((rule.id, None, ctx.primary_root, ctx.reg_path, None))
             elif rule.id in SELF_MESSAGES:
                 pairs.append((rule.id, None, None, ctx.reg_path, None))
+            elif rule.id == DOCMAP_RULE:
+                pairs.append((rule.id, None, ctx.primary_root, mapping_path(ctx.reg_path), None))
         elif rule.scope == "root":
             for root in ctx.roots:
                 pairs.append((rule.id, None, root, root if rule.id == "PAT-CHECK-001-002" else f"{root}/tests",
