@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 from patforge import __version__
-from patforge.errors import PatforgeError
+from patforge.errors import PatforgeError, UsageError
 from patforge.output import echo_json, print_diagnostics, table
 
 
@@ -69,23 +69,46 @@ def cli() -> None:
               help="Make the whole run one transaction: if any unit fails, write nothing at all.")
 @click.option("--verbose", "-v", is_flag=True, help="List every unit, not only the summary.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report (incl. the doc_id mapping) as JSON.")
+@click.option("--branch", metavar="NAME", help="The plan's git workflow (opt-in): refuse a dirty tree, create "
+              "branch NAME from HEAD, switch to it and render there. Your branch gets no change; you stay on NAME.")
+@click.option("--commit", "make_commit", is_flag=True,
+              help="With --branch: commit the render on NAME as one commit (not when a unit failed).")
+@click.option("--message", metavar="MSG", help="With --commit: the commit message (default: "
+              "'feat: auto-generate pattern framework files'; the body counts files per kind).")
 def render(repo, phases, phase1_only, only, kinds, template, vcs_ref, jobs, batch_size, dry_run,
-           all_or_nothing, verbose, as_json):
+           all_or_nothing, verbose, as_json, branch, make_commit, message):
     """Generate every missing artifact (the plan's phases 1-4)."""
     from patforge.render import RenderOptions, render as run_render
-    from patforge.reporting import print_render_report
+    from patforge.reporting import print_branch_result, print_render_report
 
+    if (make_commit or message) and not branch:
+        raise UsageError("--commit and --message need --branch NAME",
+                         hint="patforge commits only on a branch it creates: add --branch NAME")
+    if message and not make_commit:
+        raise UsageError("--message needs --commit", hint="add --commit")
     if phase1_only:
         phases = (1,)
     opts = RenderOptions(phases=tuple(phases) or (1, 2, 3, 4), only=tuple(only), kinds=tuple(kinds),
                          template=template, vcs_ref=vcs_ref, jobs=jobs, batch_size=batch_size,
                          dry_run=dry_run, all_or_nothing=all_or_nothing,
                          progress=None if as_json else _Progress(True))
-    report = run_render(repo, opts)
+    if branch:
+        from patforge.gitflow import render_on_branch
+
+        result = render_on_branch(repo, opts, branch, commit=make_commit, message=message)
+        report = result.report
+    else:
+        result, report = None, run_render(repo, opts)
     if as_json:
-        echo_json(report.to_dict())
+        data = report.to_dict()
+        if result is not None:
+            data["branch"] = {"name": result.branch, "started_from": result.started_from, "base": result.base,
+                              "commit": result.commit, "notes": result.notes}
+        echo_json(data)
     else:
         print_render_report(report, verbose=verbose)
+        if result is not None:
+            print_branch_result(result)
     sys.exit(1 if report.failed else 0)
 
 

@@ -59,3 +59,13 @@ def print_update_report(report) -> None:
             click.echo(f"  {rel}", err=True)
     elif not report.changes:
         click.echo("nothing to update")
+
+
+def print_branch_result(result) -> None:
+    """What ``render --branch`` did with git (gitflow.BranchResult)."""
+    click.echo(f"branch: created {result.branch} from {result.started_from} ({result.base[:12]}); "
+               f"{result.started_from} is unchanged; you are on {result.branch}")
+    if result.commit:
+        click.echo(f"committed {result.commit[:12]} on {result.branch} (go back: git switch {result.started_from})")
+    for note in result.notes:
+        click.echo(note, err=result.report.failed)
