@@ -69,6 +69,8 @@ def cli() -> None:
               help="Make the whole run one transaction: if any unit fails, write nothing at all.")
 @click.option("--verbose", "-v", is_flag=True, help="List every unit, not only the summary.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report (incl. the doc_id mapping) as JSON.")
+@click.option("--failed", "only_failed", is_flag=True,
+              help="Re-run only the units that failed in the last render (the plan's 'Re-run Failed Phase').")
 @click.option("--branch", metavar="NAME", help="The plan's git workflow (opt-in): refuse a dirty tree, create "
               "branch NAME from HEAD, switch to it and render there. Your branch gets no change; you stay on NAME.")
 @click.option("--commit", "make_commit", is_flag=True,
@@ -76,7 +78,7 @@ def cli() -> None:
 @click.option("--message", metavar="MSG", help="With --commit: the commit message (default: "
               "'feat: auto-generate pattern framework files'; the body counts files per kind).")
 def render(repo, phases, phase1_only, only, kinds, template, vcs_ref, jobs, batch_size, dry_run,
-           all_or_nothing, verbose, as_json, branch, make_commit, message):
+           all_or_nothing, verbose, as_json, only_failed, branch, make_commit, message):
     """Generate every missing artifact (the plan's phases 1-4)."""
     from patforge.render import RenderOptions, render as run_render
     from patforge.reporting import print_branch_result, print_render_report
@@ -92,6 +94,18 @@ def render(repo, phases, phase1_only, only, kinds, template, vcs_ref, jobs, batc
                          template=template, vcs_ref=vcs_ref, jobs=jobs, batch_size=batch_size,
                          dry_run=dry_run, all_or_nothing=all_or_nothing,
                          progress=None if as_json else _Progress(True))
+    if only_failed:
+        from patforge.failed_units import rerun_options
+
+        opts, record = rerun_options(repo, opts)
+        if opts is None:
+            extra = (f"; it had {record.other_errors} error(s) no unit owns: run patforge render to see them"
+                     if record.other_errors else "")
+            click.echo(f"nothing to re-run: the last render left no failed unit{extra}")
+            sys.exit(1 if record.other_errors else 0)
+        click.echo(f"re-running {len(record.units)} failed unit(s): "
+                   + ", ".join(f"{n} {k}" for _ph, k, n in record.units[:10])
+                   + (" ..." if len(record.units) > 10 else ""), err=as_json)
     if branch:
         from patforge.gitflow import render_on_branch
 
@@ -141,6 +155,28 @@ def update(repo, template, to, registry, conflict, only, kinds, dry_run, as_json
     else:
         print_update_report(report)
     sys.exit(1 if report.failed else 0)
+
+
+@cli.command()
+@_repo_option
+@click.option("--dry-run", is_flag=True, help="List what would be restored; change nothing.")
+@click.option("--verbose", "-v", is_flag=True, help="List every file, not only the counts.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+def rollback(repo, dry_run, verbose, as_json):
+    """Undo the last render, update, new or check --fix: restore exactly the files it
+    wrote or changed (the plan's "Restore from Backup").
+
+    Refuses, changing nothing, if any of those files changed since (they are listed).
+    """
+    from patforge.reporting import print_rollback_report
+    from patforge.rollback import rollback as run_rollback
+
+    report = run_rollback(repo, dry_run=dry_run)
+    if as_json:
+        echo_json(report.to_dict())
+    else:
+        print_rollback_report(report, verbose=verbose)
+    sys.exit(0)
 
 
 @cli.command()

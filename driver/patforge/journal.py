@@ -18,6 +18,7 @@ never leaves a stale lock behind.
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import tempfile
 import json
@@ -25,6 +26,7 @@ import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable, Iterator
 
 from filelock import FileLock, Timeout
 
@@ -32,6 +34,35 @@ from patforge.errors import LockedError
 from patforge.fsutil import atomic_write
 
 JOURNAL = "journal.json"
+
+Writes = list[tuple[str, "bytes | None"]]
+
+
+class _Observers:
+    """Who wants to see each transaction before it commits, per state folder: the
+    rollback recorder (rollback.py) keeps the pre-images of what a run overwrites."""
+
+    def __init__(self) -> None:
+        self._by_state: dict[Path, Callable[[Path, Writes], None]] = {}
+
+    def active(self, state: Path) -> bool:
+        return state in self._by_state
+
+    def notify(self, state: Path, repo: Path, writes: Writes) -> None:
+        fn = self._by_state.get(state)
+        if fn is not None:
+            fn(repo, writes)
+
+    @contextlib.contextmanager
+    def __call__(self, state: Path, fn: Callable[[Path, Writes], None]) -> Iterator[None]:
+        self._by_state[state] = fn
+        try:
+            yield
+        finally:
+            self._by_state.pop(state, None)
+
+
+observing = _Observers()
 
 
 def git_dir(repo: Path) -> Path | None:
@@ -81,6 +112,7 @@ class Journal:
         """Land every (path, bytes) — None deletes — as one recoverable transaction."""
         if not writes:
             return
+        observing.notify(self.state, self.repo, writes)  # before the commit point
         entries = [{"path": rel, "data": None if data is None else base64.b64encode(data).decode("ascii")}
                    for rel, data in writes]
         atomic_write(self.state / JOURNAL, json.dumps({"writes": entries}).encode("utf-8"),

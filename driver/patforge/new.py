@@ -170,8 +170,12 @@ def create_pattern(repo: Path, name: str, category: str, executor: str = "ps1", 
                                 executor_path=yaml_scalar(paths["executor_path"]))
     spec = spec.replace("\n", doc.newline) if doc.newline != "\n" else spec
     ws.stage(paths["spec_path"], spec.encode("utf-8"), "spec skeleton")
-    report.changes += ws.land([registry.path, paths["spec_path"]])
     if dry_run:
+        report.changes += ws.land([registry.path, paths["spec_path"]])
         return report
-    report.render = Renderer(repo, RenderOptions(only=(name,), template=template)).run()
+    from patforge.rollback import recording
+
+    with recording(repo, "new"):  # one record for the entry, the spec and the suite
+        report.changes += ws.land([registry.path, paths["spec_path"]])
+        report.render = Renderer(repo, RenderOptions(only=(name,), template=template)).run()
     return report

@@ -58,6 +58,8 @@ class RenderOptions:
     all_or_nothing: bool = False  # the whole run is one transaction
     keep_diffs: bool = False  # keep every change's bytes so callers can show diffs
     create_mapping: bool = True  # write doc_id_mapping.json when missing (check --fix only syncs one)
+    # render --failed: only these (phase, kind, pattern) units (failed_units.py); None: all
+    unit_filter: frozenset[tuple[int, str, str]] | None = None
     progress: Callable[[str, int, int], None] | None = None  # (label, done, total)
 
 
@@ -144,6 +146,9 @@ class Renderer:
                              hint=f"kinds are {', '.join(KINDS)}")
         self.patterns = [p for p in self.registry.patterns
                          if not options.only or p.name in options.only]
+        if options.unit_filter is not None:
+            wanted = {pattern for _ph, _k, pattern in options.unit_filter}
+            self.patterns = [p for p in self.patterns if p.name in wanted]
         for p in self.patterns:
             load_spec(self.registry, p)
         self.report.diagnostics.items = list(self.registry.diagnostics)
@@ -153,6 +158,17 @@ class Renderer:
     # -- helpers ----------------------------------------------------------------
     def want(self, kind: str) -> bool:
         return not self.options.kinds or kind in self.options.kinds
+
+    def want_unit(self, phase: int, kind: str, pattern: str) -> bool:
+        """False for units outside ``render --failed``'s list. Phase 1's pure insertions
+        (registry doc_id, spec fields, DOC_LINK, the doc_id mapping) also run for every
+        pattern on the list: they are no-ops when done, and a spec that could not be read
+        last time (the usual cause of a failed unit) gets its fields now."""
+        f = self.options.unit_filter
+        if f is None or (phase, kind, pattern) in f:
+            return True
+        return phase == 1 and kind in ("registry", "spec", "executor", "mapping") and (
+            kind == "mapping" or any(n == pattern for _ph, _k, n in f))
 
     def doc_id(self, p: Pattern) -> str:
         return self.registry.doc_id_for(p)
@@ -189,7 +205,10 @@ class Renderer:
         from patforge.journal import state_dir
 
         self.registry.cache = CompileCache.load(None if self.options.dry_run else state_dir(self.repo))
-        with RepoLock(self.repo, "render"), contextlib.closing(_PoolCloser()):
+        from patforge.rollback import recording
+
+        with RepoLock(self.repo, "render"), contextlib.closing(_PoolCloser()), \
+                recording(self.repo, "render") if not self.options.dry_run else contextlib.nullcontext():
             if not self.options.dry_run:
                 replayed = self.ws.journal.recover()
                 if replayed:
@@ -220,14 +239,14 @@ class Renderer:
             elif phase in (2, 3):
                 group = [p for p in self.patterns if p.is_migrated == (phase == 3)]
                 self.phase_suites(phase, group)
-            elif phase == 4 and not self.options.only and self.patterns:
+            elif phase == 4 and not self.options.only and (self.patterns or self.options.unit_filter):
                 self.phase_repo()
         return self.report
 
     # -- Phase 1 ----------------------------------------------------------------
     def phase_ids(self) -> None:
         self._registry_doc_ids()
-        if not self.options.kinds:
+        if not self.options.kinds and self.want_unit(1, "mapping", "(repository)"):
             self._doc_id_mapping()
         self._spec_fields()
         if self.want("sidecar"):
@@ -235,7 +254,7 @@ class Renderer:
         self._executor_doc_links()
 
     def _registry_doc_ids(self) -> None:
-        lacking = [p for p in self.patterns if p.doc_id is None]
+        lacking = [p for p in self.patterns if p.doc_id is None and self.want_unit(1, "registry", p.name)]
         if not lacking:
             return
         edited = self.edit_registry({p.name: [("doc_id", self.doc_id(p))] for p in lacking},
@@ -310,7 +329,7 @@ class Renderer:
 
     def _spec_fields(self) -> None:
         for p in self.patterns:
-            if p.spec is None:
+            if p.spec is None or not self.want_unit(1, "spec", p.name):
                 continue  # unparseable or missing: already reported
             if p.spec_path in self.ws.overlay:
                 doc = load_yaml_text(self.ws.read_text(p.spec_path), p.spec_path)
@@ -342,7 +361,8 @@ class Renderer:
 
     def _executor_doc_links(self) -> None:
         for p in self.patterns:
-            if p.executor_language is None or self.ws.exists(suites.answers_for(p, "executor")):
+            if p.executor_language is None or self.ws.exists(suites.answers_for(p, "executor")) \
+                    or not self.want_unit(1, "executor", p.name):
                 continue
             text = self.ws.read_text(p.executor_path)
             if text is None:
@@ -360,6 +380,8 @@ class Renderer:
         units = []
         for kind in kinds:
             for p in group:
+                if not self.want_unit(phase, kind, p.name):
+                    continue
                 unit = suites.build_unit(kind, self.registry, p, self.ws, phase, self.report.diagnostics)
                 if unit is None:
                     self.outcome(phase, kind, p.name, FAILED, [], "cannot build answers (see errors)")
@@ -411,6 +433,7 @@ class Renderer:
 
     def process_units(self, phase: int, units: list[Unit]) -> list[Unit]:
         """Render what is missing, validate, land unit by unit; return the units landed."""
+        units = [u for u in units if self.want_unit(phase, u.kind, u.pattern)]
         todo: list[tuple[Unit, str]] = []
         for unit in units:
             status, message = self.classify(unit)
@@ -522,4 +545,11 @@ def _yaml_round_trip(answers: dict[str, Any]) -> Any:
 
 
 def render(repo: Path, options: RenderOptions | None = None) -> RenderReport:
-    return Renderer(repo, options or RenderOptions()).run()
+    """One render; unless a dry run, it records which units failed (``render --failed``)."""
+    from patforge import failed_units
+
+    options = options or RenderOptions()
+    report = Renderer(repo, options).run()
+    if not options.dry_run:
+        failed_units.save(report.repo, report)
+    return report

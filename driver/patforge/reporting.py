@@ -69,3 +69,19 @@ def print_branch_result(result) -> None:
         click.echo(f"committed {result.commit[:12]} on {result.branch} (go back: git switch {result.started_from})")
     for note in result.notes:
         click.echo(note, err=result.report.failed)
+
+
+def print_rollback_report(report, *, verbose: bool = False) -> None:
+    """What ``rollback`` restored (rollback.RollbackReport)."""
+    verb = "would restore" if report.dry_run else "restored"
+    gone = "would delete" if report.dry_run else "deleted"
+    click.echo(f"rollback of the last {report.command}: {verb} {len(report.restored)} changed file(s), "
+               f"{gone} {len(report.deleted)} file(s) it created"
+               + (f"; {len(report.already)} already as before" if report.already else ""))
+    if verbose:
+        for rel in report.restored:
+            click.echo(f"  restored  {rel}")
+        for rel in report.deleted:
+            click.echo(f"  deleted   {rel}")
+        for rel in report.already:
+            click.echo(f"  unchanged {rel}")

@@ -151,7 +151,12 @@ def update(repo: Path, options: UpdateOptions) -> UpdateReport:
                 hint="review with git diff; run patforge update again after committing"))
             return report
         require_clean(repo, "patforge update")
-        return _update(repo, options, report)
+        if options.dry_run:
+            return _update(repo, options, report)
+        from patforge.rollback import recording
+
+        with recording(repo, "update"):  # `patforge rollback` can undo it
+            return _update(repo, options, report)
 
 
 def _update(repo: Path, options: UpdateOptions, report: UpdateReport) -> UpdateReport:
