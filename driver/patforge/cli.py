@@ -238,12 +238,15 @@ def doctor(repo, fix, template, as_json):
 @click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path),
                 default=Path("patforge-demo"))
 @click.option("--force", is_flag=True, help="Replace DIRECTORY if it exists.")
-def demo(directory, force):
+@click.option("--copy-only", is_flag=True,
+              help="Only copy and commit the starting point (24 patterns, no doc_ids); render nothing. "
+                   "For trying each phase by hand, as in the README's tour.")
+def demo(directory, force, copy_only):
     """Copy the bundled example registry into DIRECTORY, make it a git repository, and run
     the whole pipeline on it, printing what each step did."""
     from patforge.demo import run_demo
 
-    sys.exit(run_demo(directory, force=force))
+    sys.exit(run_demo(directory, force=force, copy_only=copy_only))
 
 
 from patforge.check.command import check_command  # noqa: E402

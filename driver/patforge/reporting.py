@@ -32,6 +32,8 @@ def print_render_report(report: RenderReport, *, verbose: bool = False) -> None:
     n = len(report.changes)
     if report.dry_run:
         click.echo(f"dry run: {n} file(s) would change; nothing written")
+    elif n == 0 and outdated:
+        click.echo("nothing written (outdated units are left for `patforge update`)")
     elif n == 0:
         click.echo("nothing to do: every artifact is present and up to date; nothing written")
     else:
@@ -80,8 +82,8 @@ def print_rollback_report(report, *, verbose: bool = False) -> None:
                + (f"; {len(report.already)} already as before" if report.already else ""))
     if verbose:
         for rel in report.restored:
-            click.echo(f"  restored  {rel}")
+            click.echo(f"  {'restore ' if report.dry_run else 'restored'}  {rel}")
         for rel in report.deleted:
-            click.echo(f"  deleted   {rel}")
+            click.echo(f"  {'delete  ' if report.dry_run else 'deleted '}  {rel}")
         for rel in report.already:
             click.echo(f"  unchanged {rel}")
