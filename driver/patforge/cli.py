@@ -13,7 +13,7 @@ import click
 
 from patforge import __version__
 from patforge.errors import PatforgeError, UsageError
-from patforge.output import echo_json, print_diagnostics, table
+from patforge.output import color_wanted, echo_json, output_options, print_diagnostics
 
 
 def _repo_option(f):
@@ -26,7 +26,9 @@ class _Progress:
     """A progress line on a terminal; silent when output is piped (CI logs)."""
 
     def __init__(self, enabled: bool) -> None:
-        self.enabled = enabled and sys.stderr.isatty()
+        ctx = click.get_current_context(silent=True)
+        quiet = bool(ctx and ctx.meta.get("patforge.quiet"))
+        self.enabled = enabled and not quiet and sys.stderr.isatty()
 
     def __call__(self, label: str, done: int, total: int) -> None:
         if self.enabled:
@@ -77,6 +79,7 @@ def cli() -> None:
               help="With --branch: commit the render on NAME as one commit (not when a unit failed).")
 @click.option("--message", metavar="MSG", help="With --commit: the commit message (default: "
               "'feat: auto-generate pattern framework files'; the body counts files per kind).")
+@output_options
 def render(repo, phases, phase1_only, only, kinds, template, vcs_ref, jobs, batch_size, dry_run,
            all_or_nothing, verbose, as_json, only_failed, branch, make_commit, message):
     """Generate every missing artifact (the plan's phases 1-4)."""
@@ -138,6 +141,7 @@ def render(repo, phases, phase1_only, only, kinds, template, vcs_ref, jobs, batc
 @click.option("--kind", "kinds", multiple=True, metavar="KIND", help="Only these artifact kinds.")
 @click.option("--dry-run", is_flag=True, help="Show the diff the update would make; change nothing.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@output_options
 def update(repo, template, to, registry, conflict, only, kinds, dry_run, as_json):
     """Bring template changes into every rendered file with Copier's 3-way update.
 
@@ -162,6 +166,7 @@ def update(repo, template, to, registry, conflict, only, kinds, dry_run, as_json
 @click.option("--dry-run", is_flag=True, help="List what would be restored; change nothing.")
 @click.option("--verbose", "-v", is_flag=True, help="List every file, not only the counts.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@output_options
 def rollback(repo, dry_run, verbose, as_json):
     """Undo the last render, update, new or check --fix: restore exactly the files it
     wrote or changed (the plan's "Restore from Backup").
@@ -189,6 +194,7 @@ def rollback(repo, dry_run, verbose, as_json):
 @click.option("--template", metavar="SRC", help="Template collection (git path or URL); default: shipped.")
 @click.option("--dry-run", is_flag=True, help="Show the registry entry and spec; write nothing.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@output_options
 def new(name, category, executor, repo, root, template, dry_run, as_json):
     """Scaffold one new pattern: registry entry, spec skeleton and its whole suite."""
     from patforge.new import create_pattern
@@ -213,6 +219,7 @@ def new(name, category, executor, repo, root, template, dry_run, as_json):
 @click.option("--fix", is_flag=True, help="Apply the repairs shown (Windows paths in double-quoted YAML).")
 @click.option("--template", metavar="SRC", help="Template collection to check (default: as render uses).")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@output_options
 def doctor(repo, fix, template, as_json):
     """Check the environment, the repository and its YAML, and offer repairs."""
     from patforge.doctor import run_doctor
@@ -241,6 +248,7 @@ def doctor(repo, fix, template, as_json):
 @click.option("--copy-only", is_flag=True,
               help="Only copy and commit the starting point (24 patterns, no doc_ids); render nothing. "
                    "For trying each phase by hand, as in the README's tour.")
+@output_options
 def demo(directory, force, copy_only):
     """Copy the bundled example registry into DIRECTORY, make it a git repository, and run
     the whole pipeline on it, printing what each step did."""
@@ -267,9 +275,11 @@ def run(argv: list[str] | None = None) -> int:
         exc.show()
         return exc.exit_code
     except PatforgeError as exc:
+        # The command's context is gone here: decide colour again (--no-color, NO_COLOR, tty).
+        color = color_wanted("--no-color" in (argv if argv is not None else sys.argv[1:]))
         if exc.diagnostics:
-            print_diagnostics(exc.diagnostics)
-        click.echo(click.style("error: ", fg="red", bold=True) + exc.message, err=True)
+            print_diagnostics(exc.diagnostics, color=color)
+        click.echo(click.style("error: ", fg="red", bold=True) + exc.message, err=True, color=color)
         if exc.hint:
             click.echo(f"  what to do: {exc.hint}", err=True)
         return exc.exit_code

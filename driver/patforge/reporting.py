@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import click
 
+from patforge.diffview import FileStat, colorize, diff_stats, stat_block
 from patforge.output import print_diagnostics, table
 from patforge.render import PHASE_TITLES, STATUSES, RenderReport
 
 
 def print_render_report(report: RenderReport, *, verbose: bool = False) -> None:
-    if report.dry_run:
-        for change in report.changes:
-            click.echo(change.diff() if not change.path.endswith(".bundle") else
-                       f"--- binary: {change.path} ({'new' if change.is_new else 'changed'})")
+    if report.dry_run and report.changes:
+        print_dry_run_diff(report.changes)
     print_diagnostics(report.diagnostics)
     if verbose:
         for o in report.outcomes:
@@ -44,10 +43,26 @@ def print_render_report(report: RenderReport, *, verbose: bool = False) -> None:
         click.echo(click.style(f"FAILED: {failed} unit(s) failed, {errors} error(s)", fg="red"), err=True)
 
 
+def print_dry_run_diff(changes) -> None:
+    """A --stat summary of every change, then the diffs (coloured on a terminal)."""
+    stats, diffs = [], []
+    for change in changes:
+        if change.path.endswith(".bundle"):  # the template history: binary
+            stats.append(FileStat(change.path, binary=True))
+            continue
+        text = change.diff()
+        stats.append((diff_stats(text) or [FileStat(change.path)])[0])
+        diffs.append(text)
+    click.echo(stat_block(stats))
+    for text in diffs:
+        click.echo(colorize(text))
+
+
 def print_update_report(report) -> None:
     print_diagnostics(report.diagnostics)
     if report.dry_run and report.diff:
-        click.echo(report.diff)
+        click.echo(stat_block(diff_stats(report.diff)))
+        click.echo(colorize(report.diff))
     click.echo(f"template version: {report.target}")
     click.echo(f"units updated: {len(report.updated)}, already current: {len(report.skipped)}")
     verb = "would change" if report.dry_run else "changed (uncommitted, review with git diff)"

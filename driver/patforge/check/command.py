@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 
 from patforge.check.rules import RULES
+from patforge.output import output_options
 
 
 def _rule_list() -> str:
@@ -32,6 +33,7 @@ def _rule_list() -> str:
 @click.option("--fix", is_flag=True, help="Repair what is mechanical (missing doc_ids, spec fields, sidecars, "
               "DOC_LINK headers; never a doc_id that is present), show the diff, then check again.")
 @click.option("--dry-run", is_flag=True, help="With --fix: show the diff, write nothing.")
+@output_options
 def check_command(repo, fmt, output, strict, only, rules, fix, dry_run):
     """Check PAT-CHECK-001 / ID-SYSTEM-SPEC-V1 compliance: PASS/FAIL/WARN per rule.
 
