@@ -13,6 +13,7 @@ import click
 
 from patforge import __version__
 from patforge.errors import PatforgeError, UsageError
+from patforge.exitcodes import epilog
 from patforge.output import color_wanted, echo_json, output_options, print_diagnostics
 
 
@@ -38,8 +39,20 @@ class _Progress:
                        err=True, nl=done >= total)
 
 
+def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if not value or ctx.resilient_parsing:
+        return
+    from patforge.templatesrc import shipped_template_version
+
+    click.echo(f"patforge, version {__version__}")
+    click.echo(f"templates, version {shipped_template_version()} (shipped; `patforge render` copies them "
+               "into the repository as .patforge/templates.bundle)")
+    ctx.exit()
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.version_option(__version__, prog_name="patforge")
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=_print_version,
+              help="Show patforge's version and the template version it ships, and exit.")
 def cli() -> None:
     """Keep a repository of automation patterns complete and consistent.
 
@@ -49,10 +62,14 @@ def cli() -> None:
       patforge check         # PAT-CHECK-001 compliance, for people and CI
       patforge update        # bring template changes in, keeping hand edits
       patforge new NAME -c C # scaffold one new pattern
+      patforge rollback      # undo the last render/update/new
+
+    Every command: --repo PATH, -q/--quiet, --no-color (NO_COLOR is honoured),
+    -h/--help (with its exit codes). Shell completion: see docs/cli.md.
     """
 
 
-@cli.command()
+@cli.command(epilog=epilog("render"))
 @_repo_option
 @click.option("--phase", "phases", type=click.IntRange(1, 4), multiple=True,
               help="Run only these phases (repeatable): 1 ids, 2 core, 3 migrated, 4 repository. Default: all.")
@@ -129,7 +146,7 @@ def render(repo, phases, phase1_only, only, kinds, template, vcs_ref, jobs, batc
     sys.exit(1 if report.failed else 0)
 
 
-@cli.command()
+@cli.command(epilog=epilog("update"))
 @_repo_option
 @click.option("--template", metavar="SRC", help="Template collection (git path or URL); default: shipped.")
 @click.option("--to", "to", metavar="REF", help="Template version to update to; default: the newest tag.")
@@ -161,7 +178,7 @@ def update(repo, template, to, registry, conflict, only, kinds, dry_run, as_json
     sys.exit(1 if report.failed else 0)
 
 
-@cli.command()
+@cli.command(epilog=epilog("rollback"))
 @_repo_option
 @click.option("--dry-run", is_flag=True, help="List what would be restored; change nothing.")
 @click.option("--verbose", "-v", is_flag=True, help="List every file, not only the counts.")
@@ -184,7 +201,7 @@ def rollback(repo, dry_run, verbose, as_json):
     sys.exit(0)
 
 
-@cli.command()
+@cli.command(epilog=epilog("new"))
 @click.argument("name")
 @click.option("--category", "-c", required=True, help="The pattern's category (free text, one line).")
 @click.option("--executor", type=click.Choice(["ps1", "py"]), default="ps1", show_default=True,
@@ -214,7 +231,7 @@ def new(name, category, executor, repo, root, template, dry_run, as_json):
     sys.exit(1 if report.failed else 0)
 
 
-@cli.command()
+@cli.command(epilog=epilog("doctor"))
 @_repo_option
 @click.option("--fix", is_flag=True, help="Apply the repairs shown (Windows paths in double-quoted YAML).")
 @click.option("--template", metavar="SRC", help="Template collection to check (default: as render uses).")
@@ -241,7 +258,7 @@ def doctor(repo, fix, template, as_json):
     sys.exit(1 if report.failed else 0)
 
 
-@cli.command()
+@cli.command(epilog=epilog("demo"))
 @click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path),
                 default=Path("patforge-demo"))
 @click.option("--force", is_flag=True, help="Replace DIRECTORY if it exists.")

@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 
 from patforge.check.rules import RULES
+from patforge.exitcodes import epilog
 from patforge.output import output_options
 
 
@@ -18,7 +19,7 @@ def _rule_list() -> str:
     return "\n".join(f"  {r.id:<23} {r.level:<6} {r.title}" for r in RULES)
 
 
-@click.command("check", epilog="\b\nRules:\n" + _rule_list())
+@click.command("check", epilog=epilog("check") + "\n\n\b\nRules:\n" + _rule_list())
 @click.option("--repo", "repo", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
               show_default=True, help="The pattern repository (the folder that holds patterns/).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "junit", "sarif"]), default="text",
@@ -35,13 +36,7 @@ def _rule_list() -> str:
 @click.option("--dry-run", is_flag=True, help="With --fix: show the diff, write nothing.")
 @output_options
 def check_command(repo, fmt, output, strict, only, rules, fix, dry_run):
-    """Check PAT-CHECK-001 / ID-SYSTEM-SPEC-V1 compliance: PASS/FAIL/WARN per rule.
-
-    \b
-    Exit codes: 0 compliant, 1 non-compliant (a MUST rule fails, or any
-    rule with --strict), 2 could not run (bad options, no repository,
-    unreadable registry).
-    """
+    """Check PAT-CHECK-001 / ID-SYSTEM-SPEC-V1 compliance: PASS/FAIL/WARN per rule."""
     from patforge.check import CheckOptions, run_check
     from patforge.check.reporters import format_report, print_text_report
     from patforge.fsutil import atomic_write
