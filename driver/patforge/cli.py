@@ -157,9 +157,12 @@ def render(repo, phases, phase1_only, only, kinds, template, vcs_ref, jobs, batc
 @click.option("--only", "only", multiple=True, metavar="NAME", help="Only these patterns (repeatable).")
 @click.option("--kind", "kinds", multiple=True, metavar="KIND", help="Only these artifact kinds.")
 @click.option("--dry-run", is_flag=True, help="Show the diff the update would make; change nothing.")
+@click.option("--templates-only", is_flag=True,
+              help="Only copy this patforge's template versions into .patforge/templates.bundle (before a "
+                   "by-hand `copier update -a`); works on a dirty tree.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @output_options
-def update(repo, template, to, registry, conflict, only, kinds, dry_run, as_json):
+def update(repo, template, to, registry, conflict, only, kinds, dry_run, templates_only, as_json):
     """Bring template changes into every rendered file with Copier's 3-way update.
 
     Hand edits are kept; overlapping edits are reported as conflicts (exit 1). The
@@ -170,7 +173,7 @@ def update(repo, template, to, registry, conflict, only, kinds, dry_run, as_json
 
     report = run_update(repo, UpdateOptions(template=template, to=to, registry=registry,
                                             conflict=conflict, only=tuple(only), kinds=tuple(kinds),
-                                            dry_run=dry_run))
+                                            dry_run=dry_run, templates_only=templates_only))
     if as_json:
         echo_json(report.to_dict())
     else:
