@@ -17,6 +17,10 @@ from __future__ import annotations
 import json
 import posixpath
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from patforge.render import Renderer
 
 MAPPING_NAME = "doc_id_mapping.json"
 
@@ -149,3 +153,38 @@ def _insert(text: str, members: list[Member], new: dict[str, str]) -> str:
 def _after_comma(text: str, i: int) -> int:
     i = _skip_ws(text, i)
     return i + 1 if i < len(text) and text[i] == "," else i
+
+
+def render_step(r: "Renderer") -> None:
+    """Render's Phase 1 step: write the mapping when missing, else insert missing keys;
+    landed through the workspace's journal like every other write."""
+    from patforge.diagnostics import warning
+    from patforge.render import FAILED, GENERATED, SKIPPED, UPDATED
+
+    failed = {o.pattern for o in r.report.outcomes if o.kind == "registry" and o.status == FAILED}
+    wanted = {p.pattern_id: r.doc_id(p) for p in r.patterns if p.name not in failed}
+    rel = mapping_path(r.registry.path)
+    if not r.options.create_mapping and not r.ws.exists(rel):
+        return
+    sync = sync_mapping(r.ws.read_bytes(rel), wanted)
+    for pid, have, want in sync.disagree:
+        r.report.diagnostics.add(warning(
+            f"{rel}: {pid} maps to {have!r}, the registry says {want}; left as it is",
+            path=rel, code="doc-id-mapping",
+            hint="correct the value (or the registry) by hand; `patforge check` reports it"))
+    if sync.problem:
+        r.report.diagnostics.add(warning(f"{rel} is {sync.problem}; not updated", path=rel,
+                                         code="doc-id-mapping",
+                                         hint="make it one JSON object {pattern_id: doc_id} or delete it "
+                                              "(render writes it again)"))
+        r.outcome(1, "mapping", "(repository)", FAILED, [rel], sync.problem)
+        return
+    if sync.data is None:
+        if wanted:
+            r.outcome(1, "mapping", "(repository)", SKIPPED, [rel])
+        return
+    new = r.ws.read_bytes(rel) is None
+    r.ws.stage(rel, sync.data, "doc_id mapping")
+    r.report.changes += r.ws.land([rel])
+    r.outcome(1, "mapping", "(repository)", GENERATED if new else UPDATED, [rel],
+              f"{len(sync.added)} pattern_id(s) {'written' if new else 'added'}")

@@ -265,35 +265,7 @@ class Renderer:
                          f"doc_id {self.doc_id(p)}" if status == UPDATED else "could not insert doc_id")
 
     def _doc_id_mapping(self) -> None:
-        """The plan's doc_id_mapping.json next to the registry: written when missing,
-        kept in sync by inserting keys (docmap.py), landed like every other write."""
-        failed = {o.pattern for o in self.report.outcomes if o.kind == "registry" and o.status == FAILED}
-        wanted = {p.pattern_id: self.doc_id(p) for p in self.patterns if p.name not in failed}
-        rel = docmap.mapping_path(self.registry.path)
-        if not self.options.create_mapping and not self.ws.exists(rel):
-            return
-        sync = docmap.sync_mapping(self.ws.read_bytes(rel), wanted)
-        for pid, have, want in sync.disagree:
-            self.report.diagnostics.add(warning(
-                f"{rel}: {pid} maps to {have!r}, the registry says {want}; left as it is",
-                path=rel, code="doc-id-mapping",
-                hint=f"correct the value (or the registry) by hand; `patforge check` reports it"))
-        if sync.problem:
-            self.report.diagnostics.add(warning(f"{rel} is {sync.problem}; not updated", path=rel,
-                                                code="doc-id-mapping",
-                                                hint="make it one JSON object {pattern_id: doc_id} or delete it "
-                                                     "(render writes it again)"))
-            self.outcome(1, "mapping", "(repository)", FAILED, [rel], sync.problem)
-            return
-        if sync.data is None:
-            if wanted:
-                self.outcome(1, "mapping", "(repository)", SKIPPED, [rel])
-            return
-        new = self.ws.read_bytes(rel) is None
-        self.ws.stage(rel, sync.data, "doc_id mapping")
-        self.report.changes += self.ws.land([rel])
-        self.outcome(1, "mapping", "(repository)", GENERATED if new else UPDATED, [rel],
-                     f"{len(sync.added)} pattern_id(s) {'written' if new else 'added'}")
+        docmap.render_step(self)
 
     def edit_registry(self, fields: dict[str, list[tuple[str, str]]], *, after: str | tuple[str, ...],
                       reason: str) -> set[str]:
