@@ -20,6 +20,7 @@ from patforge.codecheck import check_powershell, check_shell, powershell_leaf_to
 from patforge.demo import copy_demo
 
 PS1 = "scripts/generate_all_pattern_files.ps1"
+needs_sh = pytest.mark.skipif(shutil.which("sh") is None, reason="runs the POSIX twin with sh")
 SH = "scripts/generate_all_pattern_files.sh"
 
 
@@ -65,6 +66,7 @@ def test_ps1_maps_the_plans_switches(rendered):
     assert "[CmdletBinding()]\n" not in text  # it would turn -Verbose into a common parameter
 
 
+@needs_sh
 def test_twin_runs_dry_run_through_patforge(rendered):
     before = git(rendered, "status", "--porcelain")
     res = subprocess.run(["sh", str(rendered / SH), "-DryRun", "-Verbose", "--kind", "repo"],
@@ -75,12 +77,14 @@ def test_twin_runs_dry_run_through_patforge(rendered):
     assert git(rendered, "status", "--porcelain") == before
 
 
+@needs_sh
 def test_twin_exit_code_is_patforges(rendered):
     res = subprocess.run(["sh", str(rendered / SH), "--phase", "9"], capture_output=True, text=True,
                          env=_env_with_patforge_on_path())
     assert res.returncode == 2 and "--phase" in res.stderr
 
 
+@needs_sh
 def test_twin_phase1only_changes_only_phase_1(tmp_path):
     root = copy_demo(tmp_path / "demo")
     res = Cli()("render", "--repo", str(root), "--kind", "repo")
@@ -91,6 +95,8 @@ def test_twin_phase1only_changes_only_phase_1(tmp_path):
     assert "1 ID system" in res.stdout and "2 core" not in res.stdout
 
 
+@needs_sh
+@pytest.mark.skipif(sys.platform == "win32", reason="builds a PATH of symlinks")
 def test_twin_says_when_patforge_is_missing(rendered, tmp_path):
     # A PATH with sh and the basic tools but no patforge and no Python that has it.
     bindir = tmp_path / "bin"
