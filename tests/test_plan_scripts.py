@@ -114,14 +114,14 @@ def test_twin_says_when_patforge_is_missing(rendered, tmp_path):
 def test_registry_text_cannot_reach_the_scripts_code(tmp_path):
     """The only registry value in the scripts is the registry path, in a comment."""
     from patforge.codecheck import check_text
-    from patforge.engine import RenderJob, render_job
-    from patforge.suites import REPO_FILES
+    from patforge.copier_runner import RenderJob, render_job
+    from patforge.kinds.repo import FILES as REPO_FILES
     from patforge.templatesrc import resolve_source
 
     evil = "patterns/registry/X.yaml\n$(Remove-Item C:\\) #> `n\r\nrm -rf / ; exit 9\u2028"
     source = resolve_source(tmp_path, None, None, None)
     job = RenderJob("repo", [{"answers_file": ".patforge/answers/repo.yml", "registry_path": evil,
-                              "doc_id_rule": "DOC-<REST>", "domain_schemas": {}}], source)
+                              "doc_id_rule": "DOC-<REST>", "derived": {}}], source)
     result = render_job(job)
     assert result.error is None, result.error
     for rel in (PS1, SH):

@@ -14,6 +14,7 @@ import click
 from patforge import __version__
 from patforge.errors import PatforgeError, UsageError
 from patforge.exitcodes import epilog
+from patforge.kinds import names as kind_names
 from patforge.output import color_wanted, echo_json, output_options, print_diagnostics
 
 
@@ -76,7 +77,7 @@ def cli() -> None:
 @click.option("--phase1-only", is_flag=True, help="Same as --phase 1 (the plan's -Phase1Only).")
 @click.option("--only", "only", multiple=True, metavar="NAME", help="Only these patterns (repeatable).")
 @click.option("--kind", "kinds", multiple=True, metavar="KIND",
-              help="Only these artifact kinds: sidecar, schema, examples, executor, tests, repo.")
+              help=f"Only these artifact kinds: {', '.join(kind_names())}.")
 @click.option("--template", metavar="SRC", help="Template collection: a git repository path or URL "
               "(default: the templates shipped with patforge).")
 @click.option("--vcs-ref", metavar="REF", help="Template version (tag) to render; default: the newest tag.")
@@ -155,7 +156,8 @@ def render(repo, phases, phase1_only, only, kinds, template, vcs_ref, jobs, batc
 @click.option("--conflict", type=click.Choice(["inline", "rej"]), default="inline", show_default=True,
               help="How Copier reports overlapping edits: inline markers or .rej files.")
 @click.option("--only", "only", multiple=True, metavar="NAME", help="Only these patterns (repeatable).")
-@click.option("--kind", "kinds", multiple=True, metavar="KIND", help="Only these artifact kinds.")
+@click.option("--kind", "kinds", multiple=True, metavar="KIND",
+              help=f"Only these artifact kinds: {', '.join(kind_names())}.")
 @click.option("--dry-run", is_flag=True, help="Show the diff the update would make; change nothing.")
 @click.option("--templates-only", is_flag=True,
               help="Only copy this patforge's template versions into .patforge/templates.bundle (before a "

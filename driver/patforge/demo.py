@@ -50,7 +50,8 @@ NEXT_STEPS = (
 
 
 def run_demo(directory: Path, *, force: bool = False, copy_only: bool = False) -> int:
-    from patforge.render import PHASE_TITLES, RenderOptions, render
+    from patforge.render import RenderOptions, render
+    from patforge.render_report import PHASE_TITLES
     from patforge.reporting import print_render_report
 
     repo = copy_demo(directory, force=force)

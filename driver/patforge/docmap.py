@@ -20,7 +20,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from patforge.render import Renderer
+    from patforge.registry import Pattern, Registry
+    from patforge.render_report import RenderReport
+    from patforge.workspace import Workspace
 
 MAPPING_NAME = "doc_id_mapping.json"
 
@@ -155,36 +157,37 @@ def _after_comma(text: str, i: int) -> int:
     return i + 1 if i < len(text) and text[i] == "," else i
 
 
-def render_step(r: "Renderer") -> None:
-    """Render's Phase 1 step: write the mapping when missing, else insert missing keys;
-    landed through the workspace's journal like every other write."""
+def render_step(ws: "Workspace", registry: "Registry", report: "RenderReport", patterns: list["Pattern"], *,
+                create: bool = True) -> None:
+    """Phase 1's step (also ``new``'s): write the mapping for ``patterns`` when missing
+    (``create``), else insert their missing keys; landed through the workspace's
+    journal like every other write."""
     from patforge.diagnostics import warning
-    from patforge.render import FAILED, GENERATED, SKIPPED, UPDATED
+    from patforge.render_report import FAILED, GENERATED, SKIPPED, UPDATED
 
-    failed = {o.pattern for o in r.report.outcomes if o.kind == "registry" and o.status == FAILED}
-    wanted = {p.pattern_id: r.doc_id(p) for p in r.patterns if p.name not in failed}
-    rel = mapping_path(r.registry.path)
-    if not r.options.create_mapping and not r.ws.exists(rel):
+    failed = {o.pattern for o in report.outcomes if o.kind == "registry" and o.status == FAILED}
+    wanted = {p.pattern_id: registry.doc_id_for(p) for p in patterns if p.name not in failed}
+    rel = mapping_path(registry.path)
+    if not create and not ws.exists(rel):
         return
-    sync = sync_mapping(r.ws.read_bytes(rel), wanted)
+    sync = sync_mapping(ws.read_bytes(rel), wanted)
     for pid, have, want in sync.disagree:
-        r.report.diagnostics.add(warning(
+        report.diagnostics.add(warning(
             f"{rel}: {pid} maps to {have!r}, the registry says {want}; left as it is",
             path=rel, code="doc-id-mapping",
             hint="correct the value (or the registry) by hand; `patforge check` reports it"))
     if sync.problem:
-        r.report.diagnostics.add(warning(f"{rel} is {sync.problem}; not updated", path=rel,
-                                         code="doc-id-mapping",
-                                         hint="make it one JSON object {pattern_id: doc_id} or delete it "
-                                              "(render writes it again)"))
-        r.outcome(1, "mapping", "(repository)", FAILED, [rel], sync.problem)
+        report.diagnostics.add(warning(f"{rel} is {sync.problem}; not updated", path=rel, code="doc-id-mapping",
+                                       hint="make it one JSON object {pattern_id: doc_id} or delete it "
+                                            "(render writes it again)"))
+        report.outcome(1, "mapping", "(repository)", FAILED, [rel], sync.problem)
         return
     if sync.data is None:
         if wanted:
-            r.outcome(1, "mapping", "(repository)", SKIPPED, [rel])
+            report.outcome(1, "mapping", "(repository)", SKIPPED, [rel])
         return
-    new = r.ws.read_bytes(rel) is None
-    r.ws.stage(rel, sync.data, "doc_id mapping")
-    r.report.changes += r.ws.land([rel])
-    r.outcome(1, "mapping", "(repository)", GENERATED if new else UPDATED, [rel],
-              f"{len(sync.added)} pattern_id(s) {'written' if new else 'added'}")
+    new = ws.read_bytes(rel) is None
+    ws.stage(rel, sync.data, "doc_id mapping")
+    report.changes += ws.land([rel])
+    report.outcome(1, "mapping", "(repository)", GENERATED if new else UPDATED, [rel],
+                   f"{len(sync.added)} pattern_id(s) {'written' if new else 'added'}")

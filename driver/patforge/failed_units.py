@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from patforge.fsutil import atomic_write
-from patforge.journal import state_dir
+from patforge.state import state_dir
 
 if TYPE_CHECKING:
     from patforge.render import RenderOptions, RenderReport
@@ -37,7 +37,7 @@ class FailedRecord:
 
 
 def save(repo: Path, report: "RenderReport") -> None:
-    from patforge.render import FAILED
+    from patforge.render_report import FAILED
 
     units = sorted({(o.phase, o.kind, o.pattern) for o in report.outcomes if o.status == FAILED})
     owned = {o.pattern for o in report.outcomes if o.status == FAILED}

@@ -42,7 +42,7 @@ class BranchResult:
 
 def commit_body(report: "RenderReport") -> str:
     """Counts per phase and kind of what the run generated or edited."""
-    from patforge.render import GENERATED, PHASE_TITLES, UPDATED
+    from patforge.render_report import GENERATED, PHASE_TITLES, UPDATED
 
     lines = []
     for (phase, kind), counts in report.counts().items():

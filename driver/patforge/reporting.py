@@ -6,7 +6,7 @@ import click
 
 from patforge.diffview import FileStat, colorize, diff_stats, stat_block
 from patforge.output import print_diagnostics, table
-from patforge.render import PHASE_TITLES, STATUSES, RenderReport
+from patforge.render_report import PHASE_TITLES, STATUSES, RenderReport
 
 
 def print_render_report(report: RenderReport, *, verbose: bool = False) -> None:

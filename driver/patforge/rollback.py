@@ -29,7 +29,9 @@ from typing import Iterator
 
 from patforge.errors import PatforgeError
 from patforge.fsutil import atomic_write
-from patforge.journal import Journal, RepoLock, observing, state_dir
+from patforge.journal import Journal, observing
+from patforge.lock import RepoLock
+from patforge.state import state_dir
 
 RUNS = "runs"
 LOG = "log.jsonl"

@@ -7,27 +7,30 @@ none different. A repository without the file is not judged (SKIP): render write
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Iterator
+from typing import Iterator
 
-from patforge.check.rules import Finding
 from patforge.docmap import MappingShapeError, mapping_path, parse_members
 
-if TYPE_CHECKING:
-    from patforge.check.checks import Ctx
+from patforge.check.judging import bad, skip
+from patforge.check.model import RepoModel
+from patforge.check.rules import Finding
 
 RULE = "PATFORGE-DOC-ID-MAPPING"
 
 
-def check_doc_id_mapping(ctx: "Ctx") -> Iterator[Finding]:
-    from patforge.check.checks import bad, skip
+def subject(model: RepoModel) -> tuple[str, str]:
+    """(root, path) a passing record points at."""
+    return model.primary_root, mapping_path(model.reg_path)
 
-    rel = mapping_path(ctx.reg_path)
-    root = ctx.primary_root
-    data = ctx.files.read_bytes(rel)
+
+def judge_doc_id_mapping(model: RepoModel) -> Iterator[Finding]:
+    rel = mapping_path(model.reg_path)
+    root = model.primary_root
+    data = model.files.read_bytes(rel)
     if data is None:
         yield skip(RULE, None, f"there is no {rel}; `patforge render` writes it", path=rel, root=root)
         return
-    if ctx.registry is None:
+    if model.registry is None:
         yield skip(RULE, None, "the registry cannot be read (PAT-CHECK-001-010)", path=rel, root=root)
         return
     try:
@@ -38,12 +41,12 @@ def check_doc_id_mapping(ctx: "Ctx") -> Iterator[Finding]:
                                             "run `patforge render --phase 1`, which writes it again")
         return
     expected: dict[str, str] = {}
-    for item in ctx.items:
+    for item in model.items:
         pid = item.entry.get("pattern_id") if isinstance(item.entry, dict) else None
-        doc_id, _why = ctx.expected(item)
+        doc_id, _why = model.expected(item)
         if isinstance(pid, str) and doc_id is not None:
             expected[pid] = doc_id  # entries without a usable doc_id: PAT-CHECK-001-011/012 report them
-    known = {item.entry.get("pattern_id") for item in ctx.items if isinstance(item.entry, dict)}
+    known = {item.entry.get("pattern_id") for item in model.items if isinstance(item.entry, dict)}
     seen: set[str] = set()
     for m in members:
         if m.key in seen:
