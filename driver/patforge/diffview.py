@@ -62,7 +62,18 @@ def _strip_prefix(path: str) -> str:
     return path[2:] if path.startswith(("a/", "b/")) else path
 
 
-def stat_block(stats: list[FileStat], width: int = 40) -> str:
+def change_stats(changes) -> list[FileStat]:
+    """One FileStat per ``FileChange`` (the template bundle counts as binary)."""
+    out = []
+    for change in changes:
+        if change.path.endswith(".bundle"):
+            out.append(FileStat(change.path, binary=True))
+        else:
+            out.append((diff_stats(change.diff()) or [FileStat(change.path)])[0])
+    return out
+
+
+def stat_block(stats: list[FileStat], width: int = 40, style=click.style) -> str:
     """``path | N ++--`` per file and a total line, like ``git diff --stat``."""
     if not stats:
         return ""
@@ -78,24 +89,24 @@ def stat_block(stats: list[FileStat], width: int = 40) -> str:
         scale = min(1.0, width / most)
         plus = "+" * max(int(s.added * scale), 1 if s.added else 0)
         minus = "-" * max(int(s.removed * scale), 1 if s.removed else 0)
-        lines.append(f" {name:<{name_w}} | {n:>5} " + click.style(plus, fg="green") + click.style(minus, fg="red"))
+        lines.append(f" {name:<{name_w}} | {n:>5} " + style(plus, fg="green") + style(minus, fg="red"))
     added, removed = sum(s.added for s in stats), sum(s.removed for s in stats)
     lines.append(f" {len(stats)} file(s) changed, {added} insertion(s)(+), {removed} deletion(s)(-)")
     return "\n".join(lines)
 
 
-def colorize(diff: str) -> str:
+def colorize(diff: str, style=click.style) -> str:
     """Colour a unified diff the way git does on a terminal."""
     out = []
     for line in diff.splitlines():
         if line.startswith(("+++ ", "--- ", "diff --git")):
-            out.append(click.style(line, bold=True))
+            out.append(style(line, bold=True))
         elif line.startswith("@@"):
-            out.append(click.style(line, fg="cyan"))
+            out.append(style(line, fg="cyan"))
         elif line.startswith("+"):
-            out.append(click.style(line, fg="green"))
+            out.append(style(line, fg="green"))
         elif line.startswith("-"):
-            out.append(click.style(line, fg="red"))
+            out.append(style(line, fg="red"))
         else:
             out.append(line)
     return "\n".join(out)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from patforge.diffview import FileStat, colorize, diff_stats, stat_block
+from patforge.diffview import change_stats, colorize, diff_stats, stat_block
 from patforge.output import print_diagnostics, table
 from patforge.render_report import PHASE_TITLES, STATUSES, RenderReport
 
@@ -45,17 +45,10 @@ def print_render_report(report: RenderReport, *, verbose: bool = False) -> None:
 
 def print_dry_run_diff(changes) -> None:
     """A --stat summary of every change, then the diffs (coloured on a terminal)."""
-    stats, diffs = [], []
+    click.echo(stat_block(change_stats(changes)))
     for change in changes:
-        if change.path.endswith(".bundle"):  # the template history: binary
-            stats.append(FileStat(change.path, binary=True))
-            continue
-        text = change.diff()
-        stats.append((diff_stats(text) or [FileStat(change.path)])[0])
-        diffs.append(text)
-    click.echo(stat_block(stats))
-    for text in diffs:
-        click.echo(colorize(text))
+        if not change.path.endswith(".bundle"):
+            click.echo(colorize(change.diff()))
 
 
 def print_update_report(report) -> None:
