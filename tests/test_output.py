@@ -96,3 +96,11 @@ def test_quiet_prints_nothing_but_problems(cli, demo_repo):
     assert res.code == 0 and res.out == ""
     res = cli("rollback", "--repo", str(demo_repo), "-q")
     assert res.code == 2 and res.out == "" and "no run to roll back" in res.err
+
+
+def test_check_fix_dry_run_has_the_same_stat_summary(cli, demo_repo):
+    res = cli("check", "--repo", str(demo_repo), "--fix", "--dry-run", "--only", "batch_create")
+    out = res.out
+    summary = re.search(r"^ (\d+) file\(s\) changed, \d+ insertion\(s\)\(\+\), \d+ deletion\(s\)\(-\)$", out, re.M)
+    assert summary and out.index(summary[0]) < out.index("--- a/patterns/registry/PATTERN_INDEX.yaml"), out[:2000]
+    assert re.search(r"^ patterns/specs/batch_create\.pattern\.yaml +\| +4 \+{4}$", out, re.M)
