@@ -240,9 +240,10 @@ def test_compliant_repository_passes(cli, repo):
     from patforge.check.rules import RULES
 
     assert set(judged) == {r.id for r in RULES}
-    # every rule was judged (PASS), except -072 which needs git history
-    assert {k for k, v in judged.items() if v != "PASS"} == {"PAT-CHECK-001-072"}
-    assert judged["PAT-CHECK-001-072"] == "SKIP"
+    # every rule was judged (PASS), except -072 which needs git history and the
+    # doc_id mapping, which this hand-made repository does not have
+    assert {k for k, v in judged.items() if v != "PASS"} == {"PAT-CHECK-001-072", "PATFORGE-DOC-ID-MAPPING"}
+    assert judged["PAT-CHECK-001-072"] == judged["PATFORGE-DOC-ID-MAPPING"] == "SKIP"
     # every finding names the root it was judged against
     gamma = [r for r in report["results"] if r["pattern"] == GAMMA]
     assert gamma and all(r["root"] == MIGRATED_ROOT for r in gamma)
@@ -340,6 +341,9 @@ def _bad_type(d: dict) -> None:
 # Where the break is a doc_id that disagrees (or is missing), PAT-CHECK-001-070 fails too, and a
 # malformed doc_id also fails ID-SYS-101, the rule every doc_id is held to.
 MUST_CASES: list[tuple[str, Break, set]] = [
+    ("PATFORGE-DOC-ID-MAPPING", lambda r: write(r, "patterns/registry/doc_id_mapping.json", json.dumps(
+        {PID[ALPHA]: "DOC-WRONG-001", PID[BETA]: DOC[BETA], PID[GAMMA]: DOC[GAMMA]})),
+     {("PATFORGE-DOC-ID-MAPPING", "patterns")}),
     ("ID-SYS-101", _edits((A_SIDECAR, f"doc_id: {DOC[ALPHA]}", "doc_id: doc-alpha-copy-001")),
      {("ID-SYS-101", ALPHA), ("PAT-CHECK-001-033", ALPHA), ("PAT-CHECK-001-070", ALPHA)}),
     ("PAT-CHECK-001-001", _rename("patterns", "pattern_files"),

@@ -112,16 +112,17 @@ def generated_files(repo: Path) -> list[Path]:
             out += [repo / (u["ps1_path"] or u["py_path"]) for u in data["units"]]
     return out + [repo / f for f in ("tests/patterns/__init__.py", "tests/patterns/test_pattern_registry.py",
                                      "tests/patterns/test_doc_id_compliance.py",
-                                     "scripts/PATTERN_DIR_CHECK.ps1", "scripts/validate_doc_id_consistency.ps1")]
+                                     "scripts/PATTERN_DIR_CHECK.ps1", "scripts/validate_doc_id_consistency.ps1",
+                                     "scripts/generate_all_pattern_files.ps1")]
 
 
 def test_generated_files_parse(repo):
     files = generated_files(repo)
     ps1 = [p for p in files if p.suffix == ".ps1"]
     py = [p for p in files if p.suffix == ".py"]
-    # 5 PowerShell executors (atomic_create's is hand-written), 6 Pester files, 2 scripts;
+    # 5 PowerShell executors (atomic_create's is hand-written), 6 Pester files, 3 scripts;
     # 18 Python executors, 18 pytest files, 3 repository test files
-    assert (len(ps1), len(py)) == (5 + 6 + 2, 18 + 18 + 3)
+    assert (len(ps1), len(py)) == (5 + 6 + 3, 18 + 18 + 3)
     for p in ps1:
         text = p.read_text("utf-8")
         assert text.startswith(BOM), p

@@ -12,9 +12,10 @@ from pathlib import Path
 import click
 
 from patforge import __version__
+from patforge.errors import PatforgeError, UsageError
+from patforge.exitcodes import epilog
 from patforge.kinds import names as kind_names
-from patforge.errors import PatforgeError
-from patforge.output import echo_json, print_diagnostics, table
+from patforge.output import color_wanted, echo_json, output_options, print_diagnostics
 
 
 def _repo_option(f):
@@ -27,7 +28,9 @@ class _Progress:
     """A progress line on a terminal; silent when output is piped (CI logs)."""
 
     def __init__(self, enabled: bool) -> None:
-        self.enabled = enabled and sys.stderr.isatty()
+        ctx = click.get_current_context(silent=True)
+        quiet = bool(ctx and ctx.meta.get("patforge.quiet"))
+        self.enabled = enabled and not quiet and sys.stderr.isatty()
 
     def __call__(self, label: str, done: int, total: int) -> None:
         if self.enabled:
@@ -37,8 +40,20 @@ class _Progress:
                        err=True, nl=done >= total)
 
 
+def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if not value or ctx.resilient_parsing:
+        return
+    from patforge.templatesrc import shipped_template_version
+
+    click.echo(f"patforge, version {__version__}")
+    click.echo(f"templates, version {shipped_template_version()} (shipped; `patforge render` copies them "
+               "into the repository as .patforge/templates.bundle)")
+    ctx.exit()
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.version_option(__version__, prog_name="patforge")
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=_print_version,
+              help="Show patforge's version and the template version it ships, and exit.")
 def cli() -> None:
     """Keep a repository of automation patterns complete and consistent.
 
@@ -50,10 +65,14 @@ def cli() -> None:
       patforge diff          # hand edits in managed files
       patforge update        # bring template changes in, keeping hand edits
       patforge new NAME -c C # scaffold one new pattern
+      patforge rollback      # undo the last render/update/new
+
+    Every command: --repo PATH, -q/--quiet, --no-color (NO_COLOR is honoured),
+    -h/--help (with its exit codes). Shell completion: see docs/cli.md.
     """
 
 
-@cli.command()
+@cli.command(epilog=epilog("render"))
 @_repo_option
 @click.option("--phase", "phases", type=click.IntRange(1, 4), multiple=True,
               help="Run only these phases (repeatable): 1 ids, 2 core, 3 migrated, 4 repository. Default: all.")
@@ -72,27 +91,65 @@ def cli() -> None:
               help="Make the whole run one transaction: if any unit fails, write nothing at all.")
 @click.option("--verbose", "-v", is_flag=True, help="List every unit, not only the summary.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report (incl. the doc_id mapping) as JSON.")
+@click.option("--failed", "only_failed", is_flag=True,
+              help="Re-run only the units that failed in the last render (the plan's 'Re-run Failed Phase').")
+@click.option("--branch", metavar="NAME", help="The plan's git workflow (opt-in): refuse a dirty tree, create "
+              "branch NAME from HEAD, switch to it and render there. Your branch gets no change; you stay on NAME.")
+@click.option("--commit", "make_commit", is_flag=True,
+              help="With --branch: commit the render on NAME as one commit (not when a unit failed).")
+@click.option("--message", metavar="MSG", help="With --commit: the commit message (default: "
+              "'feat: auto-generate pattern framework files'; the body counts files per kind).")
+@output_options
 def render(repo, phases, phase1_only, only, kinds, template, vcs_ref, jobs, batch_size, dry_run,
-           all_or_nothing, verbose, as_json):
+           all_or_nothing, verbose, as_json, only_failed, branch, make_commit, message):
     """Generate every missing artifact (the plan's phases 1-4)."""
     from patforge.render import RenderOptions, render as run_render
-    from patforge.reporting import print_render_report
+    from patforge.reporting import print_branch_result, print_render_report
 
+    if (make_commit or message) and not branch:
+        raise UsageError("--commit and --message need --branch NAME",
+                         hint="patforge commits only on a branch it creates: add --branch NAME")
+    if message and not make_commit:
+        raise UsageError("--message needs --commit", hint="add --commit")
     if phase1_only:
         phases = (1,)
     opts = RenderOptions(phases=tuple(phases) or (1, 2, 3, 4), only=tuple(only), kinds=tuple(kinds),
                          template=template, vcs_ref=vcs_ref, jobs=jobs, batch_size=batch_size,
                          dry_run=dry_run, all_or_nothing=all_or_nothing,
                          progress=None if as_json else _Progress(True))
-    report = run_render(repo, opts)
+    if only_failed:
+        from patforge.failed_units import rerun_options
+
+        opts, record = rerun_options(repo, opts)
+        if opts is None:
+            extra = (f"; it had {record.other_errors} error(s) no unit owns: run patforge render to see them"
+                     if record.other_errors else "")
+            click.echo(f"nothing to re-run: the last render left no failed unit{extra}")
+            sys.exit(1 if record.other_errors else 0)
+        click.echo(f"re-running {len(record.units)} failed unit(s): "
+                   + ", ".join(f"{n} {k}" for _ph, k, n in record.units[:10])
+                   + (" ..." if len(record.units) > 10 else ""), err=as_json)
+    if branch:
+        from patforge.gitflow import render_on_branch
+
+        result = render_on_branch(repo, opts, branch, commit=make_commit, message=message)
+        report = result.report
+    else:
+        result, report = None, run_render(repo, opts)
     if as_json:
-        echo_json(report.to_dict())
+        data = report.to_dict()
+        if result is not None:
+            data["branch"] = {"name": result.branch, "started_from": result.started_from, "base": result.base,
+                              "commit": result.commit, "notes": result.notes}
+        echo_json(data)
     else:
         print_render_report(report, verbose=verbose)
+        if result is not None:
+            print_branch_result(result)
     sys.exit(1 if report.failed else 0)
 
 
-@cli.command()
+@cli.command(epilog=epilog("update"))
 @_repo_option
 @click.option("--template", metavar="SRC", help="Template collection (git path or URL); default: shipped.")
 @click.option("--to", "to", metavar="REF", help="Template version to update to; default: the newest tag.")
@@ -104,8 +161,12 @@ def render(repo, phases, phase1_only, only, kinds, template, vcs_ref, jobs, batc
 @click.option("--kind", "kinds", multiple=True, metavar="KIND",
               help=f"Only these artifact kinds: {', '.join(kind_names())}.")
 @click.option("--dry-run", is_flag=True, help="Show the diff the update would make; change nothing.")
+@click.option("--templates-only", is_flag=True,
+              help="Only copy this patforge's template versions into .patforge/templates.bundle (before a "
+                   "by-hand `copier update -a`); works on a dirty tree.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
-def update(repo, template, to, registry, conflict, only, kinds, dry_run, as_json):
+@output_options
+def update(repo, template, to, registry, conflict, only, kinds, dry_run, templates_only, as_json):
     """Bring template changes into every rendered file with Copier's 3-way update.
 
     Hand edits are kept; overlapping edits are reported as conflicts (exit 1). The
@@ -116,7 +177,7 @@ def update(repo, template, to, registry, conflict, only, kinds, dry_run, as_json
 
     report = run_update(repo, UpdateOptions(template=template, to=to, registry=registry,
                                             conflict=conflict, only=tuple(only), kinds=tuple(kinds),
-                                            dry_run=dry_run))
+                                            dry_run=dry_run, templates_only=templates_only))
     if as_json:
         echo_json(report.to_dict())
     else:
@@ -124,7 +185,30 @@ def update(repo, template, to, registry, conflict, only, kinds, dry_run, as_json
     sys.exit(1 if report.failed else 0)
 
 
-@cli.command()
+@cli.command(epilog=epilog("rollback"))
+@_repo_option
+@click.option("--dry-run", is_flag=True, help="List what would be restored; change nothing.")
+@click.option("--verbose", "-v", is_flag=True, help="List every file, not only the counts.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@output_options
+def rollback(repo, dry_run, verbose, as_json):
+    """Undo the last render, update, new or check --fix: restore exactly the files it
+    wrote or changed (the plan's "Restore from Backup").
+
+    Refuses, changing nothing, if any of those files changed since (they are listed).
+    """
+    from patforge.reporting import print_rollback_report
+    from patforge.rollback import rollback as run_rollback
+
+    report = run_rollback(repo, dry_run=dry_run)
+    if as_json:
+        echo_json(report.to_dict())
+    else:
+        print_rollback_report(report, verbose=verbose)
+    sys.exit(0)
+
+
+@cli.command(epilog=epilog("new"))
 @click.argument("name")
 @click.option("--category", "-c", required=True, help="The pattern's category (free text, one line).")
 @click.option("--executor", type=click.Choice(["ps1", "py"]), default="ps1", show_default=True,
@@ -134,6 +218,7 @@ def update(repo, template, to, registry, conflict, only, kinds, dry_run, as_json
 @click.option("--template", metavar="SRC", help="Template collection (git path or URL); default: shipped.")
 @click.option("--dry-run", is_flag=True, help="Show the registry entry and spec; write nothing.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@output_options
 def new(name, category, executor, repo, root, template, dry_run, as_json):
     """Scaffold one new pattern: registry entry, spec skeleton and its whole suite."""
     from patforge.new import create_pattern
@@ -151,11 +236,12 @@ def new(name, category, executor, repo, root, template, dry_run, as_json):
     sys.exit(1 if report.failed else 0)
 
 
-@cli.command()
+@cli.command(epilog=epilog("doctor"))
 @_repo_option
 @click.option("--fix", is_flag=True, help="Apply the repairs shown (Windows paths in double-quoted YAML).")
 @click.option("--template", metavar="SRC", help="Template collection to check (default: as render uses).")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@output_options
 def doctor(repo, fix, template, as_json):
     """Check the environment, the repository and its YAML, and offer repairs."""
     from patforge.doctor import run_doctor
@@ -177,7 +263,7 @@ def doctor(repo, fix, template, as_json):
     sys.exit(1 if report.failed else 0)
 
 
-@cli.command()
+@cli.command(epilog=epilog("status"))
 @_repo_option
 @click.option("--only", "only", multiple=True, metavar="NAME", help="Only these patterns (repeatable).")
 @click.option("--kind", "kinds", multiple=True, metavar="KIND",
@@ -185,6 +271,7 @@ def doctor(repo, fix, template, as_json):
 @click.option("--template", metavar="SRC", help="Template collection to compare with (default: as render uses).")
 @click.option("--verbose", "-v", is_flag=True, help="List every unit, not only those that lag.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON (docs/status-report.schema.json).")
+@output_options
 def status(repo, only, kinds, template, verbose, as_json):
     """Show what lags the templates, the registry or the specs, changing nothing.
 
@@ -206,11 +293,12 @@ def status(repo, only, kinds, template, verbose, as_json):
     sys.exit(report.exit_code)
 
 
-@cli.command()
+@cli.command(epilog=epilog("diff"))
 @click.argument("names", nargs=-1, metavar="[NAME]...")
 @_repo_option
 @click.option("--kind", "kinds", multiple=True, metavar="KIND", help="Only these artifact kinds.")
 @click.option("--stat", "stat", is_flag=True, help="Counts per file only.")
+@output_options
 def diff(names, repo, kinds, stat):
     """Show hand edits: managed files against what their recorded template version renders.
 
@@ -232,38 +320,39 @@ def diff(names, repo, kinds, stat):
     sys.exit(2 if report.errors else 0)
 
 
-@cli.command()
+@cli.command(epilog=epilog("demo"))
 @click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path),
                 default=Path("patforge-demo"))
 @click.option("--force", is_flag=True, help="Replace DIRECTORY if it exists.")
-def demo(directory, force):
+@click.option("--copy-only", is_flag=True,
+              help="Only copy and commit the starting point (24 patterns, no doc_ids); render nothing. "
+                   "For trying each phase by hand, as in the README's tour.")
+@output_options
+def demo(directory, force, copy_only):
     """Copy the bundled example registry into DIRECTORY, make it a git repository, and run
     the whole pipeline on it, printing what each step did."""
     from patforge.demo import run_demo
 
-    sys.exit(run_demo(directory, force=force))
+    sys.exit(run_demo(directory, force=force, copy_only=copy_only))
 
 
-@cli.command()
+@cli.command(epilog=epilog("example"))
 @click.argument("schema", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--kind", type=click.Choice(["minimal", "full", "test"]), default="minimal",
               show_default=True, help="minimal: only what is required; full: every field; "
               "test: every field, values differing from the other two.")
 @click.option("--doc-id", metavar="ID", help="Embed this doc_id where the schema allows it.")
 @click.option("--pattern-id", metavar="ID", help="Embed this pattern_id where the schema allows it.")
-def example(schema, kind, doc_id, pattern_id):
-    """Print one instance of SCHEMA (draft-07 JSON) that validates against it.
-
-    Exit 0: the instance printed is valid. Exit 1: no valid instance exists (the
-    keyword that blocks it is named). Exit 2: SCHEMA is unreadable or not a schema.
-    """
+@output_options(own_quiet=True)  # the instance is the machine output: -q drops only the notes
+def example(schema, kind, doc_id, pattern_id, quiet):
+    """Print one instance of SCHEMA (draft-07 JSON) that validates against it."""
     from patforge.instances import instance_to_text
     from patforge.schemafile import example_from_file
 
     result = example_from_file(schema, kind, doc_id=doc_id, pattern_id=pattern_id)
     click.echo(instance_to_text(result.instances[f"instance_{kind}"]), nl=False)
     wanted = {"doc_id": doc_id, "pattern_id": pattern_id}
-    for key in result.sidecar_ids:
+    for key in () if quiet else result.sidecar_ids:
         click.echo(f"note: the schema does not accept {key} {wanted[key]} at the top level; "
                    "link the example to it through a sidecar", err=True)
 
@@ -286,9 +375,11 @@ def run(argv: list[str] | None = None) -> int:
         exc.show()
         return exc.exit_code
     except PatforgeError as exc:
+        # The command's context is gone here: decide colour again (--no-color, NO_COLOR, tty).
+        color = color_wanted("--no-color" in (argv if argv is not None else sys.argv[1:]))
         if exc.diagnostics:
-            print_diagnostics(exc.diagnostics)
-        click.echo(click.style("error: ", fg="red", bold=True) + exc.message, err=True)
+            print_diagnostics(exc.diagnostics, color=color)
+        click.echo(click.style("error: ", fg="red", bold=True) + exc.message, err=True, color=color)
         if exc.hint:
             click.echo(f"  what to do: {exc.hint}", err=True)
         return exc.exit_code

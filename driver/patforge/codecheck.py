@@ -1,4 +1,4 @@
-"""Syntax checks for rendered files: Python, PowerShell, JSON and YAML.
+"""Syntax checks for rendered files: Python, PowerShell, POSIX shell, JSON and YAML.
 
 Run after every render batch. Each checker takes the file's text (as it will
 be written, UTF-8) and a repository-relative path, and returns diagnostics
@@ -27,6 +27,7 @@ __all__ = [
     "check_powershell",
     "check_json",
     "check_yaml",
+    "check_shell",
     "check_text",
     "powershell_leaf_tokens",
     "POWERSHELL_EXTENSIONS",
@@ -348,15 +349,52 @@ def check_yaml(text: str, path: str) -> list[Diagnostic]:
 
 
 def check_text(path: str, text: str) -> list[Diagnostic]:
-    """Check ``text`` by ``path``'s extension (.py, .ps1/.psm1/.psd1, .json,
+    """Check ``text`` by ``path``'s extension (.py, .ps1/.psm1/.psd1, .sh, .json,
     .yaml/.yml; case-insensitive). Other files: no checks, []."""
     lower = path.lower()
     if lower.endswith(".py"):
         return check_python(text, path)
     if lower.endswith(POWERSHELL_EXTENSIONS):
         return check_powershell(text, path)
+    if lower.endswith(".sh"):
+        return check_shell(text, path)
     if lower.endswith(".json"):
         return check_json(text, path)
     if lower.endswith((".yaml", ".yml")):
         return check_yaml(text, path)
     return []
+
+
+_sh_parser = None
+
+
+def check_shell(text: str, path: str) -> list[Diagnostic]:
+    """Parse a shell script with tree-sitter-bash (a superset of POSIX sh, so this
+    catches syntax errors, not bashisms; the templates keep to POSIX sh). It runs on
+    every platform, also where no ``sh`` exists. One diagnostic per outermost ERROR
+    or MISSING node."""
+    global _sh_parser
+    data = _encode(text, path, "shell-syntax", Severity.ERROR)
+    if isinstance(data, Diagnostic):
+        return [data]
+    with _ps_lock:  # tree-sitter parsers are not safe for concurrent use
+        if _sh_parser is None:
+            import tree_sitter_bash
+            from tree_sitter import Language, Parser
+
+            _sh_parser = Parser(Language(tree_sitter_bash.language()))
+        tree = _sh_parser.parse(data)
+    diags: list[Diagnostic] = []
+    stack = [tree.root_node]
+    while stack:
+        node = stack.pop()
+        if node.is_missing or node.is_error:
+            line, col = _point_to_line_col(data, *node.start_point)
+            what = f"missing `{node.type}`" if node.is_missing else "unexpected text"
+            diags.append(_diag(Severity.ERROR, f"shell syntax error: {what}", path=path, line=line,
+                               column=col, code="shell-syntax",
+                               hint="fix the template or the value behind this line"))
+            continue
+        if node.has_error:
+            stack.extend(reversed(node.children))
+    return diags

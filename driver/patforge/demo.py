@@ -38,20 +38,35 @@ def _step(title: str) -> None:
     click.echo(click.style(f"\n==> {title}", bold=True))
 
 
-def run_demo(directory: Path, *, force: bool = False) -> int:
+#: The demo's last words: three commands that each show something on the demo
+#: repository as it is when the demo ends (tests/test_demo.py runs them).
+NEXT_STEPS = (
+    ("patforge check --rule 031", "the one SHOULD warning left, and what to do about it"),
+    ('patforge new file_sync --category "file ops" --dry-run',
+     "what a new pattern gets (registry entry and spec), as a diff; drop --dry-run to write it"),
+    ("patforge rollback --dry-run -v", "the files the last render wrote, which `patforge rollback` "
+                                       "would remove again (the plan's Restore from Backup)"),
+)
+
+
+def run_demo(directory: Path, *, force: bool = False, copy_only: bool = False) -> int:
     from patforge.render import RenderOptions, render
+    from patforge.render_report import PHASE_TITLES
     from patforge.reporting import print_render_report
 
     repo = copy_demo(directory, force=force)
     click.echo(f"demo repository: {repo} (a git repository with the plan's starting point)")
+    if copy_only:
+        click.echo(f"nothing rendered yet. Next: cd {repo} && patforge render --phase 1 --dry-run")
+        return 0
     status = 0
+    written: set[str] = set()  # distinct paths: phases 2 and 3 edit the registry again
     for phase in (1, 2, 3, 4):
-        from patforge.render_report import PHASE_TITLES
-
         _step(f"patforge render --phase {phase}   ({PHASE_TITLES[phase]})")
         report = render(repo, RenderOptions(phases=(phase,)))
         print_render_report(report)
         status |= int(report.failed)
+        written |= {c.path for c in report.changes}
     _step("patforge render   (again: a second run writes nothing)")
     report = render(repo, RenderOptions())
     print_render_report(report)
@@ -65,5 +80,16 @@ def run_demo(directory: Path, *, force: bool = False) -> int:
     result = run_check(repo, CheckOptions())
     print_text_report(result)
     status |= int(result.exit_code != 0)
-    click.echo(f"\nExplore it: cd {repo} && git status && patforge check")
+    print_ending(repo, len(written))
     return status
+
+
+def print_ending(repo: Path, written: int) -> None:
+    _step("done")
+    click.echo(f"patforge wrote {written} file(s) in {repo}. They are NOT committed: review them with "
+               "`git status` and `git diff`, then commit them yourself (or `patforge rollback` the last "
+               "render).")
+    click.echo(f"\nNext, try these in the demo repository (cd {repo}):")
+    width = max(len(cmd) for cmd, _ in NEXT_STEPS)
+    for i, (cmd, what) in enumerate(NEXT_STEPS, 1):
+        click.echo(f"  {i}. {cmd:<{width}}   # {what}")

@@ -19,11 +19,13 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import json
 import os
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable, Iterator
 
 from patforge.errors import ConcurrentChangeError, UnsafePathError, WriteError
 from patforge.fsutil import atomic_write
@@ -31,6 +33,35 @@ from patforge.paths import PathProblem, writable_problem, write_target
 from patforge.state import state_dir
 
 JOURNAL = "journal.json"
+
+Writes = list[tuple[str, "bytes | None"]]
+
+
+class _Observers:
+    """Who wants to see each transaction before it commits, per state folder: the
+    rollback recorder (rollback.py) keeps the pre-images of what a run overwrites."""
+
+    def __init__(self) -> None:
+        self._by_state: dict[Path, Callable[[Path, Writes], None]] = {}
+
+    def active(self, state: Path) -> bool:
+        return state in self._by_state
+
+    def notify(self, state: Path, repo: Path, writes: Writes) -> None:
+        fn = self._by_state.get(state)
+        if fn is not None:
+            fn(repo, writes)
+
+    @contextlib.contextmanager
+    def __call__(self, state: Path, fn: Callable[[Path, Writes], None]) -> Iterator[None]:
+        self._by_state[state] = fn
+        try:
+            yield
+        finally:
+            self._by_state.pop(state, None)
+
+
+observing = _Observers()
 
 
 @dataclass
@@ -79,6 +110,7 @@ class Journal:
                 f"{', '.join(changed)} changed on disk while patforge was working "
                 f"(another program wrote {'it' if len(changed) == 1 else 'them'})",
                 hint="nothing of this step was written; run the command again to plan from the new content")
+        observing.notify(self.state, self.repo, writes)  # before the commit point
         entries = [{"path": rel, "data": None if data is None else base64.b64encode(data).decode("ascii")}
                    for rel, data in writes]
         try:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from patforge import kinds
+from patforge import docmap, kinds
 from patforge.changes import FileChange
 from patforge.config import load_config
 from patforge.docids import derive_doc_id, is_valid_doc_id
@@ -151,11 +151,14 @@ def create_pattern(repo: Path, name: str, category: str, executor: str = "ps1", 
     if dry_run:
         report.changes += ws.land([registry.path, paths["spec_path"]])
         return report
-    with RepoLock(repo, "new"):
-        # A killed run's journal is completed first: landing would otherwise replace it.
-        ws.journal.recover()
-        report.changes += ws.land([registry.path, paths["spec_path"]])
-    report.render = render_suite(repo, name, template)
+    from patforge.rollback import recording
+
+    with recording(repo, "new"):  # one record for the entry, the spec and the suite: rollback undoes all
+        with RepoLock(repo, "new"):
+            # A killed run's journal is completed first: landing would otherwise replace it.
+            ws.journal.recover()
+            report.changes += ws.land([registry.path, paths["spec_path"]])
+        report.render = render_suite(repo, name, template)
     return report
 
 
@@ -178,5 +181,6 @@ def render_suite(repo: Path, name: str, template: str | None) -> RenderReport:
         for scope in (kinds.IDS, kinds.PATTERN):
             for kind in kinds.in_scope(scope):
                 session.process(kind.phase(p), session.build(kind, [p]))
+        docmap.render_step(ws, registry, report, [p], create=False)  # an existing mapping gets the new key
         registry.cache.save(prune=False)
     return report

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import io
 import json
+import os
 import sys
-from typing import Any, Iterable, TextIO
+from typing import Any, Callable, Iterable, TextIO
 
 import click
 
@@ -27,13 +31,63 @@ def format_diagnostics(diags: Iterable[Diagnostic], *, color: bool = False) -> s
     return "\n".join(lines)
 
 
-def print_diagnostics(diags: Iterable[Diagnostic], *, err: bool = True, min_severity: str = "warning") -> None:
+def color_wanted(no_color_flag: bool = False) -> bool | None:
+    """False when colour is switched off (--no-color, or NO_COLOR set to anything but
+    the empty string: https://no-color.org); None lets Click decide, which means colour
+    only when the stream is a terminal. Click itself knows no NO_COLOR: before this,
+    NO_COLOR=1 on a terminal still got escape codes."""
+    if no_color_flag or os.environ.get("NO_COLOR", ""):
+        return False
+    return None
+
+
+def _asks_for_machine_output(kwargs: dict[str, Any]) -> bool:
+    """--json, or check's --format json|junit|sarif on stdout: kept by --quiet."""
+    return bool(kwargs.get("as_json")) or (kwargs.get("fmt") not in (None, "text") and not kwargs.get("output"))
+
+
+def output_options(f: Callable[..., Any] | None = None, *, own_quiet: bool = False) -> Any:
+    """-q/--quiet and --no-color for a command, applied in one place.
+
+    --quiet: nothing on stdout but the machine-readable report you asked for (--json,
+    --format); warnings and errors still go to stderr, and the exit code tells the result.
+    --no-color / NO_COLOR: no escape codes anywhere (every line goes through click.echo,
+    which strips them when the context says colour is off).
+
+    ``own_quiet``: the command gives --quiet its own meaning (check: only the verdict
+    line) and receives ``quiet`` as an argument instead of having stdout swallowed."""
+    if f is None:
+        return functools.partial(output_options, own_quiet=own_quiet)
+
+    @click.option("--quiet", "-q", "quiet", is_flag=True,
+                  help="Print only warnings and errors (stderr) and any --json/--format report.")
+    @click.option("--no-color", "no_color", is_flag=True,
+                  help="No colour (also when NO_COLOR is set). Default: colour only on a terminal.")
+    @functools.wraps(f)
+    def wrapper(*args: Any, quiet: bool, no_color: bool, **kwargs: Any) -> Any:
+        ctx = click.get_current_context()
+        ctx.meta["patforge.quiet"] = quiet
+        color = color_wanted(no_color)
+        if color is not None:
+            ctx.color = color
+        if own_quiet:
+            return f(*args, quiet=quiet, **kwargs)
+        if quiet and not _asks_for_machine_output(kwargs):
+            with contextlib.redirect_stdout(io.StringIO()):
+                return f(*args, **kwargs)
+        return f(*args, **kwargs)
+
+    return wrapper
+
+
+def print_diagnostics(diags: Iterable[Diagnostic], *, err: bool = True, min_severity: str = "warning",
+                      color: bool | None = None) -> None:
+    """``color`` None: the current command's setting (--no-color, NO_COLOR), else a terminal."""
     order = {"error": 0, "warning": 1, "info": 2}
     # the same finding reached twice (e.g. a spec read by two phases) is shown once
     shown = list(dict.fromkeys(d for d in diags if order[d.severity.value] <= order[min_severity]))
     if shown:
-        click.echo(format_diagnostics(shown, color=(sys.stderr.isatty() if err else sys.stdout.isatty())),
-                   err=err)
+        click.echo(format_diagnostics(shown, color=True), err=err, color=color)
 
 
 def table(rows: list[list[str]], headers: list[str]) -> str:

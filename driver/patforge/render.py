@@ -11,11 +11,12 @@ iterate ``kinds.KINDS``.
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from patforge import kinds
+from patforge import docmap, kinds
 from patforge.diagnostics import error
 from patforge.errors import UnsafePathError, UsageError
 from patforge.paths import PathProblem, write_target
@@ -42,6 +43,9 @@ class RenderOptions:
     keep_diffs: bool = False  # keep every change's bytes so callers can show diffs
     progress: Callable[[str, int, int], None] | None = None  # (label, done, total)
     exclude: tuple[str, ...] = ()  # patterns left out (e.g. check --fix holds a conflicting one)
+    create_mapping: bool = True  # write doc_id_mapping.json when missing (check --fix only syncs one)
+    # render --failed: only these (phase, kind, pattern) units (failed_units.py); None: all
+    unit_filter: frozenset[tuple[int, str, str]] | None = None
 
 
 class Renderer:
@@ -59,6 +63,10 @@ class Renderer:
         _check_options(self.registry, options)
         self.patterns = [p for p in self.registry.patterns
                          if (not options.only or p.name in options.only) and p.name not in options.exclude]
+        if options.unit_filter is not None:
+            # --failed: only the patterns with a failed unit; Phase 1's insertions run for
+            # all of them (no-ops when done; a spec unreadable last time gets its fields now)
+            self.patterns = [p for p in self.patterns if any(n == p.name for _ph, _k, n in options.unit_filter)]
         for p in self.patterns:
             load_spec(self.registry, p)
         # doc_ids the repository already gives a pattern win over minting (existing_ids.py)
@@ -76,11 +84,27 @@ class Renderer:
     def want(self, kind: kinds.Kind) -> bool:
         return not self.options.kinds or kind.name in self.options.kinds
 
+    def build(self, phase: int, kind: kinds.Kind, patterns: list[Pattern]) -> list:
+        """The kind's units; with ``render --failed`` only those that failed last time."""
+        f = self.options.unit_filter
+        if f is not None:
+            if kind.scope == kinds.REPOSITORY:
+                if (phase, kind.name, "(repository)") not in f:
+                    return []
+            else:
+                patterns = [p for p in patterns if (phase, kind.name, p.name) in f]
+                if not patterns:
+                    return []
+        return self.session.build(kind, patterns)
+
     def run(self) -> RenderReport:
         phases = sorted(set(self.options.phases))
         if any(p not in PHASES for p in phases):
             raise UsageError(f"--phase takes {', '.join(map(str, PHASES))}")
-        with self.session.open("render"):
+        from patforge.rollback import recording
+
+        with self.session.open("render"), \
+                recording(self.repo, "render") if not self.options.dry_run else contextlib.nullcontext():
             report = self._run(phases)
             self.registry.cache.save(prune=not self.options.only)
             if self.options.all_or_nothing:
@@ -126,23 +150,26 @@ class Renderer:
                 self.phase_ids()
             elif phase in (2, 3):
                 self.phase_patterns(phase, [p for p in self.patterns if p.is_migrated == (phase == 3)])
-            elif phase == 4 and not self.options.only and self.patterns:
+            elif phase == 4 and not self.options.only and (self.patterns or self.options.unit_filter):
                 self.phase_repository()
         return self.report
 
     def phase_ids(self) -> None:
         self.ids.registry_doc_ids(self.patterns)
+        if not self.options.kinds:
+            docmap.render_step(self.ws, self.registry, self.report, self.patterns,
+                               create=self.options.create_mapping)
         self.ids.spec_fields(self.patterns)
         for kind in kinds.in_scope(kinds.IDS):
             if self.want(kind):
-                self.session.process(1, self.session.build(kind, self.patterns))
+                self.session.process(1, self.build(1, kind, self.patterns))
         self.ids.doc_links(self.patterns)
 
     def phase_patterns(self, phase: int, group: list[Pattern]) -> None:
         units = []
         for kind in kinds.in_scope(kinds.PATTERN):
             if self.want(kind):
-                units += self.session.build(kind, group)
+                units += self.build(phase, kind, group)
         # All kinds in one go: the pool renders executors while schemas are validated.
         # Results come back kind by kind, so schemas land before examples are checked.
         self.session.process(phase, units)
@@ -162,7 +189,7 @@ class Renderer:
     def phase_repository(self) -> None:
         for kind in kinds.in_scope(kinds.REPOSITORY):
             if self.want(kind):
-                self.session.process(4, self.session.build(kind, self.patterns))
+                self.session.process(4, self.build(4, kind, self.patterns))
 
 
 def _check_options(registry, options: RenderOptions) -> None:
@@ -181,5 +208,12 @@ def _check_options(registry, options: RenderOptions) -> None:
 
 def render(repo: Path, options: RenderOptions | None = None, *, workspace: Workspace | None = None) -> RenderReport:
     """Run the phases; with ``workspace``, plan into the caller's workspace (a caller
-    that edits further after the render, as ``check --fix`` does, sees every change)."""
-    return Renderer(repo, options or RenderOptions(), workspace).run()
+    that edits further after the render, as ``check --fix`` does, sees every change).
+    A render that writes records which units failed (``render --failed``)."""
+    from patforge import failed_units
+
+    options = options or RenderOptions()
+    report = Renderer(repo, options, workspace).run()
+    if not options.dry_run and workspace is None:
+        failed_units.save(report.repo, report)
+    return report

@@ -44,6 +44,15 @@ def shipped_bundle() -> Path:
     return Path(str(resources.files("patforge") / "data" / "templates.bundle"))
 
 
+def shipped_template_version() -> str:
+    """The newest template version (tag) in the shipped bundle."""
+    try:
+        tags = _bundle_tags(shipped_bundle())
+    except GitError:
+        return "unknown (git is needed to read the template bundle)"
+    return max(tags, key=version_key) if tags else "none (the template bundle has no version tag)"
+
+
 def _bundle_heads(path: Path) -> dict[str, str]:
     """tag -> commit of every tag in a git bundle."""
     res = run_git(None, "bundle", "list-heads", str(path), check=False)

@@ -52,6 +52,7 @@ class UpdateOptions:
     kinds: tuple[str, ...] = ()
     dry_run: bool = False
     batch_size: int = 200
+    templates_only: bool = False  # only refresh .patforge/templates.bundle (for a by-hand copier update)
 
 
 @dataclass
@@ -194,8 +195,37 @@ def update(repo: Path, options: UpdateOptions) -> UpdateReport:
                 f"completed an interrupted update: {len(replayed)} file(s) written from the journal",
                 hint="review with git diff; run patforge update again after committing"))
             return report
+        if options.templates_only:
+            return _refresh_bundle(repo, options, report)
         require_clean(repo, "patforge update")
-        return _update(repo, options, report)
+        if options.dry_run:
+            return _update(repo, options, report)
+        from patforge.rollback import recording
+
+        with recording(repo, "update"):  # `patforge rollback` can undo it
+            return _update(repo, options, report)
+
+
+def _refresh_bundle(repo: Path, options: UpdateOptions, report: UpdateReport) -> UpdateReport:
+    """Copy this patforge's template versions into ``.patforge/templates.bundle`` and
+    nothing else, so that ``copier update -a <answers file>`` by hand sees the new tag.
+    A bundle with a version this patforge lacks is never replaced."""
+    from patforge.templatesrc import shipped_template_version
+
+    if options.template:
+        raise UsageError("--templates-only refreshes the shipped template history; with --template SRC, "
+                         "Copier reads SRC's tags directly", hint="drop --template")
+    report.target = shipped_template_version()
+    change = repo_bundle_change(repo)
+    if change is None:
+        return report
+    report.changes = [REPO_BUNDLE]
+    if not options.dry_run:
+        from patforge.rollback import recording
+
+        with recording(repo, "update"):
+            Journal.for_repo(repo).apply([(REPO_BUNDLE, change.after)])
+    return report
 
 
 def _update(repo: Path, options: UpdateOptions, report: UpdateReport) -> UpdateReport:

@@ -1,7 +1,7 @@
 """``patforge check``: PAT-CHECK-001 / ID-SYSTEM-SPEC-V1 compliance of a pattern repository.
 
 Every rule of compliance-rules.md is judged under its own ID (``rules.py`` is the
-table); four extra checks carry ``PATFORGE-`` IDs:
+table); five extra checks carry ``PATFORGE-`` IDs:
 
 * ``PATFORGE-REGISTRY`` (MUST): entries are usable (mapping, well-formed pattern_id,
   safe unique name and pattern_id, spec agrees with its entry);
@@ -9,7 +9,9 @@ table); four extra checks carry ``PATFORGE-`` IDs:
 * ``PATFORGE-EXAMPLE-VALID`` (MUST): each example is JSON and validates against its
   pattern's schema (kept apart from -052, which is about doc_ids only);
 * ``PATFORGE-SPEC-SCHEMA`` (SHOULD): a spec validates against the repository's
-  ``schema/pattern_spec.v1.json``; judged only when the repository has that file.
+  ``schema/pattern_spec.v1.json``; judged only when the repository has that file;
+* ``PATFORGE-DOC-ID-MAPPING`` (MUST): ``doc_id_mapping.json`` next to the registry
+  agrees with it (``judges/docmap.py``); judged only when the file exists.
 
 Results: one record per (rule, pattern) -- per root for the root rules, one for the
 repository rules -- with status PASS, FAIL (a MUST rule does not hold), WARN (a SHOULD

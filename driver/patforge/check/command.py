@@ -12,13 +12,15 @@ import click
 
 from patforge.check.reporters import REPORTERS
 from patforge.check.rules import RULES
+from patforge.exitcodes import epilog
+from patforge.output import output_options
 
 
 def _rule_list() -> str:
     return "\n".join(f"  {r.id:<23} {r.level:<6} {r.title}" for r in RULES)
 
 
-@click.command("check", epilog="\b\nRules:\n" + _rule_list())
+@click.command("check", epilog=epilog("check") + "\n\n\b\nRules:\n" + _rule_list())
 @click.argument("files", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--repo", "repo", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
               show_default=True, help="The pattern repository (the folder that holds patterns/).")
@@ -37,17 +39,12 @@ def _rule_list() -> str:
 @click.option("--dry-run", is_flag=True, help="With --fix: show the diff, write nothing.")
 @click.option("--verbose", "-v", "verbose", is_flag=True,
               help="Text report: every rule and every finding with file:line (default: a summary).")
-@click.option("--quiet", "-q", "quiet", is_flag=True, help="Text report: only the verdict line.")
+@output_options(own_quiet=True)  # -q: only the verdict line
 def check_command(files, repo, fmt, output, strict, only, rules, fix, dry_run, verbose, quiet):
     """Check PAT-CHECK-001 / ID-SYSTEM-SPEC-V1 compliance: PASS/FAIL/WARN per rule.
 
     With FILE arguments (what pre-commit passes), only the patterns those files
     belong to are checked; a changed registry means its changed entries.
-
-    \b
-    Exit codes: 0 compliant, 1 non-compliant (a MUST rule fails, or any
-    rule with --strict), 2 could not run (bad options, no repository,
-    unreadable registry).
     """
     from patforge.check import CheckOptions, run_check
     from patforge.check.reporters import format_report, print_text_report, show_report

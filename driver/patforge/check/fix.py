@@ -12,7 +12,10 @@ whose registry entry lacks a doc_id while its artifacts already carry a differen
 
 from __future__ import annotations
 
+import contextlib
+
 from patforge.changes import FileChange
+from patforge.rollback import recording
 from patforge.diagnostics import Diagnostic, DiagnosticList, Severity
 
 from patforge.check.evaluate import select_items
@@ -20,13 +23,12 @@ from patforge.check.judges import ARTIFACTS
 from patforge.check.judges.suite import suite_sources
 from patforge.check.model import Item, RepoModel
 
+
 def fix(model: RepoModel, only: tuple[str, ...], dry_run: bool) -> tuple[list[FileChange], list[Diagnostic]]:
     """Phase 1 of render (the same code), then the repairs the artifact judges name --
     DOC_LINK headers in files phase 1 does not touch, path fields of artifacts that
     already exist at the conventional place -- with the same pure insertions
     (``patforge.id_edits``), in the same workspace."""
-    from patforge.id_edits import PATH_ANCHORS, IdEditor
-    from patforge.render import RenderOptions, render
     from patforge.workspace import Workspace
 
     diags = DiagnosticList()
@@ -43,7 +45,18 @@ def fix(model: RepoModel, only: tuple[str, ...], dry_run: bool) -> tuple[list[Fi
         diags.add(Diagnostic(Severity.WARNING, f"{name}: not fixed: {why}", path=model.reg_path, pattern=name,
                              hint="add the doc_id you choose to the registry entry by hand, then run --fix again"))
     ws = Workspace(model.repo, dry_run=dry_run, keep_bytes=True)
-    report = render(model.repo, RenderOptions(phases=(1,), keep_diffs=True, dry_run=dry_run,
+    # One rollback record for the render and the repairs after it (patforge rollback).
+    with recording(model.repo, "check --fix") if not dry_run else contextlib.nullcontext():
+        return _fix(model, sound, held, ws, dry_run, diags)
+
+
+def _fix(model: RepoModel, sound: list[Item], held: dict[str, str], ws, dry_run: bool,
+         diags: DiagnosticList) -> tuple[list[FileChange], list[Diagnostic]]:
+    from patforge.id_edits import PATH_ANCHORS, IdEditor
+    from patforge.render import RenderOptions, render
+
+    # an existing doc_id_mapping.json gets missing keys; --fix does not create one
+    report = render(model.repo, RenderOptions(phases=(1,), keep_diffs=True, dry_run=dry_run, create_mapping=False,
                                               only=tuple(it.pattern.name for it in sound), exclude=tuple(held)),
                     workspace=ws)
     diags.extend(report.diagnostics)

@@ -2,7 +2,7 @@
 
 Rule IDs are the public specs' own, verbatim ("PAT-CHECK-001 v2" and
 "ID-SYSTEM-SPEC-V1", summarised in compliance-rules.md). A MUST rule that does not
-hold is a FAIL, a SHOULD rule a WARN (``--strict`` turns WARN into FAIL). Four
+hold is a FAIL, a SHOULD rule a WARN (``--strict`` turns WARN into FAIL). Five
 checks the specs do not number, but a usable repository needs, carry ``PATFORGE-``
 IDs so nobody mistakes them for the specs' rules.
 
@@ -112,6 +112,9 @@ RULES: tuple[Rule, ...] = (
     Rule("PAT-CHECK-001-082", SHOULD, "it can write its results to an audit file (--format json --output FILE)",
          "repo", "registry", holds_by="`patforge check --format json --output FILE` writes this report "
                                       "atomically as the audit-trail file"),
+    Rule("PATFORGE-DOC-ID-MAPPING", MUST, "the registry folder's doc_id_mapping.json (the plan's step 1.1 output) "
+         "maps every pattern_id to the registry's doc_id, no key missing, extra or different (judged only when "
+         "the file exists)", "repo", "registry", SPEC_PATFORGE),
     Rule("PATFORGE-EXAMPLE-VALID", MUST, "each example is valid JSON and validates against its pattern's schema",
          "pattern", "examples", SPEC_PATFORGE),
     Rule("PATFORGE-ORPHAN", SHOULD, "every spec, schema, executor and example folder under a pattern root belongs "

@@ -2,8 +2,8 @@
 
 The domain schemas (``schema/*.v1.json``, shipped in ``patforge/data/schema``) are
 derived output: the answers file records their hashes, not their text. The registry
-and compliance tests and the PowerShell scripts are plain templates over the registry
-path and the doc_id rule.
+and compliance tests and the scripts (the PowerShell checks, the plan's master script
+and its POSIX twin) are plain templates over the registry path and the doc_id rule.
 """
 
 from __future__ import annotations
@@ -20,6 +20,8 @@ FILES = (
     "tests/patterns/test_doc_id_compliance.py",
     "scripts/PATTERN_DIR_CHECK.ps1",
     "scripts/validate_doc_id_consistency.ps1",
+    "scripts/generate_all_pattern_files.ps1",  # the plan's master script, and its POSIX twin
+    "scripts/generate_all_pattern_files.sh",
 )
 
 

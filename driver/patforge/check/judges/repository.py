@@ -1,4 +1,5 @@
-"""The repository and its roots: PAT-CHECK-001-001, -002, -010, and -080..-082.
+"""The repository and its roots: PAT-CHECK-001-001, -002, -010, -080..-082, and
+PATFORGE-DOC-ID-MAPPING (``docmap.py``).
 
 Also where a passing record of a repository- or root-scope rule points.
 """
@@ -10,7 +11,7 @@ from typing import Iterator
 from patforge.layout import ROOT_SUBDIRS
 
 from patforge.check.orphans import check_orphans
-from patforge.check.judges import by_kind
+from patforge.check.judges import by_kind, docmap
 from patforge.check.judging import bad
 from patforge.check.model import RepoModel
 from patforge.check.rules import Finding, Rule
@@ -21,6 +22,7 @@ def judge_repository(model: RepoModel) -> Iterator[Finding]:
     yield from _registry_file(model)
     for root in model.roots:
         yield from check_orphans(model, root)
+    yield from docmap.judge_doc_id_mapping(model)
 
 
 def repo_subject(model: RepoModel, rule: Rule) -> tuple[str | None, str] | None:
@@ -29,6 +31,8 @@ def repo_subject(model: RepoModel, rule: Rule) -> tuple[str | None, str] | None:
         return "patterns", "patterns"
     if rule.id == "PAT-CHECK-001-010":
         return model.primary_root, model.reg_path
+    if rule.id == docmap.RULE:
+        return docmap.subject(model)
     if rule.holds_by:  # -080..-082: this command and its report
         return None, model.reg_path
     return None

@@ -20,7 +20,9 @@ from typing import Callable
 
 import click
 
-from patforge.check.reporters import Reporter, record_name, register
+from patforge.diffview import change_stats, colorize, stat_block
+
+from patforge.check.reporters import Reporter, problem_lines, record_name, register
 from patforge.check.result import CheckResult, Record
 from patforge.check.rules import FAIL, MUST, PASS, SKIP, STATUSES, WARN, Finding
 
@@ -221,12 +223,14 @@ def _verbose(result: CheckResult, style: Style) -> list[str]:
 
 def _fix_lines(result: CheckResult, style: Style) -> list[str]:
     out: list[str] = []
+    if result.fix_changes:  # a --stat summary first, then the diffs
+        out.append(stat_block(change_stats(result.fix_changes), style=style))
     for ch in result.fix_changes:
         if ch.path.endswith(".bundle"):
             out.append(f"--- binary: {ch.path} ({'new' if ch.is_new else 'changed'}): the template history "
                        "render keeps in the repository")
         else:
-            out.append(ch.diff().rstrip("\n"))
+            out.append(colorize(ch.diff().rstrip("\n"), style=style))
     for d in result.fix_diagnostics:
         out.append(d.format())
     n = len(result.fix_changes)
