@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import time
 from pathlib import Path
 from typing import Callable
 
@@ -702,7 +701,7 @@ def test_fix_records_existing_test_path_and_example_dir(cli, repo):
 
 # -- speed ------------------------------------------------------------------------------------------
 
-def test_a_thousand_patterns_in_a_few_seconds(tmp_path):
+def test_a_thousand_patterns_are_checked(tmp_path):
     from patforge.check import CheckOptions, run_check
 
     repo = build_repo(tmp_path / "big", names=())
@@ -733,10 +732,7 @@ def test_a_thousand_patterns_in_a_few_seconds(tmp_path):
     example_dir: patterns/examples/{name}
 """)
     write(repo, REG, "version: '1'\npatterns:\n" + "".join(entries))
-    start = time.perf_counter()
     result = run_check(repo, CheckOptions())
-    elapsed = time.perf_counter() - start
     assert result.exit_code == 0, [f for f in result.findings if f.status == "FAIL"][:3]
     assert result.patterns == 1000
-    assert elapsed < 10, f"checking 1,000 patterns took {elapsed:.1f}s"
-    print(f"\n1,000 patterns checked in {elapsed:.2f}s")
+    # how long it takes is measured in bench/ (bench/run.py's check step), never asserted here
