@@ -311,8 +311,10 @@ def _update_batch(wt: Path, source: TemplateSource, kind: str, old: str, batch: 
     data: dict[str, Any] = {"src_record": source.record}
     if options.registry:
         data["units"] = [mu.new_answers or mu.answers for mu in batch]
+    from patforge.copier_speedups import compile_strings_once, no_git_index_sync
+
     try:
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), no_git_index_sync(wt), compile_strings_once():
             warnings.simplefilter("ignore")
             run_update(wt, data=data, answers_file=BATCH_ANSWERS, vcs_ref=source.ref, defaults=True,
                        overwrite=True, quiet=True, conflict=options.conflict, skip_answered=True,
