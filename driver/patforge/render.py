@@ -19,7 +19,6 @@ from typing import Any, Callable, Iterable
 
 import yaml
 
-from patforge import codecheck, suites
 from patforge.changes import FileChange
 from patforge.diagnostics import Diagnostic, DiagnosticList, error, info, warning
 from patforge.doclink import insert_doc_link
@@ -33,6 +32,9 @@ from patforge.templatesrc import REPO_BUNDLE, TemplateSource, repo_bundle_change
 from patforge.units import KINDS, Unit
 from patforge.workspace import Workspace
 from patforge.yamlsrc import YamlLoadError, load_yaml_text
+
+# `suites` (jsonschema) and `codecheck` (tree-sitter) are imported where units are
+# built and checked: a no-op render replayed from the manifest needs neither.
 
 PHASES = (1, 2, 3, 4)
 _FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # answers files are read on every run
@@ -148,6 +150,17 @@ class Renderer:
         self.report.diagnostics.items = list(self.registry.diagnostics)
         self._source: TemplateSource | None = None
         self._bundle_done = False
+        # (phase, kind, pattern) -> (files, answers file), for the manifest (noop.py)
+        self.unit_records: dict[tuple[int, str, str], tuple[list[str], str]] = {}
+        self.recorder = None
+        from patforge import noop
+
+        if noop.eligible(options) and not options.all_or_nothing:
+            from patforge.journal import state_dir
+            from patforge.manifest import Manifest, Recorder
+
+            self.recorder = Recorder(self.repo, Manifest.load(state_dir(self.repo)))
+            self.ws.on_land = self.recorder.landed_bytes
 
     # -- helpers ----------------------------------------------------------------
     def want(self, kind: str) -> bool:
@@ -196,6 +209,10 @@ class Renderer:
                         f"completed an interrupted run: replayed {len(replayed)} file(s) from the journal"))
             report = self._run(phases)
             self.registry.cache.save(prune=not self.options.only)
+            if self.recorder is not None:
+                from patforge import noop
+
+                noop.record(self, self.recorder)
             if self.options.all_or_nothing:
                 if report.failed:
                     dropped = self.ws.drop_deferred()
@@ -225,6 +242,8 @@ class Renderer:
 
     # -- Phase 1 ----------------------------------------------------------------
     def phase_ids(self) -> None:
+        from patforge import suites
+
         self._registry_doc_ids()
         self._spec_fields()
         if self.want("sidecar"):
@@ -307,6 +326,8 @@ class Renderer:
                          "added " + ", ".join(k for k, _ in missing))
 
     def _executor_doc_links(self) -> None:
+        from patforge import suites
+
         for p in self.patterns:
             if p.executor_language is None or self.ws.exists(suites.answers_for(p, "executor")):
                 continue
@@ -322,6 +343,8 @@ class Renderer:
 
     # -- Phases 2-4 -------------------------------------------------------------
     def phase_suites(self, phase: int, group: list[Pattern]) -> None:
+        from patforge import suites
+
         kinds = [k for k in ("schema", "examples", "executor", "tests") if self.want(k)]
         units = []
         for kind in kinds:
@@ -347,6 +370,8 @@ class Renderer:
                                reason="artifact paths")
 
     def phase_repo(self) -> None:
+        from patforge import suites
+
         if self.want("repo"):
             self.process_units(4, [suites.repo_unit(self.registry, self.patterns, self.ws)])
 
@@ -379,6 +404,7 @@ class Renderer:
         """Render what is missing, validate, land unit by unit; return the units landed."""
         todo: list[tuple[Unit, str]] = []
         for unit in units:
+            self.unit_records[(phase, unit.kind, unit.pattern)] = (list(unit.files), unit.answers_file)
             status, message = self.classify(unit)
             if status in ("render", "restore"):
                 todo.append((unit, status))
@@ -452,6 +478,8 @@ class Renderer:
             return None
         wanted = [*unit.files, unit.answers_file]
         missing = [f for f in wanted if f not in result.files]
+        from patforge import codecheck, suites
+
         problems: list[Diagnostic] = []
         if missing:
             problems.append(error(f"template did not produce {', '.join(missing)}", pattern=unit.pattern,
@@ -488,4 +516,8 @@ def _yaml_round_trip(answers: dict[str, Any]) -> Any:
 
 
 def render(repo: Path, options: RenderOptions | None = None) -> RenderReport:
-    return Renderer(repo, options or RenderOptions()).run()
+    from patforge import noop
+
+    options = options or RenderOptions()
+    replayed = noop.replay(Path(repo), options)  # nothing changed since the last full render
+    return replayed if replayed is not None else Renderer(repo, options).run()

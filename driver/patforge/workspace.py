@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from patforge.changes import FileChange
 from patforge.journal import Journal
@@ -27,6 +28,8 @@ class Workspace:
     defer: bool = False  # --all-or-nothing: keep every change until flush()
     keep_bytes: bool = False  # keep landed changes' bytes (for callers that show diffs)
     _deferred: dict[str, bytes] = field(default_factory=dict)
+    #: called with (path, bytes) for every file landed on disk (the manifest hashes them)
+    on_land: Callable[[str, bytes | None], None] | None = None
 
     @property
     def journal(self) -> Journal:
@@ -75,6 +78,9 @@ class Workspace:
                 self._deferred.update((c.path, c.after) for c in changes)
             else:
                 self.journal.apply([(c.path, c.after) for c in changes])
+                if self.on_land is not None:
+                    for c in changes:
+                        self.on_land(c.path, c.after)
                 if self.keep_bytes:
                     return changes
                 # On disk now: forget the bytes (a 10,000-pattern render would otherwise

@@ -1,0 +1,143 @@
+"""render's no-op fast path, on the manifest (manifest.py).
+
+``replay`` answers a full ``render`` whose inputs and outputs are all as the last
+full render left them, without loading the registry or building a unit.
+``record`` writes the manifest at the end of a full render that ended cleanly.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from patforge.manifest import Manifest, Recorder, code_fingerprint, data_digest, listing_digest, unchanged
+
+if TYPE_CHECKING:
+    from patforge.render import RenderOptions, RenderReport, Renderer
+
+#: Diagnostics about the run itself, not the repository: never replayed.
+_RUN_ONLY = ("completed an interrupted run",)
+
+
+def eligible(options: "RenderOptions") -> bool:
+    """Only a full render (every phase, pattern and kind, writing) is recorded or replayed."""
+    from patforge.render import PHASES
+
+    return (set(options.phases) == set(PHASES) and not options.only and not options.kinds
+            and not options.dry_run and not options.keep_diffs)
+
+
+def context(options: "RenderOptions") -> dict[str, Any]:
+    """What decides a render besides the recorded files."""
+    from patforge import __version__
+    from patforge.templatesrc import shipped_bundle
+
+    try:
+        st = os.stat(shipped_bundle())
+        shipped: list[Any] = [st.st_size, st.st_mtime_ns]
+    except OSError:
+        shipped = []
+    return {"patforge": code_fingerprint(), "patforge_version": __version__, "template": options.template,
+            "vcs_ref": options.vcs_ref, "shipped_bundle": shipped}
+
+
+def replay(repo: Path, options: "RenderOptions") -> "RenderReport | None":
+    """The report of a render that would change nothing, or None (run it in full)."""
+    if not eligible(options):
+        return None
+    from patforge.journal import RepoLock, state_dir
+
+    repo = Path(repo)
+    if not repo.is_dir():
+        return None
+    state = state_dir(repo)
+    with RepoLock(repo, "render"):
+        m = unchanged(repo, state, context(options))
+    if m is None:
+        return None
+    return _report(repo, m)
+
+
+def _report(repo: Path, m: Manifest) -> "RenderReport":
+    from patforge.cache import diag_from_dict
+    from patforge.render import GENERATED, SKIPPED, Outcome, RenderReport
+    from patforge.templatesrc import TemplateSource
+
+    t = m.report["template"]
+    report = RenderReport(repo=repo, dry_run=False,
+                          template=TemplateSource(t["location"], t["record"], t["ref"], tuple(t["tags"])))
+    report.mapping = m.report["mapping"]
+    report.diagnostics.extend(diag_from_dict(d) for d in m.report["diagnostics"])
+    for u in m.units.values():
+        status = SKIPPED if u["status"] == GENERATED else u["status"]
+        report.outcomes.append(Outcome(u["phase"], u["kind"], u["pattern"], status,
+                                       u["files"] if status == SKIPPED else [], u.get("message", "")))
+    return report
+
+
+def record(r: "Renderer", recorder: Recorder) -> None:
+    """Write the manifest after a full render that failed nowhere."""
+    import yaml
+
+    from patforge.config import CONFIG_FILE
+    from patforge.journal import state_dir
+    from patforge.render import GENERATED, HAND_WRITTEN, SKIPPED, STATUSES, UPDATED
+    from patforge.templatesrc import REPO_BUNDLE
+    from patforge.units import ANSWERS_DIR
+
+    report, repo = r.report, r.repo
+    if report.failed or report.template is None or report.template.record != REPO_BUNDLE:
+        return  # another template source can gain tags unseen: always run in full
+    m = recorder.manifest
+    m.context = context(r.options)
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    reg_text = (repo / r.registry.path).read_text(encoding="utf-8")
+    entries = {e.get("name"): e for e in (yaml.load(reg_text, Loader=loader) or {}).get("patterns") or []
+               if isinstance(e, dict)}
+    for rel in (r.registry.path, CONFIG_FILE, REPO_BUNDLE):
+        recorder.stamp(rel)
+    by_name = {p.name: p for p in r.patterns}
+    for p in r.patterns:
+        recorder.stamp(p.spec_path)
+    outcomes = {(o.phase, o.kind, o.pattern): o for o in report.outcomes
+                if o.status in STATUSES and o.status != UPDATED}
+    # In the order units are classified: a rerun reports them in that order.
+    for key, (files, answers) in r.unit_records.items():
+        o = outcomes.get(key)
+        if o is None:
+            continue
+        p = by_name.get(o.pattern)
+        if o.status == HAND_WRITTEN:
+            present = [f for f in files if (repo / f).is_file()]
+            for f in [*present, answers]:  # presence decides, and the answers file's absence
+                recorder.stamp(f)
+            if o.kind == "examples" and p is not None:
+                folder = p.example_dir or p.default_example_dir()
+                m.dirs[folder] = listing_digest(repo / folder)
+        else:
+            for f in [*files, answers]:
+                recorder.stamp(f)
+        inputs: dict[str, Any] = {"template": report.template.ref, "patforge": m.context["patforge_version"]}
+        if p is not None:
+            inputs["entry"] = data_digest(entries.get(p.name))
+            inputs["spec"] = p.spec_path
+            if o.kind in ("examples", "tests"):
+                inputs["schema"] = p.schema_path
+                recorder.stamp(p.schema_path)
+        m.units[f"{o.pattern}/{o.kind}"] = {
+            "phase": o.phase, "kind": o.kind, "pattern": o.pattern,
+            # what the next run reports: a unit rendered now is up to date then
+            "status": SKIPPED if o.status in (SKIPPED, GENERATED) else o.status,
+            "message": "" if o.status in (SKIPPED, GENERATED) else o.message,
+            "files": files, "answers": answers, "inputs": inputs}
+    m.dirs[ANSWERS_DIR] = listing_digest(repo / ANSWERS_DIR)
+    t = report.template
+    m.report = {"template": {"location": t.location, "record": t.record, "ref": t.ref, "tags": list(t.tags)},
+                "mapping": [{**row, "source": "registry"} for row in report.mapping],
+                "diagnostics": [d.to_dict() for d in report.diagnostics
+                                if not d.message.startswith(_RUN_ONLY)]}
+    try:
+        m.save(state_dir(repo))
+    except OSError:
+        pass  # only costs time on the next run
