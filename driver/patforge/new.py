@@ -160,9 +160,9 @@ def create_pattern(repo: Path, name: str, category: str, executor: str = "ps1", 
               ("status", "draft"), ("category", yaml_scalar(category)),
               *[(k, yaml_scalar(v)) for k, v in paths.items()]]
     text = ws.read_text(registry.path) or ""
-    doc = load_yaml_text(text, registry.path)
+    doc = registry.doc if registry.doc.text == text.lstrip("\ufeff") else load_yaml_text(text, registry.path)
     new_text = apply_insertions(text, [_entry_insertion(text, doc, fields)])
-    load_yaml_text(new_text, registry.path)  # the edit must leave valid YAML
+    new_doc = load_yaml_text(new_text, registry.path)  # the edit must leave valid YAML
     report = NewReport(name=name, pattern_id=pattern_id, doc_id=doc_id)
     ws.stage(registry.path, render_bytes(doc, new_text), "new entry")
     spec = SPEC_SKELETON.format(name=name, pattern_id=pattern_id, doc_id=doc_id,
@@ -173,5 +173,7 @@ def create_pattern(repo: Path, name: str, category: str, executor: str = "ps1", 
     report.changes += ws.land([registry.path, paths["spec_path"]])
     if dry_run:
         return report
-    report.render = Renderer(repo, RenderOptions(only=(name,), template=template)).run()
+    # The render works on the registry just written and parsed (new_doc), not a third parse.
+    written = load_registry(repo, config, load_specs=False, doc=new_doc)
+    report.render = Renderer(repo, RenderOptions(only=(name,), template=template), registry=written).run()
     return report

@@ -119,11 +119,11 @@ class RenderReport:
 class Renderer:
     """One render run over one repository."""
 
-    def __init__(self, repo: Path, options: RenderOptions) -> None:
+    def __init__(self, repo: Path, options: RenderOptions, registry: Registry | None = None) -> None:
         self.options = options
         # Specs are parsed only for the patterns this run works on (`new` and --only
-        # stay fast in a 1,000-pattern repository).
-        self.registry: Registry = load_registry(repo, load_specs=False)
+        # stay fast in a 1,000-pattern repository). `new` passes the registry it wrote.
+        self.registry: Registry = registry or load_registry(repo, load_specs=False)
         self.repo = self.registry.repo
         self.ws = Workspace(self.repo, dry_run=options.dry_run, defer=options.all_or_nothing,
                             keep_bytes=options.keep_diffs)
@@ -146,8 +146,13 @@ class Renderer:
         self.patterns = [p for p in self.registry.patterns
                          if not options.only or p.name in options.only]
         for p in self.patterns:
-            load_spec(self.registry, p)
+            if load_spec(self.registry, p) is not None:
+                p.spec.drop_positions()  # parsed again only for an edit or a diagnostic
         self.report.diagnostics.items = list(self.registry.diagnostics)
+        # The registry's node positions served its diagnostics, all made by now; every
+        # registry edit parses the text it edits (150 MB for 10,000 patterns otherwise).
+        for marks in (self.registry.doc.key_marks, self.registry.doc.node_marks, self.registry.doc.node_end_marks):
+            marks.clear()
         self._source: TemplateSource | None = None
         self._bundle_done = False
         # (phase, kind, pattern) -> (files, answers file), for the manifest (noop.py)
@@ -297,16 +302,17 @@ class Renderer:
         for p in self.patterns:
             if p.spec is None:
                 continue  # unparseable or missing: already reported
-            if p.spec_path in self.ws.overlay:
-                doc = load_yaml_text(self.ws.read_text(p.spec_path), p.spec_path)
-            else:
-                doc = p.spec.doc  # parsed once at load time; the file is unchanged
-            data = doc.data
+            in_overlay = p.spec_path in self.ws.overlay
+            data = load_yaml_text(self.ws.read_text(p.spec_path), p.spec_path).data if in_overlay \
+                else p.spec.data
             wanted = [("doc_id", self.doc_id(p)), ("role", "spec"),
                       ("schema_ref", p.schema_path), ("executor_ref", p.executor_path)]
             missing = [(k, v) for k, v in wanted if k not in data]
             if not missing:
                 continue
+            # the file is unchanged since load: its positions are parsed again only now
+            doc = load_yaml_text(self.ws.read_text(p.spec_path), p.spec_path) if in_overlay else p.spec.doc
+            data = doc.data
             try:
                 if "doc_id" in data:
                     ins = insert_keys_after(doc, (), "doc_id", missing)
@@ -322,6 +328,7 @@ class Renderer:
                 continue
             self.ws.stage(p.spec_path, render_bytes(doc, apply_insertions(doc.text, [ins])), "doc_id")
             self.report.changes += self.ws.land([p.spec_path])
+            p.spec.drop_positions()
             self.outcome(1, "spec", p.name, UPDATED, [p.spec_path],
                          "added " + ", ".join(k for k, _ in missing))
 

@@ -93,14 +93,21 @@ def _compile(registry: Registry, p: Pattern, diags: DiagnosticList) -> dict[str,
                         pattern=p.name, code="no-spec"))
         return None
     pattern = doc_id_instance_pattern(registry.config.doc_id_rule)
-    k = ckey("schema", p.spec.doc.text, p.spec_path, p.name, p.pattern_id, registry.doc_id_for(p), pattern)
+    k = ckey("schema", p.spec.text, p.spec_path, p.name, p.pattern_id, registry.doc_id_for(p), pattern)
     hit = registry.cache.get(k) if registry.cache else None
     if hit is not None:
         diags.extend(diag_from_dict(d) for d in hit["diagnostics"])
         return hit["schema"]
-    result = compile_schema(p.spec.data, name=p.name, pattern_id=p.pattern_id,
-                            doc_id=registry.doc_id_for(p), doc_id_pattern=pattern,
-                            doc=p.spec.doc, spec_path=p.spec_path)
+    def compile_with(doc: Any) -> Any:
+        return compile_schema(p.spec.data, name=p.name, pattern_id=p.pattern_id,
+                              doc_id=registry.doc_id_for(p), doc_id_pattern=pattern,
+                              doc=doc, spec_path=p.spec_path)
+
+    # Node positions only locate diagnostics: parse them (again) only for a spec that has some.
+    result = compile_with(None)
+    if result.diagnostics:
+        result = compile_with(p.spec.doc)
+        p.spec.drop_positions()
     diags.extend(result.diagnostics)
     schema = result.schema if result.ok else None
     if registry.cache:
@@ -261,7 +268,10 @@ def validate_unit(unit: Unit, files: dict[str, bytes], ws: Workspace) -> list[Di
         try:
             import jsonschema
 
-            jsonschema.Draft7Validator.check_schema(json.loads(files[unit.files[0]]))
+            staged = json.loads(files[unit.files[0]])
+            if staged == json.loads(unit.answers["schema_json"]):
+                return problems  # what compile_schema metaschema-checked already: once is enough
+            jsonschema.Draft7Validator.check_schema(staged)
         except Exception as exc:  # noqa: BLE001 - any failure is a validation failure
             problems.append(error(f"schema does not pass the draft-07 metaschema: {exc}",
                                   path=unit.files[0], pattern=unit.pattern, code="schema-invalid"))
