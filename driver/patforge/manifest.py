@@ -11,9 +11,9 @@ up to date or hand-written:
   files are inputs too (render decides by their presence).
 * ``dirs``: listings render consults (the answers folder, example folders of
   hand-written examples), as digests of the sorted names.
-* ``units``: per (pattern, kind) unit its outcome, its files and its inputs
-  (digest of the registry entry's data; spec and schema paths, whose digests are
-  in ``files``; template version; patforge version).
+* ``units``: per (pattern, kind) unit its outcome and files (what a replay shows).
+  Each unit's input hashes have their home in its answers file, its output hashes
+  next to it; the manifest is a cache over the whole tree, not a second record.
 * ``context``: what is not a file: patforge's own code, the options, the
   template source and the shipped template bundle.
 
@@ -26,8 +26,10 @@ Two users:
   the files, no registry parse, no unit built, nothing imported from Copier.
   Any difference (a missing or edited output, a changed input) falls back to
   the full run, which notices it as before and rewrites the manifest.
-* ``status`` (``unit_states``): one classification per unit from the same
-  records: current, outdated, stale (which input), missing, modified.
+* ``status`` and anything else that hashes files (``known_digest``): the digest of
+  a file whose stat is unchanged since it was recorded, without reading it. The
+  per-unit *classification* is not here: it has one home, which render and status
+  share; the manifest only makes the no-op case and hashing cheap.
 
 Losing the manifest only costs time: the next full render rebuilds it.
 """
@@ -48,18 +50,11 @@ FORMAT = 1
 #: keep size and mtime (git's "racily clean" entries).
 RACY_NS = 2_000_000_000
 
-# Unit states, as ``status`` names them.
-CURRENT, OUTDATED, STALE, MISSING, MODIFIED, HAND_WRITTEN = (
-    "current", "outdated", "stale", "missing", "modified", "hand-written")
-
 
 def digest(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
-
-
-def data_digest(value: Any) -> str:
-    """Digest of parsed data (a registry entry): comments and layout do not count."""
-    return digest(json.dumps(value, sort_keys=True, default=str, ensure_ascii=False).encode("utf-8"))
+    """SHA-256, the digest the output hashes next to answers files use, so a caller can
+    compare the two without reading a file whose stat is unchanged."""
+    return hashlib.sha256(data).hexdigest()
 
 
 def code_fingerprint() -> str:
@@ -144,6 +139,18 @@ class Manifest:
         except OSError:
             return False
 
+    def known_digest(self, repo: Path, rel: str) -> str | None:
+        """The recorded digest of ``rel`` if its stat says it has not changed since
+        (None: unknown, or it may have changed; hash it)."""
+        entry = self.files.get(rel)
+        if not entry or entry[2] is None or entry[1] >= self.written_ns - RACY_NS:
+            return None
+        try:
+            st = os.stat(repo / rel)
+        except OSError:
+            return None
+        return entry[2] if (st.st_size, st.st_mtime_ns) == (entry[0], entry[1]) else None
+
     def changed_files(self, repo: Path, rels: Iterable[str] | None = None) -> list[str]:
         return [rel for rel in (self.files if rels is None else rels)
                 if rel in self.files and not self.file_unchanged(repo, rel)]
@@ -211,34 +218,3 @@ def unchanged(repo: Path, state: Path, context: dict[str, Any]) -> Manifest | No
         if not m.file_unchanged(repo, rel):
             return None
     return m if m.dirs_unchanged(repo) else None
-
-
-# -- status: one state per unit --------------------------------------------------
-
-def unit_state(m: Manifest, repo: Path, key: str, *, entry_digest: str | None,
-               template_ref: str | None) -> tuple[str, str]:
-    """(state, why) for one recorded unit: ``entry_digest`` is the digest of the
-    pattern's registry entry as it is now (``data_digest``), ``template_ref`` the
-    template version render would use now."""
-    u = m.units[key]
-    if u["status"] == "hand-written":
-        return HAND_WRITTEN, u.get("message", "")
-    outputs = [*u["files"], u["answers"]]
-    missing = [f for f in outputs if not (repo / f).is_file()]
-    if missing:
-        return MISSING, "missing: " + ", ".join(missing)
-    inputs = u["inputs"]
-    if template_ref is not None and inputs.get("template") != template_ref:
-        return OUTDATED, f"rendered from template {inputs.get('template')}, newest is {template_ref}"
-    if inputs.get("patforge") != m.context.get("patforge_version"):
-        return OUTDATED, f"rendered by patforge {inputs.get('patforge')}"
-    if entry_digest is not None and inputs.get("entry") != entry_digest:
-        return STALE, "its registry entry changed"
-    for name in ("spec", "schema"):
-        rel = inputs.get(name)
-        if rel and rel in m.files and not m.file_unchanged(repo, rel):
-            return STALE, f"its {name} {rel} changed"
-    modified = m.changed_files(repo, u["files"])
-    if modified:
-        return MODIFIED, "edited since it was rendered: " + ", ".join(modified)
-    return CURRENT, ""

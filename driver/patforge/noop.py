@@ -11,7 +11,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from patforge.manifest import Manifest, Recorder, code_fingerprint, data_digest, listing_digest, unchanged
+from patforge.manifest import Manifest, Recorder, code_fingerprint, listing_digest, unchanged
 
 if TYPE_CHECKING:
     from patforge.render import RenderOptions, RenderReport, Renderer
@@ -78,8 +78,6 @@ def _report(repo: Path, m: Manifest) -> "RenderReport":
 
 def record(r: "Renderer", recorder: Recorder) -> None:
     """Write the manifest after a full render that failed nowhere."""
-    import yaml
-
     from patforge.config import CONFIG_FILE
     from patforge.journal import state_dir
     from patforge.render import GENERATED, HAND_WRITTEN, SKIPPED, STATUSES, UPDATED
@@ -91,10 +89,6 @@ def record(r: "Renderer", recorder: Recorder) -> None:
         return  # another template source can gain tags unseen: always run in full
     m = recorder.manifest
     m.context = context(r.options)
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    reg_text = (repo / r.registry.path).read_text(encoding="utf-8")
-    entries = {e.get("name"): e for e in (yaml.load(reg_text, Loader=loader) or {}).get("patterns") or []
-               if isinstance(e, dict)}
     for rel in (r.registry.path, CONFIG_FILE, REPO_BUNDLE):
         recorder.stamp(rel)
     by_name = {p.name: p for p in r.patterns}
@@ -118,19 +112,14 @@ def record(r: "Renderer", recorder: Recorder) -> None:
         else:
             for f in [*files, answers]:
                 recorder.stamp(f)
-        inputs: dict[str, Any] = {"template": report.template.ref, "patforge": m.context["patforge_version"]}
-        if p is not None:
-            inputs["entry"] = data_digest(entries.get(p.name))
-            inputs["spec"] = p.spec_path
-            if o.kind in ("examples", "tests"):
-                inputs["schema"] = p.schema_path
-                recorder.stamp(p.schema_path)
+        if p is not None and o.kind in ("examples", "tests"):
+            recorder.stamp(p.schema_path)  # examples must satisfy it; tests read it
         m.units[f"{o.pattern}/{o.kind}"] = {
             "phase": o.phase, "kind": o.kind, "pattern": o.pattern,
             # what the next run reports: a unit rendered now is up to date then
             "status": SKIPPED if o.status in (SKIPPED, GENERATED) else o.status,
             "message": "" if o.status in (SKIPPED, GENERATED) else o.message,
-            "files": files, "answers": answers, "inputs": inputs}
+            "files": files, "answers": answers}
     m.dirs[ANSWERS_DIR] = listing_digest(repo / ANSWERS_DIR)
     t = report.template
     m.report = {"template": {"location": t.location, "record": t.record, "ref": t.ref, "tags": list(t.tags)},
