@@ -507,9 +507,9 @@ def one_repetition(base: Path, work: Path, ops: tuple[str, ...], has_check: bool
 # -- baselines: Copier per artifact, and bare Jinja2 -----------------------------
 
 def build_units(repo: Path, n_patterns: int | None) -> tuple[Any, list[tuple[str, str, dict]]]:
-    """(template source, [(kind, pattern, answers)]) for evenly spaced patterns, all
-    five per-pattern kinds, computed by patforge's own builders (patforge.suites)."""
-    from patforge import suites
+    """(template source, [(kind, pattern, unit data)]) for evenly spaced patterns, all
+    five per-pattern kinds, computed by patforge's own kinds (patforge.kinds)."""
+    from patforge import kinds
     from patforge.diagnostics import DiagnosticList
     from patforge.registry import load_registry
     from patforge.templatesrc import resolve_source
@@ -525,13 +525,11 @@ def build_units(repo: Path, n_patterns: int | None) -> tuple[Any, list[tuple[str
     units = []
     for p in pats:
         diags = DiagnosticList()
-        for kind in KINDS_PER_PATTERN:
-            if kind == "sidecar":
-                unit = suites.sidecar_unit(registry, p, ws)
-            else:
-                unit = suites.build_unit(kind, registry, p, ws, 3 if p.is_migrated else 2, diags)
+        for name in KINDS_PER_PATTERN:
+            kind = kinds.by_name(name)
+            unit = kind.build(kinds.BuildContext(registry, ws, diags, kind.phase(p)), p)
             if unit is not None:
-                units.append((kind, p.name, unit.answers))
+                units.append((name, p.name, unit.copier_data()))
     return source, units
 
 

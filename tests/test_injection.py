@@ -3,7 +3,7 @@
 Hypothesis puts arbitrary text (mixed with quoting, comment, here-string, Jinja and
 encoding-cookie fragments) into every registry-derived answer of ``executor`` and
 ``tests`` units, renders them through the real Copier engine
-(``patforge.engine.render_job``) from the working tree's templates, and checks:
+(``patforge.copier_runner.render_job``) from the working tree's templates, and checks:
 
 * Python compiles, and its token stream without STRING/COMMENT tokens is exactly the
   one of a "twin" unit rendered with harmless text (same structure), so the text
@@ -35,7 +35,7 @@ from hypothesis import strategies as st
 
 from conftest import ROOT
 from patforge.codecheck import check_powershell, check_python, powershell_leaf_tokens
-from patforge.engine import RenderJob, render_job
+from patforge.copier_runner import RenderJob, render_job
 from patforge.templatesrc import TemplateSource
 
 DANGEROUS = [

@@ -10,7 +10,9 @@ import textwrap
 import pytest
 
 from patforge.errors import LockedError
-from patforge.journal import JOURNAL, Journal, RepoLock, state_dir
+from patforge.journal import JOURNAL, Journal
+from patforge.lock import RepoLock
+from patforge.state import state_dir
 
 from conftest import git
 
@@ -56,7 +58,7 @@ def test_second_run_is_refused_while_the_first_holds_the_lock(repo):
     holder = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
         import sys, time
         from pathlib import Path
-        from patforge.journal import RepoLock
+        from patforge.lock import RepoLock
         with RepoLock(Path({str(repo)!r}), "render"):
             print("locked", flush=True)
             time.sleep(30)

@@ -13,7 +13,7 @@ import pytest
 from conftest import commit_all, git
 
 from patforge import manifest, noop
-from patforge.journal import state_dir
+from patforge.state import state_dir
 from patforge.render import RenderOptions, Renderer, render
 
 

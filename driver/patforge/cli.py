@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 
 from patforge import __version__
+from patforge.kinds import names as kind_names
 from patforge.errors import PatforgeError
 from patforge.output import echo_json, print_diagnostics, table
 
@@ -57,7 +58,7 @@ def cli() -> None:
 @click.option("--phase1-only", is_flag=True, help="Same as --phase 1 (the plan's -Phase1Only).")
 @click.option("--only", "only", multiple=True, metavar="NAME", help="Only these patterns (repeatable).")
 @click.option("--kind", "kinds", multiple=True, metavar="KIND",
-              help="Only these artifact kinds: sidecar, schema, examples, executor, tests, repo.")
+              help=f"Only these artifact kinds: {', '.join(kind_names())}.")
 @click.option("--template", metavar="SRC", help="Template collection: a git repository path or URL "
               "(default: the templates shipped with patforge).")
 @click.option("--vcs-ref", metavar="REF", help="Template version (tag) to render; default: the newest tag.")
@@ -98,7 +99,8 @@ def render(repo, phases, phase1_only, only, kinds, template, vcs_ref, jobs, batc
 @click.option("--conflict", type=click.Choice(["inline", "rej"]), default="inline", show_default=True,
               help="How Copier reports overlapping edits: inline markers or .rej files.")
 @click.option("--only", "only", multiple=True, metavar="NAME", help="Only these patterns (repeatable).")
-@click.option("--kind", "kinds", multiple=True, metavar="KIND", help="Only these artifact kinds.")
+@click.option("--kind", "kinds", multiple=True, metavar="KIND",
+              help=f"Only these artifact kinds: {', '.join(kind_names())}.")
 @click.option("--dry-run", is_flag=True, help="Show the diff the update would make; change nothing.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 def update(repo, template, to, registry, conflict, only, kinds, dry_run, as_json):

@@ -46,7 +46,7 @@ def run_demo(directory: Path, *, force: bool = False) -> int:
     click.echo(f"demo repository: {repo} (a git repository with the plan's starting point)")
     status = 0
     for phase in (1, 2, 3, 4):
-        from patforge.render import PHASE_TITLES
+        from patforge.render_report import PHASE_TITLES
 
         _step(f"patforge render --phase {phase}   ({PHASE_TITLES[phase]})")
         report = render(repo, RenderOptions(phases=(phase,)))

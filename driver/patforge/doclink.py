@@ -64,3 +64,8 @@ def insert_doc_link(text: str, language: str, doc_id: str, name: str, pattern_id
     if at > 0 and not lines[at - 1].endswith(("\n", "\r")):
         lines[at - 1] += nl
     return bom + "".join(lines[:at]) + header + "".join(lines[at:])
+
+
+def doc_link_language(ext: str) -> str | None:
+    """The ``patforge.doclink`` language whose ``#`` header suits this extension."""
+    return {".ps1": "powershell", ".psm1": "powershell", ".py": "python"}.get(ext.lower())

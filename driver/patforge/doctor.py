@@ -12,7 +12,9 @@ from patforge.changes import FileChange
 from patforge.config import load_config
 from patforge.errors import PatforgeError
 from patforge.gitutil import git_available, is_git_repo, run_git, status_porcelain
-from patforge.journal import JOURNAL, Journal, RepoLock, state_dir
+from patforge.journal import JOURNAL, Journal
+from patforge.lock import RepoLock
+from patforge.state import state_dir
 from patforge.yamlsrc import YamlLoadError, decode_yaml_bytes, load_yaml_text
 
 OK, WARN, FAIL = "ok", "warn", "fail"

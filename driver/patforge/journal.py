@@ -1,4 +1,4 @@
-"""Kill-safe landing of several files at once, and the repository lock.
+"""Kill-safe landing of several files at once.
 
 A unit of work (one batch of units, a registry edit, an update's result) lands
 through a *journal*: first the complete list of writes and deletions is written to
@@ -9,57 +9,21 @@ landed; the run does it again) or a committed journal, which it *replays* to the
 before doing anything else. Either way the tree ends exactly as an uninterrupted run
 leaves it.
 
-State lives where git never looks: ``<git dir>/patforge/`` in a git repository
-(a per-repository folder under the system temp dir otherwise): the journal, temp files, and the lock file. The
-lock is an OS file lock (``filelock``): it dies with its process, so a killed run
-never leaves a stale lock behind.
+The journal and its temp files live in patforge's state folder (``state.py``).
 """
 
 from __future__ import annotations
 
 import base64
-import hashlib
-import tempfile
 import json
-import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from filelock import FileLock, Timeout
-
-from patforge.errors import LockedError
 from patforge.fsutil import atomic_write
+from patforge.state import state_dir
 
 JOURNAL = "journal.json"
-
-
-def git_dir(repo: Path) -> Path | None:
-    """The repository's git directory (also for worktrees, where .git is a file)."""
-    for folder in (repo, *repo.parents):
-        dotgit = folder / ".git"
-        if dotgit.is_dir():
-            return dotgit
-        if dotgit.is_file():
-            text = dotgit.read_text(encoding="utf-8", errors="replace").strip()
-            if text.startswith("gitdir:"):
-                target = Path(text[7:].strip())
-                return target if target.is_absolute() else (folder / target).resolve()
-    return None
-
-
-def state_dir(repo: Path) -> Path:
-    """``<git dir>/patforge``; outside git, a folder in the system temp dir keyed by the
-    repository's path, so that nothing patforge keeps for itself lands in the tree."""
-    repo = repo.resolve()
-    gd = git_dir(repo)
-    if gd is not None:
-        path = gd / "patforge"
-    else:
-        key = hashlib.sha256(str(repo).encode("utf-8")).hexdigest()[:20]
-        path = Path(tempfile.gettempdir()) / "patforge-state" / key
-    path.mkdir(parents=True, exist_ok=True)
-    return path
 
 
 @dataclass
@@ -111,27 +75,3 @@ class Journal:
         self._replay(entries)
         path.unlink()
         return [e["path"] for e in entries]
-
-
-class RepoLock:
-    """Exclusive lock on a repository for the duration of one command."""
-
-    def __init__(self, repo: Path, command: str) -> None:
-        self.state = state_dir(repo)
-        self.lock = FileLock(str(self.state / "lock"), timeout=0)
-        self.command = command
-
-    def __enter__(self) -> "RepoLock":
-        try:
-            self.lock.acquire()
-        except Timeout:
-            holder = (self.state / "lock.owner").read_text(errors="replace").strip() \
-                if (self.state / "lock.owner").is_file() else "another patforge process"
-            raise LockedError(f"the repository is busy: {holder} is working on it",
-                              hint="wait for it to finish; the lock is released when that process ends, "
-                                   "even if it is killed") from None
-        (self.state / "lock.owner").write_text(f"patforge {self.command} (pid {os.getpid()})")
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.lock.release()

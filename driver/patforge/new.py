@@ -1,4 +1,11 @@
-"""``patforge new``: scaffold one pattern — registry entry, spec skeleton, whole suite."""
+"""``patforge new``: scaffold one pattern — registry entry, spec skeleton, whole suite.
+
+The entry is appended to the registry with ``id_edits.new_entry_insertion`` (a pure
+insertion, like every Phase 1 edit) and already carries its doc_id and paths; the spec
+is a fixed skeleton with its ID fields (it is the user's from the first second, so it
+is not a Copier template). The suite is every per-pattern kind of ``kinds.KINDS``,
+rendered through the same pipeline as ``patforge render``.
+"""
 
 from __future__ import annotations
 
@@ -6,16 +13,20 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from patforge import kinds
 from patforge.changes import FileChange
 from patforge.config import load_config
 from patforge.docids import derive_doc_id, is_valid_doc_id
-from patforge.edits import Insertion, apply_insertions, line_starts, render_bytes, yaml_scalar
+from patforge.edits import apply_insertions, render_bytes, yaml_scalar
 from patforge.errors import UsageError
+from patforge.id_edits import new_entry_insertion
+from patforge.layout import new_pattern_paths
 from patforge.paths import is_windows_reserved
-from patforge.registry import load_registry
-from patforge.render import RenderOptions, RenderReport, Renderer
+from patforge.pipeline import RenderSession
+from patforge.registry import load_registry, load_spec
+from patforge.render_report import RenderReport
 from patforge.workspace import Workspace
-from patforge.yamlsrc import load_yaml_text
+from patforge.yamlsrc import YamlDocument, load_yaml_text
 
 SPEC_SKELETON = """\
 # {name}.pattern.yaml: the specification of pattern {pattern_id}.
@@ -78,47 +89,6 @@ def next_pattern_id(name: str, existing: set[str]) -> str:
     return f"{stem}-{(max(numbers) + 1 if numbers else 1):03d}"
 
 
-def _entry_insertion(text: str, doc, fields: list[tuple[str, str]]) -> Insertion:
-    """Append an entry after the last one, in the registry's own indentation style."""
-    entries = doc.data["patterns"]
-    nl = doc.newline
-    starts = line_starts(text)
-    if not entries:
-        raise UsageError("the registry's patterns: list is empty or written inline ([])",
-                         hint="add the first entry by hand in block style (- pattern_id: ...)")
-    last = len(entries) - 1
-    first_key = doc.key_mark("patterns", 0, next(iter(entries[0])))
-    item_mark = doc.node_mark("patterns", 0)
-    if first_key is None or item_mark is None:
-        raise UsageError("cannot find where registry entries start")
-    line = text[starts[first_key.line - 1]:].split("\n", 1)[0]
-    dash_col = line.index("-") if line.lstrip().startswith("-") else first_key.column - 3
-    dash = " " * dash_col + "- "
-    indent = " " * (first_key.column - 1)
-    # The entry ends at its last line indented deeper than its dash (YAML end marks
-    # run on over trailing comments, which belong to whatever follows).
-    last_key = doc.key_mark("patterns", last, list(entries[last])[-1]) if isinstance(entries[last], dict) else None
-    if last_key is None:
-        raise UsageError("the last registry entry is not a mapping")
-    lines = text.splitlines(keepends=True)
-    end_line = last_key.line  # 1-based
-    for i in range(last_key.line, len(lines)):
-        stripped = lines[i].strip()
-        width = len(lines[i]) - len(lines[i].lstrip(" "))
-        if not stripped:
-            continue  # a blank line may sit inside a block scalar; look further
-        if width > dash_col:
-            end_line = i + 1
-        else:
-            break
-    offset = starts[end_line] if end_line < len(starts) else len(text)
-    lead = "" if offset < len(text) or text.endswith(("\n", "\r")) else nl
-    body = lead + nl
-    for i, (k, v) in enumerate(fields):
-        body += (dash if i == 0 else indent) + f"{k}: {v}{nl}"
-    return Insertion(offset, body)
-
-
 def create_pattern(repo: Path, name: str, category: str, executor: str = "ps1", *,
                    root: str | None = None, template: str | None = None,
                    dry_run: bool = False) -> NewReport:
@@ -144,14 +114,7 @@ def create_pattern(repo: Path, name: str, category: str, executor: str = "ps1", 
         raise UsageError(f"cannot mint a free doc_id for {name} ({doc_id} is taken or malformed)",
                          hint="check doc_id_rule in patforge.toml")
     base = (root or (registry.roots[0] if registry.roots else "patterns")).strip("/")
-    ext = ".ps1" if executor == "ps1" else ".py"
-    paths = {
-        "spec_path": f"{base}/specs/{name}.pattern.yaml",
-        "schema_path": f"{base}/schemas/{name}.schema.json",
-        "executor_path": f"{base}/executors/{name}_executor{ext}",
-        "test_path": f"{base}/tests/test_{name}_executor{ext}",
-        "example_dir": f"{base}/examples/{name}",
-    }
+    paths = new_pattern_paths(base, name, "powershell" if executor == "ps1" else "python")
     ws = Workspace(repo, dry_run=dry_run)
     for rel in paths.values():
         if ws.exists(rel) or ws.abspath(rel).is_dir() and rel != paths["example_dir"]:
@@ -161,7 +124,7 @@ def create_pattern(repo: Path, name: str, category: str, executor: str = "ps1", 
               *[(k, yaml_scalar(v)) for k, v in paths.items()]]
     text = ws.read_text(registry.path) or ""
     doc = registry.doc if registry.doc.text == text.lstrip("\ufeff") else load_yaml_text(text, registry.path)
-    new_text = apply_insertions(text, [_entry_insertion(text, doc, fields)])
+    new_text = apply_insertions(text, [new_entry_insertion(text, doc, fields)])
     new_doc = load_yaml_text(new_text, registry.path)  # the edit must leave valid YAML
     report = NewReport(name=name, pattern_id=pattern_id, doc_id=doc_id)
     ws.stage(registry.path, render_bytes(doc, new_text), "new entry")
@@ -174,6 +137,30 @@ def create_pattern(repo: Path, name: str, category: str, executor: str = "ps1", 
     if dry_run:
         return report
     # The render works on the registry just written and parsed (new_doc), not a third parse.
-    written = load_registry(repo, config, load_specs=False, doc=new_doc)
-    report.render = Renderer(repo, RenderOptions(only=(name,), template=template), registry=written).run()
+    report.render = render_suite(repo, name, template, doc=new_doc)
+    return report
+
+
+def render_suite(repo: Path, name: str, template: str | None, *,
+                 doc: YamlDocument | None = None) -> RenderReport:
+    """Render every per-pattern kind for the pattern ``name`` (the registry's new entry);
+    ``doc``: the registry as just written and parsed."""
+    registry = load_registry(repo, load_specs=False, doc=doc)
+    p = registry.by_name(name)
+    report = RenderReport(repo=registry.repo, dry_run=False)
+    if p is None:  # the entry was just written; a problem with it is in the diagnostics
+        report.diagnostics.extend(registry.diagnostics)
+        return report
+    load_spec(registry, p)
+    report.diagnostics.extend(registry.diagnostics)
+    report.mapping = [{"pattern_id": p.pattern_id, "name": p.name, "doc_id": registry.doc_id_for(p),
+                       "source": "registry"}]
+    ws = Workspace(registry.repo)
+    session = RenderSession(registry, ws, report, template=template, vcs_ref=None, jobs=0, batch_size=0)
+    with session.open("new"):
+        _ = session.source  # fail on a bad template source before writing anything
+        for scope in (kinds.IDS, kinds.PATTERN):
+            for kind in kinds.in_scope(scope):
+                session.process(kind.phase(p), session.build(kind, [p]))
+        registry.cache.save(prune=False)
     return report

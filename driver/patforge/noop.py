@@ -14,7 +14,9 @@ from typing import TYPE_CHECKING, Any
 from patforge.manifest import Manifest, Recorder, code_fingerprint, listing_digest, unchanged
 
 if TYPE_CHECKING:
-    from patforge.render import RenderOptions, RenderReport, Renderer
+    from patforge.registry import Pattern, Registry
+    from patforge.render import RenderOptions
+    from patforge.render_report import RenderReport
 
 #: Diagnostics about the run itself, not the repository: never replayed.
 _RUN_ONLY = ("completed an interrupted run",)
@@ -22,10 +24,10 @@ _RUN_ONLY = ("completed an interrupted run",)
 
 def eligible(options: "RenderOptions") -> bool:
     """Only a full render (every phase, pattern and kind, writing) is recorded or replayed."""
-    from patforge.render import PHASES
+    from patforge.render_report import PHASES
 
     return (set(options.phases) == set(PHASES) and not options.only and not options.kinds
-            and not options.dry_run and not options.keep_diffs)
+            and not options.exclude and not options.dry_run and not options.keep_diffs)
 
 
 def context(options: "RenderOptions") -> dict[str, Any]:
@@ -46,7 +48,8 @@ def replay(repo: Path, options: "RenderOptions") -> "RenderReport | None":
     """The report of a render that would change nothing, or None (run it in full)."""
     if not eligible(options):
         return None
-    from patforge.journal import RepoLock, state_dir
+    from patforge.lock import RepoLock
+    from patforge.state import state_dir
 
     repo = Path(repo)
     if not repo.is_dir():
@@ -61,7 +64,7 @@ def replay(repo: Path, options: "RenderOptions") -> "RenderReport | None":
 
 def _report(repo: Path, m: Manifest) -> "RenderReport":
     from patforge.cache import diag_from_dict
-    from patforge.render import GENERATED, SKIPPED, Outcome, RenderReport
+    from patforge.render_report import GENERATED, SKIPPED, Outcome, RenderReport
     from patforge.templatesrc import TemplateSource
 
     t = m.report["template"]
@@ -76,28 +79,30 @@ def _report(repo: Path, m: Manifest) -> "RenderReport":
     return report
 
 
-def record(r: "Renderer", recorder: Recorder) -> None:
-    """Write the manifest after a full render that failed nowhere."""
+def record(repo: Path, registry: "Registry", patterns: "list[Pattern]",
+           unit_records: dict[tuple[int, str, str], tuple[list[str], str]], report: "RenderReport",
+           options: "RenderOptions", recorder: Recorder) -> None:
+    """Write the manifest after a full render that failed nowhere. ``unit_records``:
+    every unit classified, in order (``RenderSession.unit_records``)."""
     from patforge.config import CONFIG_FILE
-    from patforge.journal import state_dir
-    from patforge.render import GENERATED, HAND_WRITTEN, SKIPPED, STATUSES, UPDATED
+    from patforge.layout import ANSWERS_DIR, example_dir
+    from patforge.render_report import GENERATED, HAND_WRITTEN, SKIPPED, STATUSES, UPDATED
+    from patforge.state import state_dir
     from patforge.templatesrc import REPO_BUNDLE
-    from patforge.units import ANSWERS_DIR
 
-    report, repo = r.report, r.repo
     if report.failed or report.template is None or report.template.record != REPO_BUNDLE:
         return  # another template source can gain tags unseen: always run in full
     m = recorder.manifest
-    m.context = context(r.options)
-    for rel in (r.registry.path, CONFIG_FILE, REPO_BUNDLE):
+    m.context = context(options)
+    for rel in (registry.path, CONFIG_FILE, REPO_BUNDLE):
         recorder.stamp(rel)
-    by_name = {p.name: p for p in r.patterns}
-    for p in r.patterns:
+    by_name = {p.name: p for p in patterns}
+    for p in patterns:
         recorder.stamp(p.spec_path)
     outcomes = {(o.phase, o.kind, o.pattern): o for o in report.outcomes
                 if o.status in STATUSES and o.status != UPDATED}
     # In the order units are classified: a rerun reports them in that order.
-    for key, (files, answers) in r.unit_records.items():
+    for key, (files, answers) in unit_records.items():
         o = outcomes.get(key)
         if o is None:
             continue
@@ -107,7 +112,7 @@ def record(r: "Renderer", recorder: Recorder) -> None:
             for f in [*present, answers]:  # presence decides, and the answers file's absence
                 recorder.stamp(f)
             if o.kind == "examples" and p is not None:
-                folder = p.example_dir or p.default_example_dir()
+                folder = example_dir(p)
                 m.dirs[folder] = listing_digest(repo / folder)
         else:
             for f in [*files, answers]:

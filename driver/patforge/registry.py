@@ -17,6 +17,8 @@ from patforge.config import Config, load_config
 from patforge.diagnostics import Diagnostic, DiagnosticList, Severity, error, warning
 from patforge.docids import PATTERN_ID_RE, derive_doc_id, is_valid_doc_id
 from patforge.errors import RegistryError, RepositoryError
+from patforge.layout import (ROOT_SUBDIRS, default_example_dir, default_test_path, executor_language, infer_root,
+                             sidecar_path)
 from patforge.paths import PathProblem, is_windows_reserved, normalize_repo_path, resolve_inside
 from patforge.yamlsrc import YamlDocument, YamlLoadError, load_yaml_file, load_yaml_text
 
@@ -25,12 +27,6 @@ REQUIRED_FIELDS = ("pattern_id", "name", "spec_path", "schema_path", "executor_p
 COMPLIANCE_FIELDS = ("doc_id", "pattern_id", "name", "version", "status", "spec_path",
                      "schema_path", "executor_path", "test_path", "example_dir")
 PATH_FIELDS = ("spec_path", "schema_path", "executor_path", "test_path", "example_dir")
-#: The sub-layout every pattern root shares (PAT-CHECK-001-002).
-ROOT_SUBDIRS = ("registry", "specs", "schemas", "executors", "examples", "tests")
-_KIND_DIRS = {"spec_path": "specs", "schema_path": "schemas", "executor_path": "executors",
-              "test_path": "tests", "example_dir": "examples"}
-
-EXECUTOR_LANGUAGES = {".ps1": "powershell", ".py": "python"}
 
 
 class Spec:
@@ -115,22 +111,20 @@ class Pattern:
 
     @property
     def executor_language(self) -> str | None:
-        return EXECUTOR_LANGUAGES.get(Path(self.executor_path).suffix.lower())
+        return executor_language(self.executor_path)
 
     @property
     def is_migrated(self) -> bool:
         return self.status == "migrated" or "migrated_from" in self.entry
 
     def default_example_dir(self) -> str:
-        return f"{self.root}/examples/{self.name}"
+        return default_example_dir(self.root, self.name)
 
     def default_test_path(self) -> str:
-        ext = ".ps1" if self.executor_language == "powershell" else ".py"
-        return f"{self.root}/tests/test_{self.name}_executor{ext}"
+        return default_test_path(self.root, self.name, self.executor_language)
 
     def sidecar_path(self) -> str:
-        sp = self.schema_path
-        return (sp[:-5] if sp.endswith(".json") else sp) + ".id.yaml"
+        return sidecar_path(self.schema_path)
 
 
 @dataclass
@@ -161,15 +155,6 @@ class Registry:
 
     def abspath(self, rel: str) -> Path:
         return resolve_inside(self.repo, rel)
-
-
-def infer_root(path: str) -> str | None:
-    """``patterns/legacy_atoms/converted/specs/x.yaml`` -> ``patterns/legacy_atoms/converted``."""
-    parts = path.split("/")
-    for i in range(len(parts) - 1, 0, -1):
-        if parts[i] in ROOT_SUBDIRS:
-            return "/".join(parts[:i])
-    return None
 
 
 def find_repo_root(start: Path, config: Config | None = None) -> Path:
@@ -362,4 +347,4 @@ def summarize(diags: DiagnosticList) -> str:
 
 
 __all__ = ["Pattern", "Registry", "Spec", "load_registry", "load_spec", "infer_root",
-           "find_repo_root", "warning"]
+           "find_repo_root", "warning", "ROOT_SUBDIRS"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from patforge.output import print_diagnostics, table
-from patforge.render import PHASE_TITLES, STATUSES, RenderReport
+from patforge.render_report import PHASE_TITLES, STATUSES, RenderReport
 
 
 def print_render_report(report: RenderReport, *, verbose: bool = False) -> None:

@@ -64,7 +64,7 @@ def repo_bundle_change(repo: Path) -> FileChange | None:
 def recorded_source(repo: Path) -> str | None:
     """The template source the repository's units record, when it is not the shipped
     bundle (after ``patforge update --template SRC``, later renders keep using SRC)."""
-    from patforge.units import ANSWERS_DIR
+    from patforge.layout import ANSWERS_DIR
 
     root = repo / ANSWERS_DIR
     if not root.is_dir():

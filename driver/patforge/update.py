@@ -23,18 +23,21 @@ from typing import Any
 
 import yaml
 
-from patforge import suites
+from patforge import kinds
+from patforge.answers import AnswersError, Recorded, answers_files, parse_answers, restamp
 from patforge.changes import FileChange
 from patforge.diagnostics import DiagnosticList, error, warning
 from patforge.errors import GitError, TemplateError, UsageError
 from patforge.gitutil import is_git_repo, require_clean, run_git, version_key
-from patforge.journal import Journal, RepoLock, state_dir
+from patforge.journal import Journal
+from patforge.lock import RepoLock
+from patforge.state import state_dir
 from patforge.registry import load_registry
 from patforge.templatesrc import REPO_BUNDLE, TemplateSource, repo_bundle_change, resolve_source
-from patforge.units import ANSWERS_DIR
+from patforge.kinds.base import sha256_text
+from patforge.layout import BATCH_ANSWERS
 from patforge.workspace import Workspace
 
-BATCH_ANSWERS = f"{ANSWERS_DIR}/_batch-update.yml"
 _MARKERS = ("<<<<<<< ", ">>>>>>> ")
 
 
@@ -59,6 +62,21 @@ class ManagedUnit:
     src: str  # the _src_path it recorded
     answers: dict[str, Any]
     new_answers: dict[str, Any] | None = None
+    derived: dict[str, str] | None = None  # the derived output as the old version rendered it
+    new_derived: dict[str, str] | None = None  # the derived output as the registry gives it now
+
+    @classmethod
+    def from_record(cls, rec: Recorded) -> "ManagedUnit":
+        return cls(rec.path, rec.kind, rec.pattern, rec.commit, rec.src, rec.unit)
+
+    def old_data(self) -> dict[str, Any]:
+        """The unit as Copier renders the old version: with the derived output it wrote."""
+        return {**self.answers, "derived": self.derived} if self.derived else self.answers
+
+    def new_data(self) -> dict[str, Any]:
+        answers = self.new_answers or self.answers
+        derived = self.new_derived if self.new_answers else self.derived
+        return {**answers, "derived": derived} if derived else answers
 
 
 @dataclass
@@ -86,46 +104,61 @@ class UpdateReport:
 
 def read_managed_units(repo: Path) -> list[ManagedUnit]:
     out: list[ManagedUnit] = []
-    root = repo / ANSWERS_DIR
-    if not root.is_dir():
-        return out
-    for path in sorted(root.rglob("*.yml")):
-        rel = path.relative_to(repo).as_posix()
-        if rel == BATCH_ANSWERS:
-            continue
+    for rel in answers_files(repo):
         try:
-            data = yaml.load(path.read_text(encoding="utf-8"),
-                             Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
-            units = data.get("units") or []
-            unit = units[0]
-            out.append(ManagedUnit(rel, str(data["artifact"]), str(unit.get("name", "(repository)")),
-                                   str(data.get("_commit", "")), str(data.get("_src_path", "")), unit))
-        except (yaml.YAMLError, KeyError, IndexError, TypeError, AttributeError, UnicodeDecodeError):
+            rec = parse_answers((repo / rel).read_text(encoding="utf-8"), rel)
+            if not rec.kind or not rec.unit:
+                raise AnswersError("no artifact or units")
+        except (AnswersError, UnicodeDecodeError):
             raise UsageError(f"{rel} is not a patforge answers file",
                              hint="restore it from git (git checkout -- <file>) or delete the unit's files")
+        out.append(ManagedUnit.from_record(rec))
     return out
 
 
 def _new_answers(repo: Path, units: list[ManagedUnit], diags: DiagnosticList) -> None:
-    """Recompute each unit's answers from the registry as it is now."""
+    """Recompute each unit's answers (and derived output) from the registry as it is now."""
     registry = load_registry(repo)
     diags.extend(registry.diagnostics)
     ws = Workspace(repo, dry_run=True)
     for mu in units:
-        if mu.kind == "repo":
-            mu.new_answers = suites.repo_unit(registry, registry.patterns, ws).answers
+        try:
+            kind = kinds.by_name(mu.kind)
+        except KeyError:
+            diags.add(warning(f"{mu.answers_file}: kind {mu.kind} is not known to this patforge; left as it is"))
             continue
-        p = registry.by_name(mu.pattern)
-        if p is None:
-            diags.add(warning(f"{mu.answers_file}: pattern {mu.pattern} is no longer usable in the registry; "
-                              "its files are left as they are", pattern=mu.pattern))
-            continue
-        if mu.kind == "sidecar":
-            unit = suites.sidecar_unit(registry, p, ws)
-        else:
-            unit = suites.build_unit(mu.kind, registry, p, ws, 0, diags)
+        p = None
+        if kind.scope != kinds.REPOSITORY:
+            p = registry.by_name(mu.pattern)
+            if p is None:
+                diags.add(warning(f"{mu.answers_file}: pattern {mu.pattern} is no longer usable in the registry; "
+                                  "its files are left as they are", pattern=mu.pattern))
+                continue
+        ctx = kinds.BuildContext(registry, ws, diags, 0, registry.patterns)
+        unit = kind.build(ctx, p)
         if unit is not None:
-            mu.new_answers = unit.answers
+            mu.new_answers, mu.new_derived = unit.answers, unit.derived or None
+
+
+def _old_derived(repo: Path, units: list[ManagedUnit], diags: DiagnosticList) -> None:
+    """The derived output each unit's old render wrote, for Copier's 3-way update: the
+    committed file, which is exactly it when its hash is the one recorded. A file edited
+    by hand since cannot be told apart from its original (only the hash is recorded):
+    its edits are the base of the merge, so a change of the derived output replaces
+    them; say so."""
+    for mu in units:
+        hashes = mu.answers.get("derived_sha256")
+        if not isinstance(hashes, dict):
+            continue
+        mu.derived = {}
+        for rel, digest in hashes.items():
+            path = repo / rel
+            text = path.read_text(encoding="utf-8") if path.is_file() else ""
+            if sha256_text(text) != digest:
+                diags.add(warning(f"{rel} changed since patforge rendered it; the update starts from it as it is",
+                                  path=rel, pattern=mu.pattern,
+                                  hint="review its diff: hand edits to generated output are not merged"))
+            mu.derived[rel] = text
 
 
 def update(repo: Path, options: UpdateOptions) -> UpdateReport:
@@ -220,6 +253,7 @@ def _run_in_worktree(repo: Path, source: TemplateSource, todo: list[ManagedUnit]
                 restamped += 1
             else:
                 groups.setdefault((mu.kind, mu.commit, mu.src), []).append(mu)
+        _old_derived(repo, [mu for members in groups.values() for mu in members], report.diagnostics)
         if restamped:
             report.updated += [mu.answers_file for mu in todo
                                if not any(mu in g for g in groups.values())]
@@ -247,8 +281,6 @@ def _run_in_worktree(repo: Path, source: TemplateSource, todo: list[ManagedUnit]
 def _kinds_unchanged(source: TemplateSource, olds: set[str]) -> dict[str, set[str]]:
     """For each old version: the artifact kinds whose template (its folder, the shared
     macros, copier.yml) is identical in the target version."""
-    from patforge.units import KINDS
-
     out: dict[str, set[str]] = {}
     tmp = Path(tempfile.mkdtemp(prefix="patforge-tpl-"))
     try:
@@ -263,26 +295,15 @@ def _kinds_unchanged(source: TemplateSource, olds: set[str]) -> dict[str, set[st
             if any(c == "copier.yml" or c.startswith("templates/_lib/") for c in changed):
                 out[old] = set()
                 continue
-            out[old] = {k for k in KINDS if not any(c.startswith(f"templates/{k}/") for c in changed)}
+            out[old] = {k for k in kinds.names() if not any(c.startswith(f"templates/{k}/") for c in changed)}
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return out
 
 
 def _restamp(wt: Path, mu: ManagedUnit, source: TemplateSource) -> None:
-    """Rewrite the ``_commit`` and ``_src_path`` lines exactly as the template's
-    ``to_nice_yaml`` writes them; every other byte stays."""
-    from jinja2_ansible_filters.core_filters import to_nice_yaml
-
     path = wt / mu.answers_file
-    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
-    stamps = {"_commit:": to_nice_yaml({"_commit": source.ref}),
-              "_src_path:": to_nice_yaml({"_src_path": source.record})}
-    for i, line in enumerate(lines):
-        for prefix, new in stamps.items():
-            if line.startswith(prefix):
-                lines[i] = new if new.endswith("\n") else new + "\n"
-    path.write_text("".join(lines), encoding="utf-8")
+    path.write_text(restamp(path.read_text(encoding="utf-8"), source.ref, source.record), encoding="utf-8")
 
 
 def _clean_worktrees(repo: Path, folder: Path) -> None:
@@ -300,7 +321,7 @@ def _update_batch(wt: Path, source: TemplateSource, kind: str, old: str, batch: 
     # src_record makes Copier's render of the *old* version reproduce the _src_path the
     # unit files recorded, so only real template changes show in the 3-way diff.
     batch_answers = {"_commit": old, "_src_path": source.location, "artifact": kind,
-                     "src_record": batch[0].src, "units": [mu.answers for mu in batch]}
+                     "src_record": batch[0].src, "units": [mu.old_data() for mu in batch]}
     path = wt / BATCH_ANSWERS
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(yaml.safe_dump(batch_answers, sort_keys=False, allow_unicode=True), encoding="utf-8")
@@ -310,7 +331,7 @@ def _update_batch(wt: Path, source: TemplateSource, kind: str, old: str, batch: 
                  "GIT_COMMITTER_NAME": "patforge", "GIT_COMMITTER_EMAIL": "patforge@localhost"})
     data: dict[str, Any] = {"src_record": source.record}
     if options.registry:
-        data["units"] = [mu.new_answers or mu.answers for mu in batch]
+        data["units"] = [mu.new_data() for mu in batch]
     from patforge.copier_speedups import compile_strings_once, no_git_index_sync
 
     try:

@@ -2,34 +2,36 @@
 
 Phases run one after another and later phases edit files earlier phases already
 changed (Phase 2 records test_path in the registry after Phase 1 added doc_ids).
-``Workspace`` keeps every change in memory on top of the disk, so a dry run plans
-exactly what a real run writes, and a real run lands each unit's files together.
+``Workspace`` is the repository reader (``RepoFiles``, confined to the repository,
+uncached) with every planned change kept in memory on top of the disk, so a dry run
+plans exactly what a real run writes, and a real run lands each unit's files
+together, through the journal.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
 from patforge.changes import FileChange
 from patforge.journal import Journal
-from patforge.paths import resolve_inside
+from patforge.repofiles import RepoFiles
 
 
-@dataclass
-class Workspace:
-    repo: Path
-    dry_run: bool = False
-    overlay: dict[str, bytes] = field(default_factory=dict)
-    originals: dict[str, bytes | None] = field(default_factory=dict)
-    reasons: dict[str, list[str]] = field(default_factory=dict)
-    _journal: Journal | None = None
-    defer: bool = False  # --all-or-nothing: keep every change until flush()
-    keep_bytes: bool = False  # keep landed changes' bytes (for callers that show diffs)
-    _deferred: dict[str, bytes] = field(default_factory=dict)
-    #: called with (path, bytes) for every file landed on disk (the manifest hashes them)
-    on_land: Callable[[str, bytes | None], None] | None = None
+class Workspace(RepoFiles):
+    def __init__(self, repo: Path, *, dry_run: bool = False, defer: bool = False,
+                 keep_bytes: bool = False) -> None:
+        super().__init__(repo, cache=False, confined=True)
+        self.dry_run = dry_run
+        self.defer = defer  # --all-or-nothing: keep every change until flush()
+        self.keep_bytes = keep_bytes  # keep landed changes' bytes (for callers that show diffs)
+        self.overlay: dict[str, bytes] = {}
+        self.originals: dict[str, bytes | None] = {}
+        self.reasons: dict[str, list[str]] = {}
+        self._journal: Journal | None = None
+        self._deferred: dict[str, bytes] = {}
+        #: called with (path, bytes) for every file landed on disk (the manifest hashes them)
+        self.on_land: Callable[[str, bytes | None], None] | None = None
 
     @property
     def journal(self) -> Journal:
@@ -37,28 +39,22 @@ class Workspace:
             self._journal = Journal.for_repo(self.repo)
         return self._journal
 
-    def abspath(self, rel: str) -> Path:
-        return resolve_inside(self.repo, rel)
-
+    # -- reading through the overlay ------------------------------------------------------
     def exists(self, rel: str) -> bool:
-        # Existence needs no symlink check (nothing is read or written through it).
-        return rel in self.overlay or (self.repo / rel).is_file()
+        return rel in self.overlay or super().exists(rel)
+
+    is_file = exists
 
     def read_bytes(self, rel: str) -> bytes | None:
         if rel in self.overlay:
             return self.overlay[rel]
-        p = self.abspath(rel)
-        return p.read_bytes() if p.is_file() else None
+        return super().read_bytes(rel)
 
-    def read_text(self, rel: str) -> str | None:
-        data = self.read_bytes(rel)
-        return None if data is None else data.decode("utf-8")
-
+    # -- planning and landing ------------------------------------------------------------
     def stage(self, rel: str, data: bytes, reason: str) -> None:
         """Remember a new content for ``rel`` (not yet on disk)."""
         if rel not in self.originals:
-            p = self.abspath(rel)
-            self.originals[rel] = p.read_bytes() if p.is_file() else None
+            self.originals[rel] = super().read_bytes(rel)
         self.overlay[rel] = data
         self.reasons.setdefault(rel, []).append(reason)
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import click
 
+from patforge.check.reporters import REPORTERS
 from patforge.check.rules import RULES
 
 
@@ -20,7 +21,7 @@ def _rule_list() -> str:
 @click.command("check", epilog="\b\nRules:\n" + _rule_list())
 @click.option("--repo", "repo", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
               show_default=True, help="The pattern repository (the folder that holds patterns/).")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "junit", "sarif"]), default="text",
+@click.option("--format", "fmt", type=click.Choice(list(REPORTERS)), default="text",
               show_default=True, help="Report format (on stdout, or in --output).")
 @click.option("--output", "output", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
               help="Write the report in --format to FILE (atomically: the audit-trail file of "
@@ -41,7 +42,7 @@ def check_command(repo, fmt, output, strict, only, rules, fix, dry_run):
     unreadable registry).
     """
     from patforge.check import CheckOptions, run_check
-    from patforge.check.reporters import format_report, print_text_report
+    from patforge.check.reporters import format_report, print_text_report, show_report
     from patforge.fsutil import atomic_write
 
     result = run_check(repo, CheckOptions(only=tuple(only), rules=tuple(rules), strict=strict, fix=fix,
@@ -50,8 +51,6 @@ def check_command(repo, fmt, output, strict, only, rules, fix, dry_run):
         atomic_write(output, format_report(result, fmt).encode("utf-8"))
         print_text_report(result)
         click.echo(f"report ({fmt}) written to {output}")
-    elif fmt == "text":
-        print_text_report(result)
     else:
-        click.echo(format_report(result, fmt), nl=False)
+        show_report(result, fmt)
     sys.exit(result.exit_code)

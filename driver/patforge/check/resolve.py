@@ -1,130 +1,37 @@
-"""Where each artifact of a pattern says its doc_id, read once per file.
+"""What every artifact kind shares when it says its doc_id: the claim, and DOC_LINK headers.
 
-Conventions (the same ones ``render`` writes, see ``patforge.suites``):
+Each kind's own conventions (schema sidecar and index, examples index, ...) live in
+its judge module under ``check/judges/``; this module holds what they share:
 
-* registry entry: its ``doc_id`` field;
-* spec: its top-level ``doc_id``;
-* schema: an embedded top-level ``"doc_id"``; a sidecar ``<schema minus .json>.id.yaml``
-  with ``schema_path`` and ``doc_id``; or a central index
-  ``<registry folder>/SCHEMA_INDEX.yaml`` (optional), either
-  ``schemas: [{schema_path: ..., doc_id: ...}, ...]`` or ``schemas: {<schema_path>: <doc_id>}``;
-* executor and test files: a ``DOC_LINK: <doc_id>`` header comment
-  (``patforge.doclink.find_doc_link``), in the comment syntax of the file's language;
-* example ``.json`` files in example_dir: an embedded top-level ``doc_id``, or the
-  folder's ``examples.id.yaml`` (top-level ``doc_id`` plus ``examples:``, a list of file
-  names; an item may also be a mapping ``{file: <name>, doc_id: <id>}``).
+* :class:`DocIdSource`, one artifact's claim about the suite's doc_id;
+* an embedded top-level ``"doc_id"`` in a JSON file;
+* a ``DOC_LINK: <doc_id>`` header comment (``patforge.doclink.find_doc_link``) and
+  whether it is a comment in the file's language (executors and tests).
 """
 
 from __future__ import annotations
 
 import json
-import os
 import re
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 from typing import Any
 
-from patforge.diagnostics import Diagnostic
 from patforge.doclink import DocLink, find_doc_link
-from patforge.suites import EXAMPLES_INDEX
-from patforge.yamlsrc import YamlDocument, YamlLoadError, load_yaml_file
-
-SCHEMA_INDEX_NAME = "SCHEMA_INDEX.yaml"
-_SKIP_DIRS = {"__pycache__", ".git", ".pytest_cache", "node_modules"}
+from patforge.repofiles import RepoFiles
+from patforge.yamlsrc import YamlDocument
 
 
-class Files:
-    """Read-only view of the repository that reads and parses each file once."""
 
-    def __init__(self, repo: Path) -> None:
-        self.repo = repo
-        self._bytes: dict[str, bytes | None] = {}
-        self._text: dict[str, str | None] = {}
-        self._yaml: dict[str, YamlDocument | Diagnostic] = {}
-        self._json: dict[str, tuple[Any, str | None]] = {}
-        self._listing: dict[str, list[str]] = {}
-        self._walk: dict[str, list[str]] = {}
+def as_id(value: Any) -> str:
+    """A doc_id as text; a number or list keeps its type in view, so it never passes for
+    a well-formed doc_id (a doc_id is a string)."""
+    return value if isinstance(value, str) else f"{value!r} ({type(value).__name__}, not a string)"
 
-    def abspath(self, rel: str) -> Path:
-        return self.repo / rel
 
-    def is_file(self, rel: str) -> bool:
-        if rel in self._bytes:
-            return self._bytes[rel] is not None
-        return self.abspath(rel).is_file()
-
-    def is_dir(self, rel: str) -> bool:
-        return self.abspath(rel).is_dir()
-
-    def read_bytes(self, rel: str) -> bytes | None:
-        if rel not in self._bytes:
-            try:
-                self._bytes[rel] = self.abspath(rel).read_bytes()
-            except OSError:
-                self._bytes[rel] = None
-        return self._bytes[rel]
-
-    def text(self, rel: str) -> str | None:
-        """Decoded text (BOM dropped; undecodable bytes replaced), None if unreadable."""
-        if rel not in self._text:
-            raw = self.read_bytes(rel)
-            self._text[rel] = None if raw is None else raw.decode("utf-8-sig", errors="replace")
-        return self._text[rel]
-
-    def seed_yaml(self, rel: str, doc: YamlDocument) -> None:
-        self._yaml.setdefault(rel, doc)
-
-    def yaml(self, rel: str) -> YamlDocument | Diagnostic:
-        """The parsed document, or the located diagnostic that says why it cannot be read."""
-        if rel not in self._yaml:
-            try:
-                self._yaml[rel] = load_yaml_file(self.abspath(rel), rel)
-            except YamlLoadError as exc:
-                self._yaml[rel] = exc.diagnostic
-        return self._yaml[rel]
-
-    def json(self, rel: str) -> tuple[Any, str | None]:
-        """(data, None) or (None, why it is not JSON)."""
-        if rel not in self._json:
-            raw = self.read_bytes(rel)
-            if raw is None:
-                self._json[rel] = (None, "cannot read the file")
-            else:
-                try:
-                    self._json[rel] = (json.loads(raw.decode("utf-8-sig")), None)
-                except UnicodeDecodeError as exc:
-                    self._json[rel] = (None, f"not UTF-8 ({exc.reason} at byte {exc.start})")
-                except ValueError as exc:
-                    self._json[rel] = (None, str(exc))
-        return self._json[rel]
-
-    def list_files(self, folder: str) -> list[str]:
-        """File names directly in ``folder`` (sorted; empty when it is not a folder)."""
-        if folder not in self._listing:
-            try:
-                with os.scandir(self.abspath(folder)) as it:
-                    self._listing[folder] = sorted(e.name for e in it if e.is_file())
-            except OSError:
-                self._listing[folder] = []
-        return self._listing[folder]
-
-    def walk_files(self, folder: str) -> list[str]:
-        """Repository-relative paths of every file below ``folder`` (sorted)."""
-        if folder not in self._walk:
-            out: list[str] = []
-            base = self.abspath(folder)
-            for dirpath, dirs, files in os.walk(base):
-                dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS)
-                rel_dir = Path(dirpath).relative_to(self.repo).as_posix()
-                out += [f"{rel_dir}/{f}" for f in files]
-            self._walk[folder] = sorted(out)
-        return self._walk[folder]
-
-    def glob(self, pattern: str) -> list[str]:
-        try:
-            return sorted(p.relative_to(self.repo).as_posix() for p in self.repo.glob(pattern) if p.is_file())
-        except (ValueError, NotImplementedError):
-            return []
+def claimed_id(value: Any) -> str | None:
+    """A doc_id field's value as :func:`as_id` shows it; None when the field is empty."""
+    return None if value is None or value == "" else as_id(value)
 
 
 # -- doc_id sources ----------------------------------------------------------------
@@ -169,12 +76,14 @@ def json_key_line(text: str, key: str) -> int | None:
     return None
 
 
-def yaml_line(doc: YamlDocument, *keypath: Any) -> int | None:
+def yaml_line(doc: YamlDocument | None, *keypath: Any) -> int | None:
+    if doc is None:
+        return None
     mark = doc.mark(*keypath)
     return mark.line if mark else None
 
 
-def embedded_json_doc_id(files: Files, rel: str, kind: str) -> DocIdSource | None:
+def embedded_json_doc_id(files: RepoFiles, rel: str, kind: str) -> DocIdSource | None:
     """The top-level ``doc_id`` of a JSON file, None if the file is not a JSON object.
     A present but non-string doc_id is reported as its JSON text (it will not match)."""
     data, err = files.json(rel)
@@ -184,75 +93,10 @@ def embedded_json_doc_id(files: Files, rel: str, kind: str) -> DocIdSource | Non
         return DocIdSource(kind, rel, None)
     value = data["doc_id"]
     text = files.text(rel) or ""
-    return DocIdSource(kind, rel, _as_id(value), json_key_line(text, "doc_id"))
+    return DocIdSource(kind, rel, as_id(value), json_key_line(text, "doc_id"))
 
 
-def sidecar_path(schema_path: str) -> str:
-    return (schema_path[:-5] if schema_path.endswith(".json") else schema_path) + ".id.yaml"
-
-
-@dataclass
-class Sidecar:
-    path: str
-    doc: YamlDocument | None
-    problem: Diagnostic | str | None  # why it cannot be used
-    schema_path: Any = None
-    doc_id: Any = None
-
-    def source(self) -> DocIdSource | None:
-        if self.doc is None or self.doc_id is None:
-            return None
-        return DocIdSource("schema sidecar", self.path, _as_id(self.doc_id), yaml_line(self.doc, "doc_id"))
-
-
-def _as_id(value: Any) -> str:
-    """A doc_id as text; a number or list keeps its type in view, so it never passes for
-    a well-formed doc_id (a doc_id is a string)."""
-    return value if isinstance(value, str) else f"{value!r} ({type(value).__name__}, not a string)"
-
-
-def read_sidecar(files: Files, schema_path: str) -> Sidecar | None:
-    rel = sidecar_path(schema_path)
-    if not files.is_file(rel):
-        return None
-    doc = files.yaml(rel)
-    if isinstance(doc, Diagnostic):
-        return Sidecar(rel, None, doc)
-    if not isinstance(doc.data, dict):
-        return Sidecar(rel, None, "the sidecar is not a YAML mapping")
-    return Sidecar(rel, doc, None, doc.data.get("schema_path"), doc.data.get("doc_id"))
-
-
-@dataclass
-class SchemaIndex:
-    path: str
-    entries: dict[str, tuple[str, int | None]]  # schema_path -> (doc_id, line)
-    problem: Diagnostic | str | None = None
-
-
-def read_schema_index(files: Files, registry_path: str) -> SchemaIndex | None:
-    rel = str(PurePosixPath(registry_path).parent / SCHEMA_INDEX_NAME)
-    if not files.is_file(rel):
-        return None
-    doc = files.yaml(rel)
-    if isinstance(doc, Diagnostic):
-        return SchemaIndex(rel, {}, doc)
-    data = doc.data.get("schemas") if isinstance(doc.data, dict) else None
-    entries: dict[str, tuple[str, int | None]] = {}
-    if isinstance(data, dict):
-        for k, v in data.items():
-            entries[str(k).replace("\\", "/")] = (_as_id(v), yaml_line(doc, "schemas", k))
-    elif isinstance(data, list):
-        for i, item in enumerate(data):
-            if isinstance(item, dict) and item.get("schema_path") and "doc_id" in item:
-                entries[str(item["schema_path"]).replace("\\", "/")] = (
-                    _as_id(item["doc_id"]), yaml_line(doc, "schemas", i, "doc_id"))
-    else:
-        return SchemaIndex(rel, {}, "it has no 'schemas:' list or mapping")
-    return SchemaIndex(rel, entries)
-
-
-def doc_link(files: Files, rel: str) -> DocLink | None:
+def doc_link(files: RepoFiles, rel: str) -> DocLink | None:
     text = files.text(rel)
     return None if text is None else find_doc_link(text)
 
@@ -307,59 +151,3 @@ def comment_problem(text: str, link: DocLink, ext: str) -> str | None:
     shown = " or ".join([*line_prefixes, *(f"{o} ... {c}" for o, c in blocks)])
     what = f"'{head}'" if head else "no comment marker"
     return f"the DOC_LINK line uses {what}, which is not a {lang} comment (use {shown})"
-
-
-def doc_link_language(ext: str) -> str | None:
-    """The ``patforge.doclink`` language whose ``#`` header suits this extension."""
-    return {".ps1": "powershell", ".psm1": "powershell", ".py": "python"}.get(ext.lower())
-
-
-# -- examples ------------------------------------------------------------------------
-
-@dataclass
-class ExamplesIndex:
-    path: str
-    doc: YamlDocument | None
-    problem: Diagnostic | str | None
-    doc_id: Any = None
-    listed: dict[str, tuple[Any, int | None]] | None = None  # file name -> (doc_id or None, line)
-
-
-def read_examples_index(files: Files, folder: str) -> ExamplesIndex | None:
-    rel = f"{folder}/{EXAMPLES_INDEX}"
-    if not files.is_file(rel):
-        return None
-    doc = files.yaml(rel)
-    if isinstance(doc, Diagnostic):
-        return ExamplesIndex(rel, None, doc)
-    if not isinstance(doc.data, dict) or not isinstance(doc.data.get("examples"), list):
-        return ExamplesIndex(rel, None, "it is not a mapping with an 'examples:' list")
-    listed: dict[str, tuple[Any, int | None]] = {}
-    for i, item in enumerate(doc.data["examples"]):
-        if isinstance(item, str):
-            listed[item] = (None, yaml_line(doc, "examples", i))
-        elif isinstance(item, dict):
-            name = item.get("file") or item.get("name") or item.get("path")
-            if isinstance(name, str):
-                listed[PurePosixPath(name).name] = (item.get("doc_id"), yaml_line(doc, "examples", i))
-    return ExamplesIndex(rel, doc, None, doc.data.get("doc_id"), listed)
-
-
-def example_source(files: Files, rel: str, index: ExamplesIndex | None) -> list[DocIdSource]:
-    """Every doc_id claim about one example: embedded, and/or by the folder's index.
-    An example that makes no claim at all yields one source with doc_id None."""
-    out: list[DocIdSource] = []
-    embedded = embedded_json_doc_id(files, rel, "example")
-    if embedded is not None and embedded.doc_id is not None:
-        out.append(embedded)
-    name = PurePosixPath(rel).name
-    if index is not None and index.listed is not None and name in index.listed:
-        own, line = index.listed[name]
-        value = own if own is not None else index.doc_id
-        if value is not None:
-            if own is None:
-                line = yaml_line(index.doc, "doc_id") if index.doc else line
-            out.append(DocIdSource("example", rel, _as_id(value), None, via=index.path, via_line=line))
-    if not out:
-        out.append(DocIdSource("example", rel, None))
-    return out

@@ -37,18 +37,21 @@ class Rule:
     subject: str  # the artifact a passing record points at: registry, spec, schema, ...
     source: str = SPEC_PAT
     note: str = ""  # how patforge reads the rule, where the summary leaves room
+    holds_by: str = ""  # a rule that holds by construction: how (the message of its PASS record)
+    prerequisite: bool = False  # still reported under --only: without it nothing else means anything
 
 
 RULES: tuple[Rule, ...] = (
     Rule("ID-SYS-101", MUST, "every doc_id (registry and every artifact) matches ^[A-Z0-9]+(-[A-Z0-9]+)*$",
          "pattern", "registry", SPEC_ID),
-    Rule("PAT-CHECK-001-001", MUST, "patterns/ exists at the repository root", "repo", "patterns"),
+    Rule("PAT-CHECK-001-001", MUST, "patterns/ exists at the repository root", "repo", "patterns",
+         prerequisite=True),
     Rule("PAT-CHECK-001-002", MUST, "each pattern root has registry/ specs/ schemas/ executors/ examples/ tests/",
          "root", "root",
          note="registry/ is required only in the root that holds the registry; extra roots "
-              "(e.g. patterns/legacy_atoms/converted) need the other five"),
+              "(e.g. patterns/legacy_atoms/converted) need the other five", prerequisite=True),
     Rule("PAT-CHECK-001-010", MUST, "the registry exists and is valid YAML with a patterns: list", "repo",
-         "registry"),
+         "registry", prerequisite=True),
     Rule("PAT-CHECK-001-011", MUST, "every entry has doc_id, pattern_id, name, version, status, spec_path, "
          "schema_path, executor_path, test_path, example_dir", "entry", "registry"),
     Rule("PAT-CHECK-001-012", MUST, "every entry's doc_id has the ID-SYS-101 format", "entry", "registry"),
@@ -101,11 +104,14 @@ RULES: tuple[Rule, ...] = (
          note="named but not tabled in the summary; level is patforge's reading"),
     Rule("PAT-CHECK-001-072", SHOULD, "doc_id stays stable across routine edits; a breaking (major) version "
          "mints a new one (compared with the registry at git HEAD)", "pattern", "registry"),
-    Rule("PAT-CHECK-001-080", SHOULD, "one command validates all of the above", "repo", "registry"),
+    Rule("PAT-CHECK-001-080", SHOULD, "one command validates all of the above", "repo", "registry",
+         holds_by="`patforge check` validates every rule above in one command (also as the pre-commit hook "
+                  "patforge-check)"),
     Rule("PAT-CHECK-001-081", SHOULD, "it prints PASS/FAIL per rule ID, totals and an overall verdict", "repo",
-         "registry"),
+         "registry", holds_by="this report: PASS/FAIL/WARN per rule ID, totals and a verdict"),
     Rule("PAT-CHECK-001-082", SHOULD, "it can write its results to an audit file (--format json --output FILE)",
-         "repo", "registry"),
+         "repo", "registry", holds_by="`patforge check --format json --output FILE` writes this report "
+                                      "atomically as the audit-trail file"),
     Rule("PATFORGE-EXAMPLE-VALID", MUST, "each example is valid JSON and validates against its pattern's schema",
          "pattern", "examples", SPEC_PATFORGE),
     Rule("PATFORGE-REGISTRY", MUST, "each registry entry is usable: a mapping with a well-formed pattern_id, a "

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 
+from patforge.layout import LAST_RUN_ANSWERS
 from patforge.templatesrc import TemplateSource
 
 
@@ -82,7 +83,7 @@ def render_job(job: RenderJob) -> RenderResult:
             for fname in files:
                 abs_p = Path(dirpath) / fname
                 rel = abs_p.relative_to(staging).as_posix()
-                if rel == ".patforge/answers/last-run.yml":
+                if rel == LAST_RUN_ANSWERS:
                     continue  # the batch's own answers file: per-unit ones are the record
                 result.files[rel] = abs_p.read_bytes()
     finally:
@@ -104,11 +105,21 @@ def _pool(workers: int) -> ProcessPoolExecutor:
     return _POOL[1]
 
 
+#: A folder where each pool worker records its pid (a file named by it), so that tests
+#: and monitoring can tell whether a killed run left a worker behind, on any OS.
+WORKER_PID_DIR = "PATFORGE_WORKER_PID_DIR"
+
+
 def _exit_with_parent(parent: int) -> None:
     """Pool workers end when the run that started them is killed (SIGKILL leaves no
     chance to shut the pool down), so a killed render leaves no process behind."""
     import threading
     import time
+
+    pid_dir = os.environ.get(WORKER_PID_DIR)
+    if pid_dir:
+        Path(pid_dir).mkdir(parents=True, exist_ok=True)
+        (Path(pid_dir) / str(os.getpid())).touch()
 
     def watch() -> None:
         while True:

@@ -1,0 +1,196 @@
+"""Spec files: PAT-CHECK-001-020..-023 and PATFORGE-SPEC-SCHEMA."""
+
+from __future__ import annotations
+
+import re
+import warnings
+from dataclasses import dataclass
+from typing import Any, Iterator
+
+import jsonschema
+
+from patforge.diagnostics import Diagnostic
+from patforge.registry import Pattern
+from patforge.schemacheck import schema_problem
+from patforge.yamlsrc import YamlDocument
+
+from patforge.check.judges.interface import ArtifactJudge
+from patforge.check.judging import MAX_PER_FILE, bad, compare, first_key_line, fix_hint, judge_named_file, skip
+from patforge.check.model import Item, RepoModel, Suite
+from patforge.check.resolve import DocIdSource, claimed_id, yaml_line
+from patforge.check.rules import SKIP, WARN, Finding
+
+KIND = "spec"
+DOMAIN_SPEC_SCHEMA = "schema/pattern_spec.v1.json"
+_SPEC_SCHEMA_RULE = "PATFORGE-SPEC-SCHEMA"
+_DRIVE = re.compile(r"^[A-Za-z]:")
+
+
+@dataclass
+class SpecPart:
+    doc: YamlDocument | None = None
+    problem: Diagnostic | str | None = None  # why the spec cannot be read
+
+
+@dataclass
+class SpecShared:
+    validator: Any = None  # the repository's spec schema, when usable
+    note: Finding | None = None  # why specs are not validated against it
+
+
+def locate(model: RepoModel, p: Pattern) -> SpecPart:
+    f = model.files
+    part = SpecPart()
+    if p.spec is not None:
+        f.seed_yaml(p.spec_path, p.spec.doc)
+        part.doc = p.spec.doc
+    elif f.is_file(p.spec_path):
+        doc = f.yaml(p.spec_path)
+        if isinstance(doc, Diagnostic):
+            part.problem = doc
+        elif not isinstance(doc.data, dict):
+            part.problem = "the spec is not a YAML mapping"
+        else:
+            part.doc = doc
+    return part
+
+
+def sources(model: RepoModel, item: Item, s: Suite) -> list[DocIdSource]:
+    doc = s.part(KIND).doc
+    if doc is None:
+        return []
+    return [DocIdSource("spec", s.p.spec_path, claimed_id(doc.data.get("doc_id")), yaml_line(doc, "doc_id"))]
+
+
+def prepare(model: RepoModel) -> None:
+    """The repository's own spec schema, when it has one (read once)."""
+    shared = model.shared[KIND] = SpecShared()
+    rel = DOMAIN_SPEC_SCHEMA
+    if not model.files.is_file(rel):
+        shared.note = Finding(_SPEC_SCHEMA_RULE, SKIP, None, None, rel, None,
+                              f"not judged: the repository has no {rel}")
+        return
+    data, err = model.files.json(rel)
+    prob = err or (None if isinstance(data, dict) else "not a JSON object")
+    if prob is None:
+        prob = schema_problem(data)
+    if prob:
+        shared.note = Finding(_SPEC_SCHEMA_RULE, WARN, None, None, rel, None,
+                              f"{rel} is not a usable JSON Schema ({prob}); specs are not validated",
+                              "restore it (`patforge render` writes it in phase 4)")
+        return
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # an unknown $schema URI: draft-07
+        cls = jsonschema.validators.validator_for(data, default=jsonschema.Draft7Validator)
+    shared.validator = cls(data)
+
+
+def judge_repo(model: RepoModel) -> Iterator[Finding]:
+    note = model.shared[KIND].note
+    if note is not None:
+        yield note
+
+
+def not_judged(model: RepoModel) -> tuple[str, ...]:
+    return () if model.shared[KIND].validator is not None else (_SPEC_SCHEMA_RULE,)
+
+
+def judge(model: RepoModel, item: Item, s: Suite) -> Iterator[Finding]:
+    p = s.p
+    rel = p.spec_path
+    f = model.files
+    exists = f.is_file(rel)
+    yield from judge_named_file(model, item, "PAT-CHECK-001-020", field="spec_path", noun="spec",
+                                filename=f"{p.name}.pattern.yaml", missing_hint="create the spec or correct spec_path")
+    # -021
+    rule = "PAT-CHECK-001-021"
+    part: SpecPart = s.part(KIND)
+    doc = part.doc
+    if not exists:
+        yield skip(rule, item, "the spec does not exist (PAT-CHECK-001-020)", path=rel)
+    elif doc is None:
+        prob = part.problem
+        if isinstance(prob, Diagnostic):
+            yield bad(rule, item, f"the spec cannot be read: {prob.message}", path=rel, line=prob.line,
+                      hint=prob.hint)
+        else:
+            yield bad(rule, item, f"the spec cannot be read: {prob}", path=rel, line=1,
+                      hint="a spec is a YAML mapping starting with pattern_id:")
+    else:
+        data = doc.data
+        missing = [k for k in ("doc_id", "pattern_id", "name", "version", "role", "schema_ref", "executor_ref")
+                   if data.get(k) in (None, "")]
+        if missing:
+            fixable = [k for k in missing if k in ("doc_id", "role", "schema_ref", "executor_ref")]
+            manual = [k for k in missing if k not in fixable]
+            hints = []
+            if fixable:
+                hints.append(fix_hint(f"inserts {', '.join(fixable)} next to doc_id (role: spec, the entry's "
+                                       "schema_path and executor_path)"))
+            if manual:
+                hints.append(f"add {', '.join(manual)} by hand")
+            yield bad(rule, item, f"the spec lacks top-level {', '.join(missing)}", path=rel,
+                      line=first_key_line(doc), hint="; ".join(hints))
+        role = data.get("role")
+        if role not in (None, "") and role != "spec":
+            yield bad(rule, item, f"the spec's role is {role!r}; a spec file's role is 'spec'", path=rel,
+                      line=yaml_line(doc, "role"), hint="set role: spec by hand")
+    # -022
+    rule = "PAT-CHECK-001-022"
+    if doc is None:
+        yield skip(rule, item, "no readable spec", path=rel)
+    else:
+        value = claimed_id(doc.data.get("doc_id"))
+        if value is None:
+            yield skip(rule, item, "the spec has no doc_id (PAT-CHECK-001-021)", path=rel)
+        else:
+            yield from compare(model, rule, item, DocIdSource("spec", rel, value, yaml_line(doc, "doc_id")))
+    # -023
+    rule = "PAT-CHECK-001-023"
+    if doc is None:
+        yield skip(rule, item, "no readable spec", path=rel)
+    else:
+        for key, want in (("schema_ref", p.schema_path), ("executor_ref", p.executor_path)):
+            v = doc.data.get(key)
+            if isinstance(v, str) and (v.startswith(("/", "\\", "~")) or _DRIVE.match(v)):
+                yield bad(rule, item, f"{key} is an absolute path ({v}); it only works on one machine",
+                          path=rel, line=yaml_line(doc, key),
+                          hint=f"use the repository-relative path: {key}: {want}")
+    # domain schema
+    rule = _SPEC_SCHEMA_RULE
+    validator = model.shared[KIND].validator
+    if validator is not None:
+        if doc is None:
+            yield skip(rule, item, "no readable spec", path=rel)
+        else:
+            errors = sorted(validator.iter_errors(_jsonable(doc.data)), key=lambda e: list(e.path))
+            for err in errors[:MAX_PER_FILE]:
+                kp = list(err.absolute_path)
+                line = None
+                while line is None and kp:
+                    line = yaml_line(doc, *kp)
+                    kp.pop()
+                where = "/".join(map(str, err.absolute_path)) or "(top level)"
+                yield bad(rule, item, f"{where}: {err.message} (against {DOMAIN_SPEC_SCHEMA})", path=rel,
+                          line=line or first_key_line(doc),
+                          hint="a person decides: correct the spec, or the repository's copy of the spec schema")
+            if len(errors) > MAX_PER_FILE:
+                yield bad(rule, item, f"... and {len(errors) - MAX_PER_FILE} more problem(s) against "
+                          f"{DOMAIN_SPEC_SCHEMA}", path=rel)
+
+
+def _jsonable(value: Any) -> Any:
+    """YAML dates and other scalars as JSON would see them (strings)."""
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_jsonable(v) for v in value]
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return str(value)
+
+
+JUDGE = ArtifactJudge(
+    kind=KIND, path_field="spec_path", locate=locate, judge=judge, sources=sources,
+    prepare=prepare, judge_repo=judge_repo, not_judged=not_judged,
+    link_hints={"spec": fix_hint("inserts the registry's doc_id into the spec")})

@@ -1,0 +1,95 @@
+"""Kind ``schema``: the pattern's instance JSON Schema, compiled from its spec.
+
+The schema is computed in Python (``patforge.compiler``: spec dialect -> draft-07) and
+handed to the template as derived output. The answers file records what re-derives it
+(``spec_sha256``: the digest of what the compiler reads from the spec; the compiler
+version) and the output's hash, not the schema.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from patforge.cache import diag_from_dict, key as cache_key
+from patforge.compiler import COMPILER_VERSION, compile_schema, schema_to_text, spec_digest
+from patforge.diagnostics import Diagnostic, error
+from patforge.docids import doc_id_instance_pattern
+from patforge.kinds.base import PATTERN, BuildContext, Kind, Reader, Unit
+from patforge.registry import Pattern, Registry
+from patforge.schemacheck import schema_problem
+
+
+def compiled_schema(ctx: BuildContext, p: Pattern) -> dict[str, Any] | None:
+    """Compile once per pattern and run (the schema and examples units both need it);
+    diagnostics are reported the first time only."""
+    cache = p.__dict__.setdefault("_compiled", {})
+    if "schema" not in cache:
+        cache["schema"] = _compile(ctx, p)
+    return cache["schema"]
+
+
+def _compile(ctx: BuildContext, p: Pattern) -> dict[str, Any] | None:
+    registry, diags = ctx.registry, ctx.diagnostics
+    if p.spec is None:
+        diags.add(error(f"{p.name}: no parseable spec, so no schema can be compiled",
+                        path=p.spec_path, hint="fix the spec (errors above), then render again",
+                        pattern=p.name, code="no-spec"))
+        return None
+    pattern = doc_id_instance_pattern(registry.config.doc_id_rule)
+    k = cache_key("schema", p.spec.text, p.spec_path, p.name, p.pattern_id, registry.doc_id_for(p), pattern)
+    hit = registry.cache.get(k) if registry.cache else None
+    if hit is not None:
+        diags.extend(diag_from_dict(d) for d in hit["diagnostics"])
+        return hit["schema"]
+    def compile_with(doc: Any) -> Any:
+        return compile_schema(p.spec.data, name=p.name, pattern_id=p.pattern_id,
+                              doc_id=registry.doc_id_for(p), doc_id_pattern=pattern,
+                              doc=doc, spec_path=p.spec_path)
+
+    # Node positions only locate diagnostics: parse them (again) only for a spec that has some.
+    result = compile_with(None)
+    if result.diagnostics:
+        result = compile_with(p.spec.doc)
+        p.spec.drop_positions()
+    diags.extend(result.diagnostics)
+    schema = result.schema if result.ok else None
+    if registry.cache:
+        registry.cache.put(k, {"schema": schema, "diagnostics": [d.to_dict() for d in result.diagnostics]})
+    return schema
+
+
+class SchemaKind(Kind):
+    """Derived output: the compiler's schema, hashed in the answers file."""
+
+    def layout(self, registry: Registry, p: Pattern) -> dict[str, str]:
+        return {"schema": p.schema_path}
+
+    def build(self, ctx: BuildContext, p: Pattern | None) -> Unit | None:
+        schema = compiled_schema(ctx, p)
+        if schema is None:
+            return None
+        answers = {"answers_file": self.answers_file(p), "name": p.name, "pattern_id": p.pattern_id,
+                   "doc_id": ctx.registry.doc_id_for(p), "schema_path": p.schema_path,
+                   "spec_path": p.spec_path, "spec_sha256": spec_digest(p.spec.data),
+                   "compiler": COMPILER_VERSION}
+        return Unit(self.name, p.name, ctx.phase, answers, [p.schema_path],
+                    derived={p.schema_path: schema_to_text(schema)})
+
+    def validate(self, unit: Unit, staged: dict[str, bytes], files: Reader) -> list[Diagnostic]:
+        rel = unit.files[0]
+        derived = (unit.derived or {}).get(rel)
+        if derived is not None and staged.get(rel) == derived.encode("utf-8"):
+            return []  # the compiler's own output: compile_schema checked it against the metaschema
+        try:
+            problem = schema_problem(json.loads(staged[rel]))
+        except (KeyError, ValueError) as exc:
+            problem = str(exc)
+        if problem is None:
+            return []
+        return [error(f"schema does not pass the draft-07 metaschema: {problem}", path=rel,
+                      pattern=unit.pattern, code="schema-invalid")]
+
+
+KIND = SchemaKind("schema", PATTERN,
+                  "the instance JSON Schema (draft-07) compiled from the spec")

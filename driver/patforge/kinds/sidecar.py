@@ -1,0 +1,34 @@
+"""Kind ``sidecar``: the schema's doc_id sidecar (Phase 1, the ID system).
+
+``<schema minus .json>.id.yaml`` links the schema to the suite's doc_id without
+touching the schema; when the pattern has hand-written examples, an
+``examples.id.yaml`` index beside them links those too.
+"""
+
+from __future__ import annotations
+
+from patforge.kinds.base import IDS, BuildContext, Kind, Unit
+from patforge.kinds.examples import hand_written_examples
+from patforge.layout import EXAMPLES_INDEX, example_dir, sidecar_path
+from patforge.registry import Pattern, Registry
+
+
+class SidecarKind(Kind):
+    """Phase 1: the ID system's own files."""
+
+    def layout(self, registry: Registry, p: Pattern) -> dict[str, str]:
+        return {"sidecar": sidecar_path(p.schema_path), "examples_index": f"{example_dir(p)}/{EXAMPLES_INDEX}"}
+
+    def build(self, ctx: BuildContext, p: Pattern | None) -> Unit | None:
+        examples = hand_written_examples(ctx.files, p)
+        paths = self.layout(ctx.registry, p)
+        index = paths["examples_index"] if examples else ""
+        answers = {"answers_file": self.answers_file(p), "name": p.name, "pattern_id": p.pattern_id,
+                   "doc_id": ctx.registry.doc_id_for(p), "schema_path": p.schema_path,
+                   "spec_path": p.spec_path, "sidecar_path": paths["sidecar"],
+                   "examples_index_path": index, "example_files": examples}
+        return Unit(self.name, p.name, self.phase(p), answers, [paths["sidecar"], *([index] if index else [])])
+
+
+KIND = SidecarKind("sidecar", IDS,
+                   "the schema's doc_id sidecar (and an examples.id.yaml for hand-written examples)")

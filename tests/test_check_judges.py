@@ -1,0 +1,200 @@
+"""The per-kind judges of ``patforge check`` and how a new kind plugs its rules in.
+
+* every artifact judge honours the interface (``check/judges/interface.py``): its path
+  field and folder come from ``patforge.layout``, its rules are rows of ``rules.py``
+  whose subject is its kind, and it yields findings of its own rules only;
+* a judge added at run time (``judges.register``) is located, judged, asked for its
+  doc_id sources and its registry path field, with no other change;
+* a render kind's own ``Kind.judge`` hook (``patforge.kinds``) is called for every
+  readable entry.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+from patforge import kinds, layout
+from patforge.check import CheckOptions, run_check
+from patforge.check import judges
+from patforge.check.evaluate import evaluate
+from patforge.check.judges import ARTIFACTS, ArtifactJudge
+from patforge.check.judging import bad
+from patforge.check.load import load_model
+from patforge.check.model import Item, RepoModel, Suite
+from patforge.check.resolve import DocIdSource
+from patforge.check.rules import FAIL, PASS, RULES, RULES_BY_ID, SKIP, WARN, Finding
+from patforge.kinds.base import PATTERN, Kind
+from patforge.registry import PATH_FIELDS, Pattern
+
+from test_check import ALPHA, BETA, DOC, GAMMA, MUST_CASES, SHOULD_CASES, build_repo
+
+NAMES = (ALPHA, BETA, GAMMA)
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    return build_repo(tmp_path / "repo")
+
+
+# -- the interface, for every built-in judge -------------------------------------------------------
+
+def test_each_artifact_judge_owns_one_registry_path_field_and_its_layout_folder():
+    assert len({j.kind for j in ARTIFACTS}) == len(ARTIFACTS)
+    assert sorted(j.path_field for j in ARTIFACTS) == sorted(PATH_FIELDS)
+    for judge in ARTIFACTS:
+        assert judge.folder == layout.KIND_DIRS[judge.path_field]
+        assert judges.by_kind(judge.kind) is judge and judges.by_field(judge.path_field) is judge
+
+
+def test_each_artifact_judge_has_its_rules_in_the_rule_table():
+    subjects = {r.subject for r in RULES}
+    for judge in ARTIFACTS:
+        assert judge.kind in subjects, f"no rule in rules.py has subject {judge.kind!r}"
+
+
+def test_a_compliant_suite_through_each_judge(repo):
+    model = load_model(repo)
+    for item in model.items:
+        s = model.suites[item.label]
+        assert set(s.parts) == {j.kind for j in ARTIFACTS}
+        for judge in ARTIFACTS:
+            found = list(judge.judge(model, item, s))
+            assert not [f for f in found if f.status in (FAIL, WARN)], (judge.kind, found)
+            claims = judge.sources(model, item, s)
+            assert claims, f"{judge.kind} of {item.label} claims no doc_id"
+            assert {c.doc_id for c in claims} == {DOC[item.label]}
+            assert judge.subject_path(model, item, s).startswith(f"{item.root}/{judge.folder}")
+
+
+def _judged_by(model: RepoModel) -> dict[str, set[str]]:
+    """Rule IDs each artifact judge yielded (pattern and repository findings)."""
+    out: dict[str, set[str]] = {j.kind: set() for j in ARTIFACTS}
+    for judge in ARTIFACTS:
+        for item in model.items:
+            s = model.suites.get(item.label)
+            if s is not None:
+                out[judge.kind] |= {f.rule for f in judge.judge(model, item, s)}
+        if judge.judge_repo is not None:
+            out[judge.kind] |= {f.rule for f in judge.judge_repo(model)}
+    return out
+
+
+@pytest.mark.parametrize("case_id,breaker", [(c[0], c[1]) for c in MUST_CASES + SHOULD_CASES],
+                         ids=[c[0] for c in MUST_CASES + SHOULD_CASES])
+def test_a_judge_yields_only_the_rules_of_its_kind(tmp_path, case_id, breaker):
+    repo = build_repo(tmp_path / "repo")
+    breaker(repo)
+    model = load_model(repo)
+    for kind, rules in _judged_by(model).items():
+        strays = {r for r in rules if RULES_BY_ID[r].subject != kind}
+        assert not strays, f"the {kind} judge yielded {strays}"
+
+
+def test_each_kind_rule_is_judged_by_its_judge(tmp_path):
+    """Over the breaker repositories of test_check, every rule whose subject is a kind
+    comes out of that kind's judge at least once."""
+    seen: dict[str, set[str]] = {j.kind: set() for j in ARTIFACTS}
+    for i, (_, breaker, *_rest) in enumerate(MUST_CASES + SHOULD_CASES):
+        repo = build_repo(tmp_path / f"r{i}")
+        breaker(repo)
+        for kind, rules in _judged_by(load_model(repo)).items():
+            seen[kind] |= rules
+    for judge in ARTIFACTS:
+        wanted = {r.id for r in RULES if r.subject == judge.kind}
+        assert seen[judge.kind] == wanted, judge.kind
+
+
+# -- a new artifact kind, added from inside the test ---------------------------------------------
+
+TOY_RULE = "PAT-CHECK-001-043"  # a SHOULD rule the toy borrows: a new kind adds its own rows to rules.py
+
+
+@dataclass
+class ToyPart:
+    path: str
+    exists: bool
+
+
+def _toy_locate(model: RepoModel, p: Pattern) -> ToyPart:
+    rel = f"{p.root}/toys/{p.name}.toy"
+    return ToyPart(rel, model.files.is_file(rel))
+
+
+def _toy_judge(model: RepoModel, item: Item, s: Suite) -> Iterator[Finding]:
+    part: ToyPart = s.part("toy")
+    if not part.exists:
+        yield bad(TOY_RULE, item, f"no toy at {part.path}", path=part.path, hint="make one")
+
+
+def _toy_sources(model: RepoModel, item: Item, s: Suite) -> list[DocIdSource]:
+    part: ToyPart = s.part("toy")
+    return [DocIdSource("toy", part.path, None)] if part.exists else []
+
+
+@pytest.fixture
+def toy_judge(monkeypatch):
+    monkeypatch.setitem(layout.KIND_DIRS, "toy_path", "toys")
+    judge = ArtifactJudge(kind="toy", path_field="toy_path", locate=_toy_locate, judge=_toy_judge,
+                          sources=_toy_sources, link_hints={"toy": "write `toy: {ref}` into it"})
+    judges.register(judge)
+    try:
+        yield judge
+    finally:
+        judges.unregister("toy")
+    assert judges.by_kind("toy") is None
+
+
+def test_a_registered_artifact_judge_plugs_into_every_stage(repo, toy_judge):
+    (repo / "patterns/toys").mkdir()
+    (repo / f"patterns/toys/{ALPHA}.toy").write_text("a toy without a doc_id\n")
+    model = load_model(repo)
+    assert isinstance(model.suites[ALPHA].part("toy"), ToyPart)
+    findings = evaluate(model)
+
+    def about(rule: str, pattern: str) -> list[Finding]:
+        return [f for f in findings if f.rule == rule and f.pattern == pattern and f.status in (FAIL, WARN)]
+
+    # its judge runs for each readable entry (beta has no toy)
+    assert [f.message for f in about(TOY_RULE, BETA)] == [f"no toy at patterns/toys/{BETA}.toy"]
+    assert about(TOY_RULE, ALPHA) == []
+    # its doc_id claims join the suite's (-070), with its own hint
+    (unlinked,) = about("PAT-CHECK-001-070", ALPHA)
+    assert unlinked.path == f"patterns/toys/{ALPHA}.toy" and unlinked.hint == f"write `toy: {DOC[ALPHA]}` into it"
+    # its registry path field is judged with the others (-013)
+    assert any(f.message == "entry lacks toy_path, so it cannot be under patterns/toys/"
+               for f in about("PAT-CHECK-001-013", ALPHA))
+    with pytest.raises(ValueError):
+        judges.register(toy_judge)
+
+
+# -- a render kind's own check hook ------------------------------------------------------------
+
+class ToyKind(Kind):
+    def __init__(self) -> None:  # a kind that only judges: no template, nothing to build
+        self.name, self.scope, self.summary = "toykind", PATTERN, "a kind that only judges"
+        self.seen: list[str] = []
+
+    def judge(self, check: RepoModel, item: Item) -> list[Finding]:
+        self.seen.append(item.label)
+        if item.label == GAMMA:
+            return [bad(TOY_RULE, item, "the toy kind's own judgement", path=check.reg_path)]
+        return []
+
+
+def test_a_render_kinds_judge_hook_is_called_for_each_readable_entry(repo):
+    kind = ToyKind()
+    kinds.register(kind)
+    try:
+        result = run_check(repo, CheckOptions())
+    finally:
+        kinds.unregister("toykind")
+    assert sorted(kind.seen) == sorted(NAMES)
+    (record,) = [r for r in result.records if r.rule == TOY_RULE and r.pattern == GAMMA]
+    assert record.status == WARN and record.primary.message == "the toy kind's own judgement"
+    assert {r.status for r in result.records if r.rule == TOY_RULE and r.pattern != GAMMA} == {PASS}
+    assert result.exit_code == 0
+    assert SKIP not in {r.status for r in result.records if r.rule == TOY_RULE}
