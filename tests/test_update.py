@@ -109,3 +109,17 @@ def test_copier_update_by_hand_on_one_unit(tmp_path, rendered):
                          capture_output=True, text=True)
     assert res.returncode == 0, res.stderr
     assert "# Template revision: 1.1" in (rendered / "patterns/executors/module_creation_executor.py").read_text()
+
+
+def test_update_registry_says_when_derived_output_was_edited_by_hand(rendered, cli):
+    """Answers files record only the hash of a generated schema: a hand-edited one is the
+    base of the merge, and the report says so."""
+    schema = rendered / "patterns/schemas/self_heal.schema.json"
+    schema.write_text(schema.read_text(encoding="utf-8").replace("{", "{ ", 1), encoding="utf-8")
+    spec = rendered / "patterns/specs/self_heal.pattern.yaml"
+    spec.write_text(spec.read_text().replace("intent: |\n", "intent: |\n  Heal the workspace, revised.\n", 1))
+    commit_all(rendered, "hand edit and new intent")
+    r = cli("update", "--repo", str(rendered), "--registry")
+    assert r.code == 0, r
+    assert "self_heal.schema.json changed since patforge rendered it" in r.text
+    assert '"description": "Heal the workspace, revised."' in schema.read_text(encoding="utf-8")

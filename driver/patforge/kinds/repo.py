@@ -1,9 +1,9 @@
 """Kind ``repo``: the repository-level files (Phase 4, one unit per repository).
 
 The domain schemas (``schema/*.v1.json``, shipped in ``patforge/data/schema``) are
-derived output: the answers file records their hashes, not their text. The test
-suites and PowerShell scripts are plain templates over the registry path and the
-doc_id rule.
+derived output: the answers file records their hashes, not their text. The registry
+and compliance tests and the PowerShell scripts are plain templates over the registry
+path and the doc_id rule.
 """
 
 from __future__ import annotations
