@@ -1,6 +1,6 @@
-"""Two costs Copier pays per rendered file that patforge's own runs avoid.
+"""Costs Copier pays per rendered file or run that patforge's own runs avoid.
 
-Both apply only inside patforge's process, while it renders or updates: the
+They apply only inside patforge's process, while it renders or updates: the
 templates and answers files are unchanged, and ``copier copy`` / ``copier update``
 run by hand behave exactly as before (only slower).
 
@@ -29,6 +29,8 @@ run by hand behave exactly as before (only slower).
    ``core.fileMode`` is true, but each git process costs ~6 ms. ``update``
    renders inside a git worktree: there the call is skipped only after checking
    once that ``core.fileMode`` is not false (Windows' default), where it matters.
+
+3. **Pure-Python YAML for answers files** (``fast_answers_loading``, update only).
 """
 
 from __future__ import annotations
@@ -105,3 +107,39 @@ def no_git_index_sync(dst: Path | None = None) -> Iterator[None]:
         yield
     finally:
         worker._sync_git_index_executable_bit = original
+
+
+@contextlib.contextmanager
+def fast_answers_loading() -> Iterator[None]:
+    """Copier reads answers files with PyYAML's pure-Python ``safe_load``; an update
+    batch's answers file holds 200 units, read on each of the update's three renders
+    (15 % of an update's time at 300 patterns). libyaml's ``CSafeLoader`` builds the
+    same objects with the same safe constructors, ~10x faster. A missing file keeps
+    Copier's own handling (and warning)."""
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", None)
+    try:
+        from copier import _main, _subproject, _user_data
+    except ImportError:
+        loader = None
+    original = getattr(_user_data, "load_answersfile_data", None) if loader else None
+    if original is None:
+        yield
+        return
+
+    def load(dst_path: Any, answers_file: Any = ".copier-answers.yml", *, warn_on_missing: bool = False) -> Any:
+        try:
+            data = Path(dst_path, answers_file).read_bytes()
+        except (FileNotFoundError, IsADirectoryError):
+            return original(dst_path, answers_file, warn_on_missing=warn_on_missing)
+        return yaml.load(data, Loader=loader)
+
+    sites = [m for m in (_main, _subproject) if getattr(m, "load_answersfile_data", None) is original]
+    for m in sites:
+        m.load_answersfile_data = load
+    try:
+        yield
+    finally:
+        for m in sites:
+            m.load_answersfile_data = original

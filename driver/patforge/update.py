@@ -332,10 +332,11 @@ def _update_batch(wt: Path, source: TemplateSource, kind: str, old: str, batch: 
     data: dict[str, Any] = {"src_record": source.record}
     if options.registry:
         data["units"] = [mu.new_data() for mu in batch]
-    from patforge.copier_speedups import compile_strings_once, no_git_index_sync
+    from patforge.copier_speedups import compile_strings_once, fast_answers_loading, no_git_index_sync
 
     try:
-        with warnings.catch_warnings(), no_git_index_sync(wt), compile_strings_once():
+        with (warnings.catch_warnings(), no_git_index_sync(wt), compile_strings_once(),
+              fast_answers_loading()):
             warnings.simplefilter("ignore")
             run_update(wt, data=data, answers_file=BATCH_ANSWERS, vcs_ref=source.ref, defaults=True,
                        overwrite=True, quiet=True, conflict=options.conflict, skip_answered=True,

@@ -34,13 +34,19 @@ from __future__ import annotations
 import datetime as _dt
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
 from patforge.errors import UsageError
 
-from patforge.check.evaluate import aggregate, evaluate, select_items
-from patforge.check.load import load_model
-from patforge.check.model import RepoModel
 from patforge.check.result import CheckOptions, CheckResult, Record, RuleSummary
 from patforge.check.rules import RULES, Finding, select_rules
+
+if TYPE_CHECKING:
+    from patforge.check.model import RepoModel
+
+# The model, judges and evaluation (jsonschema, the kinds) are imported when a check
+# runs: every patforge command imports this package to register `check` (a no-op
+# render must not pay for them).
 
 __all__ = ["CheckOptions", "CheckResult", "Finding", "Record", "RuleSummary", "run_check", "RULES"]
 
@@ -48,6 +54,7 @@ __all__ = ["CheckOptions", "CheckResult", "Finding", "Record", "RuleSummary", "r
 def run_check(repo: Path, options: CheckOptions | None = None) -> CheckResult:
     """Check ``repo``; with ``options.fix``, repair first (Phase 1 code) and check again."""
     from patforge.check.fix import fix
+    from patforge.check.load import load_model
 
     options = options or CheckOptions()
     if options.dry_run and not options.fix:
@@ -82,6 +89,8 @@ def _check_only(model: RepoModel, options: CheckOptions) -> None:
 
 
 def _result(model: RepoModel, options: CheckOptions, selected: list[str] | None) -> CheckResult:
+    from patforge.check.evaluate import aggregate, evaluate, select_items
+
     findings, records, summaries = aggregate(evaluate(model), model.items, only=options.only, selected=selected,
                                              strict=options.strict)
     return CheckResult(
