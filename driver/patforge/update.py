@@ -50,7 +50,9 @@ class UpdateOptions:
     only: tuple[str, ...] = ()
     kinds: tuple[str, ...] = ()
     dry_run: bool = False
-    batch_size: int = 200
+    # Units per Copier update. Each batch costs three template clones, two commits that
+    # scan the whole worktree and Copier's own diff: O(patterns x batches) in all.
+    batch_size: int = 1000
 
 
 @dataclass
