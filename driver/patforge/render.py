@@ -156,14 +156,16 @@ class Renderer:
 
     def phase_ids(self) -> None:
         self.ids.registry_doc_ids(self.patterns)
-        if not self.options.kinds:
-            docmap.render_step(self.ws, self.registry, self.report, self.patterns,
-                               create=self.options.create_mapping)
         self.ids.spec_fields(self.patterns)
         for kind in kinds.in_scope(kinds.IDS):
             if self.want(kind):
                 self.session.process(1, self.build(1, kind, self.patterns))
         self.ids.doc_links(self.patterns)
+        # last: a file phase 1 may not write (read-only spec, link out) stops the run
+        # before the mapping lands
+        if not self.options.kinds:
+            docmap.render_step(self.ws, self.registry, self.report, self.patterns,
+                               create=self.options.create_mapping)
 
     def phase_patterns(self, phase: int, group: list[Pattern]) -> None:
         units = []
