@@ -27,9 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from patforge.diagnostics import Diagnostic, warning
-from patforge.yamlsrc import (MAX_YAML_BYTES, YamlDocument, YamlLoadError, decode_yaml_bytes,
-                              load_yaml_file, load_yaml_text)
-from patforge.diagnostics import error
+from patforge.yamlsrc import YamlDocument, load_yaml_text, read_yaml_source
 from patforge.edits import EditError, Insertion, yaml_scalar
 
 #: The front matter opens with ``---`` on the first line that is not blank or a
@@ -102,27 +100,7 @@ def load_spec_text(text: str, path: str, *, has_bom: bool = False) -> YamlDocume
 
 def load_spec_file(abs_path: Path, rel_path: str) -> YamlDocument:
     """Read and parse a spec file; every failure is a ``YamlLoadError``."""
-    if not rel_path.lower().endswith((".md", ".markdown")):
-        try:
-            raw = abs_path.read_bytes() if abs_path.is_file() else None
-        except OSError:
-            raw = None
-        if raw is None or len(raw) > MAX_YAML_BYTES:
-            return load_yaml_file(abs_path, rel_path)  # its messages for missing/large files
-        text, bom = decode_yaml_bytes(raw, rel_path)
-        return load_spec_text(text, rel_path, has_bom=bom)
-    try:
-        raw = abs_path.read_bytes()
-    except FileNotFoundError:
-        raise YamlLoadError(error("file does not exist", path=rel_path,
-                                  hint="create it or correct the path that names it",
-                                  code="file-missing")) from None
-    except OSError as exc:
-        raise YamlLoadError(error(f"cannot read file: {exc.strerror}", path=rel_path,
-                                  code="file-unreadable")) from None
-    if len(raw) > MAX_YAML_BYTES:
-        return load_yaml_file(abs_path, rel_path)
-    text, bom = decode_yaml_bytes(raw, rel_path)
+    text, bom = read_yaml_source(abs_path, rel_path)  # one home for read/size/encoding errors
     return load_spec_text(text, rel_path, has_bom=bom)
 
 

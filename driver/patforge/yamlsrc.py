@@ -339,6 +339,13 @@ def _scalar_key(node: yaml.ScalarNode) -> Any:
 
 def load_yaml_file(abs_path: Path, rel_path: str, *, max_bytes: int = MAX_YAML_BYTES) -> YamlDocument:
     """Read and parse a YAML file; every failure is a ``YamlLoadError``."""
+    text, has_bom = read_yaml_source(abs_path, rel_path, max_bytes=max_bytes)
+    return load_yaml_text(text, rel_path, has_bom=has_bom)
+
+
+def read_yaml_source(abs_path: Path, rel_path: str, *, max_bytes: int = MAX_YAML_BYTES) -> tuple[str, bool]:
+    """(text, has BOM) of a YAML file (or a spec with front matter); a missing,
+    unreadable, too large or wrongly encoded file is a located ``YamlLoadError``."""
     try:
         if abs_path.is_dir():
             raise YamlLoadError(error("expected a file but found a directory", path=rel_path,
@@ -361,5 +368,4 @@ def load_yaml_file(abs_path: Path, rel_path: str, *, max_bytes: int = MAX_YAML_B
     except OSError as exc:
         raise YamlLoadError(error(f"cannot read file: {exc.strerror}", path=rel_path,
                                   code="file-unreadable")) from None
-    text, has_bom = decode_yaml_bytes(raw, rel_path)
-    return load_yaml_text(text, rel_path, has_bom=has_bom)
+    return decode_yaml_bytes(raw, rel_path)
