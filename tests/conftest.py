@@ -53,6 +53,15 @@ def demo_repo(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
+def rendered_demo(demo_repo: Path, cli) -> Path:
+    """The demo after one full render (exit 0), committed: the start of most end-to-end tests."""
+    r = cli("render", "--repo", str(demo_repo))
+    assert r.code == 0, r
+    commit_all(demo_repo, "rendered")
+    return demo_repo
+
+
+@pytest.fixture
 def wild_repo(tmp_path: Path) -> Path:
     """The fixture shaped like real registries (CRLF, \\T escapes...), as a git repository."""
     import shutil

@@ -28,11 +28,8 @@ def copier(*args: str, cwd: Path) -> subprocess.CompletedProcess:
 
 
 @pytest.fixture
-def rendered(demo_repo, cli):
-    r = cli("render", "--repo", str(demo_repo))
-    assert r.code == 0, r
-    commit_all(demo_repo, "rendered")
-    return demo_repo
+def rendered(rendered_demo):
+    return rendered_demo  # conftest.py
 
 
 def one_answers_file(repo: Path, kind: kinds.Kind) -> str:

@@ -122,15 +122,7 @@ def _answers(content: bytes | str, rel: str = ANSWERS) -> Callable[[Path, Path],
 
 
 def _src_path(value: str, files: tuple[str, ...] = (ANSWERS,)) -> Callable[[Path, Path], Path]:
-    def setup(tmp: Path, rendered: Path) -> Path:
-        repo = copy_rendered(tmp, rendered)
-        for rel in files:
-            p = repo / rel
-            p.write_text(p.read_text().replace("_src_path: .patforge/templates.bundle",
-                                               f"_src_path: {value.replace('{tmp}', str(tmp))}"))
-        commit_all(repo, "answers point elsewhere")
-        return repo
-    return setup
+    return _src_paths({rel: value for rel in files})
 
 
 def _src_paths(by_file: dict[str, str]) -> Callable[[Path, Path], Path]:

@@ -7,14 +7,12 @@ import json
 import pytest
 import yaml
 
-from conftest import commit_all, git
+from conftest import git
 
 
 @pytest.fixture
-def rendered(demo_repo, cli):
-    assert cli("render", "--repo", str(demo_repo)).code == 0
-    commit_all(demo_repo, "rendered")
-    return demo_repo
+def rendered(rendered_demo):
+    return rendered_demo  # conftest.py
 
 
 @pytest.mark.parametrize("lang", ["ps1", "py"])

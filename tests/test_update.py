@@ -33,11 +33,8 @@ def add_line_to_executors(tpl: Path) -> None:
 
 
 @pytest.fixture
-def rendered(demo_repo, cli):
-    r = cli("render", "--repo", str(demo_repo))
-    assert r.code == 0, r
-    commit_all(demo_repo, "rendered")
-    return demo_repo
+def rendered(rendered_demo):
+    return rendered_demo  # conftest.py
 
 
 def test_update_brings_template_change_and_keeps_hand_edits(tmp_path, rendered, cli):
