@@ -10,7 +10,6 @@ measurements behind this.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import re
 import shutil
@@ -39,31 +38,12 @@ class RenderResult:
     error: str | None = None
 
 
-@contextlib.contextmanager
-def _no_git_index_sync():
-    """Copier runs ``git config core.fileMode`` once per rendered file to keep a
-    destination repository's index in step with executable bits; it returns at once
-    when the destination is not a git repository, which a staging folder never is,
-    but the git process still costs ~6 ms a file. Skip it while rendering into
-    staging only; ``copier update`` (update.py) keeps it."""
-    from copier import _main
-
-    worker = getattr(_main, "Worker", None)
-    original = getattr(worker, "_sync_git_index_executable_bit", None)
-    if original is None:  # another Copier version: nothing to skip
-        yield
-        return
-    worker._sync_git_index_executable_bit = lambda self, *args, **kwargs: None
-    try:
-        yield
-    finally:
-        worker._sync_git_index_executable_bit = original
-
-
 def _copier_run(job: RenderJob, staging: Path) -> None:
     from copier import run_copy  # imported lazily: it is slow to import
 
-    with warnings.catch_warnings(), _no_git_index_sync():
+    from patforge.copier_speedups import compile_strings_once, no_git_index_sync
+
+    with warnings.catch_warnings(), no_git_index_sync(), compile_strings_once():
         warnings.simplefilter("ignore")
         run_copy(
             job.source.location,

@@ -130,8 +130,8 @@ def claims_for(registry: Any, p: Any, mapping: dict[str, IdClaim]) -> list[IdCla
         m = registry.doc.mark("patterns", p.index, "doc_id")
         out.append(IdClaim("registry entry", registry.path, m.line if m else None, e["doc_id"]))
     if p.spec is not None and isinstance(p.spec.data.get("doc_id"), str):
-        m = p.spec.doc.mark("doc_id")
-        out.append(IdClaim("spec", p.spec_path, m.line if m else None, p.spec.data["doc_id"]))
+        # its line is looked up only for a conflict (_located): specs keep no positions
+        out.append(IdClaim("spec", p.spec_path, None, p.spec.data["doc_id"]))
     side = p.sidecar_path()
     if not _rendered(registry, p, side):
         try:  # the fast loader: a 1,000-pattern check reads every sidecar again anyway
@@ -173,6 +173,14 @@ def claims_for(registry: Any, p: Any, mapping: dict[str, IdClaim]) -> list[IdCla
     return [c for c in out if DOC_ID_RE.fullmatch(c.doc_id)]
 
 
+def _located(claim: IdClaim, p: Any) -> IdClaim:
+    """The claim with its line: a spec's is found by parsing its positions again."""
+    if claim.source != "spec" or claim.line is not None or p.spec is None:
+        return claim
+    m = p.spec.doc.mark("doc_id")
+    return dataclasses.replace(claim, line=m.line if m else None)
+
+
 def rule_of(doc_id: str, pattern_id: str) -> str | None:
     """The rule that turns ``pattern_id`` into ``doc_id``, e.g. ``DOC-PAT-<REST>``."""
     rest = pattern_id[4:] if pattern_id.startswith("PAT-") else pattern_id
@@ -203,7 +211,7 @@ def apply_existing_ids(registry: Any, patterns: list[Any]) -> ExistingIds:
         claims = claims_for(registry, p, mapping)
         values = sorted({c.doc_id for c in claims})
         if len(values) > 1:
-            sources = "; ".join(c.describe() for c in claims)
+            sources = "; ".join(_located(c, p).describe() for c in claims)
             m = registry.doc.mark("patterns", p.index)
             conflicts[p.name] = error(
                 f"{p.name}: the repository gives it {len(values)} different doc_ids: {sources}; "
@@ -216,11 +224,13 @@ def apply_existing_ids(registry: Any, patterns: list[Any]) -> ExistingIds:
             if p.doc_id is None:
                 p.found_doc_id = values[0]
                 reused[p.name] = claims[0]
-    note = _infer_rule(registry, ids)
+    note = infer_rule(registry, ids)
     return ExistingIds(conflicts, reused, note)
 
 
-def _infer_rule(registry: Any, ids: list[tuple[str, str]]) -> str | None:
+def infer_rule(registry: Any, ids: list[tuple[str, str]]) -> str | None:
+    """The note naming the doc_id rule the ids follow (and ``registry.config`` set to it);
+    None when the rule is explicit or no id follows one. ``ids``: (doc_id, pattern_id)."""
     config = registry.config
     seen = {pid for _, pid in ids}
     for e in registry.entries:  # entries not loaded this run still count

@@ -97,16 +97,17 @@ class IdEditor:
         for p in patterns:
             if p.spec is None:
                 continue  # unparseable or missing: already reported
-            if p.spec_path in self.ws.overlay:
-                doc = load_spec_text(self.ws.read_text(p.spec_path), p.spec_path)  # front matter, .md
-            else:
-                doc = p.spec.doc  # parsed once at load time; the file is unchanged
-            data = doc.data
+            in_overlay = p.spec_path in self.ws.overlay
+            doc = load_spec_text(self.ws.read_text(p.spec_path), p.spec_path) if in_overlay else None
+            data = doc.data if doc is not None else p.spec.data
             wanted = [("doc_id", self.registry.doc_id_for(p)), ("role", "spec"),
                       ("schema_ref", p.schema_path), ("executor_ref", p.executor_path)]
             missing = [(k, v) for k, v in wanted if k not in data]
             if not missing:
                 continue
+            # The file is unchanged since load: its node positions are (re)parsed only now.
+            doc = doc or p.spec.doc
+            data = doc.data
             try:
                 if not data:  # Markdown without front matter, or empty front matter
                     ins = insert_front_matter(doc, missing)
@@ -123,6 +124,7 @@ class IdEditor:
                 self.report.outcome(1, "spec", p.name, FAILED, [p.spec_path], str(exc))
                 continue
             self._land(p.spec_path, render_bytes(doc, apply_insertions(doc.text, [ins])), "doc_id")
+            p.spec.drop_positions()
             self.report.outcome(1, "spec", p.name, UPDATED, [p.spec_path],
                                 "added " + ", ".join(k for k, _ in missing))
 

@@ -28,7 +28,7 @@ from patforge.pipeline import RenderSession
 from patforge.registry import load_registry, load_spec
 from patforge.render_report import RenderReport
 from patforge.workspace import Workspace
-from patforge.yamlsrc import load_yaml_text
+from patforge.yamlsrc import YamlDocument, load_yaml_text
 
 SPEC_SKELETON = """\
 # {name}.pattern.yaml: the specification of pattern {pattern_id}.
@@ -138,9 +138,10 @@ def create_pattern(repo: Path, name: str, category: str, executor: str = "ps1", 
               ("status", "draft"), ("category", yaml_scalar(category)),
               *[(k, yaml_scalar(v)) for k, v in paths.items()]]
     text = ws.read_text(registry.path) or ""
-    doc = load_yaml_text(text, registry.path)
+    # the registry as loaded above, unless it changed since (then parse what is there now)
+    doc = registry.doc if registry.doc.text == text.lstrip("\ufeff") else load_yaml_text(text, registry.path)
     new_text = apply_insertions(text, [new_entry_insertion(text, doc, fields)])
-    load_yaml_text(new_text, registry.path)  # the edit must leave valid YAML
+    new_doc = load_yaml_text(new_text, registry.path, has_bom=doc.has_bom)  # the edit must leave valid YAML
     report = NewReport(name=name, pattern_id=pattern_id, doc_id=doc_id)
     ws.stage(registry.path, render_bytes(doc, new_text), "new entry")
     spec = SPEC_SKELETON.format(name=name, pattern_id=pattern_id, doc_id=doc_id,
@@ -158,13 +159,16 @@ def create_pattern(repo: Path, name: str, category: str, executor: str = "ps1", 
             # A killed run's journal is completed first: landing would otherwise replace it.
             ws.journal.recover()
             report.changes += ws.land([registry.path, paths["spec_path"]])
-        report.render = render_suite(repo, name, template)
+        # The render works on the registry just written and parsed (new_doc), not a third parse.
+        report.render = render_suite(repo, name, template, doc=new_doc)
     return report
 
 
-def render_suite(repo: Path, name: str, template: str | None) -> RenderReport:
-    """Render every per-pattern kind for the pattern ``name`` (the registry's new entry)."""
-    registry = load_registry(repo, load_specs=False)
+def render_suite(repo: Path, name: str, template: str | None, *,
+                 doc: YamlDocument | None = None) -> RenderReport:
+    """Render every per-pattern kind for the pattern ``name`` (the registry's new entry);
+    ``doc``: the registry as just written and parsed."""
+    registry = load_registry(repo, load_specs=False, doc=doc)
     p = registry.by_name(name)
     report = RenderReport(repo=registry.repo, dry_run=False)
     if p is None:  # the entry was just written; a problem with it is in the diagnostics

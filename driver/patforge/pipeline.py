@@ -155,6 +155,9 @@ class RenderSession:
         self._source: TemplateSource | None = None
         self._bundle_done = False
         self._recorded: dict[tuple[str, str], tuple[str, dict[str, Any]]] = {}  # RESTORE_OUTDATED units
+        #: (phase, kind, pattern) -> (files, answers file) of every unit classified, in
+        #: order: what the manifest records for a replayed no-op (noop.py)
+        self.unit_records: dict[tuple[int, str, str], tuple[list[str], str | None]] = {}
 
     @property
     def source(self) -> TemplateSource:
@@ -221,6 +224,7 @@ class RenderSession:
         restores: dict[str, Batch] = {}  # RESTORE_OUTDATED units by recorded version
         messages: dict[tuple[str, str], str] = {}
         for unit in units:
+            self.unit_records[(phase, unit.kind, unit.pattern)] = (list(unit.files), unit.answers_file)
             status, message = classify(unit, self.ws, self.source.ref)
             if status == RESTORE_OUTDATED:
                 plan = recorded_render(unit, self.ws, self.source.tags)

@@ -16,16 +16,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from patforge import docmap, kinds
+from patforge import docmap, kinds, noop
 from patforge.diagnostics import error
 from patforge.errors import UnsafePathError, UsageError
 from patforge.paths import PathProblem, write_target
 from patforge.templatesrc import REPO_BUNDLE
 from patforge.id_edits import IdEditor
+from patforge.manifest import Manifest, Recorder
 from patforge.pipeline import RenderSession
 from patforge.existing_ids import apply_existing_ids
 from patforge.registry import Pattern, load_registry, load_spec
 from patforge.render_report import GENERATED, HAND_WRITTEN, PHASES, SKIPPED, RenderReport
+from patforge.state import state_dir
 from patforge.workspace import Workspace
 
 
@@ -68,18 +70,29 @@ class Renderer:
             # all of them (no-ops when done; a spec unreadable last time gets its fields now)
             self.patterns = [p for p in self.patterns if any(n == p.name for _ph, _k, n in options.unit_filter)]
         for p in self.patterns:
-            load_spec(self.registry, p)
+            if load_spec(self.registry, p) is not None:
+                p.spec.drop_positions()  # parsed again only for an edit or a diagnostic
         # doc_ids the repository already gives a pattern win over minting (existing_ids.py)
         found = apply_existing_ids(self.registry, self.patterns)
         self.patterns = [p for p in self.patterns if p.name not in found.conflicts]
         self.registry.diagnostics.extend(found.conflicts.values())
         self.registry.notes += [found.note] if found.note else []
+        # The registry's node positions served its diagnostics, all made by now; every
+        # registry edit parses the text it edits (150 MB for 10,000 patterns otherwise).
+        for marks in (self.registry.doc.key_marks, self.registry.doc.node_marks,
+                      self.registry.doc.node_end_marks):
+            marks.clear()
         self.report.notes = self.registry.notes
         self.report.diagnostics.items = list(self.registry.diagnostics)
         self.session = RenderSession(self.registry, self.ws, self.report, template=options.template,
                                      vcs_ref=options.vcs_ref, jobs=options.jobs, batch_size=options.batch_size,
                                      progress=options.progress)
         self.ids = IdEditor(self.ws, self.registry, self.report)
+        # A full render records the manifest its next no-op is replayed from (noop.py).
+        self.recorder: Recorder | None = None
+        if noop.eligible(options) and ws is None:
+            self.recorder = Recorder(self.repo, Manifest.load(state_dir(self.repo)))
+            self.ws.on_land = self.recorder.landed_bytes
 
     def want(self, kind: kinds.Kind) -> bool:
         return not self.options.kinds or kind.name in self.options.kinds
@@ -107,6 +120,9 @@ class Renderer:
                 recording(self.repo, "render") if not self.options.dry_run else contextlib.nullcontext():
             report = self._run(phases)
             self.registry.cache.save(prune=not self.options.only)
+            if self.recorder is not None:
+                noop.record(self.repo, self.registry, self.patterns, self.session.unit_records, report,
+                            self.options, self.recorder)
             if self.options.all_or_nothing:
                 if report.failed:
                     dropped = self.ws.drop_deferred()
@@ -164,6 +180,9 @@ class Renderer:
         # last: a file phase 1 may not write (read-only spec, link out) stops the run
         # before the mapping lands
         if not self.options.kinds:
+            # a step, not a unit: recorded so that a replayed no-op reports it in its place
+            self.session.unit_records[(1, "mapping", "(repository)")] = ([docmap.mapping_path(self.registry.path)],
+                                                                          None)
             docmap.render_step(self.ws, self.registry, self.report, self.patterns,
                                create=self.options.create_mapping)
 
@@ -215,7 +234,9 @@ def render(repo: Path, options: RenderOptions | None = None, *, workspace: Works
     from patforge import failed_units
 
     options = options or RenderOptions()
-    report = Renderer(repo, options, workspace).run()
+    report = noop.replay(Path(repo), options) if workspace is None else None  # nothing changed
+    if report is None:
+        report = Renderer(repo, options, workspace).run()
     if not options.dry_run and workspace is None:
         failed_units.save(report.repo, report)
     return report

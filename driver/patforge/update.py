@@ -51,8 +51,10 @@ class UpdateOptions:
     only: tuple[str, ...] = ()
     kinds: tuple[str, ...] = ()
     dry_run: bool = False
-    batch_size: int = 200
     templates_only: bool = False  # only refresh .patforge/templates.bundle (for a by-hand copier update)
+    # Units per Copier update. Each batch costs three template clones, two commits that
+    # scan the whole worktree and Copier's own diff: O(patterns x batches) in all.
+    batch_size: int = 1000
 
 
 @dataclass
@@ -420,8 +422,11 @@ def _update_batch(wt: Path, source: TemplateSource, kind: str, old: str, batch: 
     data: dict[str, Any] = {"src_record": source.record}
     if options.registry:
         data["units"] = [mu.new_data() for mu in batch]
+    from patforge.copier_speedups import compile_strings_once, fast_answers_loading, no_git_index_sync
+
     try:
-        with warnings.catch_warnings():
+        with (warnings.catch_warnings(), no_git_index_sync(wt), compile_strings_once(),
+              fast_answers_loading()):
             warnings.simplefilter("ignore")
             run_update(wt, data=data, answers_file=BATCH_ANSWERS, vcs_ref=source.ref, defaults=True,
                        overwrite=True, quiet=True, conflict=options.conflict, skip_answered=True,

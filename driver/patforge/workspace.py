@@ -11,6 +11,7 @@ together, through the journal.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Callable
 
 from patforge.changes import FileChange
 from patforge.errors import UnsafePathError
@@ -32,6 +33,8 @@ class Workspace(RepoFiles):
         self._journal: Journal | None = None
         self._deferred: dict[str, bytes] = {}
         self._deferred_bases: dict[str, bytes | None] = {}
+        #: called with (path, bytes) for every file landed on disk (the manifest hashes them)
+        self.on_land: Callable[[str, bytes | None], None] | None = None
 
     @property
     def journal(self) -> Journal:
@@ -94,6 +97,9 @@ class Workspace(RepoFiles):
                 # c.before is what the file held when this change was planned
                 self.journal.apply([(c.path, c.after) for c in changes],
                                    bases={c.path: c.before for c in changes})
+                if self.on_land is not None:
+                    for c in changes:
+                        self.on_land(c.path, c.after)
                 if self.keep_bytes:
                     return changes
                 # On disk now: forget the bytes (a 10,000-pattern render would otherwise

@@ -36,15 +36,19 @@ from __future__ import annotations
 import datetime as _dt
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
 from patforge.errors import UsageError
 
-from patforge.check.blockers import render_blockers, without_render_advice
-from patforge.check.evaluate import aggregate, evaluate, keep_only, select_items
-from patforge.check.matrix import inventory
-from patforge.check.load import load_model
-from patforge.check.model import RepoModel
 from patforge.check.result import CheckOptions, CheckResult, Record, RuleSummary
 from patforge.check.rules import RULES, Finding, select_rules
+
+if TYPE_CHECKING:
+    from patforge.check.model import RepoModel
+
+# The model, judges and evaluation (jsonschema, the kinds) are imported when a check
+# runs: every patforge command imports this package to register `check` (a no-op
+# render must not pay for them).
 
 __all__ = ["CheckOptions", "CheckResult", "Finding", "Record", "RuleSummary", "run_check", "RULES"]
 
@@ -52,6 +56,7 @@ __all__ = ["CheckOptions", "CheckResult", "Finding", "Record", "RuleSummary", "r
 def run_check(repo: Path, options: CheckOptions | None = None) -> CheckResult:
     """Check ``repo``; with ``options.fix``, repair first (Phase 1 code) and check again."""
     from patforge.check.fix import fix
+    from patforge.check.load import load_model
 
     options = options or CheckOptions()
     if options.dry_run and not options.fix:
@@ -89,11 +94,17 @@ def _check_only(model: RepoModel, options: CheckOptions) -> None:
 
 def _judged(model: RepoModel, options: CheckOptions) -> list:
     """The entries this run judges: --only's, and (check FILE...) the files' patterns."""
+    from patforge.check.evaluate import select_items
+
     return [it for it in select_items(model.items, options.only)
             if model.selected is None or it.label in model.selected]
 
 
 def _result(model: RepoModel, options: CheckOptions, selected: list[str] | None) -> CheckResult:
+    from patforge.check.blockers import render_blockers, without_render_advice
+    from patforge.check.evaluate import aggregate, evaluate, keep_only
+    from patforge.check.matrix import inventory
+
     found = evaluate(model)
     if model.selected is not None:
         found = keep_only(found, model.selected)

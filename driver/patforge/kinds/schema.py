@@ -37,14 +37,23 @@ def _compile(ctx: BuildContext, p: Pattern) -> dict[str, Any] | None:
                         pattern=p.name, code="no-spec"))
         return None
     pattern = instance_pattern_for(registry.config.doc_id_rule, registry.doc_id_for(p))
-    k = cache_key("schema", p.spec.doc.text, p.spec_path, p.name, p.pattern_id, registry.doc_id_for(p), pattern)
+    k = cache_key("schema", p.spec.text, p.spec_path, p.name, p.pattern_id, registry.doc_id_for(p), pattern)
     hit = registry.cache.get(k) if registry.cache else None
     if hit is not None:
         diags.extend(diag_from_dict(d) for d in hit["diagnostics"])
         return hit["schema"]
-    result = compile_schema(p.spec.data, name=p.name, pattern_id=p.pattern_id,
-                            doc_id=registry.doc_id_for(p), doc_id_pattern=pattern,
-                            doc=p.spec.doc, spec_path=p.spec_path)
+
+    def compile_with(doc: Any) -> Any:
+        return compile_schema(p.spec.data, name=p.name, pattern_id=p.pattern_id,
+                              doc_id=registry.doc_id_for(p), doc_id_pattern=pattern,
+                              doc=doc, spec_path=p.spec_path)
+
+    # Node positions only locate diagnostics: they are parsed (again) only for a spec
+    # that has some.
+    result = compile_with(None)
+    if result.diagnostics:
+        result = compile_with(p.spec.doc)
+        p.spec.drop_positions()
     diags.extend(result.diagnostics)
     schema = result.schema if result.ok else None
     if registry.cache:
@@ -85,6 +94,9 @@ class SchemaKind(Kind):
 
     def validate(self, unit: Unit, staged: dict[str, bytes], files: Reader) -> list[Diagnostic]:
         rel = unit.files[0]
+        derived = (unit.derived or {}).get(rel)
+        if derived is not None and staged.get(rel) == derived.encode("utf-8"):
+            return []  # the compiler's own output: compile_schema checked it against the metaschema
         try:
             problem = schema_problem(json.loads(staged[rel]))
         except (KeyError, ValueError) as exc:

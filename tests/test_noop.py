@@ -1,0 +1,120 @@
+"""The manifest (manifest.py) and render's no-op fast path (noop.py).
+
+A replayed no-op must say exactly what a full render says, and any changed input or
+output must send render down the full path (which notices it as before)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import commit_all, git
+
+from patforge import manifest, noop
+from patforge.state import state_dir
+from patforge.render import RenderOptions, Renderer, render
+
+
+def _full(repo: Path) -> dict:
+    """The report of a render that does not use the manifest."""
+    return Renderer(repo, RenderOptions()).run().to_dict()
+
+
+@pytest.fixture
+def rendered(demo_repo: Path, cli) -> Path:
+    assert cli("render", "--repo", str(demo_repo)).code == 0
+    commit_all(demo_repo, "rendered")
+    return demo_repo
+
+
+def test_a_full_render_records_every_unit(rendered: Path) -> None:
+    m = manifest.Manifest.load(state_dir(rendered))
+    assert m is not None
+    report = _full(rendered)
+    units = {(o["pattern"], o["kind"]) for o in report["outcomes"]}
+    assert {(u["pattern"], u["kind"]) for u in m.units.values()} == units
+    for u in m.units.values():
+        # the doc_id mapping is a step, not a unit: it has no answers file
+        managed = [u["answers"]] if u["answers"] else []
+        for rel in [*u["files"], *managed] if u["status"] == "up-to-date" else []:
+            assert m.files[rel][2] == manifest.digest((rendered / rel).read_bytes()), rel
+
+
+def test_replayed_no_op_is_the_full_report(rendered: Path) -> None:
+    replayed = noop.replay(rendered, RenderOptions())
+    assert replayed is not None
+    assert replayed.to_dict() == _full(rendered)
+    assert git(rendered, "status", "--porcelain") == ""
+
+
+@pytest.mark.parametrize("change", ["edit-output", "delete-output", "edit-spec", "edit-registry",
+                                    "delete-answers", "new-answers-file", "config",
+                                    "delete-mapping", "new-root-mapping", "delete-output-hashes"])
+def test_any_change_takes_the_full_path(rendered: Path, change: str) -> None:
+    # wait past the racy window so that only a real change can fail the stat check
+    m = manifest.Manifest.load(state_dir(rendered))
+    m.written_ns += 2 * manifest.RACY_NS
+    _save_keeping_clock(m, state_dir(rendered))
+    exe = rendered / "patterns/executors/batch_create_executor.ps1"
+    if change == "edit-output":
+        exe.write_text(exe.read_text() + "# my hand edit\n")
+    elif change == "delete-output":
+        (rendered / "patterns/examples/self_heal/instance_full.json").unlink()
+    elif change == "edit-spec":
+        spec = rendered / "patterns/specs/self_heal.pattern.yaml"
+        spec.write_text(spec.read_text() + "# a comment\n")
+    elif change == "edit-registry":
+        reg = rendered / "patterns/registry/PATTERN_INDEX.yaml"
+        reg.write_text(reg.read_text() + "# a comment\n")
+    elif change == "delete-answers":
+        next((rendered / ".patforge/answers").rglob("executor.yml")).unlink()
+    elif change == "new-answers-file":
+        (rendered / ".patforge/answers/stray").mkdir()
+        (rendered / ".patforge/answers/stray/x.yml").write_text("{}\n")
+    elif change == "delete-mapping":
+        (rendered / "patterns/registry/doc_id_mapping.json").unlink()
+    elif change == "new-root-mapping":  # existing doc_ids are read from it too
+        (rendered / "doc_id_mapping.json").write_text("{}\n")
+    elif change == "delete-output-hashes":
+        next((rendered / ".patforge/answers").rglob("executor.sha256")).unlink()
+    else:
+        (rendered / "patforge.toml").write_text("[patforge]\n")
+    assert noop.replay(rendered, RenderOptions()) is None
+
+
+def _save_keeping_clock(m: manifest.Manifest, state: Path) -> None:
+    path = manifest.manifest_path(state)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["written_ns"] = m.written_ns
+    path.write_text(json.dumps(data), encoding="utf-8")
+
+
+def test_a_deleted_output_is_still_restored(rendered: Path) -> None:
+    target = rendered / "patterns/examples/self_heal/instance_full.json"
+    target.unlink()
+    report = render(rendered, RenderOptions())
+    assert not report.failed and target.is_file()
+    assert any(o.message == "restored missing files" for o in report.outcomes)
+    # ... and the manifest is rewritten: the next render is a replay again
+    assert noop.replay(rendered, RenderOptions()) is not None
+
+
+def test_partial_and_dry_runs_neither_replay_nor_record(rendered: Path) -> None:
+    for options in (RenderOptions(only=("self_heal",)), RenderOptions(kinds=("schema",)),
+                    RenderOptions(phases=(1,)), RenderOptions(dry_run=True)):
+        assert noop.replay(rendered, options) is None
+    path = manifest.manifest_path(state_dir(rendered))
+    path.unlink()
+    render(rendered, RenderOptions(only=("self_heal",)))
+    assert not path.exists()
+
+
+def test_known_digest_trusts_an_unchanged_stat_only(rendered: Path) -> None:
+    m = manifest.Manifest.load(state_dir(rendered))
+    m.written_ns += 2 * manifest.RACY_NS  # as a later run sees it
+    rel = "patterns/executors/batch_create_executor.ps1"
+    assert m.known_digest(rendered, rel) == manifest.digest((rendered / rel).read_bytes())
+    (rendered / rel).write_text((rendered / rel).read_text() + "# edit\n")
+    assert m.known_digest(rendered, rel) is None
