@@ -34,6 +34,7 @@ from jsonschema.exceptions import best_match
 from referencing.exceptions import Unresolvable
 
 from patforge.errors import NoInstanceError
+from patforge.fastvalid import surely_valid
 from patforge.jsonmsg import readable
 from patforge.regexgen import regex_strings
 from patforge.schemawalk import RootPolicy, Walker, escape_pointer
@@ -57,6 +58,8 @@ def instance_to_text(instance: Any) -> str:
 
 def validate_instance(schema: dict[str, Any], instance: Any) -> list[str]:
     """Every way ``instance`` fails ``schema``, as sorted ``<json path>: <message>`` lines."""
+    if surely_valid(schema, instance, _Validator, formats=True):
+        return []
     v = _Validator(schema, format_checker=_Validator.FORMAT_CHECKER)
     return sorted(readable(e) for e in v.iter_errors(instance))  # JSON values, not Python reprs
 

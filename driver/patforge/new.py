@@ -112,7 +112,9 @@ def create_pattern(repo: Path, name: str, category: str, executor: str = "ps1", 
         raise UsageError("--executor takes ps1 or py")
     if not category.strip() or any(c in category for c in "\r\n"):
         raise UsageError("--category must be one line of text")
-    registry = load_registry(repo, load_specs=False)
+    # Only the raw entries are needed here (names and ids taken, the roots): none is
+    # validated or looked up on disk, so `new` costs the same in any registry size.
+    registry = load_registry(repo, load_specs=False, only=frozenset({name}))
     taken = {e.get("name") for e in registry.entries if isinstance(e, dict)}
     if name in taken:
         raise UsageError(f"a pattern named {name!r} is already in {registry.path}",
@@ -141,7 +143,8 @@ def create_pattern(repo: Path, name: str, category: str, executor: str = "ps1", 
     # the registry as loaded above, unless it changed since (then parse what is there now)
     doc = registry.doc if registry.doc.text == text.lstrip("\ufeff") else load_yaml_text(text, registry.path)
     new_text = apply_insertions(text, [new_entry_insertion(text, doc, fields)])
-    new_doc = load_yaml_text(new_text, registry.path, has_bom=doc.has_bom)  # the edit must leave valid YAML
+    # the edit must leave valid YAML; positions only if a diagnostic needs one
+    new_doc = load_yaml_text(new_text, registry.path, has_bom=doc.has_bom, positions=False)
     report = NewReport(name=name, pattern_id=pattern_id, doc_id=doc_id)
     ws.stage(registry.path, render_bytes(doc, new_text), "new entry")
     spec = SPEC_SKELETON.format(name=name, pattern_id=pattern_id, doc_id=doc_id,
@@ -168,7 +171,7 @@ def render_suite(repo: Path, name: str, template: str | None, *,
                  doc: YamlDocument | None = None) -> RenderReport:
     """Render every per-pattern kind for the pattern ``name`` (the registry's new entry);
     ``doc``: the registry as just written and parsed."""
-    registry = load_registry(repo, load_specs=False, doc=doc)
+    registry = load_registry(repo, load_specs=False, doc=doc, only=frozenset({name}))
     p = registry.by_name(name)
     report = RenderReport(repo=registry.repo, dry_run=False)
     if p is None:  # the entry was just written; a problem with it is in the diagnostics
@@ -180,7 +183,7 @@ def render_suite(repo: Path, name: str, template: str | None, *,
                        "source": "registry"}]
     ws = Workspace(registry.repo)
     session = RenderSession(registry, ws, report, template=template, vcs_ref=None, jobs=0, batch_size=0)
-    with session.open("new"):
+    with session.open("new", cache=False):
         _ = session.source  # fail on a bad template source before writing anything
         for scope in (kinds.IDS, kinds.PATTERN):
             for kind in kinds.in_scope(scope):

@@ -169,13 +169,14 @@ class RenderSession:
         return self._source
 
     @contextlib.contextmanager
-    def open(self, command: str) -> Iterator["RenderSession"]:
-        """Lock the repository, finish an interrupted run, load the compile cache; on
-        the way out save the cache and stop the process pool."""
+    def open(self, command: str, *, cache: bool = True) -> Iterator["RenderSession"]:
+        """Lock the repository, finish an interrupted run, load the compile cache (unless
+        ``cache`` is False: a run over a pattern never compiled, like ``new``, would only
+        read and rewrite every other pattern's entries); stop the process pool at the end."""
         from patforge.cache import CompileCache
 
         dry = self.ws.dry_run
-        self.registry.cache = CompileCache.load(None if dry else state_dir(self.repo))
+        self.registry.cache = CompileCache.load(None if dry or not cache else state_dir(self.repo))
         with RepoLock(self.repo, command):
             try:
                 if not dry:

@@ -37,33 +37,26 @@ PATH_FIELDS = ("spec_path", "schema_path", "executor_path", "test_path", "exampl
 
 
 class Spec:
-    """A parsed spec. Its node positions (``doc``) take ~5x the memory of its data
-    (~45 KB a spec; 450 MB for 10,000 patterns), and are needed only to locate a
-    diagnostic or an edit: ``drop_positions`` forgets them, and ``doc`` parses
-    them again when asked (same text, same data objects)."""
+    """A parsed spec. Its node positions are parsed only when first asked for (a
+    diagnostic's line, an edit): they take ~5x the memory of its data (450 MB for
+    10,000 specs) and most runs never need one. ``drop_positions`` forgets them again."""
 
-    __slots__ = ("path", "_doc", "text", "tail", "has_bom", "_data")
+    __slots__ = ("path", "doc")
 
     def __init__(self, path: str, doc: YamlDocument) -> None:
-        self.path, self._doc = path, doc
-        #: ``text``: the YAML part (all of a plain spec); ``tail``: the rest of the file
-        self.text, self.tail, self.has_bom, self._data = doc.text, doc.tail, doc.has_bom, doc.data
+        self.path, self.doc = path, doc
 
     @property
-    def doc(self) -> YamlDocument:
-        if self._doc is None:
-            from patforge.specread import load_spec_text
-
-            self._doc = load_spec_text(self.text + self.tail, self.path, has_bom=self.has_bom)
-            self._doc.data = self._data  # the same objects as before
-        return self._doc
+    def text(self) -> str:
+        """The YAML part of the file (all of a plain spec)."""
+        return self.doc.text
 
     @property
     def data(self) -> dict[str, Any]:
-        return self._data if isinstance(self._data, dict) else {}
+        return self.doc.data if isinstance(self.doc.data, dict) else {}
 
     def drop_positions(self) -> None:
-        self._doc = None
+        self.doc.forget_positions()
 
 
 @dataclass
@@ -189,10 +182,16 @@ def find_repo_root(start: Path, config: Config | None = None) -> Path:
 
 
 def load_registry(repo: Path, config: Config | None = None, *, load_specs: bool = True,
-                  doc: YamlDocument | None = None) -> Registry:
+                  doc: YamlDocument | None = None, only: frozenset[str] | None = None,
+                  positions: bool = True) -> Registry:
     """Load the registry and (optionally) every spec. Raises ``RegistryError`` only when
     the registry itself is unusable; everything else is a diagnostic. ``doc``: the
-    registry file already parsed (what the caller just wrote), so it is not parsed again."""
+    registry file already parsed (what the caller just wrote), so it is not parsed again.
+
+    ``only``: the names of the patterns the caller works on (``new``, ``--only``): the
+    other entries stay raw data (``entries``), neither validated nor checked on disk,
+    and ``roots`` come from every entry's spec_path. ``positions=False``: node
+    positions are parsed only if a diagnostic or an edit needs them."""
     repo = Path(repo)
     if not repo.is_dir():
         raise RepositoryError(f"repository folder {repo} does not exist",
@@ -201,7 +200,7 @@ def load_registry(repo: Path, config: Config | None = None, *, load_specs: bool 
     reg_path = config.registry
     try:
         if doc is None:
-            doc = load_yaml_file(resolve_inside(repo, reg_path), reg_path)
+            doc = load_yaml_file(resolve_inside(repo, reg_path), reg_path, positions=positions)
     except YamlLoadError as exc:
         raise RegistryError(f"cannot load the registry {reg_path}", diagnostics=[exc.diagnostic],
                             hint=exc.diagnostic.hint) from None
@@ -219,6 +218,8 @@ def load_registry(repo: Path, config: Config | None = None, *, load_specs: bool 
     language = majority_language(entries, config.executor_language)
     sidecars = SidecarIndex(repo)
     for i, entry in enumerate(entries):
+        if only is not None and not (isinstance(entry, dict) and entry.get("name") in only):
+            continue
         pat = _load_entry(repo, doc, config, i, entry, diags, language, sidecars)
         if pat is not None:
             candidates.append(pat)
@@ -228,7 +229,8 @@ def load_registry(repo: Path, config: Config | None = None, *, load_specs: bool 
     bad |= _find_collisions(doc, [p for p in candidates if p.index not in bad], diags)
     patterns = [p for p in candidates if p.index not in bad]
 
-    roots = sorted({p.root for p in patterns} | set(config.roots), key=lambda r: (r.count("/"), r))
+    found_roots = {p.root for p in patterns} if only is None else _raw_roots(entries)
+    roots = sorted(found_roots | set(config.roots), key=lambda r: (r.count("/"), r))
     if not roots:
         roots = ["patterns"]
 
@@ -246,6 +248,17 @@ def load_registry(repo: Path, config: Config | None = None, *, load_specs: bool 
         if found.note:
             registry.notes.append(found.note)
     return registry
+
+
+def _raw_roots(entries: list[Any]) -> set[str]:
+    """The pattern roots of entries that were not loaded (their spec_path as written)."""
+    out = set()
+    for e in entries:
+        v = e.get("spec_path") if isinstance(e, dict) else None
+        if isinstance(v, str) and v:
+            v = v.replace("\\", "/")
+            out.add(infer_root(v[2:] if v.startswith("./") else v) or "patterns")
+    return out
 
 
 def _load_entry(repo: Path, doc: YamlDocument, config: Config, i: int, entry: Any,
@@ -444,7 +457,7 @@ def load_all_specs(registry: Registry) -> None:
 def load_spec(registry: Registry, pat: Pattern) -> Spec | None:
     rel = pat.spec_path
     try:
-        doc = load_spec_file(registry.abspath(rel), rel)
+        doc = load_spec_file(registry.abspath(rel), rel, positions=False)
     except YamlLoadError as exc:
         d = exc.diagnostic
         if d.code == "file-missing":

@@ -70,8 +70,7 @@ class Renderer:
             # all of them (no-ops when done; a spec unreadable last time gets its fields now)
             self.patterns = [p for p in self.patterns if any(n == p.name for _ph, _k, n in options.unit_filter)]
         for p in self.patterns:
-            if load_spec(self.registry, p) is not None:
-                p.spec.drop_positions()  # parsed again only for an edit or a diagnostic
+            load_spec(self.registry, p)  # node positions parsed only if an edit or a diagnostic needs them
         # doc_ids the repository already gives a pattern win over minting (existing_ids.py)
         found = apply_existing_ids(self.registry, self.patterns)
         self.patterns = [p for p in self.patterns if p.name not in found.conflicts]
@@ -79,9 +78,7 @@ class Renderer:
         self.registry.notes += [found.note] if found.note else []
         # The registry's node positions served its diagnostics, all made by now; every
         # registry edit parses the text it edits (150 MB for 10,000 patterns otherwise).
-        for marks in (self.registry.doc.key_marks, self.registry.doc.node_marks,
-                      self.registry.doc.node_end_marks):
-            marks.clear()
+        self.registry.doc.forget_positions()
         self.report.notes = self.registry.notes
         self.report.diagnostics.items = list(self.registry.diagnostics)
         self.session = RenderSession(self.registry, self.ws, self.report, template=options.template,

@@ -104,7 +104,7 @@ class RepoFiles:
         """The parsed document, or the located diagnostic that says why it cannot be read."""
         def load() -> YamlDocument | Diagnostic:
             try:
-                return load_yaml_file(self.abspath(rel), rel)
+                return load_yaml_file(self.abspath(rel), rel, positions=False)  # parsed when a line is asked
             except YamlLoadError as exc:
                 return exc.diagnostic
 

@@ -11,6 +11,8 @@ from typing import Any
 
 import jsonschema
 
+from patforge.fastvalid import FastValidator
+
 _META_VALIDATORS: dict[type, Any] = {}
 
 
@@ -19,9 +21,12 @@ def schema_problem(schema: Any) -> str | None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         cls = jsonschema.validators.validator_for(schema, default=jsonschema.Draft7Validator)
-    meta = _META_VALIDATORS.get(cls)
-    if meta is None:
-        meta = _META_VALIDATORS[cls] = cls(cls.META_SCHEMA)
+    pair = _META_VALIDATORS.get(cls)
+    if pair is None:
+        pair = _META_VALIDATORS[cls] = (cls(cls.META_SCHEMA), FastValidator(cls.META_SCHEMA, cls))
+    meta, fast = pair
+    if fast.is_valid(schema):
+        return None  # jsonschema-rs is sure; jsonschema judges (and explains) the rest
     err = jsonschema.exceptions.best_match(meta.iter_errors(schema))
     if err is None:
         return None

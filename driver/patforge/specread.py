@@ -79,8 +79,9 @@ def split_spec_text(text: str, path: str) -> SpecSplit:
     return SpecSplit(PLAIN, text, "")
 
 
-def load_spec_text(text: str, path: str, *, has_bom: bool = False) -> YamlDocument:
-    """Parse a spec's text in any of the three forms (``YamlLoadError`` if unusable)."""
+def load_spec_text(text: str, path: str, *, has_bom: bool = False, positions: bool = True) -> YamlDocument:
+    """Parse a spec's text in any of the three forms (``YamlLoadError`` if unusable);
+    ``positions=False``: node positions on first use (yamlsrc)."""
     if text.startswith("\ufeff"):
         text, has_bom = text[1:], True
     split = split_spec_text(text, path)
@@ -91,17 +92,17 @@ def load_spec_text(text: str, path: str, *, has_bom: bool = False) -> YamlDocume
         # "---\n---\n# Title": empty front matter, the same as none
         return YamlDocument(path=path, text=split.yaml_text, data={}, has_bom=has_bom,
                             tail=split.tail, form=FRONT_MATTER)
-    doc = load_yaml_text(split.yaml_text, path, has_bom=has_bom)
+    doc = load_yaml_text(split.yaml_text, path, has_bom=has_bom, positions=positions)
     doc.tail, doc.form = split.tail, split.form
     if split.form == FRONT_MATTER and doc.data is None:
         doc.data = {}
     return doc
 
 
-def load_spec_file(abs_path: Path, rel_path: str) -> YamlDocument:
+def load_spec_file(abs_path: Path, rel_path: str, *, positions: bool = True) -> YamlDocument:
     """Read and parse a spec file; every failure is a ``YamlLoadError``."""
     text, bom = read_yaml_source(abs_path, rel_path)  # one home for read/size/encoding errors
-    return load_spec_text(text, rel_path, has_bom=bom)
+    return load_spec_text(text, rel_path, has_bom=bom, positions=positions)
 
 
 def form_note(doc: YamlDocument, pattern: str) -> Diagnostic | None:

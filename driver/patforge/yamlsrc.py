@@ -48,14 +48,44 @@ class YamlDocument:
     path: str  # repository-relative, forward slashes (for messages)
     text: str  # decoded text without BOM
     data: Any
-    key_marks: dict[KeyPath, Mark] = field(default_factory=dict)
-    node_marks: dict[KeyPath, Mark] = field(default_factory=dict)
-    node_end_marks: dict[KeyPath, Mark] = field(default_factory=dict)
     has_bom: bool = False
     #: Text after ``text`` that belongs to the file but is not YAML: the closing marker
     #: and Markdown body of a front-matter spec (``specread``). Edits keep it as is.
     tail: str = ""
     form: str = "yaml"  # "yaml", "front-matter" or "markdown" (specread)
+    #: (key marks, node marks, node end marks), recorded at load or, for a document
+    #: loaded with ``positions=False``, on first use (``forget_positions`` drops them).
+    #: They take ~5x the memory of the data and most documents never need one.
+    _marks: tuple[dict[KeyPath, Mark], dict[KeyPath, Mark], dict[KeyPath, Mark]] | None = \
+        field(default=None, repr=False, compare=False)
+
+    def _positions(self) -> tuple[dict[KeyPath, Mark], dict[KeyPath, Mark], dict[KeyPath, Mark]]:
+        if self._marks is None:
+            self._marks = ({}, {}, {})
+            if self.text.strip():
+                loader = _Loader(self.text)  # parsed fine before: the same text cannot fail
+                try:
+                    node = loader.get_single_node()
+                    if node is not None:
+                        _walk(node, (), self, set())
+                finally:
+                    loader.dispose()
+        return self._marks
+
+    @property
+    def key_marks(self) -> dict[KeyPath, Mark]:
+        return self._positions()[0]
+
+    @property
+    def node_marks(self) -> dict[KeyPath, Mark]:
+        return self._positions()[1]
+
+    @property
+    def node_end_marks(self) -> dict[KeyPath, Mark]:
+        return self._positions()[2]
+
+    def forget_positions(self) -> None:
+        self._marks = None
 
     @property
     def newline(self) -> str:
@@ -64,7 +94,25 @@ class YamlDocument:
 
     def key_mark(self, *keypath: Any) -> Mark | None:
         """Position of the key of a mapping entry, e.g. ``("patterns", 3, "name")``."""
+        if self._marks is None and len(keypath) == 1:
+            found = self._top_level_key(keypath[0])
+            if found is not None:
+                return found
         return self.key_marks.get(tuple(keypath))
+
+    def _top_level_key(self, key: Any) -> Mark | None:
+        """A top-level key's position without parsing positions: the one line that
+        starts with ``key:`` at column 1. Inside a block mapping at column 1, any other
+        text at column 1 (a scalar's continuation, a block scalar's content) would have
+        to be indented; anything unusual (no such line, two of them) asks the parser."""
+        if not isinstance(key, str) or not isinstance(self.data, dict) or key not in self.data:
+            return None
+        import re
+
+        q = re.escape(key)
+        at = re.compile(rf"""^(?:{q}|'{q}'|"{q}")[ \t]*:(?:[ \t\r]|$)""", re.M)
+        hits = [m.start() for m, _ in zip(at.finditer(self.text), range(2))]
+        return Mark(self.text.count("\n", 0, hits[0]) + 1, 1) if len(hits) == 1 else None
 
     def node_mark(self, *keypath: Any) -> Mark | None:
         """Position of a node (mapping value, sequence item, or the root with ``()``)."""
@@ -151,15 +199,17 @@ def decode_yaml_bytes(raw: bytes, path: str) -> tuple[str, bool]:
             hint="save the file as UTF-8", code="yaml-encoding")) from None
 
 
-def load_yaml_text(text: str, path: str, *, has_bom: bool = False) -> YamlDocument:
-    """Parse ``text``; raise ``YamlLoadError`` with a located diagnostic if unusable."""
+def load_yaml_text(text: str, path: str, *, has_bom: bool = False, positions: bool = True) -> YamlDocument:
+    """Parse ``text``; raise ``YamlLoadError`` with a located diagnostic if unusable.
+    ``positions=False``: node positions are parsed on first use, not now (duplicate
+    keys are refused either way)."""
     if text.startswith("\ufeff"):
         text, has_bom = text[1:], True
     if not text.strip():
         raise YamlLoadError(error("file is empty", path=path, line=1, column=1,
                                   hint="restore the file's content", code="yaml-empty"))
     doc = YamlDocument(path=path, text=text, data=None, has_bom=has_bom)
-    doc.data = _load(text, path, doc)
+    doc.data = _load(text, path, doc, positions=positions)
     return doc
 
 
@@ -185,19 +235,48 @@ def load_yaml_bytes(raw: bytes, path: str) -> Any:
     return load_yaml_data(text, path)
 
 
-def _load(text: str, path: str, doc: YamlDocument | None) -> Any:
+class _UniqueKeysLoader(_Loader):  # type: ignore[misc, valid-type]
+    """Refuses duplicate keys while constructing, for documents whose positions are
+    not walked at load (the walk refuses them otherwise)."""
+
+    path = ""
+
+    def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+        seen: dict[Any, Any] = {}
+        for key_node, _ in node.value:
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == "tag:yaml.org,2002:merge":
+                continue
+            key = _scalar_key(key_node)
+            if key in seen:
+                km = _mark(key_node.start_mark)
+                raise YamlLoadError(error(
+                    f"duplicate key {key!r} (first defined at line {seen[key].line})",
+                    path=self.path, line=km.line, column=km.column,
+                    hint="remove one of the two entries; YAML keeps only the last, silently",
+                    code="yaml-duplicate-key"))
+            seen[key] = _mark(key_node.start_mark)
+        return super().construct_mapping(node, deep)
+
+
+def _load(text: str, path: str, doc: YamlDocument | None, *, positions: bool = True) -> Any:
     """The one safe loader every YAML file patforge reads goes through: compose the
     node graph, bound its expanded size, record positions (``doc``), construct."""
     try:
-        loader = _Loader(text)
+        walk = doc is not None and positions
+        loader = _Loader(text) if walk or doc is None else _UniqueKeysLoader(text)
+        loader.path = path
         try:
             node = loader.get_single_node()
             if node is None:
                 raise YamlLoadError(error(
                     "file holds only comments", path=path, line=1, column=1,
                     hint="restore the file's content", code="yaml-empty"))
-            check_expanded_size(node, path)
-            if doc is not None:
+            # Without an anchor ("&") there is no alias, so the document expands to its
+            # own nodes, fewer than its characters: only then is the count skipped.
+            if "&" in text or len(text) >= MAX_YAML_NODES:
+                check_expanded_size(node, path)
+            if walk:
+                doc._marks = ({}, {}, {})
                 _walk(node, (), doc, set())
             return loader.construct_document(node)
         finally:
@@ -294,8 +373,9 @@ def _mark(m: Any) -> Mark:
 
 
 def _walk(node: yaml.Node, kp: KeyPath, doc: YamlDocument, seen_nodes: set[int]) -> None:
-    doc.node_marks[kp] = _mark(node.start_mark)
-    doc.node_end_marks[kp] = _mark(node.end_mark)
+    key_marks, node_marks, node_end_marks = doc._marks  # set by the caller
+    node_marks[kp] = _mark(node.start_mark)
+    node_end_marks[kp] = _mark(node.end_mark)
     if id(node) in seen_nodes:
         return  # an alias: its anchor's contents were walked once, where they stand
     if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
@@ -317,7 +397,7 @@ def _walk(node: yaml.Node, kp: KeyPath, doc: YamlDocument, seen_nodes: set[int])
                     hint="remove one of the two entries; YAML keeps only the last, silently",
                     code="yaml-duplicate-key"))
             seen[key] = km
-            doc.key_marks[kp + (key,)] = km
+            key_marks[kp + (key,)] = km
             _walk(value_node, kp + (key,), doc, seen_nodes)
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
@@ -337,10 +417,11 @@ def _scalar_key(node: yaml.ScalarNode) -> Any:
     return node.value
 
 
-def load_yaml_file(abs_path: Path, rel_path: str, *, max_bytes: int = MAX_YAML_BYTES) -> YamlDocument:
+def load_yaml_file(abs_path: Path, rel_path: str, *, max_bytes: int = MAX_YAML_BYTES,
+                   positions: bool = True) -> YamlDocument:
     """Read and parse a YAML file; every failure is a ``YamlLoadError``."""
     text, has_bom = read_yaml_source(abs_path, rel_path, max_bytes=max_bytes)
-    return load_yaml_text(text, rel_path, has_bom=has_bom)
+    return load_yaml_text(text, rel_path, has_bom=has_bom, positions=positions)
 
 
 def read_yaml_source(abs_path: Path, rel_path: str, *, max_bytes: int = MAX_YAML_BYTES) -> tuple[str, bool]:

@@ -255,7 +255,10 @@ def load_baseline(model: RepoModel) -> None:
         model.baseline_why = f"{model.reg_path} is not committed at git HEAD"
         return
     try:
-        doc = load_yaml_text(res.stdout, f"HEAD:{model.reg_path}")
+        reg = model.registry
+        # unchanged since the commit (the usual case): the registry already parsed
+        doc = reg.doc if reg is not None and reg.doc.text == res.stdout.lstrip("\ufeff") else \
+            load_yaml_text(res.stdout, f"HEAD:{model.reg_path}", positions=False)
     except YamlLoadError:
         model.baseline_why = f"{model.reg_path} at git HEAD is not valid YAML"
         return

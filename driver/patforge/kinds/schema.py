@@ -43,17 +43,11 @@ def _compile(ctx: BuildContext, p: Pattern) -> dict[str, Any] | None:
         diags.extend(diag_from_dict(d) for d in hit["diagnostics"])
         return hit["schema"]
 
-    def compile_with(doc: Any) -> Any:
-        return compile_schema(p.spec.data, name=p.name, pattern_id=p.pattern_id,
-                              doc_id=registry.doc_id_for(p), doc_id_pattern=pattern,
-                              doc=doc, spec_path=p.spec_path)
-
-    # Node positions only locate diagnostics: they are parsed (again) only for a spec
-    # that has some.
-    result = compile_with(None)
-    if result.diagnostics:
-        result = compile_with(p.spec.doc)
-        p.spec.drop_positions()
+    # The spec's node positions are parsed only if a diagnostic needs a line (yamlsrc).
+    result = compile_schema(p.spec.data, name=p.name, pattern_id=p.pattern_id,
+                            doc_id=registry.doc_id_for(p), doc_id_pattern=pattern,
+                            doc=p.spec.doc, spec_path=p.spec_path)
+    p.spec.drop_positions()
     diags.extend(result.diagnostics)
     schema = result.schema if result.ok else None
     if registry.cache:

@@ -68,7 +68,9 @@ def judge(model: RepoModel, item: Item, s: Suite) -> Iterator[Finding]:
         return
     text = f.text(rel) or ""
     shown = 0
-    for n, line in enumerate(text.splitlines(), start=1):
+    # one search of the whole text first: most executors have no absolute path at all
+    lines = text.splitlines() if _ABS_PATH.search(text) else []
+    for n, line in enumerate(lines, start=1):
         if n == 1 and line.startswith("#!"):
             continue
         for m in _ABS_PATH.finditer(line):

@@ -10,6 +10,7 @@ from typing import Any, Iterator
 import jsonschema
 
 from patforge.diagnostics import Diagnostic
+from patforge.fastvalid import FastValidator
 from patforge.registry import Pattern
 from patforge.schemacheck import schema_problem
 from patforge.yamlsrc import YamlDocument
@@ -36,6 +37,7 @@ class SpecPart:
 @dataclass
 class SpecShared:
     validator: Any = None  # the repository's spec schema, when usable
+    fast: FastValidator | None = None  # the same, for verdicts (fastvalid.py)
     note: Finding | None = None  # why specs are not validated against it
 
 
@@ -84,6 +86,7 @@ def prepare(model: RepoModel) -> None:
         warnings.simplefilter("ignore")  # an unknown $schema URI: draft-07
         cls = jsonschema.validators.validator_for(data, default=jsonschema.Draft7Validator)
     shared.validator = cls(data)
+    shared.fast = FastValidator(data, cls)
 
 
 def judge_repo(model: RepoModel) -> Iterator[Finding]:
@@ -167,7 +170,10 @@ def judge(model: RepoModel, item: Item, s: Suite) -> Iterator[Finding]:
         if doc is None:
             yield skip(rule, item, "no readable spec", path=rel)
         else:
-            errors = sorted(validator.iter_errors(_jsonable(doc.data)), key=lambda e: list(e.path))
+            instance = _jsonable(doc.data)
+            fast = model.shared[KIND].fast
+            errors = [] if fast is not None and fast.is_valid(instance) else \
+                sorted(validator.iter_errors(instance), key=lambda e: list(e.path))
             for err in errors[:MAX_PER_FILE]:
                 kp = list(err.absolute_path)
                 line = None
