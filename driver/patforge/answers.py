@@ -77,7 +77,7 @@ def same_answers(recorded: dict[str, Any], answers: dict[str, Any]) -> bool:
     as ``answers.jinja`` uses) and load."""
     if recorded == answers:
         return True
-    from jinja2_ansible_filters.core_filters import to_nice_yaml
+    from patforge.copier_speedups import nice_yaml as to_nice_yaml  # Copier's filter, same bytes
 
     return recorded == load_yaml(to_nice_yaml(answers))
 
@@ -85,7 +85,7 @@ def same_answers(recorded: dict[str, Any], answers: dict[str, Any]) -> bool:
 def restamp(text: str, commit: str, src: str) -> str:
     """Rewrite the ``_commit`` and ``_src_path`` lines exactly as ``to_nice_yaml`` writes
     them; every other byte stays."""
-    from jinja2_ansible_filters.core_filters import to_nice_yaml
+    from patforge.copier_speedups import nice_yaml as to_nice_yaml  # Copier's filter, same bytes
 
     lines = text.splitlines(keepends=True)
     stamps = {"_commit:": to_nice_yaml({"_commit": commit}), "_src_path:": to_nice_yaml({"_src_path": src})}

@@ -41,9 +41,9 @@ class RenderResult:
 def _copier_run(job: RenderJob, staging: Path) -> None:
     from copier import run_copy  # imported lazily: it is slow to import
 
-    from patforge.copier_speedups import compile_strings_once, no_git_index_sync
+    from patforge.copier_speedups import compile_strings_once, fast_nice_yaml, no_git_index_sync
 
-    with warnings.catch_warnings(), no_git_index_sync(), compile_strings_once():
+    with warnings.catch_warnings(), no_git_index_sync(), compile_strings_once(), fast_nice_yaml():
         warnings.simplefilter("ignore")
         run_copy(
             job.source.location,

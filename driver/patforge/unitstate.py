@@ -85,7 +85,7 @@ def changed_inputs(kind: str, recorded: dict[str, Any], answers: dict[str, Any])
     """Which inputs differ between the recorded answers and today's ('' when none)."""
     if same_answers(recorded, answers):
         return ()
-    from jinja2_ansible_filters.core_filters import to_nice_yaml  # what answers.jinja writes with
+    from patforge.copier_speedups import nice_yaml as to_nice_yaml  # what answers.jinja writes with
 
     # PyYAML does not round-trip every character (a raw U+0085 comes back as a space):
     # name the keys that differ from today's answers as they read back from a file.

@@ -286,7 +286,6 @@ def _run_in_worktree(repo: Path, source: TemplateSource, todo: list[ManagedUnit]
             (wt / REPO_BUNDLE).parent.mkdir(parents=True, exist_ok=True)
             (wt / REPO_BUNDLE).write_bytes(bundle.after)
             commit("patforge: template history")
-        pristine = {mu.answers_file: _pristine_files(wt, mu) for mu in todo}
         groups: dict[tuple[str, str, str], list[ManagedUnit]] = {}
         unchanged = _kinds_unchanged(source, {mu.commit for mu in todo})
         restamped = 0
@@ -299,17 +298,21 @@ def _run_in_worktree(repo: Path, source: TemplateSource, todo: list[ManagedUnit]
                 restamped += 1
             else:
                 groups.setdefault((mu.kind, mu.commit, mu.src), []).append(mu)
-        _old_derived(repo, [mu for members in groups.values() for mu in members], report.diagnostics)
+        copier_updated = [mu for members in groups.values() for mu in members]
+        # Output hashes before the update, for the units Copier updates (a restamped
+        # unit's files cannot change: its template is byte-identical).
+        pristine = {mu.answers_file: _pristine_files(wt, mu) for mu in copier_updated}
+        _old_derived(repo, copier_updated, report.diagnostics)
         if restamped:
-            report.updated += [mu.answers_file for mu in todo
-                               if not any(mu in g for g in groups.values())]
+            grouped = {id(mu) for members in groups.values() for mu in members}
+            report.updated += [mu.answers_file for mu in todo if id(mu) not in grouped]
             commit("patforge: version stamps")
         for (kind, old, _src), members in sorted(groups.items()):
             for i in range(0, len(members), options.batch_size):
                 batch = members[i:i + options.batch_size]
                 _update_batch(wt, source, kind, old, batch, options, report)
                 commit(f"patforge: update {kind} from {old}")
-        if _rehash(wt, todo, pristine):
+        if _rehash(wt, copier_updated, pristine):
             commit("patforge: output hashes")
         writes: list[tuple[str, bytes | None]] = []
         fields = [f for f in run_git(wt, "diff", "--name-status", "--no-renames", "-z", base, "HEAD").stdout.split("\0") if f]
@@ -422,11 +425,12 @@ def _update_batch(wt: Path, source: TemplateSource, kind: str, old: str, batch: 
     data: dict[str, Any] = {"src_record": source.record}
     if options.registry:
         data["units"] = [mu.new_data() for mu in batch]
-    from patforge.copier_speedups import compile_strings_once, fast_answers_loading, no_git_index_sync
+    from patforge.copier_speedups import (compile_strings_once, fast_answers_loading, fast_nice_yaml,
+                                          no_git_index_sync)
 
     try:
         with (warnings.catch_warnings(), no_git_index_sync(wt), compile_strings_once(),
-              fast_answers_loading()):
+              fast_answers_loading(), fast_nice_yaml()):
             warnings.simplefilter("ignore")
             run_update(wt, data=data, answers_file=BATCH_ANSWERS, vcs_ref=source.ref, defaults=True,
                        overwrite=True, quiet=True, conflict=options.conflict, skip_answered=True,
