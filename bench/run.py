@@ -497,7 +497,11 @@ def one_repetition(base: Path, work: Path, ops: tuple[str, ...], has_check: bool
                     git(repo, "commit", "-q", "-m", "bench: update to v99.0.0")
 
     if "new" in ops:
-        new = run_op("new", ["new", NEW_NAME, "-c", "bench", "--repo", str(repo), "--json"], work, logs, timeout)
+        # After `update --template T` the answers files record T: `new` must be told to
+        # trust it too (patforge refuses a template source the user did not name).
+        trusted = ["--template", str(work / "templates-v99")] if res.get("update", {}).get("ok") else []
+        new = run_op("new", ["new", NEW_NAME, "-c", "bench", "--repo", str(repo), "--json", *trusted],
+                     work, logs, timeout)
         report = _json_or_none(new["stdout"]) or {}
         new["counts"] = _render_counts(report.get("render"))
         res["new"] = _strip(new)
@@ -664,7 +668,8 @@ def floor_baseline(source: Any, units: list[tuple[str, str, dict]], tmp: Path) -
 def summarize(runs: list[dict[str, Any]], n: int, copier_b: dict | None, floor_b: dict | None,
               gen_seconds: float) -> dict[str, Any]:
     def col(op: str, key: str = "seconds") -> list[Any]:
-        return [r[op][key] for r in runs if r.get(op) and key in r[op]]
+        # a command that failed measured nothing: it is in failed_ops, not in the figures
+        return [r[op][key] for r in runs if r.get(op) and key in r[op] and not r[op].get("exit_code")]
 
     def med(op: str, key: str = "seconds") -> float | None:
         return median(col(op, key))
@@ -692,6 +697,7 @@ def summarize(runs: list[dict[str, Any]], n: int, copier_b: dict | None, floor_b
         "cold_units_failed": cold_failed,
         "cold_files_written": median([c["counts"]["files_written"] for c in colds]),
         "timed_out_ops": timed_out,
+        "failed_ops": sorted({op for r in runs for op, v in r.items() if isinstance(v, dict) and v.get("exit_code")}),
         "ids_phase1_edits_s": med("ids"),
         "noop_rerun_s": med("noop"),
         "noop_wrote_nothing": all(r["noop"]["wrote_nothing"] for r in runs if r.get("noop")) if
@@ -765,6 +771,9 @@ def targets(s: dict[str, Any], grown: dict[str, Any] | None = None) -> list[dict
 
     def judge(value: float | None, limit: float) -> bool | None:
         return None if value is None else value <= limit
+
+    for op in s.get("failed_ops", []):
+        add(f"{op} exits 0", False, "exit 0", False, "the command failed: its figures are left out")
 
     complete = not s["cold_units_failed"] and "cold" not in s["timed_out_ops"]
     add("cold render / bare-Jinja floor (per artifact)", r["patforge_over_floor_per_artifact"], "<= 3x",

@@ -43,7 +43,15 @@ def test_bench_run_records_every_figure(tmp_path: Path) -> None:
     # Correctness, not speed: a no-op rerun writes nothing; the update reached every executor.
     assert s["noop_wrote_nothing"] is True
     assert s["update_executors_changed"] == 24
-    assert data["targets"], "targets are evaluated"
+    # every figure issue 14 states a target for is judged, with its verdict
+    assert isinstance(s["check_one_s"], float) and s["check_one_s"] > 0  # check FILE (pre-commit)
+    judged = {t["target"]: t for t in data["targets"]}
+    for name in ("cold render / bare-Jinja floor (per artifact)", "no-op rerun / cold render",
+                 "check / cold render", "check of one changed pattern / full check",
+                 "update after a template bump / cold render", "new (one pattern)",
+                 "peak memory, whole process tree (PSS)"):
+        assert name in judged, name
+        assert judged[name]["value"] is not None and judged[name]["met"] in (True, False), judged[name]
     assert res.returncode == 0, res.stdout + res.stderr
 
 

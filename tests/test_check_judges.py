@@ -59,7 +59,7 @@ def test_each_artifact_judge_has_its_rules_in_the_rule_table():
 def test_a_compliant_suite_through_each_judge(repo):
     model = load_model(repo)
     for item in model.items:
-        s = model.suites[item.label]
+        s = model.suite_for(item)  # located on first use
         assert set(s.parts) == {j.kind for j in ARTIFACTS}
         for judge in ARTIFACTS:
             found = list(judge.judge(model, item, s))
@@ -75,7 +75,7 @@ def _judged_by(model: RepoModel) -> dict[str, set[str]]:
     out: dict[str, set[str]] = {j.kind: set() for j in ARTIFACTS}
     for judge in ARTIFACTS:
         for item in model.items:
-            s = model.suites.get(item.label)
+            s = model.suite_for(item)
             if s is not None:
                 out[judge.kind] |= {f.rule for f in judge.judge(model, item, s)}
         if judge.judge_repo is not None:
@@ -152,7 +152,8 @@ def test_a_registered_artifact_judge_plugs_into_every_stage(repo, toy_judge):
     (repo / "patterns/toys").mkdir()
     (repo / f"patterns/toys/{ALPHA}.toy").write_text("a toy without a doc_id\n")
     model = load_model(repo)
-    assert isinstance(model.suites[ALPHA].part("toy"), ToyPart)
+    alpha = next(it for it in model.items if it.label == ALPHA)
+    assert isinstance(model.suite_for(alpha).part("toy"), ToyPart)
     findings = evaluate(model)
 
     def about(rule: str, pattern: str) -> list[Finding]:
@@ -198,3 +199,20 @@ def test_a_render_kinds_judge_hook_is_called_for_each_readable_entry(repo):
     assert {r.status for r in result.records if r.rule == TOY_RULE and r.pattern != GAMMA} == {PASS}
     assert result.exit_code == 0
     assert SKIP not in {r.status for r in result.records if r.rule == TOY_RULE}
+
+
+def test_a_judged_pattern_is_released(repo):
+    """check holds one pattern's artifacts at a time: once judged, its suite and the
+    files read for it are forgotten (the next read goes to the disk)."""
+    model = load_model(repo)
+    assert model.suites == {}  # nothing located before it is judged
+    item = next(it for it in model.items if it.pattern is not None)
+    s = model.suite_for(item)
+    assert model.suite_for(item) is s  # located once
+    exe = item.pattern.executor_path
+    assert model.files.text(exe) is not None and exe in model.files._text
+    model.release(item)
+    assert item.label not in model.suites and exe not in model.files._text
+    findings = evaluate(model)
+    assert model.suites == {}  # evaluate released every pattern it judged
+    assert not [f for f in findings if f.status == FAIL]

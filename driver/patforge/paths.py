@@ -43,6 +43,20 @@ def is_windows_reserved(component: str) -> bool:
 
 
 def normalize_repo_path(value: str, *, allow_glob: bool = False, internal: bool = False) -> str:
+    """Check a registry path and return it in canonical form (forward slashes); see
+    ``_normalize`` (memoized: a 10,000-pattern check asks ~100,000 times, mostly the
+    same paths twice)."""
+    if not isinstance(value, str):
+        return _normalize(value, allow_glob, internal)
+    return _normalize_cached(value, allow_glob, internal)
+
+
+@functools.lru_cache(maxsize=65536)
+def _normalize_cached(value: str, allow_glob: bool, internal: bool) -> str:
+    return _normalize(value, allow_glob, internal)  # a PathProblem is raised, not cached
+
+
+def _normalize(value: str, allow_glob: bool = False, internal: bool = False) -> str:
     """Check a registry path and return it in canonical form (forward slashes).
 
     Raises ``PathProblem`` for absolute paths, drive letters, UNC paths, ``..``
@@ -85,7 +99,7 @@ def normalize_repo_path(value: str, *, allow_glob: bool = False, internal: bool 
         if any(c in p for c in ('<>:"|' if allow_glob else '<>:"|?*')):
             raise PathProblem(f"path component {p!r} contains a character Windows forbids",
                               'remove <>:"|?*')
-    return str(PurePosixPath(*parts))
+    return "/".join(parts)  # what PurePosixPath(*parts) gives: no empty or "." part is left
 
 
 def name_problem(name: object) -> str | None:
@@ -141,20 +155,38 @@ def _root(repo: Path) -> Path:
     return repo.resolve()
 
 
-def resolve_inside(repo: Path, rel: str) -> Path:
-    """Absolute path for ``rel`` under ``repo``; refuse one that a symlink takes outside."""
+def _inside(repo: Path, rel: str) -> tuple[str, bool]:
+    """(absolute path of ``rel`` as a string, whether it is a symlink); ``PathProblem``
+    if a symlink takes it outside the repository."""
     # Plain strings, not Path objects: a 10,000-pattern registry asks ~100,000 times.
-    root = _root(repo)
-    root_s = str(root)
+    root_s = str(_root(repo))
     target = os.path.join(root_s, rel)
-    if os.path.islink(target):
+    link = os.path.islink(target)
+    if link:
         resolved = os.path.realpath(target)
     else:
         resolved = os.path.join(_real_dir(os.path.dirname(target)), os.path.basename(target))
     if resolved != root_s and not resolved.startswith(root_s.rstrip(os.sep) + os.sep):
         raise PathProblem(f"path {rel!r} resolves outside the repository (through a symlink) to {resolved}",
                           "replace the symlink with a real folder inside the repository")
-    return root / rel
+    return target, link
+
+
+def resolve_inside(repo: Path, rel: str) -> Path:
+    """Absolute path for ``rel`` under ``repo``; refuse one that a symlink takes outside."""
+    _inside(repo, rel)
+    return _root(repo) / rel
+
+
+def check_inside(repo: Path, rel: str) -> None:
+    """``resolve_inside`` for a caller that only needs the refusal (no Path is built)."""
+    _inside(repo, rel)
+
+
+def check_write_target(repo: Path, rel: str) -> None:
+    """``write_target(normalized=True)`` for a caller that only needs the refusal."""
+    if _inside(repo, rel)[1]:
+        write_target(repo, rel, normalized=True)  # a symlink: the full checks
 
 
 def write_target(repo: Path, rel: str, *, normalized: bool = False) -> Path:

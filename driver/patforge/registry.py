@@ -19,8 +19,8 @@ from patforge.docids import PATTERN_ID_RE, derive_doc_id, is_valid_doc_id
 from patforge.errors import RegistryError, RepositoryError
 from patforge.layout import (ROOT_SUBDIRS, default_example_dir, default_test_path, executor_language, infer_root,
                              sidecar_path, write_targets)
-from patforge.paths import (PathProblem, is_windows_reserved, length_problem, name_problem, normalize_repo_path,
-                            resolve_inside, write_target)
+from patforge.paths import (PathProblem, check_inside, check_write_target, is_windows_reserved, length_problem,
+                            name_problem, normalize_repo_path, resolve_inside)
 from patforge.entrypaths import (FileNameIndex, SidecarIndex, backslash_note, derive_paths,
                                  majority_language, matching_entry, spec_candidates)
 from patforge.specread import form_note, load_spec_file
@@ -307,7 +307,7 @@ def _load_entry(repo: Path, doc: YamlDocument, config: Config, i: int, entry: An
         try:
             # test_path may be a glob (PAT-CHECK-001-013); it is only ever matched, not written
             norm = normalize_repo_path(value, allow_glob=(f == "test_path"))
-            resolve_inside(repo, norm)
+            check_inside(repo, norm)
         except PathProblem as exc:
             diags.add(doc.diag(f"{f} of {label}: {exc}", *kp, f, hint=exc.hint, code="unsafe-path",
                                pattern=str(label)))
@@ -326,9 +326,9 @@ def _load_entry(repo: Path, doc: YamlDocument, config: Config, i: int, entry: An
     for f, rel in write_targets(pat):
         try:
             if f in ("example_dir", "answers folder"):
-                resolve_inside(repo, rel)  # folders
+                check_inside(repo, rel)  # folders
             else:
-                write_target(repo, rel, normalized=True)  # files: also a link to another kind
+                check_write_target(repo, rel)  # files: also a link to another kind
         except PathProblem as exc:
             diags.add(doc.diag(f"{f} of {label}: {exc}", *kp, f if f in entry else "name", hint=exc.hint,
                                code="unsafe-path", pattern=str(label)))

@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 
 from patforge.diagnostics import Diagnostic
 from patforge.paths import resolve_inside
@@ -49,6 +49,19 @@ class RepoFiles:
         if self.cache:
             store[key] = value
         return value
+
+    def forget(self, rels: Iterable[str]) -> None:
+        """Drop what is cached about these files and folders (a folder's listed files
+        too): check releases each pattern's files once it is judged, so its memory does
+        not grow with the repository. A later read reads the disk again."""
+        for rel in rels:
+            for name in self._listing.pop(rel, ()):
+                self._drop(f"{rel}/{name}")
+            self._drop(rel)
+
+    def _drop(self, rel: str) -> None:
+        for store in (self._bytes, self._text, self._yaml, self._json):
+            store.pop(rel, None)
 
     # -- locating ----------------------------------------------------------------------
     def abspath(self, rel: str) -> Path:

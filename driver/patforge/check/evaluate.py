@@ -51,7 +51,7 @@ def evaluate(model: RepoModel) -> list[Finding]:
         if model.selected is not None and item.label not in model.selected:
             continue  # check FILE...: only the patterns the files belong to
         findings += judge_entry(model, item)
-        s = model.suites.get(item.label)
+        s = model.suite_for(item)
         pairs += [(rule.id, item.label, item.root, *_subject(model, rule, item, s)) for rule in item_rules]
         if s is None:
             # the entry cannot be read: its artifact rules are not judged, and say why
@@ -63,6 +63,7 @@ def evaluate(model: RepoModel) -> list[Finding]:
             for kind in kinds.KINDS:  # the render kinds' own check hook (Kind.judge)
                 findings += kind.judge(model, item)
         findings += judge_suite(model, item, s)
+        model.release(item)
     return findings + passes(findings, pairs)
 
 

@@ -63,7 +63,7 @@ def _fix(model: RepoModel, sound: list[Item], held: dict[str, str], ws, dry_run:
     ids = IdEditor(ws, model.registry, report)
     record: dict[str, list[tuple[str, str]]] = {}
     for item in sound:
-        p, s = item.pattern, model.suites.get(item.label)
+        p, s = item.pattern, model.suite_for(item)
         if p.name in held or s is None:
             continue
         for judge in ARTIFACTS:
@@ -86,7 +86,7 @@ def _conflicting(model: RepoModel, items: list[Item]) -> dict[str, str]:
         if it.entry.get("doc_id") not in (None, ""):
             continue
         derived = model.derived(it)
-        s = model.suites.get(it.label)
+        s = model.suite_for(it)
         if s is None or derived is None:
             continue
         others = sorted({src.doc_id for src in suite_sources(model, it, s)[1:]

@@ -11,7 +11,7 @@ from patforge.repofiles import RepoFiles
 
 from patforge.check.incremental import repo_relative, select as select_changed
 from patforge.check.judges import ARTIFACTS
-from patforge.check.model import RepoModel, Suite, build_items, load_baseline
+from patforge.check.model import RepoModel, build_items, load_baseline
 
 
 def load_model(repo: Path, changed: tuple[str, ...] = ()) -> RepoModel:
@@ -51,8 +51,7 @@ def load_model(repo: Path, changed: tuple[str, ...] = ()) -> RepoModel:
     for judge in ARTIFACTS:
         if judge.prepare is not None:
             judge.prepare(model)
-    for item in model.items:
-        if item.pattern is not None and (model.selected is None or item.label in model.selected):
-            model.suites[item.label] = Suite(item.pattern, {j.kind: j.locate(model, item.pattern) for j in ARTIFACTS})
+    # Each entry's artifacts are located when it is judged (RepoModel.suite_for), and
+    # released after: memory does not grow with the repository.
     load_baseline(model)
     return model

@@ -80,7 +80,7 @@ class RepoModel:
         self.pattern_ids: set[str] = set()
         self.doc_id_users: dict[Any, list[Item]] = {}  # registry doc_id -> entries that use it
         self.key_users: dict[tuple[str, Any], list[Item]] = {}  # (pattern_id|name, value) -> entries
-        self.suites: dict[str, Suite] = {}  # item label -> its artifacts (readable entries only)
+        self.suites: dict[str, Suite] = {}  # item label -> its artifacts, located on first use (suite_for)
         self.shared: dict[str, Any] = {}  # artifact kind -> what its judge read once for the repository
         self.baseline: dict[str, tuple[Any, Any]] | None = None
         self.baseline_why = ""
@@ -95,6 +95,35 @@ class RepoModel:
         m = (self.reg_doc.mark("patterns", item.index, key) if key else None) or \
             self.reg_doc.node_mark("patterns", item.index)
         return m.line if m else None
+
+    def suite_for(self, item: Item) -> Suite | None:
+        """The entry's artifacts, located by every judge (None: the entry cannot be read)."""
+        if item.pattern is None or (self.selected is not None and item.label not in self.selected):
+            return None
+        s = self.suites.get(item.label)
+        if s is None:
+            from patforge.check.judges import ARTIFACTS
+
+            s = self.suites[item.label] = Suite(item.pattern, {j.kind: j.locate(self, item.pattern)
+                                                                for j in ARTIFACTS})
+        return s
+
+    def release(self, item: Item) -> None:
+        """Forget a judged entry's artifacts and the files read for them: a 10,000-pattern
+        check holds one pattern's files at a time, not the repository's."""
+        self.suites.pop(item.label, None)
+        p = item.pattern
+        if p is None or self.registry is None:
+            return
+        from patforge import kinds
+
+        rels = set(p.paths.values()) | {p.sidecar_path()}
+        for kind in kinds.KINDS:
+            if kind.scope == kinds.PATTERN or kind.scope == kinds.IDS:
+                rels.update(kind.layout(self.registry, p).values())
+                rels.add(kind.answers_file(p))
+        rels.discard(self.reg_path)
+        self.files.forget(rels)
 
     def expected(self, item: Item) -> tuple[str | None, str]:
         """The registry's doc_id when usable, else (None, why not)."""
