@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any, Iterator
 
 from patforge.errors import DirtyTreeError, GitError
 
@@ -28,6 +30,37 @@ def run_git(cwd: Path | None, *args: str, check: bool = True, env: dict[str, str
     if check and res.returncode != 0:
         raise GitError(f"git {' '.join(args[:3])} failed: {res.stderr.strip() or res.stdout.strip()}")
     return res
+
+
+@contextlib.contextmanager
+def no_auto_gc() -> Iterator[None]:
+    """While active, git commands started by this process (patforge's and Copier's,
+    through plumbum) do not run ``git gc --auto``: update commits thousands of files in a
+    temporary worktree, and the automatic repack of the user's whole object store it
+    triggered took minutes at 10,000 patterns, for objects the next run may discard.
+    The user's own git keeps its gc. (``GIT_CONFIG_COUNT``: git 2.31+; older git
+    ignores it.)"""
+    n = int(os.environ.get("GIT_CONFIG_COUNT", "0") or 0)
+    extra = {"GIT_CONFIG_COUNT": str(n + 1), f"GIT_CONFIG_KEY_{n}": "gc.auto", f"GIT_CONFIG_VALUE_{n}": "0"}
+    envs: list[Any] = [os.environ]
+    try:
+        from plumbum import local  # Copier's git: plumbum keeps its own copy of the environment
+
+        envs.append(local.env)
+    except ImportError:  # pragma: no cover - Copier depends on plumbum
+        pass
+    saved = [{k: env.get(k) for k in extra} for env in envs]
+    for env in envs:
+        env.update(extra)
+    try:
+        yield
+    finally:
+        for env, old in zip(envs, saved):
+            for k, v in old.items():
+                if v is None:
+                    env.pop(k, None)
+                else:
+                    env[k] = v
 
 
 def is_git_repo(path: Path) -> bool:

@@ -12,6 +12,9 @@ from pathlib import Path, PurePosixPath
 _WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)),
                      *(f"lpt{i}" for i in range(1, 10))}
 _DRIVE_RE = re.compile(r"^[A-Za-z]:")
+_CONTROL = re.compile(r"[\x00-\x1f]")
+_FORBIDDEN = re.compile(r'[<>:"|?*]')
+_FORBIDDEN_GLOB = re.compile(r'[<>:"|]')
 
 #: Folders that belong to git and to patforge itself: a registry path into them would
 #: let registry text rewrite git's object store or patforge's own records.
@@ -69,7 +72,7 @@ def _normalize(value: str, allow_glob: bool = False, internal: bool = False) -> 
                           "write the path as one string, e.g. patterns/specs/x.pattern.yaml")
     if not value.strip():
         raise PathProblem("path is empty", "give a repository-relative path such as patterns/specs/x.pattern.yaml")
-    if "\x00" in value or any(ord(c) < 32 for c in value):
+    if _CONTROL.search(value):
         raise PathProblem("path contains control characters", "remove them")
     if value.startswith(("/", "\\")) or _DRIVE_RE.match(value):
         raise PathProblem(f"path {value!r} is absolute",
@@ -96,7 +99,7 @@ def _normalize(value: str, allow_glob: bool = False, internal: bool = False) -> 
         if p.endswith((" ", ".")):
             raise PathProblem(f"path component {p!r} ends with a space or dot",
                               "Windows strips those silently; rename it")
-        if any(c in p for c in ('<>:"|' if allow_glob else '<>:"|?*')):
+        if (_FORBIDDEN_GLOB if allow_glob else _FORBIDDEN).search(p):
             raise PathProblem(f"path component {p!r} contains a character Windows forbids",
                               'remove <>:"|?*')
     return "/".join(parts)  # what PurePosixPath(*parts) gives: no empty or "." part is left

@@ -29,7 +29,7 @@ from patforge.changes import FileChange
 from patforge.outputs import hashes_path, manifest_text, matches, parse_manifest, sha256_bytes
 from patforge.diagnostics import DiagnosticList, error, warning
 from patforge.errors import ConcurrentChangeError, GitError, TemplateError, UsageError
-from patforge.gitutil import is_git_repo, require_clean, run_git, version_key
+from patforge.gitutil import is_git_repo, no_auto_gc, require_clean, run_git, version_key
 from patforge.journal import Journal
 from patforge.lock import RepoLock
 from patforge.state import state_dir
@@ -260,7 +260,8 @@ def _update(repo: Path, options: UpdateOptions, report: UpdateReport) -> UpdateR
     bundle = repo_bundle_change(repo) if source.record == REPO_BUNDLE else None
     if not todo and bundle is None:
         return report
-    _run_in_worktree(repo, source, todo, bundle, options, report)
+    with no_auto_gc():
+        _run_in_worktree(repo, source, todo, bundle, options, report)
     return report
 
 
