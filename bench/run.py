@@ -782,11 +782,14 @@ def targets(s: dict[str, Any], grown: dict[str, Any] | None = None) -> list[dict
         + ("" if s["floor_s_per_artifact"] else "floor not measured in this run (--no-baselines)"))
     add("no-op rerun / cold render", r["noop_over_cold"], "<= 2 %", judge(r["noop_over_cold"], 0.02))
     add("no-op rerun writes nothing", s["noop_wrote_nothing"], "git status empty", s["noop_wrote_nothing"])
+    ran = s.get("runs_per_op", {})
     add("check / cold render", r["check_over_cold"], "<= 8 %", judge(r["check_over_cold"], 0.08),
-        "" if s["check_s"] is not None else "patforge check does not exist")
+        "" if s["check_s"] is not None else "not run (--ops)" if not ran.get("check")
+        else "patforge check does not exist")
     add("check of one changed pattern / full check", r["check_one_over_check"], "<= 15 %",
         judge(r["check_one_over_check"], 0.15),
-        "" if s["check_one_s"] is not None else "n/a (not yet): `patforge check FILE` does not exist on this commit")
+        "" if s["check_one_s"] is not None else "not run (--ops)" if not ran.get("check1")
+        else "n/a (not yet): `patforge check FILE` does not exist on this commit")
     add("update after a template bump / cold render", r["update_over_cold"], "<= 0.5x",
         judge(r["update_over_cold"], 0.5))
     add("new (one pattern)", s["new_s"], "<= 1.2 s", judge(s["new_s"], 1.2))

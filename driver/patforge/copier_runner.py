@@ -106,14 +106,15 @@ def _pool(workers: int) -> ProcessPoolExecutor:
 
 
 def _start_context() -> Any:
-    """Workers start from a clean interpreter ("forkserver" on POSIX, "spawn" on
-    Windows, its only method), not as forks of the run: a fork of a 10,000-pattern
-    render's parent (900 MB of registry, answers and compile cache) copied most of it
-    into each worker as Python touched the shared pages (1.7 GB PSS for the tree)."""
+    """Workers start from a clean interpreter ("spawn", as on Windows, where it is the
+    only method), not as forks of the run: a fork of a 10,000-pattern render's parent
+    (900 MB of registry, answers and compile cache) copied most of it into each worker
+    as Python touched the shared pages (1.7 GB PSS for the tree). Not "forkserver": its
+    server outlives a run killed with SIGKILL (seen in tests/test_kill.py), and a
+    spawned worker's parent is the run itself, which ``_exit_with_parent`` watches."""
     import multiprocessing
 
-    methods = multiprocessing.get_all_start_methods()
-    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+    return multiprocessing.get_context("spawn")
 
 
 #: A folder where each pool worker records its pid (a file named by it), so that tests
@@ -123,8 +124,8 @@ WORKER_PID_DIR = "PATFORGE_WORKER_PID_DIR"
 
 def _exit_with_parent() -> None:
     """Pool workers end when the run that started them is killed (SIGKILL leaves no
-    chance to shut the pool down), so a killed render leaves no process behind. The
-    worker's parent is the run (spawn) or the fork server, which exits with the run."""
+    chance to shut the pool down), so a killed render leaves no process behind. A
+    spawned worker's parent is the run."""
     import threading
     import time
 
