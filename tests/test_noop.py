@@ -118,3 +118,22 @@ def test_known_digest_trusts_an_unchanged_stat_only(rendered: Path) -> None:
     assert m.known_digest(rendered, rel) == manifest.digest((rendered / rel).read_bytes())
     (rendered / rel).write_text((rendered / rel).read_text() + "# edit\n")
     assert m.known_digest(rendered, rel) is None
+
+
+@pytest.mark.parametrize("garbage", [b"", b"{not json", b'{"format": 1}', b"[]", b"\xff\xfe"])
+def test_a_damaged_manifest_only_costs_a_full_run(rendered: Path, garbage: bytes) -> None:
+    path = manifest.manifest_path(state_dir(rendered))
+    path.write_bytes(garbage)
+    assert noop.replay(rendered, RenderOptions()) is None
+    report = render(rendered, RenderOptions())
+    assert not report.failed and git(rendered, "status", "--porcelain") == ""
+    assert noop.replay(rendered, RenderOptions()) is not None  # rewritten whole
+
+
+def test_a_file_added_to_an_example_folder_takes_the_full_path(rendered: Path) -> None:
+    # the examples kind reads its folder's listing (Kind.inputs): a new file there is a change
+    m = manifest.Manifest.load(state_dir(rendered))
+    m.written_ns += 2 * manifest.RACY_NS
+    _save_keeping_clock(m, state_dir(rendered))
+    (rendered / "patterns/examples/self_heal/instance_extra.json").write_text("{}\n")
+    assert noop.replay(rendered, RenderOptions()) is None

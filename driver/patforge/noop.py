@@ -89,7 +89,8 @@ def record(repo: Path, registry: "Registry", patterns: "list[Pattern]",
     every unit classified, in order (``RenderSession.unit_records``)."""
     from patforge.config import CONFIG_FILE
     from patforge.existing_ids import MAPPING_FILES
-    from patforge.layout import ANSWERS_DIR, example_dir
+    from patforge import kinds
+    from patforge.layout import ANSWERS_DIR
     from patforge.outputs import hashes_path
     from patforge.render_report import GENERATED, HAND_WRITTEN, SKIPPED, STATUSES, UPDATED
     from patforge.state import state_dir
@@ -119,14 +120,16 @@ def record(repo: Path, registry: "Registry", patterns: "list[Pattern]",
             present = [f for f in files if (repo / f).is_file()]
             for f in [*present, *managed]:  # presence decides, and the answers file's absence
                 recorder.stamp(f)
-            if o.kind == "examples" and p is not None:
-                folder = example_dir(p)
-                m.dirs[folder] = listing_digest(repo / folder)
         else:
             for f in [*files, *managed]:
                 recorder.stamp(f)
-        if p is not None and o.kind in ("examples", "tests"):
-            recorder.stamp(p.schema_path)  # examples must satisfy it; tests read it
+        kind = kinds.by_name(o.kind) if o.kind in kinds.names() else None  # the mapping step is none
+        if kind is not None and p is not None:
+            read_files, read_folders = kind.inputs(p)
+            for f in read_files:
+                recorder.stamp(f)
+            for folder in read_folders:
+                m.dirs[folder] = listing_digest(repo / folder)
         m.units[f"{o.pattern}/{o.kind}"] = {
             "phase": o.phase, "kind": o.kind, "pattern": o.pattern,
             # what the next run reports: a unit rendered now is up to date then

@@ -253,12 +253,7 @@ class _UniqueKeysLoader(_Loader):  # type: ignore[misc, valid-type]
                 continue
             key = _scalar_key(key_node)
             if key in seen:
-                km = _mark(key_node.start_mark)
-                raise YamlLoadError(error(
-                    f"duplicate key {key!r} (first defined at line {seen[key].line})",
-                    path=self.path, line=km.line, column=km.column,
-                    hint="remove one of the two entries; YAML keeps only the last, silently",
-                    code="yaml-duplicate-key"))
+                raise _duplicate_key(key, seen[key], _mark(key_node.start_mark), self.path)
             seen[key] = _mark(key_node.start_mark)
         return super().construct_mapping(node, deep)
 
@@ -397,18 +392,22 @@ def _walk(node: yaml.Node, kp: KeyPath, doc: YamlDocument, seen_nodes: set[int])
             key = _scalar_key(key_node)
             km = _mark(key_node.start_mark)
             if key in seen:
-                first = seen[key]
-                raise YamlLoadError(error(
-                    f"duplicate key {key!r} (first defined at line {first.line})",
-                    path=doc.path, line=km.line, column=km.column,
-                    hint="remove one of the two entries; YAML keeps only the last, silently",
-                    code="yaml-duplicate-key"))
+                raise _duplicate_key(key, seen[key], km, doc.path)
             seen[key] = km
             key_marks[kp + (key,)] = km
             _walk(value_node, kp + (key,), doc, seen_nodes)
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
             _walk(item, kp + (i,), doc, seen_nodes)
+
+
+def _duplicate_key(key: Any, first: Mark, again: Mark, path: str) -> YamlLoadError:
+    """The one message for a key given twice (the position walk and the constructor)."""
+    return YamlLoadError(error(
+        f"duplicate key {key!r} (first defined at line {first.line})",
+        path=path, line=again.line, column=again.column,
+        hint="remove one of the two entries; YAML keeps only the last, silently",
+        code="yaml-duplicate-key"))
 
 
 def _scalar_key(node: yaml.ScalarNode) -> Any:

@@ -124,6 +124,12 @@ class Kind:
         every kind by the pipeline."""
         return []
 
+    def inputs(self, p: Pattern) -> tuple[list[str], list[str]]:
+        """(files, folders) a unit of this kind reads to decide what to render, besides its
+        own files and answers file: the no-op manifest stamps them (noop.py), so a change
+        to any of them takes render down the full path."""
+        return [], []
+
     def doc_link_targets(self, files: Reader, p: Pattern) -> list[str]:
         """Hand-written files of this kind that Phase 1 gives a ``DOC_LINK`` header."""
         return []

@@ -117,6 +117,10 @@ class ExamplesKind(Kind):
         folder = example_dir(p)
         return {"example_dir": folder, **{f.split(".")[0]: f"{folder}/{f}" for f in EXAMPLE_FILES}}
 
+    def inputs(self, p: Pattern) -> tuple[list[str], list[str]]:
+        # the examples must satisfy the schema; a hand-written folder is judged by its listing
+        return [p.schema_path], [example_dir(p)]
+
     def _schema(self, ctx: BuildContext, p: Pattern) -> tuple[Any, bool]:
         """(the schema examples must satisfy, whether a person wrote it). A hand-written
         schema is the authority; the spec only matters when patforge compiles the schema."""

@@ -20,6 +20,9 @@ class TestsKind(Kind):
     def layout(self, registry: Registry, p: Pattern) -> dict[str, str]:
         return {"test": test_file(p)}
 
+    def inputs(self, p: Pattern) -> tuple[list[str], list[str]]:
+        return [p.schema_path], []  # the generated test reads the schema
+
     def build(self, ctx: BuildContext, p: Pattern | None) -> Unit | None:
         if p.executor_language is None:
             return None  # reported by the executor unit
