@@ -4,7 +4,7 @@
     python bench/example_corpus.py [--suite DIR] [--repeat 5] [--write docs/performance.md]
 
 For every satisfiable group of the suite (233 outside refRemote.json) and every
-kind (minimal, full, test) it times ``patforge.instances.example_instance`` --
+kind (minimal, full, test) it times ``patforge.examplegen.instances.example_instance`` --
 the generator plus its Draft7Validator checks, what ``patforge example`` does
 after reading the file -- ``--repeat`` times and keeps the median per schema
 and kind (after one warm-up call per schema, so imports and first-use caches
@@ -32,7 +32,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "driver"))
 
-from patforge.instances import KINDS, example_instance  # noqa: E402
+from patforge.examplegen.instances import KINDS, example_instance  # noqa: E402
 
 BUDGET_MS = 10.0
 SECTION = "## Example generator on the draft-07 corpus"

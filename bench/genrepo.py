@@ -412,10 +412,10 @@ def generate(out: Path, n: int, seed: int = 0) -> Path:
 def verify(repo: Path) -> list[str]:
     """Compile every spec with patforge and check its generated examples validate;
     return the problems (empty: every spec is usable). Needs patforge importable."""
-    from patforge.compiler import compile_schema
-    from patforge.docids import derive_doc_id
-    from patforge.instances import generate_instances, validate_instance
-    from patforge.registry import load_registry
+    from patforge.spec.compiler import compile_schema
+    from patforge.docids.rule import derive_doc_id
+    from patforge.examplegen.instances import generate_instances, validate_instance
+    from patforge.repository.registry import load_registry
 
     reg = load_registry(Path(repo))
     problems = [f"registry: {d.message}" for d in reg.diagnostics if d.is_error]

@@ -515,9 +515,9 @@ def build_units(repo: Path, n_patterns: int | None) -> tuple[Any, list[tuple[str
     five per-pattern kinds, computed by patforge's own kinds (patforge.kinds)."""
     from patforge import kinds
     from patforge.diagnostics import DiagnosticList
-    from patforge.registry import load_registry
-    from patforge.templatesrc import resolve_source
-    from patforge.workspace import Workspace
+    from patforge.repository.registry import load_registry
+    from patforge.rendering.template_source import resolve_source
+    from patforge.transaction.workspace import Workspace
 
     registry = load_registry(repo)
     source = resolve_source(repo, None, None, registry.config.template)

@@ -31,7 +31,7 @@ def main(argv: list[str] | None = None) -> int:
     if browser is None:
         raise SystemExit("chromium not found: apt-get install chromium")
     from patforge.cli import run
-    from patforge.demo import copy_demo
+    from patforge.commands.demo import copy_demo
 
     with tempfile.TemporaryDirectory(prefix="patforge-shot-") as tmp:
         repo = copy_demo(Path(tmp) / "demo")

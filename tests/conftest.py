@@ -47,7 +47,7 @@ def tree_snapshot(root: Path) -> dict[str, bytes]:
 @pytest.fixture
 def demo_repo(tmp_path: Path) -> Path:
     """A fresh copy of the bundled demo registry, committed in a new git repository."""
-    from patforge.demo import copy_demo
+    from patforge.commands.demo import copy_demo
 
     return copy_demo(tmp_path / "demo")
 

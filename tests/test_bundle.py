@@ -21,8 +21,8 @@ def test_bundle_matches_the_templates_in_the_tree():
 
 
 def test_bundle_has_the_current_version_tag():
-    from patforge.gitutil import list_tags
-    from patforge.templatesrc import shipped_bundle
+    from patforge.vcs.git import list_tags
+    from patforge.rendering.template_source import shipped_bundle
 
     version = (ROOT / "templates/VERSION").read_text().strip()
     assert f"v{version}" in list_tags(str(shipped_bundle()))
@@ -30,7 +30,7 @@ def test_bundle_has_the_current_version_tag():
 
 def test_sidecar_by_hand_with_plain_copier(tmp_path):
     """docs/templates.md: a kind applied by hand with `copier copy`."""
-    from patforge.templatesrc import shipped_bundle
+    from patforge.rendering.template_source import shipped_bundle
 
     dst = tmp_path / "repo"
     dst.mkdir()

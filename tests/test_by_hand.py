@@ -18,7 +18,7 @@ import yaml
 
 from conftest import commit_all, git
 from patforge import kinds
-from patforge.layout import answers_path, repository_answers_path
+from patforge.repository.layout import answers_path, repository_answers_path
 
 pytestmark = pytest.mark.slow
 

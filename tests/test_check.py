@@ -187,7 +187,7 @@ def edit(repo: Path, rel: str, old: str, new: str, count: int = 1) -> None:
 
 def build_repo(repo: Path, names: tuple[str, ...] = (ALPHA, BETA, GAMMA)) -> Path:
     """A small repository that complies with every rule (the test of this module checks it)."""
-    from patforge.domain_schemas import domain_schema_text
+    from patforge.spec.domain_schemas import domain_schema_text
 
     write(repo, "patterns/registry/PATTERN_INDEX.yaml", REGISTRY)
     write(repo, "schema/pattern_spec.v1.json", domain_schema_text("pattern_spec.v1.json"))
@@ -559,7 +559,7 @@ def test_test_path_may_be_a_glob(cli, repo):
 
 def test_doc_link_comment_syntaxes(tmp_path):
     from patforge.check.resolve import comment_problem
-    from patforge.doclink import find_doc_link
+    from patforge.docids.doclink import find_doc_link
 
     ok = {".ps1": "<#\n.SYNOPSIS\nDOC_LINK: DOC-X-001\n#>\n", ".py": '"""Doc.\n\nDOC_LINK: DOC-X-001\n"""\n',
           ".sql": "-- DOC_LINK: DOC-X-001\n", ".ts": "// DOC_LINK: DOC-X-001\n"}

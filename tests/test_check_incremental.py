@@ -115,7 +115,7 @@ def test_real_pre_commit_fails_naming_the_broken_file_then_passes(tmp_path):
     if shutil.which("pre-commit", path=str(Path(sys.executable).parent)) is None:
         pytest.skip("pre-commit is not installed (pip install -e '.[test]')")
     from patforge.cli import run
-    from patforge.demo import copy_demo
+    from patforge.commands.demo import copy_demo
 
     repo = copy_demo(tmp_path / "demo")
     assert run(["render", "--repo", str(repo)]) == 0

@@ -1,7 +1,7 @@
 """The per-kind judges of ``patforge check`` and how a new kind plugs its rules in.
 
 * every artifact judge honours the interface (``check/judges/interface.py``): its path
-  field and folder come from ``patforge.layout``, its rules are rows of ``rules.py``
+  field and folder come from ``patforge.repository.layout``, its rules are rows of ``rules.py``
   whose subject is its kind, and it yields findings of its own rules only;
 * a judge added at run time (``judges.register``) is located, judged, asked for its
   doc_id sources and its registry path field, with no other change;
@@ -17,7 +17,8 @@ from typing import Iterator
 
 import pytest
 
-from patforge import kinds, layout
+from patforge import kinds
+from patforge.repository import layout
 from patforge.check import CheckOptions, run_check
 from patforge.check import judges
 from patforge.check.evaluate import evaluate
@@ -28,7 +29,7 @@ from patforge.check.model import Item, RepoModel, Suite
 from patforge.check.resolve import DocIdSource
 from patforge.check.rules import FAIL, PASS, RULES, RULES_BY_ID, SKIP, WARN, Finding
 from patforge.kinds.base import PATTERN, Kind
-from patforge.registry import PATH_FIELDS, Pattern
+from patforge.repository.registry import PATH_FIELDS, Pattern
 
 from test_check import ALPHA, BETA, DOC, GAMMA, MUST_CASES, SHOULD_CASES, build_repo
 

@@ -1,11 +1,11 @@
-"""patforge.codecheck: syntax checks for rendered Python, PowerShell, JSON and YAML."""
+"""patforge.validation.codecheck: syntax checks for rendered Python, PowerShell, JSON and YAML."""
 
 from __future__ import annotations
 
 import pytest
 
-from patforge import codecheck
-from patforge.codecheck import (
+from patforge.validation import codecheck
+from patforge.validation.codecheck import (
     check_json,
     check_powershell,
     check_python,

@@ -1,4 +1,4 @@
-"""Unit tests for patforge.compiler: one per dialect feature and per diagnostic."""
+"""Unit tests for patforge.spec.compiler: one per dialect feature and per diagnostic."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import textwrap
 import jsonschema
 import pytest
 
-from patforge.compiler import (
+from patforge.spec.compiler import (
     FIELD_KEYS,
     PROPERTY_KEY_ORDER,
     CompiledSchema,
@@ -17,7 +17,7 @@ from patforge.compiler import (
     title_case,
 )
 from patforge.diagnostics import Severity
-from patforge.yamlsrc import load_yaml_text
+from patforge.repository.yamlsrc import load_yaml_text
 
 SPEC_PATH = "patterns/specs/demo.pattern.yaml"
 

@@ -14,8 +14,8 @@ import jsonschema
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from patforge.compiler import TYPE_ALIASES, TYPE_NAMES, compile_schema, schema_to_text
-from patforge.instances import INSTANCE_KINDS, generate_instances, instance_to_text, validate_instance
+from patforge.spec.compiler import TYPE_ALIASES, TYPE_NAMES, compile_schema, schema_to_text
+from patforge.examplegen.instances import INSTANCE_KINDS, generate_instances, instance_to_text, validate_instance
 
 #: Simple patterns with the shortest length they can match (all match <= 12 chars).
 PATTERNS: tuple[str, ...] = (

@@ -11,7 +11,7 @@ import string
 from hypothesis import given, settings, strategies as st
 from jinja2_ansible_filters.core_filters import to_nice_yaml
 
-from patforge.copier_speedups import _c_emitter_safe, fast_nice_yaml, nice_yaml
+from patforge.rendering.copier_speedups import _c_emitter_safe, fast_nice_yaml, nice_yaml
 
 keys = st.text(alphabet=string.ascii_letters + string.digits + "_", min_size=1, max_size=30)
 ascii_text = st.text(alphabet=st.characters(min_codepoint=32, max_codepoint=126), max_size=300)

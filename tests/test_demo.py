@@ -9,7 +9,7 @@ import shlex
 import pytest
 
 from conftest import git, run_patforge
-from patforge.demo import NEXT_STEPS
+from patforge.commands.demo import NEXT_STEPS
 
 
 @pytest.mark.slow

@@ -7,7 +7,7 @@ import pytest
 import yaml
 
 from patforge.check import CheckOptions, run_check
-from patforge.render import RenderOptions, render
+from patforge.commands.render import RenderOptions, render
 
 
 @pytest.mark.slow

@@ -10,7 +10,7 @@ import yaml
 from hypothesis import given, settings, strategies as st
 
 from conftest import commit_all, git
-from patforge.docmap import parse_members, render_mapping, sync_mapping
+from patforge.docids.mapping import parse_members, render_mapping, sync_mapping
 
 MAPPING = "patterns/registry/doc_id_mapping.json"
 REGISTRY = "patterns/registry/PATTERN_INDEX.yaml"

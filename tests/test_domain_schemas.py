@@ -10,9 +10,9 @@ import jsonschema
 import pytest
 import yaml
 
-from patforge.compiler import compile_schema
-from patforge.domain_schemas import DOMAIN_SCHEMA_FILES, domain_schema_text, load_domain_schema
-from patforge.instances import generate_instances
+from patforge.spec.compiler import compile_schema
+from patforge.spec.domain_schemas import DOMAIN_SCHEMA_FILES, domain_schema_text, load_domain_schema
+from patforge.examplegen.instances import generate_instances
 
 DEMO_SPECS = sorted((Path(__file__).resolve().parents[1] / "driver" / "patforge" / "data" / "demo"
                      / "patterns" / "specs").glob("*.pattern.yaml"))

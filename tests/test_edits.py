@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from patforge.doclink import find_doc_link, insert_doc_link
-from patforge.edits import apply_insertions, insert_keys_after, insert_keys_before, yaml_scalar
-from patforge.yamlsrc import load_yaml_text
+from patforge.docids.doclink import find_doc_link, insert_doc_link
+from patforge.repository.edits import apply_insertions, insert_keys_after, insert_keys_before, yaml_scalar
+from patforge.repository.yamlsrc import load_yaml_text
 
 import yaml
 

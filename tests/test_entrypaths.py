@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 
 from conftest import commit_all, git
-from patforge.entrypaths import majority_language, repoint_line
-from patforge.registry import load_registry
+from patforge.repository.entrypaths import majority_language, repoint_line
+from patforge.repository.registry import load_registry
 
 REG = "patterns/registry/PATTERN_INDEX.yaml"
 

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from jinja2 import FileSystemLoader
 from jinja2.sandbox import SandboxedEnvironment
 
-from patforge.codecheck import (
+from patforge.validation.codecheck import (
     check_json,
     check_powershell,
     check_python,

@@ -22,7 +22,7 @@ import jsonschema
 import pytest
 
 from patforge.errors import NoInstanceError
-from patforge.instances import KINDS, example_instance, instance_to_text
+from patforge.examplegen.instances import KINDS, example_instance, instance_to_text
 
 REPO = Path(__file__).resolve().parents[1]
 SUITE_REL = Path("reference") / "json-schema-test-suite" / "draft7"
@@ -129,7 +129,7 @@ _DIGEST = """
 import hashlib, json, sys
 from pathlib import Path
 from patforge.errors import NoInstanceError
-from patforge.instances import KINDS, example_instance, instance_to_text
+from patforge.examplegen.instances import KINDS, example_instance, instance_to_text
 h = hashlib.sha256()
 for f in sorted(Path(sys.argv[1]).glob("*.json")):
     if f.name == "refRemote.json":

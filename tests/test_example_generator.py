@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from patforge.cli import run
 from patforge.errors import NoInstanceError
-from patforge.instances import (
+from patforge.examplegen.instances import (
     INSTANCE_KINDS,
     KINDS,
     example_instance,

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from conftest import commit_all, git
-from patforge.existing_ids import rule_of
-from patforge.render import RenderOptions, render
+from patforge.docids.existing import rule_of
+from patforge.commands.render import RenderOptions, render
 
 SPECS = "patterns/specs"
 

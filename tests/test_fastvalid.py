@@ -13,10 +13,10 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from patforge import fastvalid
-from patforge.fastvalid import FastValidator, surely_valid
-from patforge.instances import validate_instance
-from patforge.schemacheck import schema_problem
+from patforge.validation import fastvalid
+from patforge.validation.fastvalid import FastValidator, surely_valid
+from patforge.examplegen.instances import validate_instance
+from patforge.validation.metaschema import schema_problem
 
 SUITE = Path(__file__).resolve().parents[2] / "shared" / "reference" / "json-schema-test-suite"
 

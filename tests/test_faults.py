@@ -57,7 +57,7 @@ def killed_then_rerun(make_repo, args: tuple[str, ...], finish: tuple[tuple[str,
 
 def rendered_demo(cache: dict, tmp_factory) -> Path:
     if "demo" not in cache:
-        from patforge.demo import copy_demo
+        from patforge.commands.demo import copy_demo
 
         demo = copy_demo(tmp_factory.mktemp("demo") / "demo")
         assert run_to_end("render", "--repo", str(demo)) in (0, 1)
@@ -89,7 +89,7 @@ def test_new_killed_at_random_points(tmp_path, tmp_path_factory):
 @pytest.mark.slow
 @posix_kill
 def test_check_fix_killed_at_random_points(tmp_path):
-    from patforge.demo import copy_demo
+    from patforge.commands.demo import copy_demo
 
     killed_then_rerun(lambda dst: copy_demo(dst), ("check", "--fix"), (("check", "--fix"),), "check", tmp_path)
 
@@ -120,7 +120,7 @@ def small_repo(dst: Path) -> Path:
 
 @pytest.mark.slow
 def test_a_write_failure_at_random_points_is_finished_by_the_rerun(tmp_path, cli, monkeypatch):
-    from patforge import journal
+    from patforge.transaction import journal
 
     real_write = journal.atomic_write
     calls = {"n": 0, "fail_at": None}
@@ -155,7 +155,7 @@ def test_a_write_failure_at_random_points_is_finished_by_the_rerun(tmp_path, cli
 # -- a file changed by another process between planning and landing ---------------------------------
 
 def test_update_refuses_a_file_changed_after_planning(tmp_path, cli, monkeypatch):
-    from patforge import update as update_mod
+    from patforge.commands import update as update_mod
 
     repo = small_repo(tmp_path / "u")
     assert cli("render", "--repo", str(repo)).code == 0

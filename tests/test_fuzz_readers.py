@@ -19,9 +19,9 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from patforge.errors import PatforgeError
-from patforge.registry import load_registry, load_spec
-from patforge.update import read_managed_units
-from patforge.yamlsrc import YamlLoadError, load_yaml_bytes
+from patforge.repository.registry import load_registry, load_spec
+from patforge.commands.update import read_managed_units
+from patforge.repository.yamlsrc import YamlLoadError, load_yaml_bytes
 
 REG = "patterns/registry/PATTERN_INDEX.yaml"
 SECONDS = 2.0
@@ -158,7 +158,7 @@ def read_spec(raw: bytes) -> None:
             from patforge.diagnostics import DiagnosticList
             from patforge.kinds import BuildContext
             from patforge.kinds.schema import compiled_schema
-            from patforge.workspace import Workspace
+            from patforge.transaction.workspace import Workspace
 
             p = registry.patterns[0]
             compiled_schema(BuildContext(registry, Workspace(repo, dry_run=True), DiagnosticList(), 2, [p]), p)

@@ -19,10 +19,10 @@ import jsonschema
 import pytest
 import yaml
 
-from patforge.compiler import TYPE_ALIASES, CompiledSchema, compile_schema, schema_to_text
-from patforge.domain_schemas import load_domain_schema
-from patforge.instances import generate_instances, instance_to_text, validate_instance
-from patforge.yamlsrc import load_yaml_file
+from patforge.spec.compiler import TYPE_ALIASES, CompiledSchema, compile_schema, schema_to_text
+from patforge.spec.domain_schemas import load_domain_schema
+from patforge.examplegen.instances import generate_instances, instance_to_text, validate_instance
+from patforge.repository.yamlsrc import load_yaml_file
 
 TESTS = Path(__file__).resolve().parent
 GOLDEN = TESTS / "golden"

@@ -17,9 +17,9 @@ import jsonschema
 import pytest
 
 from conftest import FIXTURES, commit_all, git
-from patforge.doclink import find_doc_link
-from patforge.instances import validate_instance
-from patforge.registry import load_registry
+from patforge.docids.doclink import find_doc_link
+from patforge.examplegen.instances import validate_instance
+from patforge.repository.registry import load_registry
 
 GROWN = FIXTURES / "grown_repo"
 EXPECTED: dict[str, dict[str, str]] = json.loads((GROWN / "EXPECTED.json").read_text("utf-8"))

@@ -16,11 +16,11 @@ from conftest import commit_all, git, tree_snapshot
 from test_hostile import GOOD_ENTRY, REG, build, reg_with
 
 try:
-    from patforge.state import state_location, user_cache_dir
+    from patforge.transaction.state import state_location, user_cache_dir
 except ImportError:  # older code (this file is also run against main to show the defects)
-    from patforge.journal import state_dir as state_location
+    from patforge.transaction.journal import state_dir as state_location
     user_cache_dir = None
-from patforge.templatesrc import shipped_bundle
+from patforge.rendering.template_source import shipped_bundle
 
 EXECUTOR = "patterns/executors/alpha_executor.py"
 
@@ -178,7 +178,7 @@ def test_answers_that_disagree_with_the_named_template_are_reported(tmp_path, cl
 # -- faults: a file changed between planning and landing -------------------------------------------
 
 def test_a_file_changed_by_another_process_before_landing_is_refused(tmp_path, cli, monkeypatch):
-    from patforge import workspace as ws_mod
+    from patforge.transaction import workspace as ws_mod
 
     repo = build(tmp_path)
     original = ws_mod.Workspace.land

@@ -21,9 +21,9 @@ from conftest import commit_all, git, tree_snapshot
 from test_hostile import GOOD_ENTRY, REG, SPEC, build, reg_with
 
 try:
-    from patforge.state import state_location
+    from patforge.transaction.state import state_location
 except ImportError:  # older code (this file is also run against main to show the defects)
-    from patforge.journal import state_dir as state_location
+    from patforge.transaction.journal import state_dir as state_location
 
 ANSWERS = ".patforge/answers/alpha/executor.yml"
 EXECUTOR = "patterns/executors/alpha_executor.py"

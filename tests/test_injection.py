@@ -3,7 +3,7 @@
 Hypothesis puts arbitrary text (mixed with quoting, comment, here-string, Jinja and
 encoding-cookie fragments) into every registry-derived answer of ``executor`` and
 ``tests`` units, renders them through the real Copier engine
-(``patforge.copier_runner.render_job``) from the working tree's templates, and checks:
+(``patforge.rendering.copier_runner.render_job``) from the working tree's templates, and checks:
 
 * Python compiles, and its token stream without STRING/COMMENT tokens is exactly the
   one of a "twin" unit rendered with harmless text (same structure), so the text
@@ -34,9 +34,9 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from conftest import ROOT
-from patforge.codecheck import check_powershell, check_python, powershell_leaf_tokens
-from patforge.copier_runner import RenderJob, render_job
-from patforge.templatesrc import TemplateSource
+from patforge.validation.codecheck import check_powershell, check_python, powershell_leaf_tokens
+from patforge.rendering.copier_runner import RenderJob, render_job
+from patforge.rendering.template_source import TemplateSource
 
 DANGEROUS = [
     "'", '"', "`", "\u2018", "\u2019", "\u201a", "\u201b", "\u201c", "\u201d", "\u201e",

@@ -1,4 +1,4 @@
-"""Contracts of the three generated instances (patforge.instances)."""
+"""Contracts of the three generated instances (patforge.examplegen.instances)."""
 
 from __future__ import annotations
 
@@ -7,15 +7,15 @@ import textwrap
 
 import pytest
 
-from patforge.compiler import compile_schema
-from patforge.instances import (
+from patforge.spec.compiler import compile_schema
+from patforge.examplegen.instances import (
     INSTANCE_KINDS,
     generate_instances,
     instance_to_text,
     regex_strings,
     validate_instance,
 )
-from patforge.yamlsrc import load_yaml_text
+from patforge.repository.yamlsrc import load_yaml_text
 
 SPEC = """
 pattern_id: PAT-DEMO-001

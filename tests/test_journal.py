@@ -10,9 +10,9 @@ import textwrap
 import pytest
 
 from patforge.errors import LockedError
-from patforge.journal import JOURNAL, Journal
-from patforge.lock import RepoLock
-from patforge.state import state_dir
+from patforge.transaction.journal import JOURNAL, Journal
+from patforge.transaction.lock import RepoLock
+from patforge.transaction.state import state_dir
 
 from conftest import git
 
@@ -58,7 +58,7 @@ def test_second_run_is_refused_while_the_first_holds_the_lock(repo):
     holder = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
         import sys, time
         from pathlib import Path
-        from patforge.lock import RepoLock
+        from patforge.transaction.lock import RepoLock
         with RepoLock(Path({str(repo)!r}), "render"):
             print("locked", flush=True)
             time.sleep(30)

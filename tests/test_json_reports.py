@@ -25,7 +25,7 @@ def validate(command: str, data: dict) -> None:
 
 @pytest.fixture(scope="module")
 def rendered(tmp_path_factory) -> tuple[Path, dict]:
-    from patforge.demo import copy_demo
+    from patforge.commands.demo import copy_demo
     from conftest import Cli
 
     repo = copy_demo(tmp_path_factory.mktemp("json") / "demo")

@@ -74,7 +74,7 @@ def kill_points(total: float, n: int) -> list[float]:
 
 
 def test_render_killed_at_random_points(tmp_path):
-    from patforge.demo import copy_demo
+    from patforge.commands.demo import copy_demo
 
     ref = copy_demo(tmp_path / "ref")
     t0 = time.monotonic()
@@ -100,7 +100,7 @@ def test_render_killed_at_random_points(tmp_path):
 
 
 def test_update_killed_at_random_points(tmp_path):
-    from patforge.demo import copy_demo
+    from patforge.commands.demo import copy_demo
 
     base = copy_demo(tmp_path / "base")
     assert run_to_end("render", "--repo", str(base)) in (0, 1)

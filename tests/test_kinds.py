@@ -86,7 +86,7 @@ def toy(tmp_path):
 
 @pytest.mark.slow
 def test_a_toy_kind_renders_end_to_end(toy, demo_repo):
-    from patforge.render import RenderOptions, render
+    from patforge.commands.render import RenderOptions, render
 
     kind, tpl = toy
     assert "toy" in kinds.names() and kinds.by_name("toy") is kind
@@ -106,7 +106,7 @@ def test_a_toy_kind_renders_end_to_end(toy, demo_repo):
 
 def test_a_registered_kind_joins_every_listing(toy):
     from patforge.errors import UsageError
-    from patforge.render import RenderOptions, Renderer
+    from patforge.commands.render import RenderOptions, Renderer
 
     kind, _tpl = toy
     assert kind in kinds.in_scope(kinds.PATTERN) and kinds.KINDS[-1] is kind
@@ -126,8 +126,10 @@ def test_every_kind_implements_the_interface():
 
 
 #: Modules that must work for any kind: they may not name one.
-KIND_BLIND = ("render.py", "pipeline.py", "update.py", "new.py", "cli.py", "id_edits.py", "render_report.py",
-              "reporting.py", "copier_runner.py", "answers.py", "noop.py", "manifest.py")
+KIND_BLIND = ("commands/render.py", "rendering/pipeline.py", "commands/update.py", "commands/new.py", "cli.py",
+              "docids/edits.py", "rendering/report.py",
+              "reports/render_text.py", "rendering/copier_runner.py", "rendering/answers.py", "rendering/noop.py",
+              "rendering/manifest.py")
 
 
 @pytest.mark.parametrize("module", KIND_BLIND)

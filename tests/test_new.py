@@ -42,7 +42,7 @@ def test_new_refuses_duplicates_and_unsafe_names(rendered, cli):
 
 
 def test_new_mints_the_next_number(rendered, cli):
-    from patforge.new import next_pattern_id
+    from patforge.commands.new import next_pattern_id
 
     assert next_pattern_id("file_sync", {"PAT-FILE-SYNC-001", "PAT-FILE-SYNC-007"}) == "PAT-FILE-SYNC-008"
     r = cli("new", "file_sync", "-c", "ops", "--repo", str(rendered), "--dry-run")

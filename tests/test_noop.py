@@ -12,9 +12,9 @@ import pytest
 
 from conftest import commit_all, git
 
-from patforge import manifest, noop
-from patforge.state import state_dir
-from patforge.render import RenderOptions, Renderer, render
+from patforge.rendering import manifest, noop
+from patforge.transaction.state import state_dir
+from patforge.commands.render import RenderOptions, Renderer, render
 
 
 def _full(repo: Path) -> dict:

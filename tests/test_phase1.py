@@ -119,7 +119,7 @@ def test_configured_doc_id_rule(demo_repo, cli):
 
 
 def test_render_works_without_git(tmp_path, cli):
-    from patforge.demo import copy_demo
+    from patforge.commands.demo import copy_demo
 
     repo = copy_demo(tmp_path / "plain", git=False)
     r = cli("render", "--repo", str(repo), "--phase", "1")

@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from patforge.answers import parse_answers
-from patforge.copier_runner import RenderResult, chunk_sizes
+from patforge.rendering.answers import parse_answers
+from patforge.rendering.copier_runner import RenderResult, chunk_sizes
 from patforge.kinds import Unit
-from patforge.pipeline import RENDER, RESTORE, check_staged, classify, isolate, plan_batches
-from patforge.render_report import FAILED, HAND_WRITTEN, OUTDATED, SKIPPED
-from patforge.repofiles import RepoFiles
-from patforge.workspace import Workspace
+from patforge.rendering.pipeline import RENDER, RESTORE, check_staged, classify, isolate, plan_batches
+from patforge.rendering.report import FAILED, HAND_WRITTEN, OUTDATED, SKIPPED
+from patforge.repository.files import RepoFiles
+from patforge.transaction.workspace import Workspace
 
 
 def unit(kind: str = "executor", name: str = "p", files: tuple[str, ...] = ("out/p.py",), **answers) -> Unit:
@@ -243,7 +243,7 @@ def test_workspace_refuses_paths_outside_the_repository(tmp_path):
 
 def test_spec_digest_follows_what_the_compiler_reads():
     """Phase 1 adding ID fields to a spec does not make its schema outdated; an input does."""
-    from patforge.compiler import spec_digest
+    from patforge.spec.compiler import spec_digest
 
     spec = {"pattern_id": "PAT-X-001", "intent": "Do x.", "inputs": {"a": {"type": "string"}}}
     digest = spec_digest(spec)

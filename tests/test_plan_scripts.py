@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 from conftest import Cli, git
-from patforge.codecheck import check_powershell, check_shell, powershell_leaf_tokens
-from patforge.demo import copy_demo
+from patforge.validation.codecheck import check_powershell, check_shell, powershell_leaf_tokens
+from patforge.commands.demo import copy_demo
 
 PS1 = "scripts/generate_all_pattern_files.ps1"
 needs_sh = pytest.mark.skipif(shutil.which("sh") is None, reason="runs the POSIX twin with sh")
@@ -113,10 +113,10 @@ def test_twin_says_when_patforge_is_missing(rendered, tmp_path):
 
 def test_registry_text_cannot_reach_the_scripts_code(tmp_path):
     """The only registry value in the scripts is the registry path, in a comment."""
-    from patforge.codecheck import check_text
-    from patforge.copier_runner import RenderJob, render_job
+    from patforge.validation.codecheck import check_text
+    from patforge.rendering.copier_runner import RenderJob, render_job
     from patforge.kinds.repo import FILES as REPO_FILES
-    from patforge.templatesrc import resolve_source
+    from patforge.rendering.template_source import resolve_source
 
     evil = "patterns/registry/X.yaml\n$(Remove-Item C:\\) #> `n\r\nrm -rf / ; exit 9\u2028"
     source = resolve_source(tmp_path, None, None, None)

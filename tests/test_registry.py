@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from patforge.config import Config
+from patforge.repository.config import Config
 from patforge.errors import RegistryError
-from patforge.registry import infer_root, load_registry
+from patforge.repository.registry import infer_root, load_registry
 
 ENTRY = """\
   - pattern_id: {pid}

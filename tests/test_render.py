@@ -43,7 +43,7 @@ def test_render_demo_creates_every_suite(demo_repo, cli):
 
 
 def test_rerun_is_a_no_op_and_render_is_deterministic(tmp_path, cli):
-    from patforge.demo import copy_demo
+    from patforge.commands.demo import copy_demo
 
     a, b = copy_demo(tmp_path / "a"), copy_demo(tmp_path / "b")
     assert cli("render", "--repo", str(a)).code == 0

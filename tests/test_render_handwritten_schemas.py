@@ -78,7 +78,7 @@ def entries(repo):
 def rendered(tmp_path_factory):
     """One render for the module (it is the slow part); the tests only read its result."""
     from conftest import Cli
-    from patforge.demo import copy_demo
+    from patforge.commands.demo import copy_demo
 
     cli = Cli()
     demo_repo = copy_demo(tmp_path_factory.mktemp("handwritten") / "demo")

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from patforge.edits import apply_insertions, insert_keys_before, render_bytes
-from patforge.specread import (FRONT_MATTER, MARKDOWN, PLAIN, insert_front_matter, load_spec_text,
+from patforge.repository.edits import apply_insertions, insert_keys_before, render_bytes
+from patforge.spec.read import (FRONT_MATTER, MARKDOWN, PLAIN, insert_front_matter, load_spec_text,
                                split_spec_text)
-from patforge.yamlsrc import YamlLoadError
+from patforge.repository.yamlsrc import YamlLoadError
 
 FM = ("---\npattern_id: PAT-X-001\nname: x\ninputs:\n  a: {type: string}\n---\n"
       "# X\n\nSome *Markdown* with: colons\n---\nand a rule\n")
@@ -72,7 +72,7 @@ def test_error_lines_are_file_lines():
 
 def test_several_documents_hint_never_advises_deleting():
     with pytest.raises(YamlLoadError) as exc:
-        from patforge.yamlsrc import load_yaml_text
+        from patforge.repository.yamlsrc import load_yaml_text
         load_yaml_text("a: 1\n---\nb: 2\n", "r.yaml")
     assert "keep only one" not in (exc.value.diagnostic.hint or "")
 

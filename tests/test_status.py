@@ -22,7 +22,7 @@ SPEC = "patterns/specs/batch_create.pattern.yaml"
 @pytest.fixture(scope="module")
 def rendered_once(tmp_path_factory) -> Path:
     from patforge.cli import run
-    from patforge.demo import copy_demo
+    from patforge.commands.demo import copy_demo
 
     repo = copy_demo(tmp_path_factory.mktemp("status") / "demo")
     assert run(["render", "--repo", str(repo)]) == 0
@@ -126,7 +126,7 @@ def test_new_template_tag_is_outdated_and_update_keeps_hand_edits_modified(cli, 
 
 
 def test_status_takes_no_lock(cli, rendered):
-    from patforge.lock import RepoLock
+    from patforge.transaction.lock import RepoLock
 
     with RepoLock(rendered, "render"):  # another run holds the repository
         code, _ = status(cli, rendered)

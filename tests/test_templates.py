@@ -22,10 +22,10 @@ import pytest
 import yaml
 
 from conftest import Cli
-from patforge.codecheck import check_powershell, check_python
-from patforge.demo import copy_demo
-from patforge.doclink import find_doc_link
-from patforge.domain_schemas import DOMAIN_SCHEMA_FILES, domain_schema_text, load_domain_schema
+from patforge.validation.codecheck import check_powershell, check_python
+from patforge.commands.demo import copy_demo
+from patforge.docids.doclink import find_doc_link
+from patforge.spec.domain_schemas import DOMAIN_SCHEMA_FILES, domain_schema_text, load_domain_schema
 
 REGISTRY = "patterns/registry/PATTERN_INDEX.yaml"
 BOM = "\ufeff"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import subprocess
 
 from conftest import git
-from patforge.templatesrc import REPO_BUNDLE, shipped_bundle
+from patforge.rendering.template_source import REPO_BUNDLE, shipped_bundle
 
 
 def tags(bundle) -> set[str]:

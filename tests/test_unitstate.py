@@ -6,9 +6,9 @@ from __future__ import annotations
 import yaml
 from hypothesis import given, strategies as st
 
-from patforge.outputs import hashes_path, manifest_bytes, matches, modified_files, parse_manifest, sha256_bytes
+from patforge.rendering.output_hashes import hashes_path, manifest_bytes, matches, modified_files, parse_manifest, sha256_bytes
 from patforge.kinds import Unit
-from patforge.unitstate import (BLOCKED, CURRENT, HAND_WRITTEN, MISSING, MODIFIED, OUTDATED, RENDER, RESTORE,
+from patforge.rendering.unitstate import (BLOCKED, CURRENT, HAND_WRITTEN, MISSING, MODIFIED, OUTDATED, RENDER, RESTORE,
                                 STALE, changed_inputs, classify_unit)
 
 ANS = ".patforge/answers/p/executor.yml"

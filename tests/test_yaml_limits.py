@@ -10,9 +10,9 @@ import pytest
 from conftest import tree_snapshot
 from test_hostile import GOOD_ENTRY, REG, SPEC, build, reg_with
 
-from patforge import yamlsrc
-from patforge.codecheck import check_text
-from patforge.yamlsrc import YamlLoadError, load_yaml_text
+from patforge.repository import yamlsrc
+from patforge.validation.codecheck import check_text
+from patforge.repository.yamlsrc import YamlLoadError, load_yaml_text
 
 
 def bomb(depth: int, key: str = "lol") -> str:

@@ -15,7 +15,7 @@ from patforge import __version__
 from patforge.errors import PatforgeError, UsageError
 from patforge.exitcodes import epilog
 from patforge.kinds import names as kind_names
-from patforge.output import color_wanted, echo_json, output_options, print_diagnostics
+from patforge.reports.console import color_wanted, echo_json, output_options, print_diagnostics
 
 
 def _repo_option(f):
@@ -43,7 +43,7 @@ class _Progress:
 def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
     if not value or ctx.resilient_parsing:
         return
-    from patforge.templatesrc import shipped_template_version
+    from patforge.rendering.template_source import shipped_template_version
 
     click.echo(f"patforge, version {__version__}")
     click.echo(f"templates, version {shipped_template_version()} (shipped; `patforge render` copies them "
@@ -103,8 +103,8 @@ def cli() -> None:
 def render(repo, phases, phase1_only, only, kinds, template, vcs_ref, jobs, batch_size, dry_run,
            all_or_nothing, verbose, as_json, only_failed, branch, make_commit, message):
     """Generate every missing artifact (the plan's phases 1-4)."""
-    from patforge.render import RenderOptions, render as run_render
-    from patforge.reporting import print_branch_result, print_render_report
+    from patforge.commands.render import RenderOptions, render as run_render
+    from patforge.reports.render_text import print_branch_result, print_render_report
 
     if (make_commit or message) and not branch:
         raise UsageError("--commit and --message need --branch NAME",
@@ -118,7 +118,7 @@ def render(repo, phases, phase1_only, only, kinds, template, vcs_ref, jobs, batc
                          dry_run=dry_run, all_or_nothing=all_or_nothing,
                          progress=None if as_json else _Progress(True))
     if only_failed:
-        from patforge.failed_units import rerun_options
+        from patforge.rendering.failed_units import rerun_options
 
         opts, record = rerun_options(repo, opts)
         if opts is None:
@@ -130,7 +130,7 @@ def render(repo, phases, phase1_only, only, kinds, template, vcs_ref, jobs, batc
                    + ", ".join(f"{n} {k}" for _ph, k, n in record.units[:10])
                    + (" ..." if len(record.units) > 10 else ""), err=as_json)
     if branch:
-        from patforge.gitflow import render_on_branch
+        from patforge.vcs.branch import render_on_branch
 
         result = render_on_branch(repo, opts, branch, commit=make_commit, message=message)
         report = result.report
@@ -172,8 +172,8 @@ def update(repo, template, to, registry, conflict, only, kinds, dry_run, templat
     Hand edits are kept; overlapping edits are reported as conflicts (exit 1). The
     result is left as uncommitted changes for you to review; nothing is committed.
     """
-    from patforge.reporting import print_update_report
-    from patforge.update import UpdateOptions, update as run_update
+    from patforge.reports.render_text import print_update_report
+    from patforge.commands.update import UpdateOptions, update as run_update
 
     report = run_update(repo, UpdateOptions(template=template, to=to, registry=registry,
                                             conflict=conflict, only=tuple(only), kinds=tuple(kinds),
@@ -197,8 +197,8 @@ def rollback(repo, dry_run, verbose, as_json):
 
     Refuses, changing nothing, if any of those files changed since (they are listed).
     """
-    from patforge.reporting import print_rollback_report
-    from patforge.rollback import rollback as run_rollback
+    from patforge.reports.render_text import print_rollback_report
+    from patforge.transaction.rollback import rollback as run_rollback
 
     report = run_rollback(repo, dry_run=dry_run)
     if as_json:
@@ -221,8 +221,8 @@ def rollback(repo, dry_run, verbose, as_json):
 @output_options
 def new(name, category, executor, repo, root, template, dry_run, as_json):
     """Scaffold one new pattern: registry entry, spec skeleton and its whole suite."""
-    from patforge.new import create_pattern
-    from patforge.reporting import print_render_report
+    from patforge.commands.new import create_pattern
+    from patforge.reports.render_text import print_render_report
 
     report = create_pattern(repo, name, category, executor, root=root, template=template, dry_run=dry_run)
     if as_json:
@@ -244,7 +244,7 @@ def new(name, category, executor, repo, root, template, dry_run, as_json):
 @output_options
 def doctor(repo, fix, template, as_json):
     """Check the environment, the repository and its YAML, and offer repairs."""
-    from patforge.doctor import run_doctor
+    from patforge.commands.doctor import run_doctor
 
     report = run_doctor(repo, fix=fix, template=template)
     if as_json:
@@ -281,7 +281,7 @@ def status(repo, only, kinds, template, verbose, as_json):
     hand-written, 1 when anything lags (for CI), 2 when it cannot run.
     Read-only: no lock, works on a dirty tree.
     """
-    from patforge.status import StatusOptions, collect_status, status_lines
+    from patforge.commands.status import StatusOptions, collect_status, status_lines
 
     report = collect_status(repo, StatusOptions(only=tuple(only), kinds=tuple(kinds), template=template))
     if as_json:
@@ -306,7 +306,7 @@ def diff(names, repo, kinds, stat):
     temporary folder; the unified diff goes from that render (a/) to the file on
     disk (b/). Nothing is written. Exit 0, or 2 when a render fails.
     """
-    from patforge.unitdiff import stat_lines, unit_diffs
+    from patforge.commands.diff import stat_lines, unit_diffs
 
     report = unit_diffs(repo, tuple(names), tuple(kinds))
     if stat:
@@ -331,7 +331,7 @@ def diff(names, repo, kinds, stat):
 def demo(directory, force, copy_only):
     """Copy the bundled example registry into DIRECTORY, make it a git repository, and run
     the whole pipeline on it, printing what each step did."""
-    from patforge.demo import run_demo
+    from patforge.commands.demo import run_demo
 
     sys.exit(run_demo(directory, force=force, copy_only=copy_only))
 
@@ -346,8 +346,8 @@ def demo(directory, force, copy_only):
 @output_options(own_quiet=True)  # the instance is the machine output: -q drops only the notes
 def example(schema, kind, doc_id, pattern_id, quiet):
     """Print one instance of SCHEMA (draft-07 JSON) that validates against it."""
-    from patforge.instances import instance_to_text
-    from patforge.schemafile import example_from_file
+    from patforge.examplegen.instances import instance_to_text
+    from patforge.examplegen.schema_input import example_from_file
 
     result = example_from_file(schema, kind, doc_id=doc_id, pattern_id=pattern_id)
     click.echo(instance_to_text(result.instances[f"instance_{kind}"]), nl=False)

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from patforge.compiler import compile_schema
-from patforge.existing_ids import instance_pattern_for
+from patforge.spec.compiler import compile_schema
+from patforge.docids.existing import instance_pattern_for
 
 from patforge.check.model import RepoModel
 from patforge.check.rules import PASS, SKIP, Finding
@@ -84,8 +84,8 @@ def _examples_blocked(model: RepoModel, p) -> str | None:
     or examples exist)."""
     import json
 
-    from patforge.instances import generate_instances
-    from patforge.jsonmsg import exception_text
+    from patforge.examplegen.instances import generate_instances
+    from patforge.validation.messages import exception_text
 
     folder = p.example_dir or p.default_example_dir()
     if model.files.is_dir(folder) and any(n.endswith(".json") for n in model.files.list_files(folder)):

@@ -13,7 +13,7 @@ import click
 from patforge.check.reporters import REPORTERS
 from patforge.check.rules import RULES
 from patforge.exitcodes import epilog
-from patforge.output import output_options
+from patforge.reports.console import output_options
 
 
 def _rule_list() -> str:
@@ -48,7 +48,7 @@ def check_command(files, repo, fmt, output, strict, only, rules, fix, dry_run, v
     """
     from patforge.check import CheckOptions, run_check
     from patforge.check.reporters import format_report, print_text_report, show_report
-    from patforge.fsutil import atomic_write
+    from patforge.transaction.atomic import atomic_write
 
     result = run_check(repo, CheckOptions(only=tuple(only), rules=tuple(rules), strict=strict, fix=fix,
                                           dry_run=dry_run, files=tuple(str(f) for f in files)))

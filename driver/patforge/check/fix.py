@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import contextlib
 
-from patforge.changes import FileChange
-from patforge.rollback import recording
+from patforge.transaction.changes import FileChange
+from patforge.transaction.rollback import recording
 from patforge.diagnostics import Diagnostic, DiagnosticList, Severity
 
 from patforge.check.evaluate import select_items
@@ -28,8 +28,8 @@ def fix(model: RepoModel, only: tuple[str, ...], dry_run: bool) -> tuple[list[Fi
     """Phase 1 of render (the same code), then the repairs the artifact judges name --
     DOC_LINK headers in files phase 1 does not touch, path fields of artifacts that
     already exist at the conventional place -- with the same pure insertions
-    (``patforge.id_edits``), in the same workspace."""
-    from patforge.workspace import Workspace
+    (``patforge.docids.edits``), in the same workspace."""
+    from patforge.transaction.workspace import Workspace
 
     diags = DiagnosticList()
     if model.registry is None:
@@ -52,8 +52,8 @@ def fix(model: RepoModel, only: tuple[str, ...], dry_run: bool) -> tuple[list[Fi
 
 def _fix(model: RepoModel, sound: list[Item], held: dict[str, str], ws, dry_run: bool,
          diags: DiagnosticList) -> tuple[list[FileChange], list[Diagnostic]]:
-    from patforge.id_edits import PATH_ANCHORS, IdEditor
-    from patforge.render import RenderOptions, render
+    from patforge.docids.edits import PATH_ANCHORS, IdEditor
+    from patforge.commands.render import RenderOptions, render
 
     # an existing doc_id_mapping.json gets missing keys; --fix does not create one
     report = render(model.repo, RenderOptions(phases=(1,), keep_diffs=True, dry_run=dry_run, create_mapping=False,

@@ -23,9 +23,9 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from patforge.errors import GitError
-from patforge.gitutil import git_available, run_git
-from patforge.registry import Registry
-from patforge.yamlsrc import YamlLoadError, load_yaml_text
+from patforge.vcs.git import git_available, run_git
+from patforge.repository.registry import Registry
+from patforge.repository.yamlsrc import YamlLoadError, load_yaml_text
 
 #: Files every pattern depends on: a change re-checks the whole repository.
 REPOSITORY_INPUTS = ("patforge.toml", "schema/pattern_spec.v1.json")

@@ -11,10 +11,10 @@ from pathlib import PurePosixPath
 from typing import Any, Iterator
 
 from patforge.diagnostics import Diagnostic
-from patforge.docids import is_valid_doc_id
-from patforge.doclink import doc_link_language
-from patforge.layout import KIND_DIRS
-from patforge.yamlsrc import YamlDocument
+from patforge.docids.rule import is_valid_doc_id
+from patforge.docids.doclink import doc_link_language
+from patforge.repository.layout import KIND_DIRS
+from patforge.repository.yamlsrc import YamlDocument
 
 from patforge.check.model import Item, RepoModel
 from patforge.check.resolve import DocIdSource, comment_problem, yaml_line
@@ -44,7 +44,7 @@ def fix_hint(what: str) -> str:
 def judge_placement(model: RepoModel, item: Item, rule: str, *, field: str, noun: str, missing_hint: str,
                     move_to: str | None, wanted: str | None, rename_to: str) -> Iterator[Finding]:
     """-020 / -030 / -040: the file ``field`` names exists, lies under its root's folder
-    for that field (``patforge.layout.KIND_DIRS``) and has its conventional name
+    for that field (``patforge.repository.layout.KIND_DIRS``) and has its conventional name
     (``wanted``: that name, when the file has another; ``move_to`` None: that folder)."""
     p = item.pattern
     folder = KIND_DIRS[field]

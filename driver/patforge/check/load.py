@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from patforge.config import load_config
+from patforge.repository.config import load_config
 from patforge.errors import RegistryError, UsageError
-from patforge.registry import load_registry, load_spec
-from patforge.repofiles import RepoFiles
+from patforge.repository.registry import load_registry, load_spec
+from patforge.repository.files import RepoFiles
 
 from patforge.check.incremental import repo_relative, select as select_changed
 from patforge.check.judges import ARTIFACTS

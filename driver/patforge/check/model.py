@@ -17,16 +17,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from patforge.config import Config
+from patforge.repository.config import Config
 from patforge.diagnostics import Diagnostic, Severity
-from patforge.docids import derive_doc_id, is_valid_doc_id
+from patforge.docids.rule import derive_doc_id, is_valid_doc_id
 from patforge.errors import GitError
-from patforge.gitutil import git_available, run_git
-from patforge.paths import PathProblem, normalize_repo_path
-from patforge.repofiles import RepoFiles
-from patforge.layout import infer_root
-from patforge.registry import PATH_FIELDS, REQUIRED_FIELDS, Pattern, Registry, load_spec
-from patforge.yamlsrc import YamlDocument, YamlLoadError, load_yaml_text
+from patforge.vcs.git import git_available, run_git
+from patforge.repository.paths import PathProblem, normalize_repo_path
+from patforge.repository.files import RepoFiles
+from patforge.repository.layout import infer_root
+from patforge.repository.registry import PATH_FIELDS, REQUIRED_FIELDS, Pattern, Registry, load_spec
+from patforge.repository.yamlsrc import YamlDocument, YamlLoadError, load_yaml_text
 
 from patforge.check.resolve import claimed_id
 

@@ -5,7 +5,7 @@ its judge module under ``check/judges/``; this module holds what they share:
 
 * :class:`DocIdSource`, one artifact's claim about the suite's doc_id;
 * an embedded top-level ``"doc_id"`` in a JSON file;
-* a ``DOC_LINK: <doc_id>`` header comment (``patforge.doclink.find_doc_link``) and
+* a ``DOC_LINK: <doc_id>`` header comment (``patforge.docids.doclink.find_doc_link``) and
   whether it is a comment in the file's language (executors and tests).
 """
 
@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
 
-from patforge.doclink import DocLink, find_doc_link
-from patforge.repofiles import RepoFiles
-from patforge.yamlsrc import YamlDocument
+from patforge.docids.doclink import DocLink, find_doc_link
+from patforge.repository.files import RepoFiles
+from patforge.repository.yamlsrc import YamlDocument
 
 
 

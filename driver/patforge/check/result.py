@@ -11,9 +11,9 @@ from pathlib import Path
 from typing import Any
 
 from patforge import __version__
-from patforge.changes import FileChange
+from patforge.transaction.changes import FileChange
 from patforge.diagnostics import Diagnostic
-from patforge.jsonreport import FORMAT_VERSIONS
+from patforge.reports.json_header import FORMAT_VERSIONS
 
 from patforge.check.rules import FAIL, MUST, RULES_BY_ID, SHOULD, STATUSES, WARN, Finding
 

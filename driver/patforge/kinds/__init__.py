@@ -26,7 +26,7 @@ is what the answers file records (the template's inputs, plus hashes); ``derived
 output computed in Python (path -> text; a compiled schema, generated instances) that
 the template writes verbatim and whose SHA-256 is recorded as ``derived_sha256``
 instead of the text. ``BuildContext`` (registry, files, diagnostics, phase, patterns)
-is what ``build`` reads. ``files`` is a ``patforge.repofiles.RepoFiles``-like reader.
+is what ``build`` reads. ``files`` is a ``patforge.repository.files.RepoFiles``-like reader.
 
 Adding a kind: write ``kinds/<name>.py`` with a ``Kind`` subclass and its ``KIND =``
 instance, add it to ``KINDS`` below (order matters within a scope: a kind whose

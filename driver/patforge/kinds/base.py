@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from patforge.diagnostics import Diagnostic, DiagnosticList
-from patforge.layout import answers_path, repository_answers_path
-from patforge.registry import Pattern, Registry
+from patforge.repository.layout import answers_path, repository_answers_path
+from patforge.repository.registry import Pattern, Registry
 
 #: Kind scopes: when render builds a kind's units, and for what.
 IDS = "ids"  # Phase 1, one unit per pattern (the ID system's files)
@@ -95,7 +95,7 @@ class Kind:
     # -- layout ------------------------------------------------------------------------
     def layout(self, registry: Registry, p: Pattern) -> dict[str, str]:
         """Role -> repository-relative path of this kind's files for ``p`` (derived from
-        the registry entry with ``patforge.layout``); empty for repository scope."""
+        the registry entry with ``patforge.repository.layout``); empty for repository scope."""
         return {}
 
     def answers_file(self, p: Pattern | None) -> str:

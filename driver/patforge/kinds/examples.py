@@ -1,6 +1,6 @@
 """Kind ``examples``: three example instances per pattern, generated from its schema.
 
-The instances are computed in Python (``patforge.instances``, a deterministic schema
+The instances are computed in Python (``patforge.examplegen.instances``, a deterministic schema
 walker) and handed to the template as derived output; the answers file records the
 schema path and their hashes. The schema that governs them is the hand-written one when
 a person wrote it (it is the authority, not the spec), else the compiled one. They carry
@@ -16,10 +16,10 @@ import json
 from pathlib import PurePosixPath
 from typing import Any
 
-from patforge.cache import key as cache_key
+from patforge.rendering.compile_cache import key as cache_key
 from patforge.diagnostics import Diagnostic, error
-from patforge.jsonmsg import exception_text
-from patforge.instances import (
+from patforge.validation.messages import exception_text
+from patforge.examplegen.instances import (
     GENERATOR_VERSION,
     Blocker,
     ExampleSet,
@@ -29,9 +29,9 @@ from patforge.instances import (
 )
 from patforge.kinds.base import PATTERN, BuildContext, Kind, Reader, Unit
 from patforge.kinds.schema import compiled_schema
-from patforge.layout import EXAMPLE_FILES, example_dir
-from patforge.registry import Pattern, Registry
-from patforge.schemafile import SCHEMA_HINT, schema_problem
+from patforge.repository.layout import EXAMPLE_FILES, example_dir
+from patforge.repository.registry import Pattern, Registry
+from patforge.examplegen.schema_input import SCHEMA_HINT, schema_problem
 
 
 def _json_file_doc_id(files: Reader, rel: str) -> str | None:

@@ -9,12 +9,12 @@ from __future__ import annotations
 import posixpath
 from typing import Any
 
-from patforge.compiler import first_line
+from patforge.spec.compiler import first_line
 from patforge.diagnostics import error
-from patforge.inputshapes import field_names, is_split_shape, required_flag
+from patforge.spec.inputshapes import field_names, is_split_shape, required_flag
 from patforge.kinds.base import PATTERN, BuildContext, Kind, Reader, Unit
-from patforge.layout import example_dir
-from patforge.registry import Pattern, Registry
+from patforge.repository.layout import example_dir
+from patforge.repository.registry import Pattern, Registry
 
 
 def relpath(from_file: str, to_file: str) -> str:

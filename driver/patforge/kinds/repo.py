@@ -8,9 +8,9 @@ and its POSIX twin) are plain templates over the registry path and the doc_id ru
 
 from __future__ import annotations
 
-from patforge import domain_schemas
+from patforge.spec import domain_schemas
 from patforge.kinds.base import REPOSITORY, BuildContext, Kind, Unit
-from patforge.registry import Pattern
+from patforge.repository.registry import Pattern
 
 SCHEMA_DIR = "schema"
 FILES = (

@@ -1,6 +1,6 @@
 """Kind ``schema``: the pattern's instance JSON Schema, compiled from its spec.
 
-The schema is computed in Python (``patforge.compiler``: spec dialect -> draft-07) and
+The schema is computed in Python (``patforge.spec.compiler``: spec dialect -> draft-07) and
 handed to the template as derived output. The answers file records what re-derives it
 (``spec_sha256``: the digest of what the compiler reads from the spec; the compiler
 version) and the output's hash, not the schema.
@@ -11,13 +11,13 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from patforge.cache import diag_from_dict, key as cache_key
-from patforge.compiler import COMPILER_VERSION, compile_schema, schema_to_text, spec_digest
+from patforge.rendering.compile_cache import diag_from_dict, key as cache_key
+from patforge.spec.compiler import COMPILER_VERSION, compile_schema, schema_to_text, spec_digest
 from patforge.diagnostics import Diagnostic, error
-from patforge.existing_ids import instance_pattern_for
+from patforge.docids.existing import instance_pattern_for
 from patforge.kinds.base import PATTERN, BuildContext, Kind, Reader, Unit
-from patforge.registry import Pattern, Registry
-from patforge.schemacheck import schema_problem
+from patforge.repository.registry import Pattern, Registry
+from patforge.validation.metaschema import schema_problem
 
 
 def compiled_schema(ctx: BuildContext, p: Pattern) -> dict[str, Any] | None:

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from patforge.kinds.base import IDS, BuildContext, Kind, Unit
 from patforge.kinds.examples import examples_to_link
-from patforge.layout import EXAMPLES_INDEX, example_dir, sidecar_path
-from patforge.registry import Pattern, Registry
+from patforge.repository.layout import EXAMPLES_INDEX, example_dir, sidecar_path
+from patforge.repository.registry import Pattern, Registry
 
 
 class SidecarKind(Kind):

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from patforge.kinds.base import PATTERN, BuildContext, Kind, Unit
 from patforge.kinds.executor import KIND as EXECUTOR, intent_line, language_slots, relpath
-from patforge.layout import RESULT_SCHEMA, example_dir, test_file
-from patforge.registry import Pattern, Registry
+from patforge.repository.layout import RESULT_SCHEMA, example_dir, test_file
+from patforge.repository.registry import Pattern, Registry
 
 
 class TestsKind(Kind):

@@ -1,6 +1,6 @@
 """PATFORGE-DOC-ID-MAPPING: ``doc_id_mapping.json`` agrees with the registry.
 
-The file (the plan's step 1.1 output, written by render; see ``patforge.docmap``)
+The file (the plan's step 1.1 output, written by render; see ``patforge.docids.mapping``)
 maps every registry pattern_id to the registry's doc_id: no key missing, none extra,
 none different. A repository without the file is not judged (SKIP): render writes it.
 """
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from patforge.docmap import MappingShapeError, mapping_path, parse_members
+from patforge.docids.mapping import MappingShapeError, mapping_path, parse_members
 
 from patforge.check.judging import bad, skip
 from patforge.check.model import RepoModel

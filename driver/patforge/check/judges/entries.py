@@ -10,9 +10,9 @@ from __future__ import annotations
 from typing import Iterator
 
 from patforge.diagnostics import Severity
-from patforge.docids import is_valid_doc_id
-from patforge.paths import PathProblem
-from patforge.registry import COMPLIANCE_FIELDS
+from patforge.docids.rule import is_valid_doc_id
+from patforge.repository.paths import PathProblem
+from patforge.repository.registry import COMPLIANCE_FIELDS
 
 from patforge.check.judges import ARTIFACTS, by_field
 from patforge.check.judging import bad, fix_hint, skip

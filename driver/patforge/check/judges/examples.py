@@ -14,11 +14,11 @@ from pathlib import PurePosixPath
 from typing import Any, Iterator
 
 from patforge.diagnostics import Diagnostic
-from patforge.instances import validate_instance
-from patforge.layout import EXAMPLES_INDEX
-from patforge.repofiles import RepoFiles
-from patforge.registry import Pattern
-from patforge.yamlsrc import YamlDocument
+from patforge.examplegen.instances import validate_instance
+from patforge.repository.layout import EXAMPLES_INDEX
+from patforge.repository.files import RepoFiles
+from patforge.repository.registry import Pattern
+from patforge.repository.yamlsrc import YamlDocument
 
 from patforge.check.judges import schema
 from patforge.check.judges.interface import ArtifactJudge

@@ -12,8 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable, Collection, Iterable
 
-from patforge.layout import KIND_DIRS
-from patforge.registry import Pattern
+from patforge.repository.layout import KIND_DIRS
+from patforge.repository.registry import Pattern
 
 from patforge.check.model import Item, RepoModel, Suite
 from patforge.check.resolve import DocIdSource
@@ -55,7 +55,7 @@ class ArtifactJudge:
 
     @property
     def folder(self) -> str:
-        """The sub-folder of a pattern root that holds the artifact (``patforge.layout``)."""
+        """The sub-folder of a pattern root that holds the artifact (``patforge.repository.layout``)."""
         return KIND_DIRS[self.path_field]
 
     def subject_path(self, model: RepoModel, item: Item, s: Suite | None) -> str:

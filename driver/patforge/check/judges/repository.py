@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from patforge.layout import ROOT_SUBDIRS
+from patforge.repository.layout import ROOT_SUBDIRS
 
 from patforge.check.orphans import check_orphans
 from patforge.check.judges import by_kind, docmap

@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from typing import Any, Iterator
 
 from patforge.diagnostics import Diagnostic
-from patforge.layout import schema_index_path
-from patforge.repofiles import RepoFiles
-from patforge.registry import Pattern
-from patforge.schemacheck import schema_problem
-from patforge.yamlsrc import YamlDocument
+from patforge.repository.layout import schema_index_path
+from patforge.repository.files import RepoFiles
+from patforge.repository.registry import Pattern
+from patforge.validation.metaschema import schema_problem
+from patforge.repository.yamlsrc import YamlDocument
 
 from patforge.check.judges.interface import ArtifactJudge
 from patforge.check.judging import bad, compare, fix_hint, judge_named_file, problem_text, skip

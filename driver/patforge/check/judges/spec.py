@@ -10,12 +10,12 @@ from typing import Any, Iterator
 import jsonschema
 
 from patforge.diagnostics import Diagnostic
-from patforge.fastvalid import FastValidator
-from patforge.registry import Pattern
-from patforge.schemacheck import schema_problem
-from patforge.yamlsrc import YamlDocument
+from patforge.validation.fastvalid import FastValidator
+from patforge.repository.registry import Pattern
+from patforge.validation.metaschema import schema_problem
+from patforge.repository.yamlsrc import YamlDocument
 
-from patforge.jsonmsg import readable_message
+from patforge.validation.messages import readable_message
 from patforge.check.judges.interface import ArtifactJudge
 from patforge.check.judging import MAX_PER_FILE, bad, compare, first_key_line, fix_hint, judge_named_file, skip
 from patforge.check.model import Item, RepoModel, Suite

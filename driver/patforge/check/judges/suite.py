@@ -11,7 +11,7 @@ import re
 from collections import Counter
 from typing import Any, Iterator
 
-from patforge.docids import derive_doc_id, is_valid_doc_id
+from patforge.docids.rule import derive_doc_id, is_valid_doc_id
 
 from patforge.check.judges import ARTIFACTS
 from patforge.check.judging import bad, fix_hint, skip

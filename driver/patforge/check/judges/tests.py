@@ -14,8 +14,8 @@ from pathlib import PurePosixPath
 from typing import Iterator
 
 from patforge import kinds
-from patforge.doclink import DocLink
-from patforge.registry import Pattern
+from patforge.docids.doclink import DocLink
+from patforge.repository.registry import Pattern
 
 from patforge.check.judges.interface import ArtifactJudge
 from patforge.check.judging import bad, doc_link_rules, fix_hint, skip

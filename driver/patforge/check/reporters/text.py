@@ -20,7 +20,7 @@ from typing import Callable
 
 import click
 
-from patforge.diffview import change_stats, colorize, stat_block
+from patforge.reports.diffview import change_stats, colorize, stat_block
 
 from patforge.check.reporters import Reporter, problem_lines, record_name, register
 from patforge.check.result import CheckResult, Record

@@ -1,0 +1,177 @@
+"""``patforge diff``: the hand edits in managed files.
+
+For each managed unit, its recorded answers are rendered with Copier at the template
+version the unit recorded (``_commit``), from the source it recorded (``_src_path``;
+the repository's own ``.patforge/templates.bundle`` by default), into a temporary
+staging folder; each rendered file is compared with the file on disk. What differs
+is what a person changed since patforge wrote it: the part ``patforge update`` tries
+to keep, and where an update can conflict. Nothing in the repository is written.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from patforge.rendering.copier_runner import RenderJob, render_jobs
+from patforge.errors import UsageError
+from patforge.rendering.template_source import REPO_BUNDLE, TemplateSource
+from patforge import kinds
+
+
+@dataclass
+class FileDiff:
+    path: str
+    pattern: str
+    kind: str
+    version: str  # the template version rendered
+    added: int
+    removed: int
+    text: str  # unified diff ('' when binary or equal)
+    deleted: bool = False  # managed, but not on disk
+
+
+@dataclass
+class DiffReport:
+    files: list[FileDiff] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    units: int = 0
+
+
+def _location(repo: Path, src: str) -> str:
+    if src == REPO_BUNDLE or not (src.startswith(("/", "\\")) or "://" in src or ":" in src[:3]):
+        return str((repo / src).resolve())  # a repository-relative record
+    return src
+
+
+def unit_diffs(repo: Path, names: tuple[str, ...] = (), kind_names: tuple[str, ...] = ()) -> DiffReport:
+    from patforge.commands.update import read_managed_units
+
+    repo = Path(repo).resolve()
+    bad = sorted(set(kind_names) - set(kinds.names()))
+    if bad:
+        raise UsageError(f"--kind: unknown kind(s) {', '.join(bad)}", hint=f"kinds are {', '.join(kinds.names())}")
+    units = read_managed_units(repo)
+    if names:
+        unknown = sorted(set(names) - {u.pattern for u in units})
+        if unknown:
+            raise UsageError(f"no managed unit for {', '.join(unknown)}",
+                             hint="names are the registry's `name:` fields of rendered patterns (`patforge status -v`)")
+        units = [u for u in units if u.pattern in names]
+    if kind_names:
+        units = [u for u in units if u.kind in kind_names]
+    report = DiffReport(units=len(units))
+    originals = _derived_originals(repo, units, report)
+    groups: dict[tuple[str, str, str], list] = {}
+    for mu in units:
+        groups.setdefault((mu.kind, mu.commit, mu.src), []).append(mu)
+    jobs, members = [], []
+    for (kind, commit, src), group in sorted(groups.items()):
+        source = TemplateSource(location=_location(repo, src), record=src, ref=commit, tags=(commit,))
+        data = [{**mu.answers, "derived": originals[mu.answers_file]} if originals.get(mu.answers_file)
+                else mu.answers for mu in group]
+        jobs.append(RenderJob(kind, data, source))
+        members.append(group)
+    for job, group, result in zip(jobs, members, render_jobs(jobs, 1)):
+        if result.error:
+            report.errors.append(f"{job.kind} @ {job.source.ref} from {job.source.record}: {result.error}")
+            continue
+        for rel, rendered in sorted(result.files.items()):
+            if rel.startswith(".patforge/answers/"):
+                continue
+            mu = next((m for m in group if rel in _unit_files(m)), group[0])
+            disk_path = repo / rel
+            on_disk = disk_path.read_bytes() if disk_path.is_file() else None
+            if on_disk is not None and _same_text(on_disk, rendered):
+                continue
+            report.files.append(_file_diff(rel, mu.pattern, job.kind, job.source.ref, rendered, on_disk))
+    return report
+
+
+def _derived_originals(repo: Path, units: list, report: DiffReport) -> dict[str, dict[str, str]]:
+    """Output patforge computes in Python (a compiled schema, generated instances) is not
+    stored, only its hash (``derived_sha256``). Its original is known when computing it
+    again from today's inputs gives that hash; then the template renders it and the
+    diff shows the edits. Otherwise (its inputs changed too) an edited file is named,
+    without a diff."""
+    from patforge.rendering.output_hashes import matches
+    from patforge.commands.render import Renderer, RenderOptions
+
+    wanted = [mu for mu in units if isinstance(mu.answers.get("derived_sha256"), dict)]
+    out: dict[str, dict[str, str]] = {}
+    if not wanted:
+        return out
+    renderer = Renderer(repo, RenderOptions(dry_run=True))
+    by_name = {p.name: p for p in renderer.patterns}
+    from patforge.diagnostics import DiagnosticList
+    from patforge.kinds import BuildContext
+
+    for mu in wanted:
+        hashes = mu.answers["derived_sha256"]
+        edited = [rel for rel, digest in hashes.items()
+                  if (repo / rel).is_file() and not matches((repo / rel).read_bytes(), digest)]
+        if not edited:
+            continue  # nothing to show: the template would render what is there
+        p = by_name.get(mu.pattern)
+        kind = kinds.by_name(mu.kind)
+        unit = None
+        if p is not None or kind.scope == kinds.REPOSITORY:
+            unit = kind.build(BuildContext(renderer.registry, renderer.ws, DiagnosticList(), kind.phase(p),
+                                           renderer.patterns), p)
+        derived = unit.derived if unit is not None else {}
+        if all(rel in derived and _sha(derived[rel]) == hashes[rel] for rel in hashes):
+            out[mu.answers_file] = derived
+            continue
+        for rel in edited:
+            report.files.append(FileDiff(rel, mu.pattern, mu.kind, mu.commit, 0, 0,
+                                         f"--- {rel}: edited since patforge rendered it (it is computed output; "
+                                         "only its hash is recorded and its inputs changed since, so the original "
+                                         "cannot be shown)\n"))
+    return out
+
+
+def _sha(text: str) -> str:
+    from patforge.kinds.base import sha256_text
+
+    return sha256_text(text)
+
+
+def _unit_files(mu) -> set[str]:
+    """The paths a unit's answers name (its files are among them)."""
+    return {v for v in mu.answers.values() if isinstance(v, str)}
+
+
+def _same_text(a: bytes, b: bytes) -> bool:
+    """Equal, or equal but for CRLF line endings (a Windows checkout with autocrlf)."""
+    return a == b or a.replace(b"\r\n", b"\n") == b.replace(b"\r\n", b"\n")
+
+
+def _lines(data: bytes) -> list[str] | None:
+    """Lines with LF endings (CRLF read as LF: only content differences are edits)."""
+    try:
+        parts = data.decode("utf-8").replace("\r\n", "\n").split("\n")
+    except UnicodeDecodeError:
+        return None
+    return [p + "\n" for p in parts[:-1]] + ([parts[-1]] if parts[-1] else [])
+
+
+def _file_diff(rel: str, pattern: str, kind: str, version: str, rendered: bytes, on_disk: bytes | None) -> FileDiff:
+    before = _lines(rendered)
+    after = [] if on_disk is None else _lines(on_disk)
+    if before is None or after is None:
+        return FileDiff(rel, pattern, kind, version, 0, 0, f"Binary files differ: {rel}\n", on_disk is None)
+    lines = list(difflib.unified_diff(before, after, f"a/{rel} (template {version})",
+                                      "/dev/null" if on_disk is None else f"b/{rel} (on disk)"))
+    text = "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines)
+    added = sum(1 for line in lines if line.startswith("+") and not line.startswith("+++"))
+    removed = sum(1 for line in lines if line.startswith("-") and not line.startswith("---"))
+    return FileDiff(rel, pattern, kind, version, added, removed, text, on_disk is None)
+
+
+def stat_lines(report: DiffReport) -> list[str]:
+    width = max((len(f.path) for f in report.files), default=0)
+    out = [f" {f.path:<{width}} | +{f.added} -{f.removed}{' (deleted)' if f.deleted else ''}" for f in report.files]
+    out.append(f" {len(report.files)} file(s) differ from their template render in {report.units} managed unit(s), "
+               f"+{sum(f.added for f in report.files)} -{sum(f.removed for f in report.files)}")
+    return out

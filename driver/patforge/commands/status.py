@@ -1,0 +1,158 @@
+"""``patforge status``: what lags, without changing anything.
+
+Every render unit (pattern × kind) gets one state from ``unitstate.classify_unit``,
+the same function render acts on, so status says exactly what render and update
+would do. Status is read-only: it builds each unit's answers in memory (reading the
+compile cache, never writing it), reads answers files and output hashes, takes no
+lock, and runs on a dirty tree.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from patforge import kinds
+from patforge.diagnostics import DiagnosticList
+from patforge.kinds import BuildContext
+from patforge.reports.json_header import report_header
+from patforge.rendering.unitstate import BLOCKED, STATES, UnitState, blocked, classify_unit
+
+
+@dataclass
+class StatusOptions:
+    only: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()
+    template: str | None = None
+
+
+@dataclass
+class UnitStatus:
+    pattern: str
+    kind: str
+    state: UnitState
+
+    def to_dict(self) -> dict[str, Any]:
+        s = self.state
+        return {"pattern": self.pattern, "kind": self.kind, "state": s.state, "detail": s.detail,
+                "recorded_version": s.recorded, "newest_version": s.newest, "inputs": list(s.inputs),
+                "files": list(s.files)}
+
+
+@dataclass
+class StatusReport:
+    repo: Path
+    template: str = ""
+    newest: str = ""
+    units: list[UnitStatus] = field(default_factory=list)
+    diagnostics: DiagnosticList = field(default_factory=DiagnosticList)
+
+    @property
+    def lagging(self) -> list[UnitStatus]:
+        return [u for u in self.units if u.state.lags]
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.lagging else 0
+
+    def counts(self) -> dict[str, Counter]:
+        table: dict[str, Counter] = {}
+        for u in self.units:
+            table.setdefault(u.kind, Counter())[u.state.state] += 1
+        return table
+
+    def to_dict(self) -> dict[str, Any]:
+        """The ``--json`` report (docs/status-report.schema.json)."""
+        return {**report_header("status"), "repo": str(self.repo),
+                "template": {"source": self.template, "newest": self.newest},
+                "exit_code": self.exit_code,
+                "summary": [{"kind": k, **{s: c.get(s, 0) for s in STATES}} for k, c in self.counts().items()],
+                "units": [u.to_dict() for u in self.units],
+                "diagnostics": [d.to_dict() for d in self.diagnostics]}
+
+
+def _read_only_cache(repo: Path):
+    """The compile cache render keeps, read but never written (status writes nothing:
+    not even the state folder is created)."""
+    from patforge.rendering.compile_cache import CACHE_FILE, CompileCache
+    from patforge.transaction.state import git_dir
+
+    gd = git_dir(repo.resolve())
+    state = gd / "patforge" if gd is not None and (gd / "patforge" / CACHE_FILE).is_file() else None
+    cache = CompileCache.load(state)
+    cache.path = None  # nothing can save it
+    return cache
+
+
+def collect_status(repo: Path, options: StatusOptions | None = None) -> StatusReport:
+    from patforge.commands.render import Renderer, RenderOptions
+
+    options = options or StatusOptions()
+    renderer = Renderer(repo, RenderOptions(only=options.only, kinds=options.kinds, template=options.template,
+                                            dry_run=True))
+    reg = renderer.registry
+    reg.cache = _read_only_cache(renderer.repo)
+    report = StatusReport(repo=renderer.repo)
+    usable = {p.index for p in reg.patterns}
+    for i, entry in enumerate(reg.entries):  # entries the registry refuses cannot be rendered at all
+        name = entry.get("name") if isinstance(entry, dict) else None
+        if i in usable or (options.only and name not in options.only):
+            continue
+        why = next((d.message for d in reg.diagnostics.errors if d.pattern == name or name is None), "")
+        report.units.append(UnitStatus(str(name or f"#{i + 1}"), "entry",
+                                       blocked(f"the registry entry is not usable: {why}".rstrip(": "))))
+    if not renderer.patterns:
+        report.diagnostics.extend(renderer.report.diagnostics)
+        return report
+    source = renderer.session.source
+    report.template, report.newest = source.record, source.ref
+    ws = renderer.ws
+    diags = DiagnosticList()
+    chosen = [k for k in kinds.KINDS if renderer.want(k)]
+    targets = [(p, k) for p in renderer.patterns for k in chosen if k.scope != kinds.REPOSITORY]
+    if not options.only:
+        targets += [(None, k) for k in chosen if k.scope == kinds.REPOSITORY]
+    for p, kind in targets:
+        before = len(diags)
+        unit = kind.build(BuildContext(reg, ws, diags, kind.phase(p), renderer.patterns), p)
+        name = p.name if p is not None else "(repository)"
+        if unit is None:
+            # a pattern's problems are reported once, by the first unit that meets them
+            mine = [d for d in diags.items[before:] if d.is_error] or \
+                [d for d in diags if d.is_error and d.pattern == name]
+            state = blocked("; ".join(dict.fromkeys(d.message for d in mine)) or "its answers cannot be built")
+        else:
+            state = classify_unit(unit, ws, source.ref, edits=True)
+        report.units.append(UnitStatus(name, kind.name, state))
+    report.diagnostics.extend(d for d in renderer.report.diagnostics if d.is_error)
+    report.diagnostics.extend(d for d in diags if d.is_error)
+    return report
+
+
+def status_lines(report: StatusReport, *, verbose: bool = False) -> list[str]:
+    """The text report: a table per kind × state, then one line per unit that lags
+    (every unit with ``verbose``)."""
+    from patforge.reports.console import table
+
+    counts = report.counts()
+    present = [s for s in STATES if any(c.get(s) for c in counts.values())] or ["current"]
+    out = [table([[k, *[c.get(s, 0) or "" for s in present]] for k, c in counts.items()], ["kind", *present])
+           if counts else "no units: the registry has no usable pattern"]
+    if report.template:
+        out.append(f"templates: {report.template}, newest {report.newest}")
+    shown = report.units if verbose else report.lagging
+    width = max((len(u.pattern) for u in shown), default=0)
+    for u in shown:
+        out.append(f"{u.state.state:<12} {u.kind:<9} {u.pattern:<{width}}  {u.state.detail}".rstrip())
+    hand = sum(u.state.state == "hand-written" for u in report.units)
+    if hand and not verbose:
+        out.append(f"({hand} hand-written unit(s) not listed; -v lists every unit)")
+    lag = len(report.lagging)
+    out.append(f"{lag} of {len(report.units)} unit(s) lag" if lag else
+               f"all {len(report.units)} unit(s) current or hand-written")
+    return out
+
+
+__all__ = ["BLOCKED", "StatusOptions", "StatusReport", "UnitStatus", "collect_status", "status_lines"]

@@ -1,0 +1,454 @@
+"""``patforge update``: Copier's 3-way update for every managed unit.
+
+Copier refuses to update a dirty tree, and after one update it refuses the next
+until the first is committed; and patforge must never commit on the user's
+branch. So the updates run in a temporary ``git worktree`` at HEAD: there each
+batch of units (one kind, one old template version) is updated by one
+``run_update`` over a temporary batch answers file, and committed on the detached
+worktree. The worktree's total diff is then applied to the user's working tree as
+uncommitted changes, for review, and the worktree is removed. Hand edits survive
+through Copier's 3-way merge; overlapping edits become inline conflict markers
+(or ``.rej`` files) that are listed file by file.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from patforge import kinds
+from patforge.rendering.answers import AnswersError, Recorded, answers_files, parse_answers, restamp
+from patforge.transaction.changes import FileChange
+from patforge.rendering.output_hashes import hashes_path, manifest_text, matches, parse_manifest, sha256_bytes
+from patforge.diagnostics import DiagnosticList, error, warning
+from patforge.errors import ConcurrentChangeError, GitError, TemplateError, UsageError
+from patforge.vcs.git import is_git_repo, no_auto_gc, require_clean, run_git, version_key
+from patforge.transaction.journal import Journal
+from patforge.transaction.lock import RepoLock
+from patforge.transaction.state import state_dir
+from patforge.repository.registry import load_registry
+from patforge.rendering.template_source import REPO_BUNDLE, TemplateSource, repo_bundle_change, resolve_source
+from patforge.kinds.base import sha256_text
+from patforge.repository.layout import BATCH_ANSWERS
+from patforge.transaction.workspace import Workspace
+
+_MARKERS = ("<<<<<<< ", ">>>>>>> ")
+
+
+@dataclass
+class UpdateOptions:
+    template: str | None = None
+    to: str | None = None
+    registry: bool = False  # also update units whose registry/spec data changed
+    conflict: str = "inline"
+    only: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()
+    dry_run: bool = False
+    templates_only: bool = False  # only refresh .patforge/templates.bundle (for a by-hand copier update)
+    # Units per Copier update. Each batch costs three template clones, two commits that
+    # scan the whole worktree and Copier's own diff: O(patterns x batches) in all.
+    batch_size: int = 1000
+
+
+@dataclass
+class ManagedUnit:
+    answers_file: str
+    kind: str
+    pattern: str
+    commit: str
+    src: str  # the _src_path it recorded
+    answers: dict[str, Any]
+    new_answers: dict[str, Any] | None = None
+    derived: dict[str, str] | None = None  # the derived output as the old version rendered it
+    new_derived: dict[str, str] | None = None  # the derived output as the registry gives it now
+
+    @classmethod
+    def from_record(cls, rec: Recorded) -> "ManagedUnit":
+        return cls(rec.path, rec.kind, rec.pattern, rec.commit, rec.src, rec.unit)
+
+    def old_data(self) -> dict[str, Any]:
+        """The unit as Copier renders the old version: with the derived output it wrote."""
+        return {**self.answers, "derived": self.derived} if self.derived else self.answers
+
+    def new_data(self) -> dict[str, Any]:
+        answers = self.new_answers or self.answers
+        derived = self.new_derived if self.new_answers else self.derived
+        return {**answers, "derived": derived} if derived else answers
+
+
+@dataclass
+class UpdateReport:
+    repo: Path
+    target: str = ""
+    updated: list[str] = field(default_factory=list)  # answers files updated
+    skipped: list[str] = field(default_factory=list)
+    conflicts: list[str] = field(default_factory=list)  # files with conflicts
+    changes: list[str] = field(default_factory=list)  # files changed in the working tree
+    diff: str = ""
+    diagnostics: DiagnosticList = field(default_factory=DiagnosticList)
+    dry_run: bool = False
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.conflicts) or bool(self.diagnostics.errors)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The ``--json`` report (docs/update-report.schema.json)."""
+        from patforge.reports.json_header import report_header
+
+        return {**report_header("update"), "repo": str(self.repo), "target": self.target, "dry_run": self.dry_run,
+                "updated_units": self.updated, "skipped_units": self.skipped,
+                "changed_files": self.changes, "conflicts": self.conflicts, "ok": not self.failed,
+                "diagnostics": [d.to_dict() for d in self.diagnostics]}
+
+
+def read_managed_units(repo: Path) -> list[ManagedUnit]:
+    out: list[ManagedUnit] = []
+    for rel in answers_files(repo):
+        try:
+            rec = parse_answers((repo / rel).read_bytes(), rel)
+            if not rec.kind or not rec.unit:
+                raise AnswersError("no artifact or units")
+        except (AnswersError, OSError) as exc:
+            raise UsageError(f"{rel} is not a patforge answers file: {exc}",
+                             hint="restore it from git (git checkout -- <file>) or delete the unit's files") from None
+            raise UsageError(f"{rel} is not a patforge answers file",
+                             hint="restore it from git (git checkout -- <file>) or delete the unit's files")
+        out.append(ManagedUnit.from_record(rec))
+    return out
+
+
+def _new_answers(repo: Path, units: list[ManagedUnit], diags: DiagnosticList) -> None:
+    """Recompute each unit's answers (and derived output) from the registry as it is now."""
+    registry = load_registry(repo)
+    diags.extend(registry.diagnostics)
+    ws = Workspace(repo, dry_run=True)
+    for mu in units:
+        try:
+            kind = kinds.by_name(mu.kind)
+        except KeyError:
+            diags.add(warning(f"{mu.answers_file}: kind {mu.kind} is not known to this patforge; left as it is"))
+            continue
+        p = None
+        if kind.scope != kinds.REPOSITORY:
+            p = registry.by_name(mu.pattern)
+            if p is None:
+                diags.add(warning(f"{mu.answers_file}: pattern {mu.pattern} is no longer usable in the registry; "
+                                  "its files are left as they are", pattern=mu.pattern))
+                continue
+        ctx = kinds.BuildContext(registry, ws, diags, 0, registry.patterns)
+        unit = kind.build(ctx, p)
+        if unit is not None:
+            mu.new_answers, mu.new_derived = unit.answers, unit.derived or None
+
+
+def _old_derived(repo: Path, units: list[ManagedUnit], diags: DiagnosticList) -> None:
+    """The derived output each unit's old render wrote, for Copier's 3-way update: the
+    committed file, which is exactly it when its hash is the one recorded. A file edited
+    by hand since cannot be told apart from its original (only the hash is recorded):
+    its edits are the base of the merge, so a change of the derived output replaces
+    them; say so."""
+    for mu in units:
+        hashes = mu.answers.get("derived_sha256")
+        if not isinstance(hashes, dict):
+            continue
+        mu.derived = {}
+        for rel, digest in hashes.items():
+            path = repo / rel
+            text = path.read_text(encoding="utf-8") if path.is_file() else ""
+            if sha256_text(text) != digest:
+                diags.add(warning(f"{rel} changed since patforge rendered it; the update starts from it as it is",
+                                  path=rel, pattern=mu.pattern,
+                                  hint="review its diff: hand edits to generated output are not merged"))
+            mu.derived[rel] = text
+
+
+def update(repo: Path, options: UpdateOptions) -> UpdateReport:
+    repo = Path(repo).resolve()
+    if options.conflict not in ("inline", "rej"):
+        raise UsageError("--conflict takes inline or rej")
+    if not repo.is_dir():
+        raise UsageError(f"repository folder {repo} does not exist")
+    if not is_git_repo(repo):
+        raise GitError(f"{repo} is not a git repository, so it cannot be updated",
+                       hint="Copier's update is a 3-way merge against git history: run `git init`, "
+                            "commit the repository, then update (render works without git)")
+    with RepoLock(repo, "update"):
+        report = UpdateReport(repo=repo, dry_run=options.dry_run)
+        # A killed update may have left its worktree behind, whatever state it reached.
+        _clean_worktrees(repo, state_dir(repo) / "worktrees")
+        journal = Journal.for_repo(repo)
+        replayed = journal.recover()
+        if journal.set_aside:
+            report.diagnostics.add(warning(journal.set_aside, code="journal-set-aside",
+                                           hint="inspect it if you expected an interrupted run to be "
+                                                "completed; otherwise delete it"))
+        if replayed:
+            # An update was killed while writing its result: it is now complete.
+            report.changes = replayed
+            report.diagnostics.add(warning(
+                f"completed an interrupted update: {len(replayed)} file(s) written from the journal",
+                hint="review with git diff; run patforge update again after committing"))
+            return report
+        if options.templates_only:
+            return _refresh_bundle(repo, options, report)
+        require_clean(repo, "patforge update")
+        if options.dry_run:
+            return _update(repo, options, report)
+        from patforge.transaction.rollback import recording
+
+        with recording(repo, "update"):  # `patforge rollback` can undo it
+            return _update(repo, options, report)
+
+
+def _refresh_bundle(repo: Path, options: UpdateOptions, report: UpdateReport) -> UpdateReport:
+    """Copy this patforge's template versions into ``.patforge/templates.bundle`` and
+    nothing else, so that ``copier update -a <answers file>`` by hand sees the new tag.
+    A bundle with a version this patforge lacks is never replaced."""
+    from patforge.rendering.template_source import shipped_template_version
+
+    if options.template:
+        raise UsageError("--templates-only refreshes the shipped template history; with --template SRC, "
+                         "Copier reads SRC's tags directly", hint="drop --template")
+    report.target = shipped_template_version()
+    change = repo_bundle_change(repo)
+    if change is None:
+        return report
+    report.changes = [REPO_BUNDLE]
+    if not options.dry_run:
+        from patforge.transaction.rollback import recording
+
+        with recording(repo, "update"):
+            Journal.for_repo(repo).apply([(REPO_BUNDLE, change.after)])
+    return report
+
+
+def _update(repo: Path, options: UpdateOptions, report: UpdateReport) -> UpdateReport:
+    from patforge.repository.config import load_config
+
+    source = resolve_source(repo, options.template, options.to, load_config(repo).template)
+    for note in source.notes:
+        report.diagnostics.add(warning(note, code="template-source"))
+    report.target = source.ref
+    units = read_managed_units(repo)
+    if options.only:
+        units = [u for u in units if u.pattern in options.only]
+    if options.kinds:
+        units = [u for u in units if u.kind in options.kinds]
+    if options.registry:
+        _new_answers(repo, units, report.diagnostics)
+    todo: list[ManagedUnit] = []
+    for mu in units:
+        older = mu.commit != source.ref and version_key(mu.commit) < version_key(source.ref)
+        changed = mu.new_answers is not None and mu.new_answers != mu.answers
+        if mu.commit not in source.tags and older:
+            report.diagnostics.add(error(
+                f"{mu.answers_file} was rendered from template {mu.commit}, which {source.record} does not have",
+                hint="pass --template with the template repository that has that tag"))
+            continue
+        if older or changed:
+            todo.append(mu)
+        else:
+            report.skipped.append(mu.answers_file)
+    bundle = repo_bundle_change(repo) if source.record == REPO_BUNDLE else None
+    if not todo and bundle is None:
+        return report
+    with no_auto_gc():
+        _run_in_worktree(repo, source, todo, bundle, options, report)
+    return report
+
+
+def _run_in_worktree(repo: Path, source: TemplateSource, todo: list[ManagedUnit],
+                     bundle: FileChange | None, options: UpdateOptions, report: UpdateReport) -> None:
+    # The worktree lives in patforge's state folder: a killed update's leftovers are
+    # found and removed by the next run (_clean_worktrees).
+    tmp = state_dir(repo) / "worktrees"
+    _clean_worktrees(repo, tmp)
+    tmp.mkdir(parents=True, exist_ok=True)
+    wt = tmp / f"wt-{os.getpid()}"
+    base = run_git(repo, "rev-parse", "HEAD").stdout.strip()
+    run_git(repo, "worktree", "add", "-q", "--detach", str(wt), base)
+    commit_env = {"GIT_AUTHOR_NAME": "patforge", "GIT_AUTHOR_EMAIL": "patforge@localhost",
+                  "GIT_COMMITTER_NAME": "patforge", "GIT_COMMITTER_EMAIL": "patforge@localhost"}
+
+    def commit(message: str) -> None:
+        run_git(wt, "add", "-A")
+        run_git(wt, "commit", "-q", "--no-verify", "--allow-empty", "-m", message, env=commit_env)
+
+    try:
+        if bundle is not None:
+            (wt / REPO_BUNDLE).parent.mkdir(parents=True, exist_ok=True)
+            (wt / REPO_BUNDLE).write_bytes(bundle.after)
+            commit("patforge: template history")
+        groups: dict[tuple[str, str, str], list[ManagedUnit]] = {}
+        unchanged = _kinds_unchanged(source, {mu.commit for mu in todo})
+        restamped = 0
+        for mu in todo:
+            data_changed = mu.new_answers is not None and mu.new_answers != mu.answers
+            if mu.kind in unchanged.get(mu.commit, set()) and not data_changed:
+                # The template of this kind is byte-identical in both versions, so Copier's
+                # 3-way update could only change the answers file's version stamp: do that.
+                _restamp(wt, mu, source)
+                restamped += 1
+            else:
+                groups.setdefault((mu.kind, mu.commit, mu.src), []).append(mu)
+        copier_updated = [mu for members in groups.values() for mu in members]
+        # Output hashes before the update, for the units Copier updates (a restamped
+        # unit's files cannot change: its template is byte-identical).
+        pristine = {mu.answers_file: _pristine_files(wt, mu) for mu in copier_updated}
+        _old_derived(repo, copier_updated, report.diagnostics)
+        if restamped:
+            grouped = {id(mu) for members in groups.values() for mu in members}
+            report.updated += [mu.answers_file for mu in todo if id(mu) not in grouped]
+            commit("patforge: version stamps")
+        for (kind, old, _src), members in sorted(groups.items()):
+            for i in range(0, len(members), options.batch_size):
+                batch = members[i:i + options.batch_size]
+                _update_batch(wt, source, kind, old, batch, options, report)
+                commit(f"patforge: update {kind} from {old}")
+        if _rehash(wt, copier_updated, pristine):
+            commit("patforge: output hashes")
+        writes: list[tuple[str, bytes | None]] = []
+        fields = [f for f in run_git(wt, "diff", "--name-status", "--no-renames", "-z", base, "HEAD").stdout.split("\0") if f]
+        for status, rel in zip(fields[0::2], fields[1::2]):
+            writes.append((rel, None if status == "D" else (wt / rel).read_bytes()))
+        report.changes = [rel for rel, _ in writes]
+        report.diff = run_git(wt, "diff", base, "HEAD", "--", ".", f":(exclude){REPO_BUNDLE}").stdout
+        if writes and not options.dry_run:
+            # The tree was clean (= HEAD, the worktree's base) when the update was planned;
+            # a file another program changed since is refused by name, nothing lands.
+            _refuse_concurrent_changes(repo, {rel for rel, _ in writes})
+            # One journaled transaction: killed half-way, the next run completes it.
+            Journal.for_repo(repo).apply(writes)
+    finally:
+        run_git(repo, "worktree", "remove", "--force", str(wt), check=False)
+        run_git(repo, "worktree", "prune", check=False)
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _pristine_files(wt: Path, mu: ManagedUnit) -> tuple[dict[str, str], set[str]] | None:
+    """(recorded output hashes, the files that still match them) before the update; None
+    when the unit has no hashes (rendered by an older patforge)."""
+    path = wt / hashes_path(mu.answers_file)
+    recorded = parse_manifest(path.read_text(encoding="utf-8") if path.is_file() else None)
+    if recorded is None:
+        return None
+    same = {rel for rel, digest in recorded.items() if (wt / rel).is_file() and matches((wt / rel).read_bytes(), digest)}
+    return recorded, same
+
+
+def _rehash(wt: Path, todo: list[ManagedUnit], pristine: dict) -> bool:
+    """Record the new output hashes: a file that matched its hash before the update is
+    now the new version's pristine render; a file with hand edits keeps its old hash
+    (it still holds the edits, so status keeps calling it modified)."""
+    wrote = False
+    for mu in todo:
+        before = pristine.get(mu.answers_file)
+        if before is None:
+            continue
+        recorded, same = before
+        new = {rel: (sha256_bytes((wt / rel).read_bytes()) if rel in same and (wt / rel).is_file() else digest)
+               for rel, digest in recorded.items()}
+        if new != recorded:
+            (wt / hashes_path(mu.answers_file)).write_text(manifest_text(new), encoding="utf-8", newline="\n")
+            wrote = True
+    return wrote
+
+
+def _kinds_unchanged(source: TemplateSource, olds: set[str]) -> dict[str, set[str]]:
+    """For each old version: the artifact kinds whose template (its folder, the shared
+    macros, copier.yml) is identical in the target version."""
+    out: dict[str, set[str]] = {}
+    tmp = Path(tempfile.mkdtemp(prefix="patforge-tpl-"))
+    try:
+        clone = tmp / "t"
+        if run_git(None, "clone", "-q", "--bare", source.location, str(clone), check=False).returncode != 0:
+            return out
+        for old in olds:
+            res = run_git(clone, "diff", "--name-only", old, source.ref, check=False)
+            if res.returncode != 0:
+                continue
+            changed = [l for l in res.stdout.splitlines() if l]
+            if any(c == "copier.yml" or c.startswith("templates/_lib/") for c in changed):
+                out[old] = set()
+                continue
+            out[old] = {k for k in kinds.names() if not any(c.startswith(f"templates/{k}/") for c in changed)}
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return out
+
+
+def _restamp(wt: Path, mu: ManagedUnit, source: TemplateSource) -> None:
+    path = wt / mu.answers_file
+    path.write_text(restamp(path.read_text(encoding="utf-8"), source.ref, source.record), encoding="utf-8")
+
+
+def _refuse_concurrent_changes(repo: Path, paths: set[str]) -> None:
+    out = run_git(repo, "status", "--porcelain", "-z", "--untracked-files=all").stdout
+    changed = sorted({entry[3:] for entry in out.split("\0") if len(entry) > 3} & paths)
+    if changed:
+        raise ConcurrentChangeError(
+            f"{', '.join(changed)} changed on disk while patforge was updating (another program wrote "
+            f"{'it' if len(changed) == 1 else 'them'})",
+            hint="nothing was written; commit or undo that change, then run patforge update again")
+
+
+def _clean_worktrees(repo: Path, folder: Path) -> None:
+    if folder.is_dir():
+        for leftover in folder.iterdir():
+            run_git(repo, "worktree", "remove", "--force", str(leftover), check=False)
+        shutil.rmtree(folder, ignore_errors=True)
+    run_git(repo, "worktree", "prune", check=False)
+
+
+def _update_batch(wt: Path, source: TemplateSource, kind: str, old: str, batch: list[ManagedUnit],
+                  options: UpdateOptions, report: UpdateReport) -> None:
+    from copier import run_update
+
+    # src_record makes Copier's render of the *old* version reproduce the _src_path the
+    # unit files recorded, so only real template changes show in the 3-way diff.
+    batch_answers = {"_commit": old, "_src_path": source.location, "artifact": kind,
+                     "src_record": batch[0].src, "units": [mu.old_data() for mu in batch]}
+    path = wt / BATCH_ANSWERS
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(yaml.safe_dump(batch_answers, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    run_git(wt, "add", "-A")
+    run_git(wt, "commit", "-q", "--no-verify", "-m", "patforge: batch answers",
+            env={"GIT_AUTHOR_NAME": "patforge", "GIT_AUTHOR_EMAIL": "patforge@localhost",
+                 "GIT_COMMITTER_NAME": "patforge", "GIT_COMMITTER_EMAIL": "patforge@localhost"})
+    data: dict[str, Any] = {"src_record": source.record}
+    if options.registry:
+        data["units"] = [mu.new_data() for mu in batch]
+    from patforge.rendering.copier_speedups import (compile_strings_once, fast_answers_loading, fast_nice_yaml,
+                                          no_git_index_sync)
+
+    try:
+        with (warnings.catch_warnings(), no_git_index_sync(wt), compile_strings_once(),
+              fast_answers_loading(), fast_nice_yaml()):
+            warnings.simplefilter("ignore")
+            run_update(wt, data=data, answers_file=BATCH_ANSWERS, vcs_ref=source.ref, defaults=True,
+                       overwrite=True, quiet=True, conflict=options.conflict, skip_answered=True,
+                       unsafe=False, skip_tasks=True)
+    except Exception as exc:  # noqa: BLE001 - Copier raises many types
+        raise TemplateError(f"copier update of {len(batch)} {kind} unit(s) from {old} failed: {exc}",
+                            hint="nothing was changed in your working tree") from None
+    path.unlink(missing_ok=True)
+    status = run_git(wt, "status", "--porcelain", "--untracked-files=all").stdout.splitlines()
+    for line in status:
+        code, rel = line[:2], line[3:].strip().strip('"')
+        if "U" in code or code in ("AA", "DD") or rel.endswith(".rej"):
+            report.conflicts.append(rel)
+        elif code.strip() in ("M", "A", "??"):
+            p = wt / rel
+            if p.is_file() and p.suffix != ".bundle":
+                text = p.read_text(encoding="utf-8", errors="replace")
+                if any(m in text for m in _MARKERS) and rel not in report.conflicts:
+                    report.conflicts.append(rel)
+    report.updated += [mu.answers_file for mu in batch]

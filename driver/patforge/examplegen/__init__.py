@@ -1,0 +1,1 @@
+"""Example instances for any draft-07 schema (imports nothing of patforge's but errors)."""

@@ -1,0 +1,299 @@
+"""A deterministic walker that finds values satisfying any draft-07 schema.
+
+For one schema it produces a short list of *valid* candidates, best first:
+
+* ``$ref`` is followed with jsonschema's own ``referencing`` resolver (JSON
+  pointers with ``~0``/``~1``/percent escapes, ``$id`` scopes, recursion);
+* ``allOf`` branches are merged into the schema (:func:`schemamerge.merge`),
+  ``anyOf``/``oneOf`` branches and ``if``/``then``/``else`` become alternatives
+  tried in order, ``not`` and everything the merge cannot express act as a filter:
+  every candidate is validated against the *original* (sub)schema;
+* objects are built from ``required`` (+ every property outside ``minimal``),
+  the ``dependencies`` they trigger, ``patternProperties``/``additionalProperties``
+  and ``propertyNames``; when the object fails, the failing property moves on to
+  its next candidate or an optional one is dropped (targeted backtracking);
+* arrays honour tuple ``items``, ``additionalItems``, ``contains`` and
+  ``uniqueItems``; leaves come from ``const``/``enum``/``default``/``examples``,
+  then from :mod:`patforge.examplegen.leafvalues`.
+
+Nothing random: the same schema always gives the same values. The caller
+(:mod:`patforge.examplegen.instances`) turns "no candidate" into an error naming the
+blocking keyword.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+from itertools import chain
+from typing import Any, Iterator
+
+from referencing.exceptions import Unresolvable
+from referencing.jsonschema import DRAFT7
+
+from patforge.examplegen.leafvalues import synthesise
+from patforge.examplegen.schemamerge import MAX_BRANCHES, json_key, merge
+from patforge.examplegen.walkshapes import ShapeBuilder
+from patforge.examplegen.walktypes import (
+    _ALL_TYPES,
+    COMBINATORS,
+    MAX_DEPTH,
+    MAX_RECURSION,
+    MAX_TRIED,
+    WANTED,
+    Candidates,
+    RootPolicy,
+    Validator,
+    Where,
+    _list,
+    _seeded,
+    declared_types,
+    dedupe,
+    escape_pointer,
+)
+
+class Walker(ShapeBuilder):
+    """Candidates for one root schema and one kind (``minimal``, ``full``, ``test``)."""
+
+    def __init__(self, root: Any, mode: str, policy: RootPolicy | None = None) -> None:
+        self.root = root
+        self.mode = mode
+        self.policy = policy or RootPolicy()
+        self._root_validator = Validator(root, format_checker=Validator.FORMAT_CHECKER)
+        self._validators: dict[tuple[int, int], tuple[Any, Any, Any]] = {}
+        self._alts: dict[tuple[int, int], tuple[Any, list[Any]]] = {}
+        self._inlined: dict[tuple[int, int], tuple[int, ...]] = {}
+        self._built: Any = object()  # the last object _object validated against its own schema
+
+    def start(self, name: str = "value") -> Where:
+        return Where(name=name, index=0, ptr="#", scope=self._root_validator._resolver, mode=self.mode)
+
+    # -- validation ----------------------------------------------------------------
+
+    def _validator(self, schema: Any, scope: Any) -> Any:
+        k = (id(schema), id(scope))
+        hit = self._validators.get(k)
+        if hit is None:  # the schema and scope are kept alive with it, so ids stay unique
+            # Constructed directly, not by ``evolve``: evolve looks the dialect up again.
+            hit = (schema, scope, Validator(schema, format_checker=Validator.FORMAT_CHECKER,
+                                            _resolver=scope))
+            self._validators[k] = hit
+        return hit[2]
+
+    def valid(self, schema: Any, scope: Any, value: Any) -> bool:
+        try:
+            return self._validator(schema, scope).is_valid(value)
+        except (Unresolvable, RecursionError):
+            return False
+
+    def _errors(self, schema: Any, scope: Any, value: Any) -> list[Any] | None:
+        """The validation errors ([] when valid); None when validation itself fails."""
+        try:
+            return list(self._validator(schema, scope).iter_errors(value))
+        except (Unresolvable, RecursionError):
+            return None
+
+    # -- candidates ----------------------------------------------------------------
+
+    def candidates(self, schema: Any, at: Where) -> "Candidates":
+        """The valid candidates for ``schema``, best first, computed only as far as asked."""
+        found = Candidates()
+        found.source = self._valid(schema, at, found)
+        return found
+
+    def _valid(self, schema: Any, at: Where, found: "Candidates") -> Iterator[Any]:
+        if at.depth > MAX_DEPTH:
+            return
+        if schema is True:
+            schema = {}
+        if not isinstance(schema, dict):
+            return
+        ref = schema.get("$ref")
+        if isinstance(ref, str):  # draft-07: $ref replaces its siblings
+            try:
+                target = at.scope.lookup(ref)
+            except Unresolvable:
+                return
+            seen = at.stack.count(id(target.contents))
+            if seen >= MAX_RECURSION:
+                return
+            ptr = ref if ref.startswith("#") else f"{at.ptr}/$ref"
+            mode = "minimal" if seen else at.mode  # recursion ends where structures are minimal
+            yield from self._valid(target.contents, replace(
+                at, ptr=ptr, scope=target.resolver, depth=at.depth + 1, mode=mode,
+                stack=at.stack + (id(target.contents),)), found)
+            return
+        if "$id" in schema:
+            try:
+                at = replace(at, scope=at.scope.in_subresource(DRAFT7.create_resource(schema)))
+            except Exception:  # noqa: BLE001 - a malformed $id only loses scoping
+                pass
+        alts = self.alternatives(schema, at.scope)
+        inlined = self._inlined.get((id(schema), id(at.scope)), ())
+        if inlined:  # $refs merged into the alternatives count as hops for recursion
+            seen = max(at.stack.count(i) for i in inlined)
+            if seen >= MAX_RECURSION:
+                return
+            at = replace(at, stack=at.stack + inlined, mode="minimal" if seen else at.mode)
+        seen_keys: set[str] = set()
+        kept = 0
+        for alt in alts:
+            for c, checked in self._plain(alt, at):
+                k = json_key(c)
+                if k in seen_keys:
+                    continue
+                seen_keys.add(k)
+                if len(seen_keys) == 1:
+                    found.first = c
+                if (checked and alt is schema) or self.valid(schema, at.scope, c):
+                    yield c
+                    kept += 1
+                    if kept >= WANTED:
+                        return
+                if len(seen_keys) >= MAX_TRIED:
+                    return
+
+    def deref(self, schema: Any, scope: Any, hops: list[int] | None = None) -> Any:
+        """``schema`` with $refs followed (targets recorded in ``hops``)."""
+        for _ in range(16):
+            if not (isinstance(schema, dict) and isinstance(schema.get("$ref"), str)):
+                return schema
+            try:
+                target = scope.lookup(schema["$ref"])
+            except Unresolvable:
+                return True  # generation unconstrained; validation decides
+            schema, scope = target.contents, target.resolver
+            if hops is not None:
+                hops.append(id(schema))
+        return True
+
+    def alternatives(self, schema: Any, scope: Any, depth: int = 0) -> list[Any]:
+        """The combinator-free schemas whose instances may satisfy ``schema``."""
+        if not isinstance(schema, dict) or not any(k in schema for k in COMBINATORS):
+            return [schema]
+        k = (id(schema), id(scope))
+        hit = self._alts.get(k)
+        if hit is not None:
+            return hit[1]
+        base = {k2: v for k2, v in schema.items() if k2 not in COMBINATORS}
+        alts: list[Any] = [base]
+        hops: list[int] = []
+
+        def expand(sub: Any) -> list[Any]:
+            sub = self.deref(sub, scope, hops)
+            if depth >= 8 or hops.count(id(sub)) > 1:
+                return [sub]
+            found = self.alternatives(sub, scope, depth + 1)
+            hops.extend(self._inlined.get((id(sub), id(scope)), ()))
+            return found
+
+        def combine(options: list[Any]) -> None:
+            nonlocal alts
+            alts = [m for a in alts for o in options
+                    if (m := merge(a, o)) is not False][:MAX_BRANCHES]
+
+        for branch in _list(schema.get("allOf")):
+            combine(expand(branch))
+        for key in ("anyOf", "oneOf"):
+            if key in schema:
+                combine([a for b in _list(schema[key]) for a in expand(b)])
+        if "if" in schema:
+            cond = self.deref(schema["if"], scope, hops)
+            then = expand(merge(cond, self.deref(schema.get("then", True), scope, hops)))
+            other = expand(schema.get("else", True))
+            # minimal reads best without what the condition adds; full and test with it
+            combine(other + then if self.mode == "minimal" else then + other)
+        result: list[Any] = []
+        for a in alts:  # merges can bring a nested conditional back: expand it too
+            more = (self.alternatives(a, scope, depth + 1)
+                    if isinstance(a, dict) and any(c in a for c in COMBINATORS) and depth < 8 else [a])
+            result += more
+        result = result[:MAX_BRANCHES]
+        self._alts[k] = (schema, result)
+        self._inlined[k] = tuple(dict.fromkeys(hops))
+        return result
+
+    def _plain(self, alt: Any, at: Where) -> Iterator[tuple[Any, bool]]:
+        """(candidate, already validated against ``alt``) pairs, best first."""
+        if alt is False or not isinstance(alt, (dict, bool)):
+            return
+        if alt is True:
+            alt = {}
+        if "const" in alt:
+            yield alt["const"], False
+            return
+        enum = alt.get("enum")
+        if isinstance(enum, list):
+            yield from self._picked(_seeded(alt) + list(enum), [], alt, at)
+            return
+        types = declared_types(alt)
+        if "type" not in alt:  # untyped: the implied type first, then any other
+            types += [t for t in _ALL_TYPES if t not in types]
+        for t in types:
+            if t == "object":
+                for obj in self._objects(alt, at):
+                    yield obj, self._built is obj
+            elif t == "array":
+                for arr in self._arrays(alt, at):
+                    yield arr, False
+            elif t in _ALL_TYPES:
+                general, test_flavoured = synthesise(t, alt, at.name, at.index)
+                yield from self._picked(_seeded(alt) + general, test_flavoured, alt, at)
+
+    def _picked(self, candidates: list[Any], test_flavoured: list[Any], schema: dict[str, Any],
+                at: Where) -> Iterator[tuple[Any, bool]]:
+        """The valid candidates, the kind's choice first (paired with True: validated);
+        ``[(best guess, False)]`` when none is valid. minimal: the first valid one;
+        full: the first valid example (else as minimal); test: the first valid value
+        that is neither, preferring later examples and enum values, then ``test-...``
+        spellings. ``index`` shifts the choice for array elements so they differ.
+        Candidates are validated only as far as the choice needs (a leaf has ~25)."""
+        cands = dedupe(candidates)
+        verdicts: dict[str, bool] = {}
+
+        def ok(c: Any) -> bool:
+            k = json_key(c)
+            if k not in verdicts:
+                verdicts[k] = self.valid(schema, at.scope, c)
+            return verdicts[k]
+
+        minimal = next((c for c in cands if ok(c)), _NONE)
+        if minimal is _NONE:
+            if cands:
+                yield cands[0], False  # the caller's validation reports it
+            return
+        examples = schema.get("examples") if isinstance(schema.get("examples"), list) else []
+        good_examples = [e for e in examples if ok(e)]
+        full = good_examples[0] if good_examples else minimal
+        if at.mode == "minimal":
+            chosen = minimal
+        elif at.mode == "full":
+            chosen = full
+        else:
+            taken = {json_key(minimal), json_key(full)}
+            listed = {json_key(x) for x in good_examples + _list(schema.get("enum"))}
+            seeded = (c for c in cands if json_key(c) in listed and ok(c))
+            tests = (c for c in dedupe(test_flavoured) if ok(c))
+            rest = (c for c in cands if ok(c))
+            chosen = next((c for c in chain(seeded, tests, rest) if json_key(c) not in taken), minimal)
+        if at.index > 0:
+            # Later array elements: synthesised strings already carry the index; values
+            # that do not (examples, enum members, numbers, booleans) rotate instead.
+            seeded_keys = {json_key(x) for x in _seeded(schema) + _list(schema.get("enum"))}
+            if json_key(chosen) in seeded_keys:
+                pool = [c for c in cands if json_key(c) in seeded_keys and ok(c)]
+            elif test_flavoured:
+                pool = [chosen]
+            else:
+                pool = [c for c in cands if ok(c)]
+            pos = next((i for i, c in enumerate(pool) if json_key(c) == json_key(chosen)), None)
+            if pos is not None:
+                chosen = pool[(pos + at.index) % len(pool)]
+        yield chosen, True
+        for c in cands:
+            if json_key(c) != json_key(chosen) and ok(c):
+                yield c, True
+
+
+_NONE = object()
+
+
+__all__ = ["RootPolicy", "Validator", "Walker", "Where", "declared_types", "escape_pointer"]

@@ -1,0 +1,1 @@
+"""The render pipeline: units classified, batched, rendered by Copier, validated, landed, recorded."""

@@ -1,0 +1,76 @@
+"""The units the last render left failed, for ``render --failed`` (the plan's
+"Re-run Failed Phase").
+
+Every render that writes (not a dry run) records, in the state folder, the
+(phase, kind, pattern) of each unit whose outcome was ``failed``, plus how many
+errors were not tied to a unit (an unusable registry entry, a bad template source).
+``render --failed`` renders exactly those units again and records its own result,
+so a unit that now succeeds drops out of the list.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from patforge.transaction.atomic import atomic_write
+from patforge.transaction.state import state_dir
+
+if TYPE_CHECKING:
+    from patforge.commands.render import RenderOptions, RenderReport
+
+FILE = "failed-units.json"
+
+UnitKey = tuple[int, str, str]  # (phase, kind, pattern)
+
+
+@dataclass
+class FailedRecord:
+    units: list[UnitKey] = field(default_factory=list)
+    other_errors: int = 0  # errors of the last run that no unit owns
+
+    @property
+    def patterns(self) -> set[str]:
+        return {pattern for _phase, _kind, pattern in self.units}
+
+
+def save(repo: Path, report: "RenderReport") -> None:
+    from patforge.rendering.report import FAILED
+
+    units = sorted({(o.phase, o.kind, o.pattern) for o in report.outcomes if o.status == FAILED})
+    owned = {o.pattern for o in report.outcomes if o.status == FAILED}
+    other = sum(1 for d in report.diagnostics.errors if d.pattern not in owned)
+    data = {"units": [list(u) for u in units], "other_errors": other}
+    atomic_write(state_dir(repo) / FILE, json.dumps(data, indent=1).encode("utf-8"), durable=False)
+
+
+def rerun_options(repo: Path, options: "RenderOptions") -> tuple["RenderOptions | None", FailedRecord]:
+    """``options`` narrowed to the last render's failed units (and Phase 1, whose
+    insertions those patterns may still lack); None when nothing failed."""
+    from dataclasses import replace
+
+    from patforge.errors import UsageError
+
+    if options.phases != (1, 2, 3, 4) or options.only or options.kinds:
+        raise UsageError("--failed picks the units itself: it cannot be combined with --phase, --only or --kind")
+    record = load(repo)
+    if record is None:
+        raise UsageError("no render has recorded its failed units in this repository yet",
+                         hint="run patforge render; --failed then re-runs what failed in it")
+    if not record.units:
+        return None, record
+    phases = tuple(sorted({1, *(phase for phase, _k, _n in record.units)}))
+    return replace(options, phases=phases, unit_filter=frozenset(record.units)), record
+
+
+def load(repo: Path) -> FailedRecord | None:
+    """The last render's record; None when no render has recorded one."""
+    path = state_dir(repo) / FILE
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return FailedRecord([(int(p), str(k), str(n)) for p, k, n in data["units"]],
+                            int(data.get("other_errors", 0)))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None

@@ -1,0 +1,222 @@
+"""What the last full render left behind: per unit, hashes of its inputs and outputs.
+
+One file in the state folder (``<git dir>/patforge/manifest.json``, never in the
+tree) records, after a full ``render`` that ended with every unit generated,
+up to date or hand-written:
+
+* ``files``: every file the render read to decide what to do, and every file it
+  manages, as ``[size, mtime_ns, digest]`` (``digest`` None: the file must be
+  absent). Inputs are the registry, ``patforge.toml``, each spec, the template
+  history; outputs are each unit's files and answers file; a hand-written unit's
+  files are inputs too (render decides by their presence).
+* ``dirs``: listings render consults (the answers folder, example folders of
+  hand-written examples), as digests of the sorted names.
+* ``units``: per (pattern, kind) unit its outcome and files (what a replay shows).
+  Each unit's input hashes have their home in its answers file, its output hashes
+  next to it; the manifest is a cache over the whole tree, not a second record.
+* ``context``: what is not a file: patforge's own code, the options, the
+  template source and the shipped template bundle.
+
+Two users:
+
+* ``render`` (``replay_if_unchanged``): when the context is the same and every
+  recorded file has the same bytes (a stat; a hash only when the stat differs or
+  is too recent to trust, as git does for its index), nothing can have changed,
+  so the last report is replayed with every unit up to date: a stat pass over
+  the files, no registry parse, no unit built, nothing imported from Copier.
+  Any difference (a missing or edited output, a changed input) falls back to
+  the full run, which notices it as before and rewrites the manifest.
+* ``status`` and anything else that hashes files (``known_digest``): the digest of
+  a file whose stat is unchanged since it was recorded, without reading it. The
+  per-unit *classification* is not here: it has one home, which render and status
+  share; the manifest only makes the no-op case and hashing cheap.
+
+Losing the manifest only costs time: the next full render rebuilds it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+MANIFEST = "manifest.json"
+FORMAT = 1
+#: A file modified this close (ns) to the manifest's own write is hashed, not trusted
+#: by its stat: a second edit within the file system's timestamp granularity would
+#: keep size and mtime (git's "racily clean" entries).
+RACY_NS = 2_000_000_000
+
+
+def digest(data: bytes) -> str:
+    """SHA-256, the digest the output hashes next to answers files use, so a caller can
+    compare the two without reading a file whose stat is unchanged."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def code_fingerprint() -> str:
+    """patforge's version and its source files' stats: an upgrade or an edited driver
+    invalidates every record."""
+    from patforge import __version__
+
+    root = Path(__file__).resolve().parents[1]  # the patforge package, not rendering/
+    h = hashlib.blake2b(__version__.encode(), digest_size=16)
+    for dirpath, dirnames, files in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if d != "__pycache__")
+        for name in sorted(files):
+            if name.endswith((".py", ".bundle", ".json")):
+                st = os.stat(os.path.join(dirpath, name))
+                h.update(f"{os.path.relpath(dirpath, root)}/{name}:{st.st_size}:{st.st_mtime_ns}".encode())
+    return h.hexdigest()
+
+
+def listing_digest(folder: Path) -> str | None:
+    """Digest of every path under ``folder`` (names only), None if it does not exist."""
+    if not folder.is_dir():
+        return None
+    names = []
+    for dirpath, dirnames, files in os.walk(folder):
+        dirnames.sort()
+        rel = os.path.relpath(dirpath, folder).replace(os.sep, "/")
+        names += [f"{rel}/{f}" for f in sorted(files)]
+    return digest("\n".join(names).encode("utf-8"))
+
+
+def manifest_path(state: Path) -> Path:
+    return state / MANIFEST
+
+
+@dataclass
+class Manifest:
+    context: dict[str, Any] = field(default_factory=dict)
+    files: dict[str, list[Any]] = field(default_factory=dict)
+    dirs: dict[str, str | None] = field(default_factory=dict)
+    units: dict[str, dict[str, Any]] = field(default_factory=dict)
+    report: dict[str, Any] = field(default_factory=dict)  # what a replay shows: template, mapping, diagnostics
+    written_ns: int = 0
+
+    @classmethod
+    def load(cls, state: Path) -> "Manifest | None":
+        try:
+            data = json.loads(manifest_path(state).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        if not isinstance(data, dict) or data.get("format") != FORMAT:
+            return None
+        try:
+            return cls(data["context"], data["files"], data["dirs"], data["units"], data["report"],
+                       int(data["written_ns"]))
+        except (KeyError, TypeError, ValueError):
+            return None
+
+    def save(self, state: Path) -> None:
+        from patforge.transaction.atomic import atomic_write
+
+        self.written_ns = _now_ns(state)
+        body = {"format": FORMAT, "written_ns": self.written_ns, "context": self.context,
+                "files": self.files, "dirs": self.dirs, "units": self.units, "report": self.report}
+        atomic_write(manifest_path(state), json.dumps(body, separators=(",", ":")).encode("utf-8"),
+                     durable=False)
+
+    # -- is a recorded file still what it was? ---------------------------------
+    def file_unchanged(self, repo: Path, rel: str) -> bool:
+        size, mtime, want = self.files[rel]
+        path = os.path.join(repo, rel)  # a string, not a Path: 13,000 files at 1,000 patterns
+        try:
+            st = os.stat(path)
+        except OSError:
+            return want is None
+        if want is None:
+            return False
+        if st.st_size != size:
+            return False
+        if st.st_mtime_ns == mtime and mtime < self.written_ns - RACY_NS:
+            return True
+        try:
+            with open(path, "rb") as fh:
+                return digest(fh.read()) == want
+        except OSError:
+            return False
+
+    def known_digest(self, repo: Path, rel: str) -> str | None:
+        """The recorded digest of ``rel`` if its stat says it has not changed since
+        (None: unknown, or it may have changed; hash it)."""
+        entry = self.files.get(rel)
+        if not entry or entry[2] is None or entry[1] >= self.written_ns - RACY_NS:
+            return None
+        try:
+            st = os.stat(os.path.join(repo, rel))
+        except OSError:
+            return None
+        return entry[2] if (st.st_size, st.st_mtime_ns) == (entry[0], entry[1]) else None
+
+    def changed_files(self, repo: Path, rels: Iterable[str] | None = None) -> list[str]:
+        return [rel for rel in (self.files if rels is None else rels)
+                if rel in self.files and not self.file_unchanged(repo, rel)]
+
+    def dirs_unchanged(self, repo: Path) -> bool:
+        return all(listing_digest(repo / rel) == want for rel, want in self.dirs.items())
+
+
+def _now_ns(state: Path) -> int:
+    """The file system's clock (a file's mtime), not the process's: they can differ."""
+    probe = state / "manifest.clock"
+    probe.write_bytes(b"")
+    try:
+        return os.stat(probe).st_mtime_ns
+    finally:
+        probe.unlink(missing_ok=True)
+
+
+class Recorder:
+    """Collects stamps while a render runs: bytes it landed are hashed as they land
+    (no second read), other files are hashed once (or reused from the previous
+    manifest when their stat is unchanged)."""
+
+    def __init__(self, repo: Path, previous: Manifest | None) -> None:
+        self.repo = repo
+        self.previous = previous
+        self.landed: dict[str, str | None] = {}  # rel -> digest of the bytes landed (None: deleted)
+        self.manifest = Manifest()
+
+    def landed_bytes(self, rel: str, data: bytes | None) -> None:
+        self.landed[rel] = None if data is None else digest(data)
+
+    def stamp(self, rel: str) -> list[Any]:
+        if rel in self.manifest.files:
+            return self.manifest.files[rel]
+        path = self.repo / rel
+        try:
+            st = os.stat(path)
+        except OSError:
+            entry: list[Any] = [None, None, None]
+        else:
+            d = self.landed.get(rel)
+            prev = self.previous.files.get(rel) if self.previous else None
+            if d is None and prev and prev[0] == st.st_size and prev[1] == st.st_mtime_ns \
+                    and prev[2] is not None and prev[1] < self.previous.written_ns - RACY_NS:
+                d = prev[2]
+            if d is None:
+                d = digest(path.read_bytes())
+            entry = [st.st_size, st.st_mtime_ns, d]
+        self.manifest.files[rel] = entry
+        return entry
+
+
+# -- render: replay a no-op ------------------------------------------------------
+
+def unchanged(repo: Path, state: Path, context: dict[str, Any]) -> Manifest | None:
+    """The manifest, if nothing it records has changed (same context, same bytes in
+    every recorded file, same listings); None otherwise."""
+    if (state / "journal.json").exists():
+        return None  # an interrupted run must be completed by the full path
+    m = Manifest.load(state)
+    if m is None or m.context != context:
+        return None
+    for rel in m.files:
+        if not m.file_unchanged(repo, rel):
+            return None
+    return m if m.dirs_unchanged(repo) else None

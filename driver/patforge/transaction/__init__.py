@@ -1,0 +1,1 @@
+"""The transaction layer: state folder, lock, workspace, kill-safe journal, atomic writes, rollback."""

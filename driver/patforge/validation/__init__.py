@@ -1,0 +1,1 @@
+"""Validation: is it a valid JSON Schema, fast valid verdicts, readable messages, does code parse."""

@@ -1,0 +1,1 @@
+"""git: the few operations patforge needs, and render --branch's workflow."""
