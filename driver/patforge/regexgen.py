@@ -16,6 +16,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from patforge.ecmaregex import ecma_to_python
+
 try:  # Python 3.11+
     from re import _constants as _c  # type: ignore[attr-defined]
     from re import _parser as _sre  # type: ignore[attr-defined]
@@ -49,6 +51,7 @@ def regex_strings(pattern: str, variants: int = 6) -> list[str]:
 
     Covers literals, classes, quantifiers, anchors, groups, back-references and
     alternation; lookarounds are ignored. Results are checked by the caller."""
+    pattern = ecma_to_python(pattern)  # draft-07 patterns are ECMA-262
     try:
         parsed = _sre.parse(pattern)
     except (re.error, RecursionError, OverflowError):

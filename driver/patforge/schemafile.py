@@ -10,6 +10,7 @@ from typing import Any
 import jsonschema
 from jsonschema.exceptions import SchemaError
 
+from patforge.draft7 import FORMAT_CHECKER
 from patforge.errors import SchemaFileError
 from patforge.instances import ExampleSet, example_instance
 from patforge.walktypes import escape_pointer
@@ -46,7 +47,8 @@ SCHEMA_HINT = "fix that keyword (see https://json-schema.org/draft-07)"
 def schema_problem(schema: Any) -> str | None:
     """Why ``schema`` is not a draft-07 schema (checked against the metaschema), or None."""
     try:
-        jsonschema.Draft7Validator.check_schema(schema)
+        # format regex read as ECMA-262, as draft-07 means it
+        jsonschema.Draft7Validator.check_schema(schema, format_checker=FORMAT_CHECKER)
     except SchemaError as exc:
         where = "#" + "".join(f"/{escape_pointer(p)}" for p in exc.absolute_path)
         return f"not a valid draft-07 schema at {where}: {exc.message}"

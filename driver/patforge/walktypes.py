@@ -9,11 +9,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
-import jsonschema
-
+from patforge.draft7 import Validator
+from patforge.ecmaregex import ecma_to_python
 from patforge.schemamerge import json_key
 
-Validator = jsonschema.Draft7Validator
 COMBINATORS = ("allOf", "anyOf", "oneOf", "if", "then", "else")
 #: Valid candidates kept per (sub)schema: enough for uniqueItems and backtracking.
 WANTED = 6
@@ -169,7 +168,7 @@ def _seeded(schema: dict[str, Any]) -> list[Any]:
 
 def _search(pattern: str, name: str) -> bool:
     try:
-        return re.search(pattern, name) is not None
+        return re.search(ecma_to_python(pattern), name) is not None
     except (re.error, TypeError):
         return False
 

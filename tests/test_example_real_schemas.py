@@ -1,0 +1,173 @@
+"""The example generator on constructs real schemas use (issue 22): ECMA-262 patterns,
+several ``contains`` on one array, many ``if``/``then`` branches under ``allOf``, the
+schema's own ``examples``/``default``, and honest messages when nothing is found."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from patforge.ecmaregex import ecma_to_python
+from patforge.errors import NoInstanceError
+from patforge.instances import KINDS, example_instance, generate_examples, validate_instance
+from patforge.schemacheck import schema_problem as metaschema_problem
+from patforge.schemafile import load_schema_file, schema_problem
+from patforge.schemamerge import merge
+
+
+def every_kind(schema):
+    out = {}
+    for kind in KINDS:
+        instance = example_instance(schema, kind).instances[f"instance_{kind}"]
+        assert validate_instance(schema, instance) == [], (kind, instance)
+        out[kind] = instance
+    return out
+
+
+# -- ECMA-262 patterns ----------------------------------------------------------------
+
+@pytest.mark.parametrize("ecma,python", [
+    ("^(?<name>[a-z]+)$", "^(?P<name>[a-z]+)$"),
+    ("(?<a>x)\\k<a>", "(?P<a>x)(?P=a)"),
+    ("(?<=a)b(?<!c)", "(?<=a)b(?<!c)"),  # lookbehinds are the same in both
+    ("\\(?<a>x\\)", "\\(?<a>x\\)"),  # an escaped parenthesis opens no group
+    ("[(?<a>]x", "[(?<a>]x"),  # nor does one inside a character class
+    ("^[a-z]+$", "^[a-z]+$"),
+])
+def test_ecma_named_groups_read_as_python(ecma, python):
+    assert ecma_to_python(ecma) == python
+
+
+@given(st.text(alphabet="ab()?<>=!\\[]kP", max_size=12))
+def test_translation_leaves_everything_without_named_groups_alone(pattern):
+    if "(?<" not in pattern and "\\k<" not in pattern:
+        assert ecma_to_python(pattern) == pattern
+
+
+NAMED = {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "type": "object",
+    "required": ["method", "switches"],
+    "properties": {
+        "method": {"type": "string", "pattern": "^(?<CSharpMethodName>[a-zA-Z_]\\w*)$"},
+        "switches": {"type": "object", "minProperties": 1, "additionalProperties": False,
+                     "patternProperties": {"^(?<Name>\\$?[A-Za-z]+[A-Za-z0-9]*)$": {"type": "string"}}},
+    },
+}
+
+
+def test_named_groups_are_a_valid_draft07_schema(tmp_path):
+    assert schema_problem(NAMED) is None
+    assert metaschema_problem(NAMED) is None
+    path = tmp_path / "schema.json"
+    path.write_text(json.dumps(NAMED), encoding="utf-8")
+    assert load_schema_file(path) == NAMED
+
+
+def test_a_broken_pattern_is_still_refused():
+    assert "regex" in schema_problem({"pattern": "(?<name"})
+
+
+def test_named_groups_generate_and_validate():
+    kinds = every_kind(NAMED)
+    assert kinds["full"]["switches"]
+    assert validate_instance(NAMED, {"method": "9bad", "switches": {"ok": "x"}})  # still enforced
+    assert validate_instance(NAMED, {"method": "ok", "switches": {"not-a-name": "x"}})
+
+
+# -- several contains on one array ------------------------------------------------------
+
+FILES = {
+    "type": "object",
+    "required": ["files"],
+    "properties": {
+        "files": {
+            "type": "array", "minItems": 1, "maxItems": 3,
+            "items": {"type": "object", "required": ["path", "file_type"], "additionalProperties": False,
+                      "properties": {"path": {"type": "string", "minLength": 1},
+                                     "file_type": {"enum": ["implementation", "test", "config", "documentation"]}}},
+            "allOf": [
+                {"contains": {"properties": {"file_type": {"const": "implementation"}}}},
+                {"contains": {"properties": {"file_type": {"const": "test"}}}},
+            ],
+        },
+    },
+}
+
+
+def test_several_contains_are_all_satisfied_in_every_kind():
+    for instance in every_kind(FILES).values():
+        types = [f["file_type"] for f in instance["files"]]
+        assert {"implementation", "test"} <= set(types) and len(types) <= 3
+
+
+def test_contains_that_cannot_fit_is_reported_as_not_found_not_as_impossible():
+    schema = json.loads(json.dumps(FILES))
+    schema["properties"]["files"]["maxItems"] = 1  # truly unsatisfiable, but not proved so
+    with pytest.raises(NoInstanceError) as info:
+        example_instance(schema, "full")
+    text = info.value.message
+    assert "could not find" in text and "tried" in text
+    assert "no valid instance exists" not in text
+
+
+def test_a_proved_impossible_schema_says_so():
+    with pytest.raises(NoInstanceError) as info:
+        example_instance({"allOf": [{"type": "string"}, {"type": "integer"}]}, "minimal")
+    assert "no valid instance exists" in info.value.message
+
+
+# -- many if/then branches under allOf -----------------------------------------------
+
+def forms(n):
+    """Like GitHub's issue forms: one ``type`` property picks which fields are required."""
+    names = [f"kind{i}" for i in range(n)]
+    return {
+        "type": "object",
+        "required": ["type", "id"],
+        "additionalProperties": False,
+        "properties": {"type": {"enum": names}, "id": {"type": "string"},
+                       **{f"{k}_field": {"type": "string", "minLength": 2} for k in names}},
+        "allOf": [{"if": {"properties": {"type": {"const": k}}},
+                   "then": {"required": [f"{k}_field"]},
+                   "else": {"not": {"required": [f"{k}_field"]}}} for k in names],
+    }
+
+
+@pytest.mark.parametrize("n", [2, 6, 9])
+def test_many_if_then_branches_under_all_of(n):
+    kinds = every_kind(forms(n))
+    assert kinds["full"]["type"] != kinds["full"].get("never")
+
+
+def test_merge_rejects_a_constant_outside_the_enum():
+    assert merge({"enum": ["f"]}, {"const": "a"}) is False
+    assert merge({"const": "a"}, {"enum": ["f", "g"]}) is False
+    assert merge({"const": "a"}, {"type": "integer"}) is False
+    assert merge({"enum": ["a", 1]}, {"type": "string"}) == {"enum": ["a"], "type": "string"}
+    assert merge({"properties": {"t": {"enum": ["f"]}}}, {"properties": {"t": {"const": "a"}}}) is False
+    assert merge({"const": "a"}, {"enum": ["a", "b"]}) == {"const": "a", "enum": ["a"]}
+
+
+# -- the schema's own examples and default --------------------------------------------
+
+def test_the_schema_authors_examples_come_first():
+    schema = {
+        "type": "object", "required": ["name"],
+        "properties": {"name": {"type": "string"}, "size": {"type": "integer"}},
+        "examples": [{"name": "written-by-the-author", "size": 3}, {"name": "second", "size": 9},
+                     {"name": 12}],  # the last one does not validate: never used
+        "default": {"name": "the-default"},
+    }
+    kinds = every_kind(schema)
+    assert kinds["full"] == {"name": "written-by-the-author", "size": 3}
+    assert kinds["test"] == {"name": "second", "size": 9}
+
+
+def test_a_default_is_used_when_nothing_else_is_found():
+    schema = {"type": "object", "required": ["x"], "default": {"x": "qz-ok"},
+              "properties": {"x": {"type": "string", "pattern": "^(?=.*q)(?=.*z)[a-z]{2}-[a-z]{2}$"}}}
+    assert every_kind(schema)["full"] == {"x": "qz-ok"}
