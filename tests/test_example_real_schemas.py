@@ -148,7 +148,11 @@ def test_merge_rejects_a_constant_outside_the_enum():
     assert merge({"const": "a"}, {"enum": ["f", "g"]}) is False
     assert merge({"const": "a"}, {"type": "integer"}) is False
     assert merge({"enum": ["a", 1]}, {"type": "string"}) == {"enum": ["a"], "type": "string"}
-    assert merge({"properties": {"t": {"enum": ["f"]}}}, {"properties": {"t": {"const": "a"}}}) is False
+    assert merge({"required": ["t"], "properties": {"t": {"enum": ["f"]}}},
+                 {"properties": {"t": {"const": "a"}}}) is False
+    # not required: an instance without t satisfies both
+    assert merge({"properties": {"t": {"enum": ["f"]}}}, {"properties": {"t": {"const": "a"}}}) \
+        == {"properties": {"t": False}}
     assert merge({"const": "a"}, {"enum": ["a", "b"]}) == {"const": "a", "enum": ["a"]}
 
 

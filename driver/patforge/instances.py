@@ -16,7 +16,8 @@ any shape (envelope or flat, ``$ref``/``definitions``, combinators, conditionals
 ``dependencies``, formats, boolean schemas). :mod:`patforge.schemawalk` finds the
 values; every instance is validated with jsonschema's ``Draft7Validator`` (with
 format checking). When none can be made, :class:`NoInstanceError` names the
-keyword that blocks every candidate and its JSON pointer.
+keyword that rejected every candidate tried, its JSON pointer and what was tried
+("no valid instance exists" only when the schema is proved unsatisfiable).
 
 Why a walker and not hypothesis-jsonschema: the output is committed next to the
 user's files, so it must be readable and byte-for-byte stable across runs and
@@ -26,7 +27,7 @@ versions, and it must take milliseconds (docs/performance.md).
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from jsonschema.exceptions import best_match
@@ -35,8 +36,9 @@ from referencing.exceptions import Unresolvable
 from patforge.draft7 import Validator
 from patforge.errors import NoInstanceError
 from patforge.fastvalid import surely_valid
-from patforge.jsonmsg import readable
+from patforge.jsonmsg import readable, readable_message
 from patforge.regexgen import regex_strings
+from patforge.schemamerge import json_key
 from patforge.schemawalk import RootPolicy, Walker, escape_pointer
 
 INSTANCE_KINDS: tuple[str, ...] = ("instance_minimal", "instance_full", "instance_test")
@@ -71,17 +73,29 @@ class Blocker:
     keyword: str
     pointer: str
     detail: str = ""
+    #: what was tried ("full: 14 candidates from 3 branches"); empty when ``proved``
+    tried: str = ""
+    #: the schema admits no instance at all (false, or every branch contradicts itself)
+    proved: bool = False
 
     def message(self) -> str:
         what = ("the boolean schema false" if self.keyword == "false"
                 else f'"{self.keyword}"')
-        text = f"{what} at {self.pointer} blocks every candidate"
+        if self.proved:
+            text = f"{what} at {self.pointer} admits no instance"
+        else:
+            text = f"{what} at {self.pointer} rejected every candidate tried"
+            text += f" ({self.tried})" if self.tried else ""
         return f"{text}: {self.detail}" if self.detail else text
 
+    def headline(self) -> str:
+        """What the generator can claim: that no instance exists only when proved."""
+        return "no valid instance exists" if self.proved else "could not find a valid instance"
+
     def error(self) -> NoInstanceError:
-        return NoInstanceError(f"no valid instance: {self.message()}", keyword=self.keyword,
+        return NoInstanceError(f"{self.headline()}: {self.message()}", keyword=self.keyword,
                                pointer=self.pointer,
-                               hint=f"relax {self.keyword!r} at {self.pointer} in the schema")
+                               hint=f'relax "{self.keyword}" at {self.pointer} in the schema')
 
 
 @dataclass
@@ -119,12 +133,45 @@ def _root_name(schema: Any) -> str:
     return "value"
 
 
+def _authored(schema: Any, ids: dict[str, str]) -> list[Any]:
+    """The schema's own ``examples`` then ``default`` (instances its author wrote) that
+    validate, each with the requested ids embedded where the schema still accepts that."""
+    if not isinstance(schema, dict):
+        return []
+    seeds = (schema["examples"] if isinstance(schema.get("examples"), list) else [])
+    seeds = seeds + ([schema["default"]] if "default" in schema else [])
+    out: list[Any] = []
+    for seed in seeds[:16]:
+        with_ids = {**ids, **seed} if isinstance(seed, dict) and ids else seed
+        for candidate in (with_ids, seed):
+            if not validate_instance(schema, candidate):
+                if all(json_key(candidate) != json_key(o) for o in out):
+                    out.append(candidate)
+                break
+    return out
+
+
 def _build(schema: Any, mode: str, ids: dict[str, str]) -> tuple[Any, Blocker | None]:
+    # The author's own instances come first for full and test (full the first, test
+    # another); minimal keeps its contract (just what is required) unless none is found.
+    authored = _authored(schema, ids)
+    pick = {"full": 0, "test": 1}.get(mode)
+    if pick is not None and len(authored) > pick:
+        return authored[pick], None
     walker = Walker(schema, mode, _policy(schema, mode, ids))
     found = walker.candidates(schema, walker.start(_root_name(schema)))
     if found:
         return found.get(0), None
-    return found.first, find_blocker(schema, found.first)
+    if authored:
+        return authored[0], None
+    blocker = find_blocker(schema, found.first)
+    # Proved only where the schema is false or every branch merged into a contradiction.
+    root = walker.deref(schema, walker.start().scope)
+    proved = root is False or (isinstance(root, dict) and walker.alternatives(root, walker.start().scope) == [])
+    tried = (f"{mode}: {walker.checks} value{'s' if walker.checks != 1 else ''} checked, "
+             f"{found.tried} whole candidate{'s' if found.tried != 1 else ''} from "
+             f"{found.branches} branch{'es' if found.branches != 1 else ''}")
+    return found.first, replace(blocker, proved=proved, tried="" if proved else tried)
 
 
 def _ids(doc_id: str | None, pattern_id: str | None) -> dict[str, str]:
@@ -195,7 +242,8 @@ def find_blocker(schema: Any, instance: Any) -> Blocker:
                 ptr = _locate(v, [*path, index], follow_last=True)
         return Blocker("false", ptr)
     keyword = str(path[-1]) if path else str(err.validator)
-    detail = err.message if len(err.message) <= 160 else err.message[:157] + "..."
+    text = readable_message(err)
+    detail = text if len(text) <= 160 else text[:157] + "..."
     return Blocker(keyword, _locate(v, path[:-1], follow_last=True), detail)
 
 

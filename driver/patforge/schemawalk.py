@@ -62,6 +62,7 @@ class Walker(ShapeBuilder):
         self._alts: dict[tuple[int, int], tuple[Any, list[Any]]] = {}
         self._inlined: dict[tuple[int, int], tuple[int, ...]] = {}
         self._built: Any = object()  # the last object _object validated against its own schema
+        self.checks = 0  # candidate values validated (what a "could not find" reports as tried)
 
     def start(self, name: str = "value") -> Where:
         return Where(name=name, index=0, ptr="#", scope=self._root_validator._resolver, mode=self.mode)
@@ -79,6 +80,7 @@ class Walker(ShapeBuilder):
         return hit[2]
 
     def valid(self, schema: Any, scope: Any, value: Any) -> bool:
+        self.checks += 1
         try:
             return self._validator(schema, scope).is_valid(value)
         except (Unresolvable, RecursionError):
@@ -86,6 +88,7 @@ class Walker(ShapeBuilder):
 
     def _errors(self, schema: Any, scope: Any, value: Any) -> list[Any] | None:
         """The validation errors ([] when valid); None when validation itself fails."""
+        self.checks += 1
         try:
             return list(self._validator(schema, scope).iter_errors(value))
         except (Unresolvable, RecursionError):
@@ -127,6 +130,7 @@ class Walker(ShapeBuilder):
             except Exception:  # noqa: BLE001 - a malformed $id only loses scoping
                 pass
         alts = self.alternatives(schema, at.scope)
+        found.branches = len(alts)
         inlined = self._inlined.get((id(schema), id(at.scope)), ())
         if inlined:  # $refs merged into the alternatives count as hops for recursion
             seen = max(at.stack.count(i) for i in inlined)
@@ -141,6 +145,7 @@ class Walker(ShapeBuilder):
                 if k in seen_keys:
                     continue
                 seen_keys.add(k)
+                found.tried = len(seen_keys)
                 if len(seen_keys) == 1:
                     found.first = c
                 if (checked and alt is schema) or self.valid(schema, at.scope, c):

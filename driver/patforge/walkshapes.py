@@ -15,7 +15,7 @@ from typing import Any, Iterator
 
 from patforge.leafvalues import count
 from patforge.regexgen import regex_strings
-from patforge.schemamerge import json_key, merge, same_json
+from patforge.schemamerge import MORE_CONTAINS, json_key, merge, same_json
 from patforge.walktypes import (
     _BACKTRACK_STEPS,
     _MISSING,
@@ -84,7 +84,9 @@ class ShapeBuilder:
             if not grew:
                 break
         props = _dict(effective.get("properties")) if isinstance(effective, dict) else props
-        names = [n for n in names if n in required or self._name_allowed(schema, props, n, at)]
+        forbidden = _forbidden(schema)
+        names = [n for n in names if n in required or (n not in forbidden and props.get(n) is not False
+                                                       and self._name_allowed(schema, props, n, at))]
         if at.mode != "minimal":  # full and test show one property per name pattern too
             for pattern in _dict(schema.get("patternProperties")):
                 if any(_search(pattern, n) for n in names):
@@ -208,9 +210,17 @@ class ShapeBuilder:
             pick = next((c for c in cands if not unique or not any(same_json(c, o) for o in out)),
                         cands.best())
             out.append(pick)
-        contains = schema.get("contains")
-        if contains is None or any(self.valid(contains, at.scope, x) for x in out):
-            return out
+        needs = [c for c in [schema.get("contains"), *_list(schema.get(MORE_CONTAINS))] if c is not None]
+        for i, contains in enumerate(needs):
+            if not any(self.valid(contains, at.scope, x) for x in out):
+                out = self._place(schema, out, contains, needs[:i], at)
+        return out
+
+    def _place(self, schema: dict[str, Any], out: list[Any], contains: Any, kept: list[Any],
+               at: Where) -> list[Any]:
+        """``out`` with one element that satisfies ``contains``: in place of one no
+        ``kept`` contains needs, else appended (within ``maxItems``); ``out`` when none fits."""
+        unique = schema.get("uniqueItems") is True
         hi = count(schema.get("maxItems"))
         positions = list(range(len(out))) + ([len(out)] if hi is None or len(out) < hi else [])
         for pos in positions:
@@ -218,9 +228,12 @@ class ShapeBuilder:
             both = {"allOf": [sub, contains]}
             cands = self.candidates(both, at.child(singular(at.name), f"{at.ptr}/contains", pos))
             others = out[:pos] + out[pos + 1:]
-            pick = next((c for c in cands if not unique or not any(same_json(c, o) for o in others)), None)
-            if pick is not None:
-                return out[:pos] + [pick] + out[pos + 1:]
+            for c in cands:
+                if unique and any(same_json(c, o) for o in others):
+                    continue
+                trial = out[:pos] + [c] + out[pos + 1:]
+                if all(any(self.valid(k, at.scope, x) for x in trial) for k in kept):
+                    return trial
         return out
 
     def _seeded_array(self, schema: dict[str, Any], at: Where) -> list[Any] | None:
@@ -242,3 +255,17 @@ class ShapeBuilder:
         return None
 
 
+def _forbidden(schema: dict[str, Any]) -> set[str]:
+    """Property names the schema's ``not`` rules out on their own: ``not: {required: [x]}``
+    (an ``else`` of a conditional, often), also inside ``not: {anyOf: [...]}`` (merged nots)."""
+    out: set[str] = set()
+    stack = [schema.get("not")]
+    while stack:
+        node = stack.pop()
+        if not isinstance(node, dict):
+            continue
+        req = node.get("required")
+        if isinstance(req, list) and len(req) == 1 and isinstance(req[0], str) and len(node) == 1:
+            out.add(req[0])
+        stack += _list(node.get("anyOf")) if len(node) == 1 else []
+    return out

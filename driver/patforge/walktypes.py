@@ -70,6 +70,8 @@ class Candidates:
     def __init__(self) -> None:
         self.source: Iterator[Any] = iter(())
         self.first: Any = None
+        self.tried = 0  # distinct candidates examined (what a "could not find" names)
+        self.branches = 0  # alternatives (anyOf/oneOf/if branches, merged) they came from
         self._items: list[Any] = []
         self._done = False
 

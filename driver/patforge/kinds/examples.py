@@ -60,7 +60,7 @@ def cached_examples(registry: Registry, schema: Any, doc_id: str, pattern_id: st
         found = generate_examples(schema, doc_id=doc_id, pattern_id=pattern_id, strict=False)
         b = found.blocker
         hit = {"instances": found.instances, "embedded": found.embedded,
-               "blocker": [b.keyword, b.pointer, b.detail] if b else None}
+               "blocker": [b.keyword, b.pointer, b.detail, b.tried, b.proved] if b else None}
         if registry.cache:
             registry.cache.put(k, hit)
     b = hit["blocker"]
@@ -102,11 +102,11 @@ def examples_to_link(registry: Registry, files: Reader, p: Pattern) -> list[str]
 
 
 def _blocked(p: Pattern, blocker: Blocker, hand_written: bool) -> Diagnostic:
-    where = f"{blocker.keyword!r} at {blocker.pointer} in {p.schema_path}"
+    where = f'"{blocker.keyword}" at {blocker.pointer} in {p.schema_path}'
     hint = (f"relax {where}; the hand-written schema is what the examples must satisfy"
             if hand_written else
             f"the schema is compiled from {p.spec_path}: relax the spec constraint behind {where}")
-    return error(f"{p.name}: no valid example instance exists: {blocker.message()}",
+    return error(f"{p.name}: {blocker.headline().replace('instance', 'example instance')}: {blocker.message()}",
                  path=p.schema_path, pattern=p.name, code="example-blocked", hint=hint)
 
 
