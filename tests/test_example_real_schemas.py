@@ -54,7 +54,9 @@ NAMED = {
     "properties": {
         "method": {"type": "string", "pattern": "^(?<CSharpMethodName>[a-zA-Z_]\\w*)$"},
         "switches": {"type": "object", "minProperties": 1, "additionalProperties": False,
-                     "patternProperties": {"^(?<Name>\\$?[A-Za-z]+[A-Za-z0-9]*)$": {"type": "string"}}},
+                     "patternProperties": {"^(?<Name>\\$?[A-Za-z]+[A-Za-z0-9]*)$": {"type": "string"},
+                                           # the same group name in two patterns (as in appsettings)
+                                           "^(?<Name>[0-9]+)$": {"type": "integer"}}},
     },
 }
 
@@ -76,6 +78,8 @@ def test_named_groups_generate_and_validate():
     assert kinds["full"]["switches"]
     assert validate_instance(NAMED, {"method": "9bad", "switches": {"ok": "x"}})  # still enforced
     assert validate_instance(NAMED, {"method": "ok", "switches": {"not-a-name": "x"}})
+    assert validate_instance(NAMED, {"method": "ok", "switches": {"12": "x"}})
+    assert validate_instance(NAMED, {"method": "ok", "switches": {"12": 3, "ab": "x"}}) == []
 
 
 # -- several contains on one array ------------------------------------------------------

@@ -14,6 +14,7 @@ from typing import Any, Iterator
 
 import jsonschema
 from jsonschema import FormatChecker
+from jsonschema.exceptions import ValidationError
 
 from patforge.ecmaregex import ecma_to_python
 
@@ -42,9 +43,19 @@ def _pattern_properties(validator: Any, pp: Any, instance: Any, schema: Any) -> 
 def _additional_properties(validator: Any, ap: Any, instance: Any, schema: Any) -> Iterator[Any]:
     pp = schema.get("patternProperties") if isinstance(schema, dict) else None
     translated = _python_keys(pp) if isinstance(pp, dict) else None
-    if translated is not None:
-        schema = {**schema, "patternProperties": translated}
-    yield from _KEYWORDS["additionalProperties"](validator, ap, instance, schema)
+    if translated is None or not validator.is_type(instance, "object"):
+        yield from _KEYWORDS["additionalProperties"](validator, ap, instance, schema)
+        return
+    # jsonschema joins the patterns with "|", which two groups of one name break: one by one
+    props = schema.get("properties", {})
+    extras = [k for k in instance if k not in props and not any(re.search(p, k) for p in translated)]
+    if validator.is_type(ap, "object"):
+        for extra in extras:
+            yield from validator.descend(instance[extra], ap, path=extra)
+    elif not ap and extras:
+        verb = "does" if len(extras) == 1 else "do"
+        yield ValidationError(f"{', '.join(map(repr, sorted(extras)))} {verb} not match any of the "
+                              f"regexes: {', '.join(map(repr, sorted(pp)))}")
 
 
 FORMAT_CHECKER = FormatChecker()
