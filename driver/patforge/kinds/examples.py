@@ -17,7 +17,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from patforge.cache import key as cache_key
-from patforge.diagnostics import Diagnostic, error
+from patforge.diagnostics import Diagnostic, error, warning
 from patforge.jsonmsg import exception_text
 from patforge.instances import (
     GENERATOR_VERSION,
@@ -91,14 +91,41 @@ def examples_to_link(registry: Registry, files: Reader, p: Pattern) -> list[str]
     schema = hand_written_schema(files, p)
     if schema is _NOT_HAND_WRITTEN or isinstance(schema, ValueError) or schema_problem(schema):
         return names
-    # The examples unit renders only into a folder without instance files of a person's.
-    folder = example_dir(p)
-    generates = KIND.managed(files, p) or not any(files.exists(f"{folder}/{f}") for f in EXAMPLE_FILES)
+    # The examples unit renders only into a folder without examples of a person's.
+    generates = KIND.managed(files, p) or own_examples(files, p, schema) is None
     if generates:
         found = cached_examples(registry, schema, registry.doc_id_for(p), p.pattern_id)
         if found.blocker is None and "doc_id" in found.sidecar_ids:
             names += [f for f in EXAMPLE_FILES if f not in names]
     return names
+
+
+def own_examples(files: Reader, p: Pattern, schema: Any) -> tuple[list[str], list[tuple[str, str]]] | None:
+    """(example files, [(file, why it does not validate)]) when the pattern's examples are
+    a person's and there is nothing to generate: its folder holds example JSON that
+    patforge did not render, and either one sits at an instance path (never overwritten)
+    or all of them validate against ``schema``. None: the unit generates."""
+    folder = example_dir(p)
+    if not files.is_dir(folder) or KIND.managed(files, p):
+        return None
+    names = sorted(n for n in files.list_files(folder) if PurePosixPath(n).suffix == ".json")
+    if not names:
+        return None
+    invalid = []
+    for n in names:
+        rel = f"{folder}/{n}"
+        try:
+            instance = json.loads(files.read_text(rel) or "")
+        except (ValueError, UnicodeDecodeError) as exc:
+            invalid.append((rel, f"not valid JSON: {exception_text(exc)}"))
+            continue
+        problems = validate_instance(schema, instance)
+        if problems:
+            more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+            invalid.append((rel, problems[0] + more))
+    if invalid and not any(n in EXAMPLE_FILES for n in names):
+        return None  # generated instances go beside them; check reports the invalid ones
+    return [f"{folder}/{n}" for n in names], invalid
 
 
 def _blocked(p: Pattern, blocker: Blocker, hand_written: bool) -> Diagnostic:
@@ -139,10 +166,33 @@ class ExamplesKind(Kind):
             return schema, True
         return compiled_schema(ctx, p), False  # cached: diagnostics are reported once
 
+    def _hand_written_unit(self, ctx: BuildContext, p: Pattern, schema: Any) -> Unit | None:
+        """The unit as a person wrote it (see :func:`own_examples`), its invalid files named
+        (a warning: the person decides; check reports them too)."""
+        own = own_examples(ctx.files, p, schema)
+        if own is None:
+            return None
+        rels, invalid = own
+        for rel, why in invalid:
+            ctx.diagnostics.add(warning(
+                f"{p.name}: hand-written example does not validate against {p.schema_path}: {why}",
+                path=rel, pattern=p.name, code="example-invalid",
+                hint=f"correct the example or the schema; patforge never rewrites {rel}"))
+        folder = example_dir(p)
+        answers = {"answers_file": self.answers_file(p), "name": p.name, "pattern_id": p.pattern_id,
+                   "example_dir": folder, "schema_path": p.schema_path}
+        unit = Unit(self.name, p.name, ctx.phase, answers, rels)
+        if p.example_dir is None:
+            unit.registry_fields.append(("example_dir", folder))
+        return unit
+
     def build(self, ctx: BuildContext, p: Pattern | None) -> Unit | None:
         schema, hand_written = self._schema(ctx, p)
         if schema is None:
             return None
+        own = self._hand_written_unit(ctx, p, schema)
+        if own is not None:
+            return own  # classified hand-written: nothing generated, nothing failed
         doc_id = ctx.registry.doc_id_for(p)
         try:
             found = cached_examples(ctx.registry, schema, doc_id, p.pattern_id)
