@@ -40,6 +40,7 @@ from patforge.jsonmsg import readable, readable_message
 from patforge.regexgen import regex_strings
 from patforge.schemamerge import json_key
 from patforge.schemawalk import RootPolicy, Walker, escape_pointer
+from patforge.walktypes import BudgetSpent
 
 INSTANCE_KINDS: tuple[str, ...] = ("instance_minimal", "instance_full", "instance_test")
 #: The kind names users type (``patforge example --kind``).
@@ -81,6 +82,8 @@ class Blocker:
     def message(self) -> str:
         what = ("the boolean schema false" if self.keyword == "false"
                 else f'"{self.keyword}"')
+        if self.keyword == "budget":
+            return f"generation stopped at {self.pointer}: {self.detail}"
         if self.proved:
             text = f"{what} at {self.pointer} admits no instance"
         else:
@@ -93,9 +96,10 @@ class Blocker:
         return "no valid instance exists" if self.proved else "could not find a valid instance"
 
     def error(self) -> NoInstanceError:
+        hint = (f"write the example by hand, or simplify the schema near {self.pointer}"
+                if self.keyword == "budget" else f'relax "{self.keyword}" at {self.pointer} in the schema')
         return NoInstanceError(f"{self.headline()}: {self.message()}", keyword=self.keyword,
-                               pointer=self.pointer,
-                               hint=f'relax "{self.keyword}" at {self.pointer} in the schema')
+                               pointer=self.pointer, hint=hint)
 
 
 @dataclass
@@ -105,6 +109,8 @@ class ExampleSet:
     instances: dict[str, Any]
     embedded: dict[str, bool] = field(default_factory=dict)
     blocker: Blocker | None = None
+    #: what the generator gave up and why (a kind reduced to minimal on its budget)
+    notes: list[str] = field(default_factory=list)
 
     @property
     def sidecar_ids(self) -> list[str]:
@@ -151,27 +157,43 @@ def _authored(schema: Any, ids: dict[str, str]) -> list[Any]:
     return out
 
 
-def _build(schema: Any, mode: str, ids: dict[str, str]) -> tuple[Any, Blocker | None]:
+def _build(schema: Any, mode: str, ids: dict[str, str]) -> tuple[Any, Blocker | None, str]:
+    """(instance, what blocks it, a note on what was given up). A walk that spends its
+    check budget falls back to the minimal kind (cheapest, same contract of validity);
+    a minimal walk that spends it is reported as the blocker, with where it stopped."""
     # The author's own instances come first for full and test (full the first, test
     # another); minimal keeps its contract (just what is required) unless none is found.
     authored = _authored(schema, ids)
     pick = {"full": 0, "test": 1}.get(mode)
     if pick is not None and len(authored) > pick:
-        return authored[pick], None
-    walker = Walker(schema, mode, _policy(schema, mode, ids))
-    found = walker.candidates(schema, walker.start(_root_name(schema)))
-    if found:
-        return found.get(0), None
+        return authored[pick], None, ""
+    note = ""
+    for walk_mode in dict.fromkeys((mode, "minimal")):
+        walker = Walker(schema, walk_mode, _policy(schema, walk_mode, ids))
+        try:
+            found = walker.candidates(schema, walker.start(_root_name(schema)))
+            if found:
+                return found.get(0), None, note
+        except BudgetSpent as spent:
+            note = (f"the {mode} instance {spent} (the generator's budget); "
+                    f"the minimal one is used instead" if walk_mode != "minimal" else "")
+            if walk_mode == "minimal":
+                if authored:
+                    return authored[0], None, ""
+                return None, Blocker("budget", spent.pointer, f"{spent.checks} checks spent (the generator's "
+                                     "budget) on the minimal instance"), ""
+            continue
+        break
     if authored:
-        return authored[0], None
+        return authored[0], None, note
     blocker = find_blocker(schema, found.first)
     # Proved only where the schema is false or every branch merged into a contradiction.
     root = walker.deref(schema, walker.start().scope)
     proved = root is False or (isinstance(root, dict) and walker.alternatives(root, walker.start().scope) == [])
-    tried = (f"{mode}: {walker.checks} value{'s' if walker.checks != 1 else ''} checked, "
+    tried = (f"{walk_mode}: {walker.checks} value{'s' if walker.checks != 1 else ''} checked, "
              f"{found.tried} whole candidate{'s' if found.tried != 1 else ''} from "
              f"{found.branches} branch{'es' if found.branches != 1 else ''}")
-    return found.first, replace(blocker, proved=proved, tried="" if proved else tried)
+    return found.first, replace(blocker, proved=proved, tried="" if proved else tried), note
 
 
 def _ids(doc_id: str | None, pattern_id: str | None) -> dict[str, str]:
@@ -191,7 +213,9 @@ def generate_examples(schema: Any, *, doc_id: str | None = None, pattern_id: str
     ids = _ids(doc_id, pattern_id)
     result = ExampleSet(instances={}, embedded={k: True for k in ids})
     for kind in kinds:
-        instance, blocker = _build(schema, _MODES.get(kind, kind), ids)
+        instance, blocker, note = _build(schema, _MODES.get(kind, kind), ids)
+        if note:
+            result.notes.append(note)
         if blocker is not None:
             if strict:
                 raise blocker.error()

@@ -34,6 +34,8 @@ from patforge.schemamerge import MAX_BRANCHES, json_key, merge
 from patforge.walkshapes import ShapeBuilder
 from patforge.walktypes import (
     _ALL_TYPES,
+    CHECK_BUDGET,
+    BudgetSpent,
     COMBINATORS,
     MAX_DEPTH,
     MAX_RECURSION,
@@ -53,8 +55,11 @@ from patforge.walktypes import (
 class Walker(ShapeBuilder):
     """Candidates for one root schema and one kind (``minimal``, ``full``, ``test``)."""
 
-    def __init__(self, root: Any, mode: str, policy: RootPolicy | None = None) -> None:
+    def __init__(self, root: Any, mode: str, policy: RootPolicy | None = None,
+                 budget: int = CHECK_BUDGET) -> None:
         self.root = root
+        self.budget = budget
+        self.ptr = "#"  # where the walk is (what a spent budget reports)
         self.mode = mode
         self.policy = policy or RootPolicy()
         self._root_validator = Validator(root, format_checker=Validator.FORMAT_CHECKER)
@@ -62,6 +67,7 @@ class Walker(ShapeBuilder):
         self._alts: dict[tuple[int, int], tuple[Any, list[Any]]] = {}
         self._inlined: dict[tuple[int, int], tuple[int, ...]] = {}
         self._built: Any = object()  # the last object _object validated against its own schema
+        self._shallows: dict[tuple[int, frozenset[str]], tuple[Any, Any]] = {}
         self.checks = 0  # candidate values validated (what a "could not find" reports as tried)
 
     def start(self, name: str = "value") -> Where:
@@ -79,8 +85,13 @@ class Walker(ShapeBuilder):
             self._validators[k] = hit
         return hit[2]
 
-    def valid(self, schema: Any, scope: Any, value: Any) -> bool:
+    def _spend(self) -> None:
         self.checks += 1
+        if self.checks > self.budget:
+            raise BudgetSpent(self.budget, self.ptr)
+
+    def valid(self, schema: Any, scope: Any, value: Any) -> bool:
+        self._spend()
         try:
             return self._validator(schema, scope).is_valid(value)
         except (Unresolvable, RecursionError):
@@ -88,7 +99,7 @@ class Walker(ShapeBuilder):
 
     def _errors(self, schema: Any, scope: Any, value: Any) -> list[Any] | None:
         """The validation errors ([] when valid); None when validation itself fails."""
-        self.checks += 1
+        self._spend()
         try:
             return list(self._validator(schema, scope).iter_errors(value))
         except (Unresolvable, RecursionError):
@@ -105,6 +116,7 @@ class Walker(ShapeBuilder):
     def _valid(self, schema: Any, at: Where, found: "Candidates") -> Iterator[Any]:
         if at.depth > MAX_DEPTH:
             return
+        self.ptr = at.ptr
         if schema is True:
             schema = {}
         if not isinstance(schema, dict):
@@ -284,14 +296,12 @@ class Walker(ShapeBuilder):
             # that do not (examples, enum members, numbers, booleans) rotate instead.
             seeded_keys = {json_key(x) for x in _seeded(schema) + _list(schema.get("enum"))}
             if json_key(chosen) in seeded_keys:
-                pool = [c for c in cands if json_key(c) in seeded_keys and ok(c)]
+                pool = [c for c in cands if json_key(c) in seeded_keys]
             elif test_flavoured:
                 pool = [chosen]
             else:
-                pool = [c for c in cands if ok(c)]
-            pos = next((i for i, c in enumerate(pool) if json_key(c) == json_key(chosen)), None)
-            if pos is not None:
-                chosen = pool[(pos + at.index) % len(pool)]
+                pool = cands
+            chosen = _rotate(pool, chosen, at.index, ok)
         yield chosen, True
         for c in cands:
             if json_key(c) != json_key(chosen) and ok(c):
@@ -299,6 +309,26 @@ class Walker(ShapeBuilder):
 
 
 _NONE = object()
+
+
+def _rotate(pool: list[Any], chosen: Any, steps: int, ok: Any) -> Any:
+    """The valid member of ``pool`` ``steps`` places after ``chosen``, cyclically, counting
+    only valid ones; validated lazily, as far as the steps go (a 1,000-member enum
+    costs a few checks, not a thousand)."""
+    key = json_key(chosen)
+    pos = next((i for i, c in enumerate(pool) if json_key(c) == key), None)
+    if pos is None:
+        return chosen
+    i, left, lap = pos, steps, 0
+    while left:
+        i = (i + 1) % len(pool)
+        if ok(pool[i]):
+            left -= 1
+            lap += 1
+        if i == pos:  # a full lap counted the valid members: skip further laps
+            left %= max(lap, 1)
+            lap = 0
+    return pool[i]
 
 
 __all__ = ["RootPolicy", "Validator", "Walker", "Where", "declared_types", "escape_pointer"]

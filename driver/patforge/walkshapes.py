@@ -96,8 +96,13 @@ class ShapeBuilder:
                 names += named[:1]
         names = self._fit_property_count(schema, props, names, required, at)
         values: dict[str, Candidates] = {}
+        own = _dict(schema.get("properties"))
+        patterns = list(_dict(schema.get("patternProperties")))
+        plain: set[str] = set()  # values checked against exactly schema.properties[n]: trusted
         for n in names:
             sub, ptr = _property_schema(effective, n)
+            if n in own and sub is own[n] and not any(_search(pt, n) for pt in patterns):
+                plain.add(n)
             cands = self.candidates(sub, at.child(n, f"{at.ptr}/{ptr}"))
             lead = [v for v in (policy.pinned.get(n, _MISSING), policy.preferred.get(n, _MISSING))
                     if v is not _MISSING and self.valid(sub, at.scope, v)]
@@ -112,7 +117,9 @@ class ShapeBuilder:
         for _ in range(_BACKTRACK_STEPS):
             obj = {n: values[n].get(index[n]) if values[n].has(index[n]) else values[n].best()
                    for n in present}
-            errors = self._errors(schema, at.scope, obj)  # type: ignore[attr-defined]
+            trusted = frozenset(n for n in present if n in plain and values[n].has(index[n]))
+            shallow = self._shallow(schema, trusted)
+            errors = self._errors(shallow, at.scope, obj)  # type: ignore[attr-defined]
             if errors == []:
                 self._built = obj  # valid against ``schema``: the caller need not check again
                 return obj
@@ -128,16 +135,32 @@ class ShapeBuilder:
             if not moved:
                 # Object-level errors (dependencies, conditionals, not): another value for
                 # one property may satisfy them before any property is given up.
-                for n in present[:12]:
+                named = _mentioned([e.schema for e in errors])
+                for n in [n for n in present if not named or n in named][:12]:
                     if values[n].has(index[n] + 1):
                         trial = {**obj, n: values[n].get(index[n] + 1)}
-                        if self.valid(schema, at.scope, trial):
+                        if self.valid(self._shallow(schema, trusted | {n} if n in plain else trusted),
+                                      at.scope, trial):
+                            self._built = trial
                             return trial
                 drop = next((n for n in droppable if n in present), None)
                 if drop is None:
                     return obj  # invalid; the caller filters it and reports the keyword
                 present.remove(drop)
         return None
+
+    def _shallow(self, schema: dict[str, Any], trusted: frozenset[str]) -> dict[str, Any]:
+        """``schema`` with the subschemas of ``trusted`` properties (whose values were
+        already validated against exactly them) replaced by true: the object is then
+        checked once at its own level instead of again all the way down."""
+        if not trusted:
+            return schema
+        k = (id(schema), trusted)
+        hit = self._shallows.get(k)  # type: ignore[attr-defined]
+        if hit is None:
+            props = {n: (True if n in trusted else s) for n, s in schema["properties"].items()}
+            hit = self._shallows[k] = (schema, {**schema, "properties": props})  # type: ignore[attr-defined]
+        return hit[1]
 
     def _name_allowed(self, schema: dict[str, Any], props: dict[str, Any], name: str,
                       at: Where) -> bool:
@@ -268,4 +291,22 @@ def _forbidden(schema: dict[str, Any]) -> set[str]:
         if isinstance(req, list) and len(req) == 1 and isinstance(req[0], str) and len(node) == 1:
             out.add(req[0])
         stack += _list(node.get("anyOf")) if len(node) == 1 else []
+    return out
+
+
+def _mentioned(schemas: list[Any]) -> set[str]:
+    """Property names the (object-level) schemas that failed speak about: the ones worth
+    another value. Empty when none is named (then any property may help)."""
+    out: set[str] = set()
+    stack, seen = list(schemas), 0
+    while stack and seen < 200:
+        node = stack.pop()
+        seen += 1
+        if isinstance(node, list):
+            stack += node
+        elif isinstance(node, dict):
+            out.update(k for k in _dict(node.get("properties")))
+            out.update(r for r in _list(node.get("required")) if isinstance(r, str))
+            out.update(_dict(node.get("dependencies")))
+            stack += [node[c] for c in ("allOf", "anyOf", "oneOf", "if", "then", "else", "not") if c in node]
     return out

@@ -22,7 +22,18 @@ MAX_RECURSION = 4
 _BACKTRACK_STEPS = 24
 #: Candidates tried per (sub)schema before it counts as unsatisfiable.
 MAX_TRIED = 120
+#: Validations one walk may spend (deterministic, unlike a clock): a walk that needs more
+#: stops, and the caller falls back to a cheaper kind or reports where it stopped.
+CHECK_BUDGET = 3000
 _ALL_TYPES = ("string", "integer", "number", "boolean", "null", "object", "array")
+
+
+class BudgetSpent(Exception):
+    """A walk spent :data:`CHECK_BUDGET` validations; ``pointer``: where it was then."""
+
+    def __init__(self, checks: int, pointer: str) -> None:
+        super().__init__(f"stopped after {checks} checks at {pointer}")
+        self.checks, self.pointer = checks, pointer
 
 
 def escape_pointer(token: Any) -> str:
@@ -193,5 +204,5 @@ def _property_schema(schema: Any, name: str) -> tuple[Any, str]:
     return {"allOf": [s for s, _ in subs]}, subs[0][1]
 
 
-__all__ = ["Candidates", "RootPolicy", "Validator", "Where", "declared_types", "dedupe",
+__all__ = ["CHECK_BUDGET", "BudgetSpent", "Candidates", "RootPolicy", "Validator", "Where", "declared_types", "dedupe",
            "escape_pointer", "singular"]

@@ -17,7 +17,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from patforge.cache import key as cache_key
-from patforge.diagnostics import Diagnostic, error, warning
+from patforge.diagnostics import Diagnostic, error, info, warning
 from patforge.jsonmsg import exception_text
 from patforge.instances import (
     GENERATOR_VERSION,
@@ -60,11 +60,13 @@ def cached_examples(registry: Registry, schema: Any, doc_id: str, pattern_id: st
         found = generate_examples(schema, doc_id=doc_id, pattern_id=pattern_id, strict=False)
         b = found.blocker
         hit = {"instances": found.instances, "embedded": found.embedded,
-               "blocker": [b.keyword, b.pointer, b.detail, b.tried, b.proved] if b else None}
+               "blocker": [b.keyword, b.pointer, b.detail, b.tried, b.proved] if b else None,
+               "notes": found.notes}
         if registry.cache:
             registry.cache.put(k, hit)
     b = hit["blocker"]
-    return ExampleSet(hit["instances"], dict(hit["embedded"]), Blocker(*b) if b else None)
+    return ExampleSet(hit["instances"], dict(hit["embedded"]), Blocker(*b) if b else None,
+                      list(hit.get("notes") or []))
 
 
 _NOT_HAND_WRITTEN = object()
@@ -206,6 +208,9 @@ class ExamplesKind(Kind):
         if found.blocker is not None:
             ctx.diagnostics.add(_blocked(p, found.blocker, hand_written))
             return None
+        for note in found.notes:  # a kind reduced to minimal: say what was given up, and why
+            ctx.diagnostics.add(info(f"{p.name}: {note}", path=p.schema_path, pattern=p.name,
+                                     code="example-reduced"))
         instances = found.instances
         paths = self.layout(ctx.registry, p)
         folder = paths["example_dir"]
