@@ -63,11 +63,12 @@ class Walker(ShapeBuilder):
         self.mode = mode
         self.policy = policy or RootPolicy()
         self._root_validator = Validator(root, format_checker=Validator.FORMAT_CHECKER)
-        self._validators: dict[tuple[int, int], tuple[Any, Any, Any]] = {}
-        self._alts: dict[tuple[int, int], tuple[Any, list[Any]]] = {}
-        self._inlined: dict[tuple[int, int], tuple[int, ...]] = {}
+        self._validators: dict[tuple[int, Any], tuple[Any, Any, Any]] = {}
+        self._alts: dict[tuple[int, Any], tuple[Any, list[Any]]] = {}
+        self._inlined: dict[tuple[int, Any], tuple[int, ...]] = {}
         self._built: Any = object()  # the last object _object validated against its own schema
         self._shallows: dict[tuple[int, frozenset[str]], tuple[Any, Any]] = {}
+        self._leaf_verdicts: dict[tuple[int, Any, str], bool] = {}
         self.checks = 0  # candidate values validated (what a "could not find" reports as tried)
 
     def start(self, name: str = "value") -> Where:
@@ -76,7 +77,7 @@ class Walker(ShapeBuilder):
     # -- validation ----------------------------------------------------------------
 
     def _validator(self, schema: Any, scope: Any) -> Any:
-        k = (id(schema), id(scope))
+        k = (id(schema), _scope_key(scope))
         hit = self._validators.get(k)
         if hit is None:  # the schema and scope are kept alive with it, so ids stay unique
             # Constructed directly, not by ``evolve``: evolve looks the dialect up again.
@@ -91,11 +92,20 @@ class Walker(ShapeBuilder):
             raise BudgetSpent(self.budget, self.ptr)
 
     def valid(self, schema: Any, scope: Any, value: Any) -> bool:
+        scalar = type(value) in _SCALARS
+        if scalar:  # a leaf schema meets the same few values again and again
+            k = (id(schema), _scope_key(scope), json_key(value))
+            hit = self._leaf_verdicts.get(k)
+            if hit is not None:
+                return hit
         self._spend()
         try:
-            return self._validator(schema, scope).is_valid(value)
+            verdict = self._validator(schema, scope).is_valid(value)
         except (Unresolvable, RecursionError):
-            return False
+            verdict = False
+        if scalar:  # the schema stays alive in self._validators: its id is not reused
+            self._leaf_verdicts[k] = verdict
+        return verdict
 
     def _errors(self, schema: Any, scope: Any, value: Any) -> list[Any] | None:
         """The validation errors ([] when valid); None when validation itself fails."""
@@ -143,7 +153,7 @@ class Walker(ShapeBuilder):
                 pass
         alts = self.alternatives(schema, at.scope)
         found.branches = len(alts)
-        inlined = self._inlined.get((id(schema), id(at.scope)), ())
+        inlined = self._inlined.get((id(schema), _scope_key(at.scope)), ())
         if inlined:  # $refs merged into the alternatives count as hops for recursion
             seen = max(at.stack.count(i) for i in inlined)
             if seen >= MAX_RECURSION:
@@ -186,7 +196,7 @@ class Walker(ShapeBuilder):
         """The combinator-free schemas whose instances may satisfy ``schema``."""
         if not isinstance(schema, dict) or not any(k in schema for k in COMBINATORS):
             return [schema]
-        k = (id(schema), id(scope))
+        k = (id(schema), _scope_key(scope))
         hit = self._alts.get(k)
         if hit is not None:
             return hit[1]
@@ -199,7 +209,7 @@ class Walker(ShapeBuilder):
             if depth >= 8 or hops.count(id(sub)) > 1:
                 return [sub]
             found = self.alternatives(sub, scope, depth + 1)
-            hops.extend(self._inlined.get((id(sub), id(scope)), ()))
+            hops.extend(self._inlined.get((id(sub), _scope_key(scope)), ()))
             return found
 
         def combine(options: list[Any]) -> None:
@@ -309,6 +319,14 @@ class Walker(ShapeBuilder):
 
 
 _NONE = object()
+
+
+def _scope_key(scope: Any) -> Any:
+    """What a ``$ref`` scope resolves by: its base URI. Every lookup returns a new
+    resolver object, so keying caches by the object's id would miss every time."""
+    uri = getattr(scope, "_base_uri", None)
+    return id(scope) if uri is None else ("uri", uri)
+_SCALARS = (str, int, float, bool, type(None))
 
 
 def _rotate(pool: list[Any], chosen: Any, steps: int, ok: Any) -> Any:

@@ -34,6 +34,10 @@ from patforge.walktypes import (
 )
 
 
+#: How deep (nesting, $ref hops included) the test kind still adds an array element.
+_TEST_EXTRA_DEPTH = 6
+
+
 class ShapeBuilder:
     """Objects and arrays; the host class supplies ``candidates``, ``valid``, ``_errors``
     and ``policy``."""
@@ -208,7 +212,10 @@ class ShapeBuilder:
         items = schema.get("items", True)
         other = "full" if at.mode == "minimal" else "minimal"
         for mode in (at.mode, other):
-            n = {"minimal": lo, "full": max(lo, 1), "test": max(lo, 1) + 1}[mode]
+            # test shows one more element, near the top only: nested arrays of arrays
+            # would otherwise double at every level (a 230 KB "example" on liquibase)
+            more = 1 if at.depth <= _TEST_EXTRA_DEPTH else 0
+            n = {"minimal": lo, "full": max(lo, 1), "test": max(lo, 1) + more}[mode]
             n = n if hi is None else min(n, hi)
             if isinstance(items, list) and schema.get("additionalItems", True) is False:
                 n = max(lo, min(n, len(items)))

@@ -24,7 +24,7 @@ _BACKTRACK_STEPS = 24
 MAX_TRIED = 120
 #: Validations one walk may spend (deterministic, unlike a clock): a walk that needs more
 #: stops, and the caller falls back to a cheaper kind or reports where it stopped.
-CHECK_BUDGET = 3000
+CHECK_BUDGET = 4000
 _ALL_TYPES = ("string", "integer", "number", "boolean", "null", "object", "array")
 
 
