@@ -179,3 +179,37 @@ def test_a_default_is_used_when_nothing_else_is_found():
     schema = {"type": "object", "required": ["x"], "default": {"x": "qz-ok"},
               "properties": {"x": {"type": "string", "pattern": "^(?=.*q)(?=.*z)[a-z]{2}-[a-z]{2}$"}}}
     assert every_kind(schema)["full"] == {"x": "qz-ok"}
+
+
+# -- draft-03 "required": true in a hand-written schema ---------------------------------
+
+def test_draft03_required_true_becomes_the_parents_required_list():
+    from patforge.schematolerance import draft03_required
+
+    schema = {"type": "object", "required": ["a"],
+              "properties": {"a": {"type": "string"}, "b": {"type": "integer", "required": True},
+                             "c": {"required": False},
+                             "d": {"type": "object", "properties": {"e": {"required": True}}}},
+              "definitions": {"x": {"properties": {"y": {"required": True}}}}}
+    fixed, where = draft03_required(schema)
+    assert fixed["required"] == ["a", "b"]
+    assert "required" not in fixed["properties"]["b"] and "required" not in fixed["properties"]["c"]
+    assert fixed["properties"]["d"]["required"] == ["e"]
+    assert fixed["definitions"]["x"]["required"] == ["y"]
+    assert where == ["#/properties/b/required", "#/properties/c/required",
+                     "#/properties/d/properties/e/required", "#/definitions/x/properties/y/required"]
+    assert schema["properties"]["b"]["required"] is True  # the original is left alone
+    assert draft03_required({"properties": {"a": {"required": ["x"]}}}) == \
+        ({"properties": {"a": {"required": ["x"]}}}, [])
+
+
+def test_cli_example_reads_draft03_required_with_a_note(tmp_path, capsys):
+    from patforge.cli import run
+
+    path = tmp_path / "schema.json"
+    path.write_text(json.dumps({"type": "object", "properties": {"name": {"type": "string", "required": True}}}),
+                    encoding="utf-8")
+    assert run(["example", str(path)]) == 0
+    out = capsys.readouterr()
+    assert json.loads(out.out) == {"name": "example-name"}
+    assert "#/properties/name/required" in out.err and "draft-03" in out.err

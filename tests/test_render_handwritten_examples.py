@@ -96,3 +96,24 @@ def test_a_hand_written_example_that_does_not_validate_is_named_and_left_alone(i
     assert f"{FOLDER}/instance_test.json" in r.text and "does not validate" in r.text, r
     assert bad.read_bytes() == text
     assert git(issue_repo, "status", "--porcelain", "--", FOLDER).strip() in ("", f"?? {FOLDER}/examples.id.yaml")
+
+
+def test_draft03_required_true_is_read_as_meant_with_a_warning(demo_repo, cli):
+    """``"required": true`` on a property (draft-03) in a hand-written schema: the property
+    is required, render says so once, and the schema file is never changed."""
+    schema = json.loads((demo_repo / SCHEMA).read_text(encoding="utf-8"))
+    del schema["required"]
+    schema["properties"]["project_root"]["required"] = True
+    schema["properties"]["files_to_create"]["required"] = True
+    schema["properties"]["files_to_create"]["items"]["properties"]["path"]["required"] = True
+    write_json(demo_repo / SCHEMA, schema)
+    write_json(demo_repo / FOLDER / "instance_test.json", {"project_root": "C:\\x"})  # files missing
+    commit_all(demo_repo, "draft-03 style required")
+    text = (demo_repo / SCHEMA).read_bytes()
+    r = cli("render", "--repo", str(demo_repo))
+    assert r.code == 0, r
+    assert "draft-03" in r.text and "#/properties/project_root/required" in r.text, r.text
+    assert "not a valid draft-07 schema" not in r.text and "schema-invalid" not in r.text
+    # read as meant: the example without files_to_create is named as not validating
+    assert f"{FOLDER}/instance_test.json" in r.text and "files_to_create" in r.text, r.text
+    assert (demo_repo / SCHEMA).read_bytes() == text

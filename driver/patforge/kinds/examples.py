@@ -32,6 +32,7 @@ from patforge.kinds.schema import compiled_schema
 from patforge.layout import EXAMPLE_FILES, example_dir
 from patforge.registry import Pattern, Registry
 from patforge.schemafile import SCHEMA_HINT, schema_problem
+from patforge.schematolerance import draft03_message, draft03_required
 
 
 def _json_file_doc_id(files: Reader, rel: str) -> str | None:
@@ -80,9 +81,10 @@ def hand_written_schema(files: Reader, p: Pattern) -> Any:
     if not p.schema_path or not files.exists(p.schema_path) or SCHEMA.managed(files, p):
         return _NOT_HAND_WRITTEN
     try:
-        return json.loads(files.read_text(p.schema_path) or "")
+        schema = json.loads(files.read_text(p.schema_path) or "")
     except ValueError as exc:
         return exc
+    return draft03_required(schema)[0]  # read as its author meant (the build warns)
 
 
 def examples_to_link(registry: Registry, files: Reader, p: Pattern) -> list[str]:
@@ -160,6 +162,12 @@ class ExamplesKind(Kind):
                                       hint="fix the JSON syntax"))
             return None, True
         if schema is not _NOT_HAND_WRITTEN:
+            raw = json.loads(ctx.files.read_text(p.schema_path) or "")
+            flags = draft03_required(raw)[1]
+            if flags:
+                ctx.diagnostics.add(warning(
+                    draft03_message(flags), path=p.schema_path, pattern=p.name, code="schema-draft03-required",
+                    hint='list the names in the object\'s "required" array to make it a valid draft-07 schema'))
             problem = schema_problem(schema)
             if problem:
                 ctx.diagnostics.add(error(f"hand-written schema is {problem}", path=p.schema_path,
@@ -236,7 +244,7 @@ class ExamplesKind(Kind):
         if text is None:
             return out  # schema not rendered (its own failure is reported); check will flag it
         try:
-            schema = json.loads(text)
+            schema = draft03_required(json.loads(text))[0]
         except ValueError:
             return out
         for rel in unit.files:
