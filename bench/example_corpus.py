@@ -98,6 +98,8 @@ def schemastore_rows(repeat: int, limit: int | None = None) -> tuple[dict, list[
                     result = example_instance(schema, kind)
                 except NoInstanceError as exc:
                     result = exc
+                except Exception as exc:  # noqa: BLE001 - a bench reports a crash, then goes on
+                    result = NoInstanceError(f"{type(exc).__name__}: {exc}", keyword="", pointer="#")
                 walls.append((time.perf_counter() - t) * 1000)
                 cpus.append((time.process_time() - c) * 1000)
             r = rows[kind]
@@ -107,7 +109,10 @@ def schemastore_rows(repeat: int, limit: int | None = None) -> tuple[dict, list[
             if isinstance(result, NoInstanceError):
                 notes.append(f"{name} {kind}: {result.message}")
                 continue
-            r["valid"] += not validate_instance(schema, result.instances[f"instance_{kind}"])
+            try:
+                r["valid"] += not validate_instance(schema, result.instances[f"instance_{kind}"])
+            except Exception as exc:  # noqa: BLE001 - e.g. a pattern the validator cannot read
+                notes.append(f"{name} {kind}: not validated: {type(exc).__name__}: {exc}")
             notes += [f"{name} {kind}: {n}" for n in result.notes]
     return rows, notes
 
