@@ -213,3 +213,31 @@ def test_cli_example_reads_draft03_required_with_a_note(tmp_path, capsys):
     out = capsys.readouterr()
     assert json.loads(out.out) == {"name": "example-name"}
     assert "#/properties/name/required" in out.err and "draft-03" in out.err
+
+
+def test_branch_search_is_breadth_first_not_the_first_32_of_the_first_if():
+    """Seven independent conditionals make 128 combinations; the first ``then`` can never
+    hold (though no merge can tell), so every combination that keeps it fails. The 32
+    kept must not all be those."""
+    conds = [{"if": {"properties": {"a": {"const": 1}}, "required": ["a"]},
+              "then": {"required": ["z"], "properties": {"z": {"not": {}}}}}]
+    conds += [{"if": {"required": [f"b{i}"]}, "then": {"required": [f"c{i}"]}} for i in range(6)]
+    schema = {"type": "object", "required": ["a"],
+              "properties": {"a": {"enum": [1, 2]}, **{f"b{i}": {"type": "integer"} for i in range(6)},
+                             **{f"c{i}": {"type": "string"} for i in range(6)}},
+              "allOf": conds}
+    kinds = every_kind(schema)
+    assert kinds["full"]["a"] == 2
+
+
+def test_the_32_combinations_kept_are_the_closest_to_the_preferred_one():
+    from patforge.schemawalk import Walker
+
+    schema = {"type": "object",
+              "allOf": [{"if": {"required": [f"b{i}"]}, "then": {"required": [f"c{i}"]}} for i in range(7)]}
+    walker = Walker(schema, "full")
+    alts = walker.alternatives(schema, walker.start().scope)
+    assert len(alts) == 32
+    first_then = [a for a in alts if "c0" in a.get("required", [])]
+    assert 0 < len(first_then) < 32  # not all with the first if true
+    assert any({f"c{i}" for i in range(7)} <= set(a.get("required", [])) for a in alts)  # the preferred one

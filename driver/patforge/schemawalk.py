@@ -177,6 +177,16 @@ class Walker(ShapeBuilder):
                         return
                 if len(seen_keys) >= MAX_TRIED:
                     return
+        if kept == 0 and len(alts) > 1 and "object" in declared_types(schema):
+            # No branch's object holds under the whole schema (an ``else`` that cannot see
+            # what its ``if`` rules out): build against the whole schema, whose errors
+            # steer the property values (another enum member, say).
+            for obj in self._objects(schema, at):
+                k = json_key(obj)
+                if k not in seen_keys and self._built is obj:
+                    seen_keys.add(k)
+                    yield obj
+                    return
 
     def deref(self, schema: Any, scope: Any, hops: list[int] | None = None) -> Any:
         """``schema`` with $refs followed (targets recorded in ``hops``)."""
@@ -212,10 +222,17 @@ class Walker(ShapeBuilder):
             hops.extend(self._inlined.get((id(sub), _scope_key(scope)), ()))
             return found
 
+        devs = [0]  # per alternative: how many of its choices are not the preferred one
+
         def combine(options: list[Any]) -> None:
-            nonlocal alts
-            alts = [m for a in alts for o in options
-                    if (m := merge(a, o)) is not False][:MAX_BRANCHES]
+            nonlocal alts, devs
+            pairs = [(m, d + j) for a, d in zip(alts, devs) for j, o in enumerate(options)
+                     if (m := merge(a, o)) is not False]
+            if len(pairs) > MAX_BRANCHES:
+                # Breadth first: keep the combinations that differ least from the preferred
+                # one, not the first 32 (which all share the first conditional's choice).
+                pairs.sort(key=lambda pair: pair[1])
+            alts, devs = [m for m, _ in pairs[:MAX_BRANCHES]], [d for _, d in pairs[:MAX_BRANCHES]]
 
         for branch in _list(schema.get("allOf")):
             combine(expand(branch))
