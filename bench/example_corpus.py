@@ -113,7 +113,7 @@ def schemastore_rows(repeat: int, limit: int | None = None) -> tuple[dict, list[
                 r["valid"] += not validate_instance(schema, result.instances[f"instance_{kind}"])
             except Exception as exc:  # noqa: BLE001 - e.g. a pattern the validator cannot read
                 notes.append(f"{name} {kind}: not validated: {type(exc).__name__}: {exc}")
-            notes += [f"{name} {kind}: {n}" for n in result.notes]
+            notes += [f"{name} {kind}: {n}" for n in getattr(result, "notes", [])]  # main had none
     return rows, notes
 
 
