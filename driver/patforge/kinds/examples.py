@@ -208,7 +208,7 @@ class ExamplesKind(Kind):
             found = cached_examples(ctx.registry, schema, doc_id, p.pattern_id)
         except Exception as exc:  # noqa: BLE001 - a schema the generator cannot walk: say so, go on
             ctx.diagnostics.add(error(
-                f"{p.name}: no example instances can be generated from {p.schema_path}: {exception_text(exc)}",
+                f"{p.name}: patforge could not generate example instances from {p.schema_path}: {exception_text(exc)}",
                 path=p.schema_path, pattern=p.name, code="examples-not-generated",
                 hint="write the examples by hand in the example folder, or simplify the schema construct "
                      "named above"))
