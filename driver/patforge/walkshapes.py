@@ -140,9 +140,9 @@ class ShapeBuilder:
                 # Object-level errors (dependencies, conditionals, not): another value for
                 # one property may satisfy them before any property is given up.
                 named = _mentioned([e.schema for e in errors])
-                # the names the failing keyword speaks of first; the rest may matter too
-                # (a then's failure is cured by a value its if speaks of)
-                for n in ([n for n in present if n in named] + [n for n in present if n not in named])[:12]:
+                # the names the failing keyword speaks of; when none is present, any (a
+                # then's failure is cured by a value its if speaks of)
+                for n in ([n for n in present if n in named] or present)[:12]:
                     if values[n].has(index[n] + 1):
                         trial = {**obj, n: values[n].get(index[n] + 1)}
                         if self.valid(self._shallow(schema, trusted | {n} if n in plain else trusted),
