@@ -241,3 +241,35 @@ def test_the_32_combinations_kept_are_the_closest_to_the_preferred_one():
     first_then = [a for a in alts if "c0" in a.get("required", [])]
     assert 0 < len(first_then) < 32  # not all with the first if true
     assert any({f"c{i}" for i in range(7)} <= set(a.get("required", [])) for a in alts)  # the preferred one
+
+
+# -- bounded generation ------------------------------------------------------------------
+
+WIDE = {"type": "object", "required": ["id"],
+        "properties": {"id": {"type": "string"}, **{f"f{i}": {"type": "string", "pattern": "^[a-z]+-[0-9]+$"}
+                                                    for i in range(30)}}}
+
+
+def test_a_walk_over_its_budget_falls_back_to_minimal_and_says_where(monkeypatch):
+    import patforge.schemawalk as schemawalk
+
+    monkeypatch.setattr(schemawalk, "CHECK_BUDGET", 12)
+    result = generate_examples(WIDE)
+    assert result.instances["instance_full"] == result.instances["instance_minimal"] == {"id": "example-id"}
+    assert len(result.notes) == 2 and all("budget" in n and "#/properties/" in n for n in result.notes), result.notes
+    assert "the full instance stopped after 12 checks at #/properties/" in result.notes[0]
+
+
+def test_a_minimal_walk_over_its_budget_is_the_blocker(monkeypatch):
+    import patforge.schemawalk as schemawalk
+
+    monkeypatch.setattr(schemawalk, "CHECK_BUDGET", 0)
+    with pytest.raises(NoInstanceError) as info:
+        example_instance(WIDE, "minimal")
+    assert info.value.keyword == "budget" and "generation stopped at #" in info.value.message
+    assert "no valid instance exists" not in info.value.message
+
+
+def test_the_budget_is_deterministic():
+    texts = {json.dumps(generate_examples(WIDE).instances) for _ in range(3)}
+    assert len(texts) == 1

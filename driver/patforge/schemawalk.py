@@ -56,9 +56,9 @@ class Walker(ShapeBuilder):
     """Candidates for one root schema and one kind (``minimal``, ``full``, ``test``)."""
 
     def __init__(self, root: Any, mode: str, policy: RootPolicy | None = None,
-                 budget: int = CHECK_BUDGET) -> None:
+                 budget: int | None = None) -> None:
         self.root = root
-        self.budget = budget
+        self.budget = CHECK_BUDGET if budget is None else budget
         self.ptr = "#"  # where the walk is (what a spent budget reports)
         self.mode = mode
         self.policy = policy or RootPolicy()
