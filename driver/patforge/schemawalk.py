@@ -68,7 +68,7 @@ class Walker(ShapeBuilder):
         self._inlined: dict[tuple[int, Any], tuple[int, ...]] = {}
         self._built: Any = object()  # the last object _object validated against its own schema
         self._shallows: dict[tuple[int, frozenset[str]], tuple[Any, Any]] = {}
-        self._leaf_verdicts: dict[tuple[int, Any, str], bool] = {}
+        self._verdicts: dict[tuple[int, Any, str], bool] = {}
         self.checks = 0  # candidate values validated (what a "could not find" reports as tried)
 
     def start(self, name: str = "value") -> Where:
@@ -92,19 +92,18 @@ class Walker(ShapeBuilder):
             raise BudgetSpent(self.budget, self.ptr)
 
     def valid(self, schema: Any, scope: Any, value: Any) -> bool:
-        scalar = type(value) in _SCALARS
-        if scalar:  # a leaf schema meets the same few values again and again
-            k = (id(schema), _scope_key(scope), json_key(value))
-            hit = self._leaf_verdicts.get(k)
-            if hit is not None:
-                return hit
+        # The same value meets the same schema again and again (a leaf's few candidates,
+        # an object tried by several branches): each verdict is computed once.
+        k = (id(schema), _scope_key(scope), json_key(value))
+        hit = self._verdicts.get(k)
+        if hit is not None:
+            return hit
         self._spend()
         try:
             verdict = self._validator(schema, scope).is_valid(value)
         except (Unresolvable, RecursionError):
             verdict = False
-        if scalar:  # the schema stays alive in self._validators: its id is not reused
-            self._leaf_verdicts[k] = verdict
+        self._verdicts[k] = verdict  # the schema stays alive in self._validators: ids not reused
         return verdict
 
     def _errors(self, schema: Any, scope: Any, value: Any) -> list[Any] | None:
