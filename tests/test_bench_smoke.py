@@ -76,3 +76,16 @@ def test_example_corpus_bench_reports_every_kind(tmp_path: Path) -> None:
     for row in ("| minimal | 1 |", "| full | 1 |", "| test | 1 |", "| all three kinds | 1 |"):
         assert row in text, row
     assert "old" not in text and text.endswith("## Next\n") and text.count("## Example generator") == 1
+
+
+def test_example_corpus_bench_on_schemastore(tmp_path: Path) -> None:
+    """--corpus schemastore (a smoke run on three schemas): the valid counts, the time
+    columns and the section it writes (figures in docs/performance.md, never asserted)."""
+    doc = tmp_path / "perf.md"
+    res = subprocess.run([sys.executable, str(ROOT / "bench" / "example_corpus.py"), "--corpus", "schemastore",
+                          "--limit", "3", "--write", str(doc)], capture_output=True, text=True, timeout=300)
+    assert res.returncode == 0, res.stderr
+    text = doc.read_text(encoding="utf-8")
+    assert "## Example generator on real-world schemas (SchemaStore)" in text
+    for kind in ("minimal", "full", "test"):
+        assert f"| {kind} | 3/3 |" in text, text

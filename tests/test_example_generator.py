@@ -175,14 +175,14 @@ def test_dependencies_schema_and_if_then_else():
 
 @pytest.mark.parametrize("schema,message", [
     ({"type": "object", "required": ["x"], "properties": {"x": {"not": {}}}},
-     '"not" at #/properties/x blocks every candidate'),
+     '"not" at #/properties/x rejected every candidate tried'),
     ({"type": "object", "required": ["x"], "properties": {"x": {"$ref": "#/definitions/never"}},
       "definitions": {"never": {"type": "string", "enum": [1, 2]}}},
-     '"type" at #/definitions/never blocks every candidate'),
+     '"type" at #/definitions/never rejected every candidate tried'),
     ({"type": "object", "required": ["Bad"], "propertyNames": {"pattern": "^[a-z]+$"}},
-     '"pattern" at #/propertyNames blocks every candidate'),
+     '"pattern" at #/propertyNames rejected every candidate tried'),
     ({"type": "object", "properties": {"x": {"$ref": "#/definitions/gone"}}, "required": ["x"]},
-     '"$ref" at #/properties/x blocks every candidate'),
+     '"$ref" at #/properties/x rejected every candidate tried'),
 ])
 def test_blocked_schema_names_keyword_and_pointer(schema, message):
     with pytest.raises(NoInstanceError) as info:
@@ -278,7 +278,7 @@ def test_cli_exit_1_names_the_keyword(tmp_path, capsys):
                     encoding="utf-8")
     assert run(["example", str(path)]) == 1
     err = capsys.readouterr().err
-    assert '"not" at #/properties/x blocks every candidate' in err
+    assert '"not" at #/properties/x rejected every candidate tried' in err
 
 
 def test_cli_exit_2_names_file_and_line(tmp_path, capsys):

@@ -136,7 +136,7 @@ def test_blocked_schema_names_the_keyword_not_the_spec(rendered):
              and d.get("code") == "example-blocked"]
     assert len(diags) == 1, report["diagnostics"]
     d = diags[0]
-    assert '"not" at #/properties/sha blocks every candidate' in d["message"]
+    assert '"not" at #/properties/sha rejected every candidate tried' in d["message"]
     assert "spec" not in (d["hint"] or "") and "hand-written schema" in d["hint"]
     assert not (repo / "patterns/examples/verify_commit/instance_minimal.json").exists()
     # the other patterns rendered all the same

@@ -352,6 +352,8 @@ def example(schema, kind, doc_id, pattern_id, quiet):
     result = example_from_file(schema, kind, doc_id=doc_id, pattern_id=pattern_id)
     click.echo(instance_to_text(result.instances[f"instance_{kind}"]), nl=False)
     wanted = {"doc_id": doc_id, "pattern_id": pattern_id}
+    for note in () if quiet else result.notes:
+        click.echo(f"note: {note}", err=True)
     for key in () if quiet else result.sidecar_ids:
         click.echo(f"note: the schema does not accept {key} {wanted[key]} at the top level; "
                    "link the example to it through a sidecar", err=True)

@@ -69,7 +69,8 @@ class PartialFailure(PatforgeError):
 
 
 class NoInstanceError(PatforgeError):
-    """No instance can satisfy a schema; ``keyword`` at ``pointer`` is what blocks it. Exit 1."""
+    """No instance was found (or none exists, when proved); ``keyword`` at ``pointer`` is what
+    rejected the candidates tried. Exit 1."""
 
     exit_code = 1
 

@@ -32,7 +32,7 @@ EXIT_CODES: dict[str, tuple[tuple[int, str], ...]] = {
     "diff": ((0, "the diffs were shown (or there were none)"),
              (2, "could not run, or a recorded render failed (named)")),
     "example": ((0, "a valid instance was printed"),
-                (1, "no valid instance exists: the blocking keyword and its pointer are named"),
+                (1, "no valid instance found: the keyword that rejected the candidates, its pointer and what was tried are named"),
                 (2, "could not run: the file cannot be read, is not JSON or not a draft-07 schema")),
     "demo": ((0, "every step succeeded and the demo is compliant"),
              (1, "a step failed"),

@@ -95,7 +95,7 @@ def _examples_blocked(model: RepoModel, p) -> str | None:
         doc_id = model.registry.doc_id_for(p) if model.registry is not None else "DOC-X"
         generate_instances(schema, doc_id=doc_id, pattern_id=p.pattern_id)
     except Exception as exc:  # noqa: BLE001 - whatever stops the generator stops render
-        return (f"no example instances can be generated from {p.schema_path} "
+        return (f"patforge could not generate example instances from {p.schema_path} "
                 f"({exception_text(exc)}) -- write the examples by hand "
                 f"in {folder}/, or simplify that schema construct")
     return None

@@ -16,7 +16,8 @@ any shape (envelope or flat, ``$ref``/``definitions``, combinators, conditionals
 ``dependencies``, formats, boolean schemas). :mod:`patforge.examplegen.schemawalk` finds the
 values; every instance is validated with jsonschema's ``Draft7Validator`` (with
 format checking). When none can be made, :class:`NoInstanceError` names the
-keyword that blocks every candidate and its JSON pointer.
+keyword that rejected every candidate tried, its JSON pointer and what was tried
+("no valid instance exists" only when the schema is proved unsatisfiable).
 
 Why a walker and not hypothesis-jsonschema: the output is committed next to the
 user's files, so it must be readable and byte-for-byte stable across runs and
@@ -26,25 +27,27 @@ versions, and it must take milliseconds (docs/performance.md).
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-import jsonschema
 from jsonschema.exceptions import best_match
 from referencing.exceptions import Unresolvable
 
+from patforge.validation.draft7 import Validator
 from patforge.errors import NoInstanceError
 from patforge.validation.fastvalid import surely_valid
-from patforge.validation.messages import readable
+from patforge.validation.messages import readable, readable_message
 from patforge.examplegen.regexgen import regex_strings
+from patforge.examplegen.schemamerge import json_key
 from patforge.examplegen.schemawalk import RootPolicy, Walker, escape_pointer
+from patforge.examplegen.walktypes import BudgetSpent
 
 INSTANCE_KINDS: tuple[str, ...] = ("instance_minimal", "instance_full", "instance_test")
 #: The kind names users type (``patforge example --kind``).
 KINDS: tuple[str, ...] = ("minimal", "full", "test")
 _MODES = {"instance_minimal": "minimal", "instance_full": "full", "instance_test": "test"}
 
-_Validator = jsonschema.Draft7Validator
+_Validator = Validator  # draft-07, patterns read as ECMA-262
 #: Recorded in the examples kind's answers files: bump it when the instances generated
 #: for the same schema change (tests/golden shows it). 2: the candidate walker (any
 #: draft-07 schema; compiled schemas give the same bytes, hand-written ones may not).
@@ -71,17 +74,32 @@ class Blocker:
     keyword: str
     pointer: str
     detail: str = ""
+    #: what was tried ("full: 14 candidates from 3 branches"); empty when ``proved``
+    tried: str = ""
+    #: the schema admits no instance at all (false, or every branch contradicts itself)
+    proved: bool = False
 
     def message(self) -> str:
         what = ("the boolean schema false" if self.keyword == "false"
                 else f'"{self.keyword}"')
-        text = f"{what} at {self.pointer} blocks every candidate"
+        if self.keyword == "budget":
+            return f"generation stopped at {self.pointer}: {self.detail}"
+        if self.proved:
+            text = f"{what} at {self.pointer} admits no instance"
+        else:
+            text = f"{what} at {self.pointer} rejected every candidate tried"
+            text += f" ({self.tried})" if self.tried else ""
         return f"{text}: {self.detail}" if self.detail else text
 
+    def headline(self) -> str:
+        """What the generator can claim: that no instance exists only when proved."""
+        return "no valid instance exists" if self.proved else "could not find a valid instance"
+
     def error(self) -> NoInstanceError:
-        return NoInstanceError(f"no valid instance: {self.message()}", keyword=self.keyword,
-                               pointer=self.pointer,
-                               hint=f"relax {self.keyword!r} at {self.pointer} in the schema")
+        hint = (f"write the example by hand, or simplify the schema near {self.pointer}"
+                if self.keyword == "budget" else f'relax "{self.keyword}" at {self.pointer} in the schema')
+        return NoInstanceError(f"{self.headline()}: {self.message()}", keyword=self.keyword,
+                               pointer=self.pointer, hint=hint)
 
 
 @dataclass
@@ -91,6 +109,8 @@ class ExampleSet:
     instances: dict[str, Any]
     embedded: dict[str, bool] = field(default_factory=dict)
     blocker: Blocker | None = None
+    #: what the generator gave up and why (a kind reduced to minimal on its budget)
+    notes: list[str] = field(default_factory=list)
 
     @property
     def sidecar_ids(self) -> list[str]:
@@ -119,12 +139,61 @@ def _root_name(schema: Any) -> str:
     return "value"
 
 
-def _build(schema: Any, mode: str, ids: dict[str, str]) -> tuple[Any, Blocker | None]:
-    walker = Walker(schema, mode, _policy(schema, mode, ids))
-    found = walker.candidates(schema, walker.start(_root_name(schema)))
-    if found:
-        return found.get(0), None
-    return found.first, find_blocker(schema, found.first)
+def _authored(schema: Any, ids: dict[str, str]) -> list[Any]:
+    """The schema's own ``examples`` then ``default`` (instances its author wrote) that
+    validate, each with the requested ids embedded where the schema still accepts that."""
+    if not isinstance(schema, dict):
+        return []
+    seeds = (schema["examples"] if isinstance(schema.get("examples"), list) else [])
+    seeds = seeds + ([schema["default"]] if "default" in schema else [])
+    out: list[Any] = []
+    for seed in seeds[:16]:
+        with_ids = {**ids, **seed} if isinstance(seed, dict) and ids else seed
+        for candidate in (with_ids, seed):
+            if not validate_instance(schema, candidate):
+                if all(json_key(candidate) != json_key(o) for o in out):
+                    out.append(candidate)
+                break
+    return out
+
+
+def _build(schema: Any, mode: str, ids: dict[str, str]) -> tuple[Any, Blocker | None, str]:
+    """(instance, what blocks it, a note on what was given up). A walk that spends its
+    check budget falls back to the minimal kind (cheapest, same contract of validity);
+    a minimal walk that spends it is reported as the blocker, with where it stopped."""
+    # The author's own instances come first for full and test (full the first, test
+    # another); minimal keeps its contract (just what is required) unless none is found.
+    authored = _authored(schema, ids)
+    pick = {"full": 0, "test": 1}.get(mode)
+    if pick is not None and len(authored) > pick:
+        return authored[pick], None, ""
+    note = ""
+    for walk_mode in dict.fromkeys((mode, "minimal")):
+        walker = Walker(schema, walk_mode, _policy(schema, walk_mode, ids))
+        try:
+            found = walker.candidates(schema, walker.start(_root_name(schema)))
+            if found:
+                return found.get(0), None, note
+        except BudgetSpent as spent:
+            note = (f"the {mode} instance {spent} (the generator's budget); "
+                    f"the minimal one is used instead" if walk_mode != "minimal" else "")
+            if walk_mode == "minimal":
+                if authored:
+                    return authored[0], None, ""
+                return None, Blocker("budget", spent.pointer, f"{spent.checks} checks spent (the generator's "
+                                     "budget) on the minimal instance"), ""
+            continue
+        break
+    if authored:
+        return authored[0], None, note
+    blocker = find_blocker(schema, found.first)
+    # Proved only where the schema is false or every branch merged into a contradiction.
+    root = walker.deref(schema, walker.start().scope)
+    proved = root is False or (isinstance(root, dict) and walker.alternatives(root, walker.start().scope) == [])
+    tried = (f"{walk_mode}: {walker.checks} value{'s' if walker.checks != 1 else ''} checked, "
+             f"{found.tried} whole candidate{'s' if found.tried != 1 else ''} from "
+             f"{found.branches} branch{'es' if found.branches != 1 else ''}")
+    return found.first, replace(blocker, proved=proved, tried="" if proved else tried), note
 
 
 def _ids(doc_id: str | None, pattern_id: str | None) -> dict[str, str]:
@@ -144,7 +213,9 @@ def generate_examples(schema: Any, *, doc_id: str | None = None, pattern_id: str
     ids = _ids(doc_id, pattern_id)
     result = ExampleSet(instances={}, embedded={k: True for k in ids})
     for kind in kinds:
-        instance, blocker = _build(schema, _MODES.get(kind, kind), ids)
+        instance, blocker, note = _build(schema, _MODES.get(kind, kind), ids)
+        if note:
+            result.notes.append(note)
         if blocker is not None:
             if strict:
                 raise blocker.error()
@@ -195,7 +266,8 @@ def find_blocker(schema: Any, instance: Any) -> Blocker:
                 ptr = _locate(v, [*path, index], follow_last=True)
         return Blocker("false", ptr)
     keyword = str(path[-1]) if path else str(err.validator)
-    detail = err.message if len(err.message) <= 160 else err.message[:157] + "..."
+    text = readable_message(err)
+    detail = text if len(text) <= 160 else text[:157] + "..."
     return Blocker(keyword, _locate(v, path[:-1], follow_last=True), detail)
 
 

@@ -14,7 +14,10 @@ readable output, no new dependency for ~150 lines).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
+
+from patforge.validation.ecmaregex import ecma_to_python
 
 try:  # Python 3.11+
     from re import _constants as _c  # type: ignore[attr-defined]
@@ -49,17 +52,24 @@ def regex_strings(pattern: str, variants: int = 6) -> list[str]:
 
     Covers literals, classes, quantifiers, anchors, groups, back-references and
     alternation; lookarounds are ignored. Results are checked by the caller."""
+    return list(_regex_strings(pattern, variants))
+
+
+@lru_cache(maxsize=2048)
+def _regex_strings(pattern: str, variants: int) -> tuple[str, ...]:
+    """:func:`regex_strings`, remembered: one schema uses the same pattern in many places."""
+    pattern = ecma_to_python(pattern)  # draft-07 patterns are ECMA-262
     try:
         parsed = _sre.parse(pattern)
     except (re.error, RecursionError, OverflowError):
-        return []
+        return ()
     out = []
     for v in range(variants):
         try:
             out.append(_Emitter(v).emit(parsed))
         except (_Unsupported, RecursionError):
             continue
-    return [s for s in dict.fromkeys(out) if _matches(pattern, s)]
+    return tuple(s for s in dict.fromkeys(out) if _matches(pattern, s))
 
 
 def _matches(pattern: str, s: str) -> bool:

@@ -10,14 +10,21 @@ from typing import Any
 import jsonschema
 from jsonschema.exceptions import SchemaError
 
+from patforge.validation.draft7 import FORMAT_CHECKER
 from patforge.errors import SchemaFileError
 from patforge.examplegen.instances import ExampleSet, example_instance
+from patforge.validation.tolerance import draft03_message, draft03_required
 from patforge.examplegen.walktypes import escape_pointer
 
 
 def load_schema_file(path: Path) -> Any:
     """The parsed schema; :class:`SchemaFileError` (exit 2) when it is unreadable,
     not JSON (with line and column) or not a draft-07 schema (with its pointer)."""
+    return _load(path)[0]
+
+
+def _load(path: Path) -> tuple[Any, list[str]]:
+    """(schema, pointers of draft-03 ``required`` flags read as their author meant)."""
     try:
         raw = Path(path).read_bytes()
     except OSError as exc:
@@ -36,8 +43,11 @@ def load_schema_file(path: Path) -> Any:
                               hint=f"fix the JSON syntax at line {exc.lineno}") from exc
     problem = schema_problem(schema)
     if problem:
-        raise SchemaFileError(f"{path}: {problem}", hint=SCHEMA_HINT)
-    return schema
+        fixed, flags = draft03_required(schema)
+        if not flags or schema_problem(fixed):
+            raise SchemaFileError(f"{path}: {problem}", hint=SCHEMA_HINT)
+        return fixed, flags  # read as its author meant; example_from_file notes it
+    return schema, []
 
 
 SCHEMA_HINT = "fix that keyword (see https://json-schema.org/draft-07)"
@@ -46,7 +56,8 @@ SCHEMA_HINT = "fix that keyword (see https://json-schema.org/draft-07)"
 def schema_problem(schema: Any) -> str | None:
     """Why ``schema`` is not a draft-07 schema (checked against the metaschema), or None."""
     try:
-        jsonschema.Draft7Validator.check_schema(schema)
+        # format regex read as ECMA-262, as draft-07 means it
+        jsonschema.Draft7Validator.check_schema(schema, format_checker=FORMAT_CHECKER)
     except SchemaError as exc:
         where = "#" + "".join(f"/{escape_pointer(p)}" for p in exc.absolute_path)
         return f"not a valid draft-07 schema at {where}: {exc.message}"
@@ -56,4 +67,8 @@ def schema_problem(schema: Any) -> str | None:
 def example_from_file(path: Path, kind: str = "minimal", *, doc_id: str | None = None,
                       pattern_id: str | None = None) -> ExampleSet:
     """One valid instance of the schema in ``path`` (``patforge example``)."""
-    return example_instance(load_schema_file(path), kind, doc_id=doc_id, pattern_id=pattern_id)
+    schema, flags = _load(path)
+    result = example_instance(schema, kind, doc_id=doc_id, pattern_id=pattern_id)
+    if flags:
+        result.notes.insert(0, f"{path}: {draft03_message(flags)}")
+    return result

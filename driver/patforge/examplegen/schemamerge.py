@@ -91,6 +91,7 @@ def merge(a: Any, b: Any) -> Any:
             out[k] = av + [x for x in bv if x not in av]
         elif k in _PER_KEY and isinstance(av, dict) and isinstance(bv, dict):
             out[k] = {**av, **{p: merge(av[p], s) if p in av else s for p, s in bv.items()}}
+
         elif k == "dependencies" and isinstance(av, dict) and isinstance(bv, dict):
             out[k] = {**av, **{p: _merge_dependency(av[p], d) if p in av else d for p, d in bv.items()}}
         elif k in _SUBSCHEMA or (k == "items" and isinstance(av, dict) and isinstance(bv, dict)):
@@ -114,6 +115,9 @@ def merge(a: Any, b: Any) -> Any:
             out[k] = both
         elif k == "const":
             return False  # two different constants
+        elif k == "not":
+            # not A and not B is not (A or B): both stay visible to the generator
+            out[k] = {"anyOf": [av, bv]}
         elif k == "uniqueItems":
             out[k] = bool(av) or bool(bv)
         elif k == "allOf" and isinstance(av, list) and isinstance(bv, list):
@@ -127,9 +131,59 @@ def merge(a: Any, b: Any) -> Any:
             extra = out.get("allOf") if isinstance(out.get("allOf"), list) else []
             if cond not in extra:
                 out["allOf"] = [*extra, cond]
-        # Anything else (pattern, format, not, contains, ...): keep a's; the final
-        # validation against the original schema enforces b's.
-    return out
+        elif k == "contains":
+            # several contains on one array: all must hold (the walker places each)
+            out["contains"] = av
+            out[MORE_CONTAINS] = [*_list(out.get(MORE_CONTAINS)), bv, *_list(b.get(MORE_CONTAINS))]
+        # Anything else (pattern, format, ...): keep a's; the final validation against
+        # the original schema enforces b's.
+    return out if _consistent(out) else False
+
+
+#: Where a merge keeps the ``contains`` beyond the first (a key no validator reads).
+MORE_CONTAINS = "$patforge:contains"
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _json_type_ok(value: Any, types: list[str]) -> bool:
+    for t in types:
+        if t == "integer" and _is_number(value) and float(value).is_integer():
+            return True
+        if t == "number" and _is_number(value):
+            return True
+        if (t == "string" and isinstance(value, str) or t == "boolean" and isinstance(value, bool)
+                or t == "null" and value is None or t == "array" and isinstance(value, list)
+                or t == "object" and isinstance(value, dict)):
+            return True
+    return False
+
+
+def _consistent(schema: dict[str, Any]) -> bool:
+    """False when the merged keywords provably admit nothing: a constant outside the
+    enum or the type, an enum with no member of the type, a required property whose
+    merged schema is ``false``. Narrows ``enum`` to what the other keywords allow."""
+    types = _types(schema.get("type"))
+    enum = schema.get("enum")
+    if isinstance(enum, list) and types is not None:
+        enum = [x for x in enum if _json_type_ok(x, types)]
+        if not enum:
+            return False
+        schema["enum"] = enum
+    if "const" in schema:
+        c = schema["const"]
+        if types is not None and not _json_type_ok(c, types):
+            return False
+        if isinstance(enum, list):
+            if not any(same_json(c, x) for x in enum):
+                return False
+            schema["enum"] = [c]
+    props = schema.get("properties")
+    if isinstance(props, dict) and any(props.get(r) is False for r in _list(schema.get("required"))):
+        return False
+    return True
 
 
 def _merge_dependency(a: Any, b: Any) -> Any:
@@ -142,4 +196,4 @@ def _merge_dependency(a: Any, b: Any) -> Any:
     return merge(a, b)
 
 
-__all__ = ["MAX_BRANCHES", "json_key", "merge", "same_json"]
+__all__ = ["MAX_BRANCHES", "MORE_CONTAINS", "json_key", "merge", "same_json"]

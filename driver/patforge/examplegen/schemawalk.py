@@ -34,6 +34,8 @@ from patforge.examplegen.schemamerge import MAX_BRANCHES, json_key, merge
 from patforge.examplegen.walkshapes import ShapeBuilder
 from patforge.examplegen.walktypes import (
     _ALL_TYPES,
+    CHECK_BUDGET,
+    BudgetSpent,
     COMBINATORS,
     MAX_DEPTH,
     MAX_RECURSION,
@@ -53,15 +55,21 @@ from patforge.examplegen.walktypes import (
 class Walker(ShapeBuilder):
     """Candidates for one root schema and one kind (``minimal``, ``full``, ``test``)."""
 
-    def __init__(self, root: Any, mode: str, policy: RootPolicy | None = None) -> None:
+    def __init__(self, root: Any, mode: str, policy: RootPolicy | None = None,
+                 budget: int | None = None) -> None:
         self.root = root
+        self.budget = CHECK_BUDGET if budget is None else budget
+        self.ptr = "#"  # where the walk is (what a spent budget reports)
         self.mode = mode
         self.policy = policy or RootPolicy()
         self._root_validator = Validator(root, format_checker=Validator.FORMAT_CHECKER)
-        self._validators: dict[tuple[int, int], tuple[Any, Any, Any]] = {}
-        self._alts: dict[tuple[int, int], tuple[Any, list[Any]]] = {}
-        self._inlined: dict[tuple[int, int], tuple[int, ...]] = {}
+        self._validators: dict[tuple[int, Any], tuple[Any, Any, Any]] = {}
+        self._alts: dict[tuple[int, Any], tuple[Any, list[Any]]] = {}
+        self._inlined: dict[tuple[int, Any], tuple[int, ...]] = {}
         self._built: Any = object()  # the last object _object validated against its own schema
+        self._shallows: dict[tuple[int, frozenset[str]], tuple[Any, Any]] = {}
+        self._verdicts: dict[tuple[int, Any, str], bool] = {}
+        self.checks = 0  # candidate values validated (what a "could not find" reports as tried)
 
     def start(self, name: str = "value") -> Where:
         return Where(name=name, index=0, ptr="#", scope=self._root_validator._resolver, mode=self.mode)
@@ -69,7 +77,7 @@ class Walker(ShapeBuilder):
     # -- validation ----------------------------------------------------------------
 
     def _validator(self, schema: Any, scope: Any) -> Any:
-        k = (id(schema), id(scope))
+        k = (id(schema), _scope_key(scope))
         hit = self._validators.get(k)
         if hit is None:  # the schema and scope are kept alive with it, so ids stay unique
             # Constructed directly, not by ``evolve``: evolve looks the dialect up again.
@@ -78,14 +86,29 @@ class Walker(ShapeBuilder):
             self._validators[k] = hit
         return hit[2]
 
+    def _spend(self) -> None:
+        self.checks += 1
+        if self.checks > self.budget:
+            raise BudgetSpent(self.budget, self.ptr)
+
     def valid(self, schema: Any, scope: Any, value: Any) -> bool:
+        # The same value meets the same schema again and again (a leaf's few candidates,
+        # an object tried by several branches): each verdict is computed once.
+        k = (id(schema), _scope_key(scope), json_key(value))
+        hit = self._verdicts.get(k)
+        if hit is not None:
+            return hit
+        self._spend()
         try:
-            return self._validator(schema, scope).is_valid(value)
+            verdict = self._validator(schema, scope).is_valid(value)
         except (Unresolvable, RecursionError):
-            return False
+            verdict = False
+        self._verdicts[k] = verdict  # the schema stays alive in self._validators: ids not reused
+        return verdict
 
     def _errors(self, schema: Any, scope: Any, value: Any) -> list[Any] | None:
         """The validation errors ([] when valid); None when validation itself fails."""
+        self._spend()
         try:
             return list(self._validator(schema, scope).iter_errors(value))
         except (Unresolvable, RecursionError):
@@ -102,6 +125,7 @@ class Walker(ShapeBuilder):
     def _valid(self, schema: Any, at: Where, found: "Candidates") -> Iterator[Any]:
         if at.depth > MAX_DEPTH:
             return
+        self.ptr = at.ptr
         if schema is True:
             schema = {}
         if not isinstance(schema, dict):
@@ -127,7 +151,8 @@ class Walker(ShapeBuilder):
             except Exception:  # noqa: BLE001 - a malformed $id only loses scoping
                 pass
         alts = self.alternatives(schema, at.scope)
-        inlined = self._inlined.get((id(schema), id(at.scope)), ())
+        found.branches = len(alts)
+        inlined = self._inlined.get((id(schema), _scope_key(at.scope)), ())
         if inlined:  # $refs merged into the alternatives count as hops for recursion
             seen = max(at.stack.count(i) for i in inlined)
             if seen >= MAX_RECURSION:
@@ -141,6 +166,7 @@ class Walker(ShapeBuilder):
                 if k in seen_keys:
                     continue
                 seen_keys.add(k)
+                found.tried = len(seen_keys)
                 if len(seen_keys) == 1:
                     found.first = c
                 if (checked and alt is schema) or self.valid(schema, at.scope, c):
@@ -149,6 +175,16 @@ class Walker(ShapeBuilder):
                     if kept >= WANTED:
                         return
                 if len(seen_keys) >= MAX_TRIED:
+                    return
+        if kept == 0 and len(alts) > 1 and "object" in declared_types(schema):
+            # No branch's object holds under the whole schema (an ``else`` that cannot see
+            # what its ``if`` rules out): build against the whole schema, whose errors
+            # steer the property values (another enum member, say).
+            for obj in self._objects(schema, at):
+                k = json_key(obj)
+                if k not in seen_keys and self._built is obj:
+                    seen_keys.add(k)
+                    yield obj
                     return
 
     def deref(self, schema: Any, scope: Any, hops: list[int] | None = None) -> Any:
@@ -169,7 +205,7 @@ class Walker(ShapeBuilder):
         """The combinator-free schemas whose instances may satisfy ``schema``."""
         if not isinstance(schema, dict) or not any(k in schema for k in COMBINATORS):
             return [schema]
-        k = (id(schema), id(scope))
+        k = (id(schema), _scope_key(scope))
         hit = self._alts.get(k)
         if hit is not None:
             return hit[1]
@@ -182,13 +218,20 @@ class Walker(ShapeBuilder):
             if depth >= 8 or hops.count(id(sub)) > 1:
                 return [sub]
             found = self.alternatives(sub, scope, depth + 1)
-            hops.extend(self._inlined.get((id(sub), id(scope)), ()))
+            hops.extend(self._inlined.get((id(sub), _scope_key(scope)), ()))
             return found
 
+        devs = [0]  # per alternative: how many of its choices are not the preferred one
+
         def combine(options: list[Any]) -> None:
-            nonlocal alts
-            alts = [m for a in alts for o in options
-                    if (m := merge(a, o)) is not False][:MAX_BRANCHES]
+            nonlocal alts, devs
+            pairs = [(m, d + j) for a, d in zip(alts, devs) for j, o in enumerate(options)
+                     if (m := merge(a, o)) is not False]
+            if len(pairs) > MAX_BRANCHES:
+                # Breadth first: keep the combinations that differ least from the preferred
+                # one, not the first 32 (which all share the first conditional's choice).
+                pairs.sort(key=lambda pair: pair[1])
+            alts, devs = [m for m, _ in pairs[:MAX_BRANCHES]], [d for _, d in pairs[:MAX_BRANCHES]]
 
         for branch in _list(schema.get("allOf")):
             combine(expand(branch))
@@ -279,14 +322,12 @@ class Walker(ShapeBuilder):
             # that do not (examples, enum members, numbers, booleans) rotate instead.
             seeded_keys = {json_key(x) for x in _seeded(schema) + _list(schema.get("enum"))}
             if json_key(chosen) in seeded_keys:
-                pool = [c for c in cands if json_key(c) in seeded_keys and ok(c)]
+                pool = [c for c in cands if json_key(c) in seeded_keys]
             elif test_flavoured:
                 pool = [chosen]
             else:
-                pool = [c for c in cands if ok(c)]
-            pos = next((i for i, c in enumerate(pool) if json_key(c) == json_key(chosen)), None)
-            if pos is not None:
-                chosen = pool[(pos + at.index) % len(pool)]
+                pool = cands
+            chosen = _rotate(pool, chosen, at.index, ok)
         yield chosen, True
         for c in cands:
             if json_key(c) != json_key(chosen) and ok(c):
@@ -294,6 +335,34 @@ class Walker(ShapeBuilder):
 
 
 _NONE = object()
+
+
+def _scope_key(scope: Any) -> Any:
+    """What a ``$ref`` scope resolves by: its base URI. Every lookup returns a new
+    resolver object, so keying caches by the object's id would miss every time."""
+    uri = getattr(scope, "_base_uri", None)
+    return id(scope) if uri is None else ("uri", uri)
+_SCALARS = (str, int, float, bool, type(None))
+
+
+def _rotate(pool: list[Any], chosen: Any, steps: int, ok: Any) -> Any:
+    """The valid member of ``pool`` ``steps`` places after ``chosen``, cyclically, counting
+    only valid ones; validated lazily, as far as the steps go (a 1,000-member enum
+    costs a few checks, not a thousand)."""
+    key = json_key(chosen)
+    pos = next((i for i, c in enumerate(pool) if json_key(c) == key), None)
+    if pos is None:
+        return chosen
+    i, left, lap = pos, steps, 0
+    while left:
+        i = (i + 1) % len(pool)
+        if ok(pool[i]):
+            left -= 1
+            lap += 1
+        if i == pos:  # a full lap counted the valid members: skip further laps
+            left %= max(lap, 1)
+            lap = 0
+    return pool[i]
 
 
 __all__ = ["RootPolicy", "Validator", "Walker", "Where", "declared_types", "escape_pointer"]

@@ -15,7 +15,7 @@ from typing import Any, Iterator
 
 from patforge.examplegen.leafvalues import count
 from patforge.examplegen.regexgen import regex_strings
-from patforge.examplegen.schemamerge import json_key, merge, same_json
+from patforge.examplegen.schemamerge import MORE_CONTAINS, json_key, merge, same_json
 from patforge.examplegen.walktypes import (
     _BACKTRACK_STEPS,
     _MISSING,
@@ -32,6 +32,10 @@ from patforge.examplegen.walktypes import (
     declared_types,
     singular,
 )
+
+
+#: How deep (nesting, $ref hops included) the test kind still adds an array element.
+_TEST_EXTRA_DEPTH = 6
 
 
 class ShapeBuilder:
@@ -84,7 +88,9 @@ class ShapeBuilder:
             if not grew:
                 break
         props = _dict(effective.get("properties")) if isinstance(effective, dict) else props
-        names = [n for n in names if n in required or self._name_allowed(schema, props, n, at)]
+        forbidden = _forbidden(schema)
+        names = [n for n in names if n in required or (n not in forbidden and props.get(n) is not False
+                                                       and self._name_allowed(schema, props, n, at))]
         if at.mode != "minimal":  # full and test show one property per name pattern too
             for pattern in _dict(schema.get("patternProperties")):
                 if any(_search(pattern, n) for n in names):
@@ -94,8 +100,13 @@ class ShapeBuilder:
                 names += named[:1]
         names = self._fit_property_count(schema, props, names, required, at)
         values: dict[str, Candidates] = {}
+        own = _dict(schema.get("properties"))
+        patterns = list(_dict(schema.get("patternProperties")))
+        plain: set[str] = set()  # values checked against exactly schema.properties[n]: trusted
         for n in names:
             sub, ptr = _property_schema(effective, n)
+            if n in own and sub is own[n] and not any(_search(pt, n) for pt in patterns):
+                plain.add(n)
             cands = self.candidates(sub, at.child(n, f"{at.ptr}/{ptr}"))
             lead = [v for v in (policy.pinned.get(n, _MISSING), policy.preferred.get(n, _MISSING))
                     if v is not _MISSING and self.valid(sub, at.scope, v)]
@@ -110,7 +121,9 @@ class ShapeBuilder:
         for _ in range(_BACKTRACK_STEPS):
             obj = {n: values[n].get(index[n]) if values[n].has(index[n]) else values[n].best()
                    for n in present}
-            errors = self._errors(schema, at.scope, obj)  # type: ignore[attr-defined]
+            trusted = frozenset(n for n in present if n in plain and values[n].has(index[n]))
+            shallow = self._shallow(schema, trusted)
+            errors = self._errors(shallow, at.scope, obj)  # type: ignore[attr-defined]
             if errors == []:
                 self._built = obj  # valid against ``schema``: the caller need not check again
                 return obj
@@ -126,16 +139,34 @@ class ShapeBuilder:
             if not moved:
                 # Object-level errors (dependencies, conditionals, not): another value for
                 # one property may satisfy them before any property is given up.
-                for n in present[:12]:
+                named = _mentioned([e.schema for e in errors])
+                # the names the failing keyword speaks of; when none is present, any (a
+                # then's failure is cured by a value its if speaks of)
+                for n in ([n for n in present if n in named] or present)[:12]:
                     if values[n].has(index[n] + 1):
                         trial = {**obj, n: values[n].get(index[n] + 1)}
-                        if self.valid(schema, at.scope, trial):
+                        if self.valid(self._shallow(schema, trusted | {n} if n in plain else trusted),
+                                      at.scope, trial):
+                            self._built = trial
                             return trial
                 drop = next((n for n in droppable if n in present), None)
                 if drop is None:
                     return obj  # invalid; the caller filters it and reports the keyword
                 present.remove(drop)
         return None
+
+    def _shallow(self, schema: dict[str, Any], trusted: frozenset[str]) -> dict[str, Any]:
+        """``schema`` with the subschemas of ``trusted`` properties (whose values were
+        already validated against exactly them) replaced by true: the object is then
+        checked once at its own level instead of again all the way down."""
+        if not trusted:
+            return schema
+        k = (id(schema), trusted)
+        hit = self._shallows.get(k)  # type: ignore[attr-defined]
+        if hit is None:
+            props = {n: (True if n in trusted else s) for n, s in schema["properties"].items()}
+            hit = self._shallows[k] = (schema, {**schema, "properties": props})  # type: ignore[attr-defined]
+        return hit[1]
 
     def _name_allowed(self, schema: dict[str, Any], props: dict[str, Any], name: str,
                       at: Where) -> bool:
@@ -183,7 +214,10 @@ class ShapeBuilder:
         items = schema.get("items", True)
         other = "full" if at.mode == "minimal" else "minimal"
         for mode in (at.mode, other):
-            n = {"minimal": lo, "full": max(lo, 1), "test": max(lo, 1) + 1}[mode]
+            # test shows one more element, near the top only: nested arrays of arrays
+            # would otherwise double at every level (a 230 KB "example" on liquibase)
+            more = 1 if at.depth <= _TEST_EXTRA_DEPTH else 0
+            n = {"minimal": lo, "full": max(lo, 1), "test": max(lo, 1) + more}[mode]
             n = n if hi is None else min(n, hi)
             if isinstance(items, list) and schema.get("additionalItems", True) is False:
                 n = max(lo, min(n, len(items)))
@@ -208,9 +242,17 @@ class ShapeBuilder:
             pick = next((c for c in cands if not unique or not any(same_json(c, o) for o in out)),
                         cands.best())
             out.append(pick)
-        contains = schema.get("contains")
-        if contains is None or any(self.valid(contains, at.scope, x) for x in out):
-            return out
+        needs = [c for c in [schema.get("contains"), *_list(schema.get(MORE_CONTAINS))] if c is not None]
+        for i, contains in enumerate(needs):
+            if not any(self.valid(contains, at.scope, x) for x in out):
+                out = self._place(schema, out, contains, needs[:i], at)
+        return out
+
+    def _place(self, schema: dict[str, Any], out: list[Any], contains: Any, kept: list[Any],
+               at: Where) -> list[Any]:
+        """``out`` with one element that satisfies ``contains``: in place of one no
+        ``kept`` contains needs, else appended (within ``maxItems``); ``out`` when none fits."""
+        unique = schema.get("uniqueItems") is True
         hi = count(schema.get("maxItems"))
         positions = list(range(len(out))) + ([len(out)] if hi is None or len(out) < hi else [])
         for pos in positions:
@@ -218,9 +260,12 @@ class ShapeBuilder:
             both = {"allOf": [sub, contains]}
             cands = self.candidates(both, at.child(singular(at.name), f"{at.ptr}/contains", pos))
             others = out[:pos] + out[pos + 1:]
-            pick = next((c for c in cands if not unique or not any(same_json(c, o) for o in others)), None)
-            if pick is not None:
-                return out[:pos] + [pick] + out[pos + 1:]
+            for c in cands:
+                if unique and any(same_json(c, o) for o in others):
+                    continue
+                trial = out[:pos] + [c] + out[pos + 1:]
+                if all(any(self.valid(k, at.scope, x) for x in trial) for k in kept):
+                    return trial
         return out
 
     def _seeded_array(self, schema: dict[str, Any], at: Where) -> list[Any] | None:
@@ -242,3 +287,35 @@ class ShapeBuilder:
         return None
 
 
+def _forbidden(schema: dict[str, Any]) -> set[str]:
+    """Property names the schema's ``not`` rules out on their own: ``not: {required: [x]}``
+    (an ``else`` of a conditional, often), also inside ``not: {anyOf: [...]}`` (merged nots)."""
+    out: set[str] = set()
+    stack = [schema.get("not")]
+    while stack:
+        node = stack.pop()
+        if not isinstance(node, dict):
+            continue
+        req = node.get("required")
+        if isinstance(req, list) and len(req) == 1 and isinstance(req[0], str) and len(node) == 1:
+            out.add(req[0])
+        stack += _list(node.get("anyOf")) if len(node) == 1 else []
+    return out
+
+
+def _mentioned(schemas: list[Any]) -> set[str]:
+    """Property names the (object-level) schemas that failed speak about: the ones worth
+    another value. Empty when none is named (then any property may help)."""
+    out: set[str] = set()
+    stack, seen = list(schemas), 0
+    while stack and seen < 200:
+        node = stack.pop()
+        seen += 1
+        if isinstance(node, list):
+            stack += node
+        elif isinstance(node, dict):
+            out.update(k for k in _dict(node.get("properties")))
+            out.update(r for r in _list(node.get("required")) if isinstance(r, str))
+            out.update(_dict(node.get("dependencies")))
+            stack += [node[c] for c in ("allOf", "anyOf", "oneOf", "if", "then", "else", "not") if c in node]
+    return out

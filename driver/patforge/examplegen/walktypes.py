@@ -9,11 +9,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
-import jsonschema
-
+from patforge.validation.draft7 import Validator
+from patforge.validation.ecmaregex import ecma_to_python
 from patforge.examplegen.schemamerge import json_key
 
-Validator = jsonschema.Draft7Validator
 COMBINATORS = ("allOf", "anyOf", "oneOf", "if", "then", "else")
 #: Valid candidates kept per (sub)schema: enough for uniqueItems and backtracking.
 WANTED = 6
@@ -23,7 +22,18 @@ MAX_RECURSION = 4
 _BACKTRACK_STEPS = 24
 #: Candidates tried per (sub)schema before it counts as unsatisfiable.
 MAX_TRIED = 120
+#: Validations one walk may spend (deterministic, unlike a clock): a walk that needs more
+#: stops, and the caller falls back to a cheaper kind or reports where it stopped.
+CHECK_BUDGET = 4000
 _ALL_TYPES = ("string", "integer", "number", "boolean", "null", "object", "array")
+
+
+class BudgetSpent(Exception):
+    """A walk spent :data:`CHECK_BUDGET` validations; ``pointer``: where it was then."""
+
+    def __init__(self, checks: int, pointer: str) -> None:
+        super().__init__(f"stopped after {checks} checks at {pointer}")
+        self.checks, self.pointer = checks, pointer
 
 
 def escape_pointer(token: Any) -> str:
@@ -71,6 +81,8 @@ class Candidates:
     def __init__(self) -> None:
         self.source: Iterator[Any] = iter(())
         self.first: Any = None
+        self.tried = 0  # distinct candidates examined (what a "could not find" names)
+        self.branches = 0  # alternatives (anyOf/oneOf/if branches, merged) they came from
         self._items: list[Any] = []
         self._done = False
 
@@ -169,7 +181,7 @@ def _seeded(schema: dict[str, Any]) -> list[Any]:
 
 def _search(pattern: str, name: str) -> bool:
     try:
-        return re.search(pattern, name) is not None
+        return re.search(ecma_to_python(pattern), name) is not None
     except (re.error, TypeError):
         return False
 
@@ -192,5 +204,5 @@ def _property_schema(schema: Any, name: str) -> tuple[Any, str]:
     return {"allOf": [s for s, _ in subs]}, subs[0][1]
 
 
-__all__ = ["Candidates", "RootPolicy", "Validator", "Where", "declared_types", "dedupe",
+__all__ = ["CHECK_BUDGET", "BudgetSpent", "Candidates", "RootPolicy", "Validator", "Where", "declared_types", "dedupe",
            "escape_pointer", "singular"]

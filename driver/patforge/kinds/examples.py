@@ -17,7 +17,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from patforge.rendering.compile_cache import key as cache_key
-from patforge.diagnostics import Diagnostic, error
+from patforge.diagnostics import Diagnostic, error, info, warning
 from patforge.validation.messages import exception_text
 from patforge.examplegen.instances import (
     GENERATOR_VERSION,
@@ -32,6 +32,7 @@ from patforge.kinds.schema import compiled_schema
 from patforge.repository.layout import EXAMPLE_FILES, example_dir
 from patforge.repository.registry import Pattern, Registry
 from patforge.examplegen.schema_input import SCHEMA_HINT, schema_problem
+from patforge.validation.tolerance import draft03_message, draft03_required
 
 
 def _json_file_doc_id(files: Reader, rel: str) -> str | None:
@@ -60,11 +61,13 @@ def cached_examples(registry: Registry, schema: Any, doc_id: str, pattern_id: st
         found = generate_examples(schema, doc_id=doc_id, pattern_id=pattern_id, strict=False)
         b = found.blocker
         hit = {"instances": found.instances, "embedded": found.embedded,
-               "blocker": [b.keyword, b.pointer, b.detail] if b else None}
+               "blocker": [b.keyword, b.pointer, b.detail, b.tried, b.proved] if b else None,
+               "notes": found.notes}
         if registry.cache:
             registry.cache.put(k, hit)
     b = hit["blocker"]
-    return ExampleSet(hit["instances"], dict(hit["embedded"]), Blocker(*b) if b else None)
+    return ExampleSet(hit["instances"], dict(hit["embedded"]), Blocker(*b) if b else None,
+                      list(hit.get("notes") or []))
 
 
 _NOT_HAND_WRITTEN = object()
@@ -78,9 +81,10 @@ def hand_written_schema(files: Reader, p: Pattern) -> Any:
     if not p.schema_path or not files.exists(p.schema_path) or SCHEMA.managed(files, p):
         return _NOT_HAND_WRITTEN
     try:
-        return json.loads(files.read_text(p.schema_path) or "")
+        schema = json.loads(files.read_text(p.schema_path) or "")
     except ValueError as exc:
         return exc
+    return draft03_required(schema)[0]  # read as its author meant (the build warns)
 
 
 def examples_to_link(registry: Registry, files: Reader, p: Pattern) -> list[str]:
@@ -91,9 +95,8 @@ def examples_to_link(registry: Registry, files: Reader, p: Pattern) -> list[str]
     schema = hand_written_schema(files, p)
     if schema is _NOT_HAND_WRITTEN or isinstance(schema, ValueError) or schema_problem(schema):
         return names
-    # The examples unit renders only into a folder without instance files of a person's.
-    folder = example_dir(p)
-    generates = KIND.managed(files, p) or not any(files.exists(f"{folder}/{f}") for f in EXAMPLE_FILES)
+    # The examples unit renders only into a folder without examples of a person's.
+    generates = KIND.managed(files, p) or own_examples(files, p, schema) is None
     if generates:
         found = cached_examples(registry, schema, registry.doc_id_for(p), p.pattern_id)
         if found.blocker is None and "doc_id" in found.sidecar_ids:
@@ -101,12 +104,40 @@ def examples_to_link(registry: Registry, files: Reader, p: Pattern) -> list[str]
     return names
 
 
+def own_examples(files: Reader, p: Pattern, schema: Any) -> tuple[list[str], list[tuple[str, str]]] | None:
+    """(example files, [(file, why it does not validate)]) when the pattern's examples are
+    a person's and there is nothing to generate: its folder holds example JSON that
+    patforge did not render, and either one sits at an instance path (never overwritten)
+    or all of them validate against ``schema``. None: the unit generates."""
+    folder = example_dir(p)
+    if not files.is_dir(folder) or KIND.managed(files, p):
+        return None
+    names = sorted(n for n in files.list_files(folder) if PurePosixPath(n).suffix == ".json")
+    if not names:
+        return None
+    invalid = []
+    for n in names:
+        rel = f"{folder}/{n}"
+        try:
+            instance = json.loads(files.read_text(rel) or "")
+        except (ValueError, UnicodeDecodeError) as exc:
+            invalid.append((rel, f"not valid JSON: {exception_text(exc)}"))
+            continue
+        problems = validate_instance(schema, instance)
+        if problems:
+            more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+            invalid.append((rel, problems[0] + more))
+    if invalid and not any(n in EXAMPLE_FILES for n in names):
+        return None  # generated instances go beside them; check reports the invalid ones
+    return [f"{folder}/{n}" for n in names], invalid
+
+
 def _blocked(p: Pattern, blocker: Blocker, hand_written: bool) -> Diagnostic:
-    where = f"{blocker.keyword!r} at {blocker.pointer} in {p.schema_path}"
+    where = f'"{blocker.keyword}" at {blocker.pointer} in {p.schema_path}'
     hint = (f"relax {where}; the hand-written schema is what the examples must satisfy"
             if hand_written else
             f"the schema is compiled from {p.spec_path}: relax the spec constraint behind {where}")
-    return error(f"{p.name}: no valid example instance exists: {blocker.message()}",
+    return error(f"{p.name}: {blocker.headline().replace('instance', 'example instance')}: {blocker.message()}",
                  path=p.schema_path, pattern=p.name, code="example-blocked", hint=hint)
 
 
@@ -131,6 +162,12 @@ class ExamplesKind(Kind):
                                       hint="fix the JSON syntax"))
             return None, True
         if schema is not _NOT_HAND_WRITTEN:
+            raw = json.loads(ctx.files.read_text(p.schema_path) or "")
+            flags = draft03_required(raw)[1]
+            if flags:
+                ctx.diagnostics.add(warning(
+                    draft03_message(flags), path=p.schema_path, pattern=p.name, code="schema-draft03-required",
+                    hint='list the names in the object\'s "required" array to make it a valid draft-07 schema'))
             problem = schema_problem(schema)
             if problem:
                 ctx.diagnostics.add(error(f"hand-written schema is {problem}", path=p.schema_path,
@@ -139,16 +176,39 @@ class ExamplesKind(Kind):
             return schema, True
         return compiled_schema(ctx, p), False  # cached: diagnostics are reported once
 
+    def _hand_written_unit(self, ctx: BuildContext, p: Pattern, schema: Any) -> Unit | None:
+        """The unit as a person wrote it (see :func:`own_examples`), its invalid files named
+        (a warning: the person decides; check reports them too)."""
+        own = own_examples(ctx.files, p, schema)
+        if own is None:
+            return None
+        rels, invalid = own
+        for rel, why in invalid:
+            ctx.diagnostics.add(warning(
+                f"{p.name}: hand-written example does not validate against {p.schema_path}: {why}",
+                path=rel, pattern=p.name, code="example-invalid",
+                hint=f"correct the example or the schema; patforge never rewrites {rel}"))
+        folder = example_dir(p)
+        answers = {"answers_file": self.answers_file(p), "name": p.name, "pattern_id": p.pattern_id,
+                   "example_dir": folder, "schema_path": p.schema_path}
+        unit = Unit(self.name, p.name, ctx.phase, answers, rels)
+        if p.example_dir is None:
+            unit.registry_fields.append(("example_dir", folder))
+        return unit
+
     def build(self, ctx: BuildContext, p: Pattern | None) -> Unit | None:
         schema, hand_written = self._schema(ctx, p)
         if schema is None:
             return None
+        own = self._hand_written_unit(ctx, p, schema)
+        if own is not None:
+            return own  # classified hand-written: nothing generated, nothing failed
         doc_id = ctx.registry.doc_id_for(p)
         try:
             found = cached_examples(ctx.registry, schema, doc_id, p.pattern_id)
         except Exception as exc:  # noqa: BLE001 - a schema the generator cannot walk: say so, go on
             ctx.diagnostics.add(error(
-                f"{p.name}: no example instances can be generated from {p.schema_path}: {exception_text(exc)}",
+                f"{p.name}: patforge could not generate example instances from {p.schema_path}: {exception_text(exc)}",
                 path=p.schema_path, pattern=p.name, code="examples-not-generated",
                 hint="write the examples by hand in the example folder, or simplify the schema construct "
                      "named above"))
@@ -156,6 +216,9 @@ class ExamplesKind(Kind):
         if found.blocker is not None:
             ctx.diagnostics.add(_blocked(p, found.blocker, hand_written))
             return None
+        for note in found.notes:  # a kind reduced to minimal: say what was given up, and why
+            ctx.diagnostics.add(info(f"{p.name}: {note}", path=p.schema_path, pattern=p.name,
+                                     code="example-reduced"))
         instances = found.instances
         paths = self.layout(ctx.registry, p)
         folder = paths["example_dir"]
@@ -181,7 +244,7 @@ class ExamplesKind(Kind):
         if text is None:
             return out  # schema not rendered (its own failure is reported); check will flag it
         try:
-            schema = json.loads(text)
+            schema = draft03_required(json.loads(text))[0]
         except ValueError:
             return out
         for rel in unit.files:
