@@ -1,7 +1,7 @@
 """``patforge check``: PAT-CHECK-001 / ID-SYSTEM-SPEC-V1 compliance of a pattern repository.
 
 Every rule of compliance-rules.md is judged under its own ID (``rules.py`` is the
-table); five extra checks carry ``PATFORGE-`` IDs:
+table); the extra checks carry ``PATFORGE-`` IDs:
 
 * ``PATFORGE-REGISTRY`` (MUST): entries are usable (mapping, well-formed pattern_id,
   safe unique name and pattern_id, spec agrees with its entry);
@@ -11,7 +11,10 @@ table); five extra checks carry ``PATFORGE-`` IDs:
 * ``PATFORGE-SPEC-SCHEMA`` (SHOULD): a spec validates against the repository's
   ``schema/pattern_spec.v1.json``; judged only when the repository has that file;
 * ``PATFORGE-DOC-ID-MAPPING`` (MUST): ``doc_id_mapping.json`` next to the registry
-  agrees with it (``judges/docmap.py``); judged only when the file exists.
+  agrees with it (``judges/docmap.py``); judged only when the file exists;
+* ``PATFORGE-RENDERED-MISSING`` (MUST) / ``PATFORGE-RENDERED-STALE`` (SHOULD): a file
+  patforge rendered was deleted / a rendered unit lags its inputs, as ``patforge
+  status`` classifies each unit (``rendered.py``).
 
 Results: one record per (rule, pattern) -- per root for the root rules, one for the
 repository rules -- with status PASS, FAIL (a MUST rule does not hold), WARN (a SHOULD

@@ -17,6 +17,7 @@ from patforge.check.judges import ARTIFACTS, by_kind
 from patforge.check.judges.entries import judge_entry
 from patforge.check.judges.repository import judge_repository, repo_subject, root_subject
 from patforge.check.judges.suite import judge_suite
+from patforge.check.rendered import judge_rendered
 from patforge.check.judging import skip
 from patforge.check.model import Item, RepoModel, Suite
 from patforge.check.result import Record, RuleSummary
@@ -31,6 +32,7 @@ Pair = tuple[str, str | None, str | None, str | None, int | None]  # rule, patte
 def evaluate(model: RepoModel) -> list[Finding]:
     """Every judgement of the repository, PASS included (unsorted)."""
     findings: list[Finding] = list(judge_repository(model))
+    findings += judge_rendered(model)  # before the loop: it releases each entry's files
     unjudged: set[str] = set()
     for judge in ARTIFACTS:
         if judge.judge_repo is not None:

@@ -2,8 +2,8 @@
 
 Rule IDs are the public specs' own, verbatim ("PAT-CHECK-001 v2" and
 "ID-SYSTEM-SPEC-V1", summarised in compliance-rules.md). A MUST rule that does not
-hold is a FAIL, a SHOULD rule a WARN (``--strict`` turns WARN into FAIL). Five
-checks the specs do not number, but a usable repository needs, carry ``PATFORGE-``
+hold is a FAIL, a SHOULD rule a WARN (``--strict`` turns WARN into FAIL). Checks
+the specs do not number, but a usable repository needs, carry ``PATFORGE-``
 IDs so nobody mistakes them for the specs' rules.
 
 Scopes: ``repo`` rules are judged once (pattern ``None``), ``root`` rules once per
@@ -123,6 +123,15 @@ RULES: tuple[Rule, ...] = (
     Rule("PATFORGE-REGISTRY", MUST, "each registry entry is usable: a mapping with a well-formed pattern_id, a "
          "safe unique name, a unique pattern_id, and a spec that agrees with it", "entry", "registry",
          SPEC_PATFORGE),
+    Rule("PATFORGE-RENDERED-MISSING", MUST, "every file patforge rendered is still there (status: missing; "
+         "`patforge render` restores it)", "pattern", "registry", SPEC_PATFORGE,
+         note="judged for units with an answers file, as `patforge status` classifies them; a finding sits on "
+              "the deleted file"),
+    Rule("PATFORGE-RENDERED-STALE", SHOULD, "rendered files are current with the registry entry, spec, schema "
+         "and settings they were rendered from (status: stale; `patforge update --registry`)", "pattern",
+         "registry", SPEC_PATFORGE,
+         note="a newer template version (outdated) and hand edits (modified) are no findings; --strict makes "
+              "stale units blocking"),
     Rule("PATFORGE-SCHEMA-VALID", MUST, "the schema is valid JSON and a valid JSON Schema (draft-07 unless "
          "$schema says otherwise)", "pattern", "schema", SPEC_PATFORGE),
     Rule("PATFORGE-SPEC-SCHEMA", SHOULD, "the spec validates against the repository's schema/pattern_spec.v1.json "

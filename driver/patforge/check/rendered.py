@@ -1,0 +1,92 @@
+"""PATFORGE-RENDERED-MISSING and PATFORGE-RENDERED-STALE: rendered files that a person
+deleted, or that lag the inputs they were rendered from.
+
+What state a render unit (pattern x kind) is in has one home, ``unitstate.classify_unit``,
+which render acts on and ``patforge status`` reports (``status.collect_status``); check
+asks status and turns its answer into findings, so check, status and render never
+disagree about a unit:
+
+* a file of a unit patforge rendered (its answers file exists) that is not there is a
+  ``PATFORGE-RENDERED-MISSING`` FAIL on that file (MUST: the examples index, the
+  answers file and the output hashes still name it; ``patforge render`` restores it);
+* a rendered unit whose registry entry, spec, schema or settings changed since it was
+  rendered (status: ``stale``) is a ``PATFORGE-RENDERED-STALE`` WARN on its answers
+  file (SHOULD: ``--strict`` makes it blocking);
+* a rendered unit that cannot be classified (status: ``blocked``) leaves both rules
+  SKIP for its pattern, with status's reason.
+
+A unit patforge never rendered (no answers file) is not judged: hand-written files are
+judged by the artifact rules. A newer template version (status: ``outdated``) and hand
+edits (``modified``) are no findings: templates move on their own schedule and hand
+edits are allowed; the report still shows each unit's state (``RepoModel.drift``).
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from patforge import kinds
+from patforge.errors import PatforgeError
+from patforge.layout import ANSWERS_DIR
+from patforge.unitstate import BLOCKED, MISSING, OUTDATED, RESTORE, STALE, UnitState
+
+from patforge.check.judging import bad, skip
+from patforge.check.model import Item, RepoModel
+from patforge.check.rules import Finding
+
+RULE_MISSING = "PATFORGE-RENDERED-MISSING"
+RULE_STALE = "PATFORGE-RENDERED-STALE"
+RULES = (RULE_MISSING, RULE_STALE)
+#: The unit of the repository-level files (status's name for it).
+REPOSITORY_UNIT = "(repository)"
+
+
+def judge_rendered(model: RepoModel) -> Iterator[Finding]:
+    """Findings of both rules for every rendered unit of the patterns this run judges;
+    each unit's state goes to ``model.drift`` (pattern label -> kind -> state)."""
+    if model.registry is None or not model.files.is_dir(ANSWERS_DIR):
+        return  # nothing was ever rendered here: both rules hold
+    from patforge.status import StatusOptions, collect_status
+
+    items = [it for it in model.items if it.pattern is not None
+             and (model.selected is None or it.label in model.selected)]
+    only = () if model.selected is None else tuple(sorted(it.pattern.name for it in items))
+    if model.selected is not None and not only:
+        return
+    try:
+        report = collect_status(model.repo, StatusOptions(only=only))
+    except PatforgeError as exc:
+        for item in items:
+            for rule in RULES:
+                yield skip(rule, item, f"the rendered units cannot be classified: {exc}")
+        return
+    by_name = {it.pattern.name: it for it in items}
+    for u in report.units:
+        item = by_name.get(u.pattern)
+        if item is None and u.pattern != REPOSITORY_UNIT:
+            continue  # an entry status cannot use: PATFORGE-REGISTRY reports it
+        model.drift.setdefault(item.label if item else REPOSITORY_UNIT, {})[u.kind] = u.state
+        yield from _findings(model, item, u.kind, u.state)
+
+
+def _findings(model: RepoModel, item: Item | None, kind_name: str, state: UnitState) -> Iterator[Finding]:
+    kind = kinds.by_name(kind_name)
+    answers = kind.answers_file(item.pattern if item else None)
+    root = None if item else model.primary_root
+    who = f"{item.pattern.name}'s {kind_name}" if item else f"the repository-level {kind_name} files"
+    if state.state == BLOCKED:
+        if model.files.is_file(answers):  # rendered once, cannot be classified now
+            for rule in RULES:
+                yield skip(rule, item, f"{who} cannot be classified: {state.detail}", path=answers, root=root)
+        return
+    deleted = state.files if state.state in (OUTDATED, STALE) or (
+        state.state == MISSING and state.action == RESTORE) else ()
+    for rel in deleted:
+        yield bad(RULE_MISSING, item, f"{rel} was rendered by patforge ({who}) and is deleted", path=rel,
+                  root=root, hint=f"`patforge render{f' --only {item.pattern.name}' if item else ''}` restores it "
+                                  f"as {answers} records it (`patforge status` lists every unit that lags)")
+    if state.state == STALE:
+        yield bad(RULE_STALE, item, f"{who}: {', '.join(state.inputs)} changed since it was rendered "
+                  f"({answers} records what it was rendered from)", path=answers, line=1, root=root,
+                  hint="`patforge update --registry` renders it again from today's inputs, keeping hand edits "
+                       "(`patforge diff` shows the change first)")
