@@ -133,14 +133,17 @@ def _summary(result: CheckResult, style: Style) -> list[str]:
         out += ["", "Top causes (rule x patterns; the one fix that repairs most of them):"]
         ranked = sorted(by_rule.items(), key=lambda kv: (kv[1][0].status != FAIL, -len(kv[1]), kv[0]))
         for rule, records in ranked[:TOP_CAUSES]:
-            hints = Counter(_template(f.hint or "", r.pattern) for r in records for f in _problems(r)[:1])
-            best, n = hints.most_common(1)[0]
             first = next(f for r in records for f in _problems(r)[:1])
+            # one occurrence: where it is and its real values; several: one line with what
+            # is particular to each taken out (the pattern lines below name them)
+            one = len(records) == 1
+            hints = Counter((f.hint or "") if one else _template(f.hint or "", r.pattern)
+                            for r in records for f in _problems(r)[:1])
+            best, n = hints.most_common(1)[0]
             status = style(f"{records[0].status:<4}", fg=_COLORS[records[0].status])
-            # one occurrence: say where it is; several: the pattern lines below name them
-            loc = first.location() if len(records) == 1 else ""
+            loc = first.location() if one else ""
             out.append(f"  {status} {rule} x {len(records)}: {loc + ': ' if loc else ''}"
-                       f"{_template(first.message, first.pattern)}")
+                       f"{first.message if one else _template(first.message, first.pattern)}")
             if best:
                 out.append(f"       fix ({n} of {len(records)}): {best}")
         if len(ranked) > TOP_CAUSES:
