@@ -121,4 +121,7 @@ def _result(model: RepoModel, options: CheckOptions, selected: list[str] | None)
         roots=list(model.roots), registry_path=model.reg_path, patterns=len(judged),
         commit=model.commit, notes=list(model.registry.notes) if model.registry is not None else [],
         artifacts=inventory(model, {it.label for it in judged}), incremental=model.selection,
+        doc_ids={it.label: str(it.entry["doc_id"]) for it in judged
+                 if isinstance(it.entry, dict) and it.entry.get("doc_id") not in (None, "")},
+        drift=dict(model.drift),
         generated_at=_dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z"))

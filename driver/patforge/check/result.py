@@ -91,6 +91,11 @@ class CheckResult:
     artifacts: dict[str, dict[str, Any]] = field(default_factory=dict)
     #: ``check FILE...``: what the files selected (None: the whole repository was asked for)
     incremental: Any = None
+    #: pattern label -> the registry's doc_id (as written; the HTML report's doc_id column)
+    doc_ids: dict[str, str] = field(default_factory=dict)
+    #: pattern label ("(repository)": the repository's files) -> kind -> its ``UnitState`` as
+    #: `patforge status` classifies it (empty when nothing was rendered; check/rendered.py)
+    drift: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @property
     def failed(self) -> bool:
