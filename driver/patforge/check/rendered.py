@@ -23,6 +23,7 @@ edits are allowed; the report still shows each unit's state (``RepoModel.drift``
 
 from __future__ import annotations
 
+from pathlib import PurePosixPath
 from typing import Iterator
 
 from patforge import kinds
@@ -82,7 +83,8 @@ def _findings(model: RepoModel, item: Item | None, kind_name: str, state: UnitSt
     deleted = state.files if state.state in (OUTDATED, STALE) or (
         state.state == MISSING and state.action == RESTORE) else ()
     for rel in deleted:
-        yield bad(RULE_MISSING, item, f"{rel} was rendered by patforge ({who}) and is deleted", path=rel,
+        yield bad(RULE_MISSING, item, f"{who}: {PurePosixPath(rel).name} was rendered by patforge and is deleted",
+                  path=rel,
                   root=root, hint=f"`patforge render{f' --only {item.pattern.name}' if item else ''}` restores it "
                                   f"as {answers} records it (`patforge status` lists every unit that lags)")
     if state.state == STALE:
