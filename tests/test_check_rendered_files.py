@@ -154,3 +154,42 @@ def test_deleting_any_rendered_file_is_reported(cli, demo, kind):
         finally:
             (demo / rel).write_bytes(data)
     assert _json(cli, demo)[0] == 0
+
+
+def test_check_staged_sees_a_staged_deletion(cli, demo):
+    """pre-commit passes only files that exist: --staged asks git for the deleted ones."""
+    from conftest import git
+
+    r = cli("check", "--repo", str(demo), "--staged")
+    assert r.code == 0 and "checked 0 pattern(s)" in r.out  # nothing staged: no pattern to check
+    git(demo, "rm", "-q", EX)
+    r = cli("check", "--repo", str(demo), "--staged")
+    assert r.code == 1 and MISSING in r.out and EX in r.out, r.out
+    assert "changed: 1 file(s); checked 1 pattern(s)" in r.out
+
+
+@pytest.mark.slow
+def test_real_pre_commit_refuses_a_commit_that_only_deletes_a_rendered_file(demo, tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    import yaml
+
+    from conftest import git
+    from test_check_incremental import _hook_config
+
+    pre_commit = Path(sys.executable).parent / "pre-commit"
+    if not pre_commit.is_file():
+        pytest.skip("pre-commit is not installed (pip install -e '.[test]')")
+    (demo / ".pre-commit-config.yaml").write_text(yaml.safe_dump(_hook_config(), sort_keys=False), encoding="utf-8")
+    commit_all(demo, "hook")
+    env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home"),
+           "PATH": str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", "")}
+    git(demo, "rm", "-q", EX)
+    res = subprocess.run([str(pre_commit), "run"], cwd=demo, env=env, capture_output=True, text=True, timeout=600)
+    assert res.returncode == 1, res.stdout + res.stderr
+    assert "Failed" in res.stdout and MISSING in res.stdout and EX in res.stdout
+    git(demo, "checkout", "-q", "HEAD", "--", EX)  # restored: the hook passes again
+    res = subprocess.run([str(pre_commit), "run"], cwd=demo, env=env, capture_output=True, text=True, timeout=600)
+    assert res.returncode == 0 and "Passed" in res.stdout, res.stdout + res.stderr

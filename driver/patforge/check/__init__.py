@@ -70,7 +70,7 @@ def run_check(repo: Path, options: CheckOptions | None = None) -> CheckResult:
         raise UsageError(str(exc), hint="rule IDs are listed by `patforge check --help`, e.g. "
                                         "PAT-CHECK-001-041 (or just 041)") from None
     repo = Path(repo)
-    model = load_model(repo, options.files)
+    model = load_model(repo, options.files, options.staged)
     _check_only(model, options)
     if not options.fix:
         return _result(model, options, selected)
@@ -78,7 +78,7 @@ def run_check(repo: Path, options: CheckOptions | None = None) -> CheckResult:
         it.entry["name"] for it in _judged(model, options) if isinstance(it.entry, dict) and it.entry.get("name"))
     changes, diags = (fix(model, only, options.dry_run) if model.selected is None or only else ([], []))
     if not options.dry_run and changes:
-        model = load_model(repo, options.files)
+        model = load_model(repo, options.files, options.staged)
     result = _result(model, options, selected)
     result.fix_changes, result.fix_diagnostics, result.fix_applied = changes, diags, True
     return result

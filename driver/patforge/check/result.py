@@ -30,6 +30,8 @@ class CheckOptions:
     dry_run: bool = False
     #: changed files (pre-commit): check only the patterns they belong to (check/incremental.py)
     files: tuple[str, ...] = ()
+    #: pre-commit: the files deleted in git's index are changed files too; none: no pattern
+    staged: bool = False
 
 
 @dataclass
