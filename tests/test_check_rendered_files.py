@@ -193,3 +193,26 @@ def test_real_pre_commit_refuses_a_commit_that_only_deletes_a_rendered_file(demo
     git(demo, "checkout", "-q", "HEAD", "--", EX)  # restored: the hook passes again
     res = subprocess.run([str(pre_commit), "run"], cwd=demo, env=env, capture_output=True, text=True, timeout=600)
     assert res.returncode == 0 and "Passed" in res.stdout, res.stdout + res.stderr
+
+
+def test_nothing_changed_since_render_needs_no_unit_built(cli, demo, monkeypatch):
+    """After a full render nothing changed: each unit's state comes from render's
+    manifest (no status run), and it is what status says, hand edits included."""
+    from patforge import status
+    from patforge.check import run_check
+
+    executor = demo / "patterns/executors/batch_create_executor.ps1"
+    executor.write_text(executor.read_text(encoding="utf-8") + "# a hand edit\n", encoding="utf-8")
+    assert cli("render", "--repo", str(demo), "-q").code == 0  # leaves the edit; records the manifest
+    expected = {(u["pattern"], u["kind"]): u["state"]
+                for u in json.loads(cli("status", "--repo", str(demo), "--json").out)["units"]}
+    assert expected[(PATTERN, "executor")] == "modified"
+
+    def no_status(*a, **k):
+        raise AssertionError("status was asked although nothing changed since the render")
+
+    monkeypatch.setattr(status, "collect_status", no_status)
+    result = run_check(demo)
+    got = {(p, k): s.state for p, kinds_ in result.drift.items() for k, s in kinds_.items()}
+    assert got == expected
+    assert result.exit_code == 0

@@ -16,7 +16,13 @@ disagree about a unit:
   SKIP for its pattern, with status's reason.
 
 A unit patforge never rendered (no answers file) is not judged: hand-written files are
-judged by the artifact rules. A newer template version (status: ``outdated``) and hand
+judged by the artifact rules.
+
+Classifying every unit costs about what ``patforge status`` costs (each unit's answers
+are built). When nothing changed since the last full render and every unit was at rest
+then (render's own no-op test on its manifest, ``manifest.unchanged``), they are still:
+their states are read from the manifest (hand edits found through the output hashes,
+``unitstate.current_or_modified``, without reading a file whose stat is unchanged). A newer template version (status: ``outdated``) and hand
 edits (``modified``) are no findings: templates move on their own schedule and hand
 edits are allowed; the report still shows each unit's state (``RepoModel.drift``).
 """
@@ -29,7 +35,8 @@ from typing import Iterator
 from patforge import kinds
 from patforge.errors import PatforgeError
 from patforge.layout import ANSWERS_DIR
-from patforge.unitstate import BLOCKED, MISSING, OUTDATED, RESTORE, STALE, UnitState
+from patforge.unitstate import (BLOCKED, MISSING, OUTDATED, RESTORE, STALE, UnitState, current_or_modified,
+                                hand_written)
 
 from patforge.check.judging import bad, skip
 from patforge.check.model import Item, RepoModel
@@ -54,20 +61,56 @@ def judge_rendered(model: RepoModel) -> Iterator[Finding]:
     only = () if model.selected is None else tuple(sorted(it.pattern.name for it in items))
     if model.selected is not None and not only:
         return
-    try:
-        report = collect_status(model.repo, StatusOptions(only=only))
-    except PatforgeError as exc:
-        for item in items:
-            for rule in RULES:
-                yield skip(rule, item, f"the rendered units cannot be classified: {exc}")
-        return
+    units = _at_rest(model)
+    if units is None:
+        try:
+            report = collect_status(model.repo, StatusOptions(only=only))
+        except PatforgeError as exc:
+            for item in items:
+                for rule in RULES:
+                    yield skip(rule, item, f"the rendered units cannot be classified: {exc}")
+            return
+        units = [(u.pattern, u.kind, u.state) for u in report.units]
     by_name = {it.pattern.name: it for it in items}
-    for u in report.units:
-        item = by_name.get(u.pattern)
-        if item is None and u.pattern != REPOSITORY_UNIT:
-            continue  # an entry status cannot use: PATFORGE-REGISTRY reports it
-        model.drift.setdefault(item.label if item else REPOSITORY_UNIT, {})[u.kind] = u.state
-        yield from _findings(model, item, u.kind, u.state)
+    rendered = set(kinds.names())
+    for pattern, kind, state in units:
+        if kind not in rendered:
+            continue  # status's "entry" unit: a registry entry render cannot use (PATFORGE-REGISTRY)
+        item = by_name.get(pattern)
+        if item is None and (pattern != REPOSITORY_UNIT or model.selected is not None):
+            continue  # an entry status cannot use (PATFORGE-REGISTRY reports it), or one not judged
+        model.drift.setdefault(item.label if item else REPOSITORY_UNIT, {})[kind] = state
+        yield from _findings(model, item, kind, state)
+
+
+def _at_rest(model: RepoModel) -> list[tuple[str, str, UnitState]] | None:
+    """Every unit's state without building it, when nothing the last full render recorded
+    has changed and every unit was at rest after it (else None: ask status)."""
+    from patforge.manifest import MANIFEST, unchanged
+    from patforge.noop import context
+    from patforge.render import RenderOptions
+    from patforge.render_report import HAND_WRITTEN as BY_HAND, SKIPPED as UP_TO_DATE
+    from patforge.state import state_location
+
+    state = state_location(model.repo)
+    if not (state / MANIFEST).is_file():
+        return None
+    m = unchanged(model.repo, state, context(RenderOptions()))
+    if m is None:
+        return None
+    units = [u for u in m.units.values() if u["kind"] in kinds.names()]
+    if any(u["status"] not in (UP_TO_DATE, BY_HAND) for u in units):
+        return None  # something lagged after that render: status says what
+    ref = m.report["template"]["ref"]
+    out = []
+    for u in units:
+        if u["status"] == BY_HAND:
+            st = hand_written([f for f in u["files"] if model.files.is_file(f)], ref)
+        else:
+            st = current_or_modified(u["answers"], model.files, ref, ref, model.files.read_bytes,
+                                     known=lambda rel: m.known_digest(model.repo, rel))
+        out.append((u["pattern"], u["kind"], st))
+    return out
 
 
 def _findings(model: RepoModel, item: Item | None, kind_name: str, state: UnitState) -> Iterator[Finding]:
