@@ -108,6 +108,7 @@ def _result(model: RepoModel, options: CheckOptions, selected: list[str] | None)
     from patforge.check.evaluate import aggregate, evaluate, keep_only
     from patforge.check.matrix import inventory
 
+    model.wanted = None if selected is None else set(selected)  # judges that cost may skip the rest
     found = evaluate(model)
     if model.selected is not None:
         found = keep_only(found, model.selected)

@@ -90,6 +90,7 @@ class RepoModel:
         #: pattern label ("(repository)" for the repository's files) -> kind -> its ``UnitState``, as
         #: `patforge status` classifies it (check/rendered.py); empty when nothing was rendered
         self.drift: dict[str, dict[str, Any]] = {}
+        self.wanted: set[str] | None = None  # --rule: the rules reported (None: all)
 
     # -- helpers used by every check
     def entry_line(self, item: Item, key: str | None = None) -> int | None:

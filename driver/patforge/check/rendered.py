@@ -54,6 +54,8 @@ def judge_rendered(model: RepoModel) -> Iterator[Finding]:
     each unit's state goes to ``model.drift`` (pattern label -> kind -> state)."""
     if model.registry is None or not model.files.is_dir(ANSWERS_DIR):
         return  # nothing was ever rendered here: both rules hold
+    if model.wanted is not None and not model.wanted & set(RULES):
+        return  # --rule names neither: not worth classifying every unit
     from patforge.status import StatusOptions, collect_status
 
     items = [it for it in model.items if it.pattern is not None
