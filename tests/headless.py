@@ -10,7 +10,6 @@ mouse events, type, take a screenshot. POSIX only (descriptors 3 and 4).
 from __future__ import annotations
 
 import base64
-import fcntl
 import json
 import os
 import select
@@ -37,6 +36,7 @@ class Browser:
     def __init__(self, profile: Path, width: int = 1280, height: int = 800) -> None:
         if BROWSER is None:
             raise BrowserError("no chromium on PATH")
+        import fcntl  # POSIX only: the module imports everywhere, a browser starts only here
         to_child_r, self._to_child = os.pipe()
         self._from_child, from_child_w = os.pipe()
         # out of the way of 3 and 4, which the child's copies must take
