@@ -69,6 +69,14 @@ def blocked(reason: str) -> UnitState:
     return UnitState(BLOCKED, reason)
 
 
+def deleted_files(state: UnitState) -> tuple[str, ...]:
+    """The files a rendered unit lost (render restores them): a managed unit's missing
+    files, also when it is outdated or stale; none for a unit never rendered."""
+    if state.state in (OUTDATED, STALE) or (state.state == MISSING and state.action == RESTORE):
+        return state.files
+    return ()
+
+
 def hand_written(existing: list[str], ref: str | None) -> UnitState:
     return UnitState(HAND_WRITTEN, "exists and was not rendered by patforge: " + ", ".join(existing),
                      files=tuple(existing), newest=ref)

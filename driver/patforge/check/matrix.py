@@ -104,6 +104,7 @@ def inventory(model, labels: set[str] | None = None) -> dict[str, dict[str, Arti
     path its judge reads (``ArtifactJudge.path_field``); no kind is named here."""
     from patforge import kinds
     from patforge.check.judges import by_kind
+    from patforge.unitstate import deleted_files
 
     out: dict[str, dict[str, Artifact]] = {}
     render_kinds = set(kinds.names())
@@ -127,17 +128,10 @@ def inventory(model, labels: set[str] | None = None) -> dict[str, dict[str, Arti
             absent = [rel for rel in paths if not (model.files.is_file(rel) or (
                 model.files.is_dir(rel) and model.files.list_files(rel)))]
             state = model.drift.get(item.label, {}).get(col)
-            deleted = list(state.files) if state is not None and _deleted(state) else []
+            deleted = list(deleted_files(state)) if state is not None else []
             row[col] = Artifact(paths, len(absent) < len(paths), managed, deleted, answers, absent)
         out[item.label] = row
     return out
-
-
-def _deleted(state: Any) -> bool:
-    """Whether ``state.files`` are files a rendered unit lost (unitstate's classification)."""
-    from patforge.unitstate import MISSING as UNIT_MISSING, OUTDATED, RESTORE, STALE
-
-    return state.state in (OUTDATED, STALE) or (state.state == UNIT_MISSING and state.action == RESTORE)
 
 
 def build_matrix(result) -> tuple[list[str], list[Row]]:

@@ -35,8 +35,7 @@ from typing import Iterator
 from patforge import kinds
 from patforge.errors import PatforgeError
 from patforge.layout import ANSWERS_DIR
-from patforge.unitstate import (BLOCKED, MISSING, OUTDATED, RESTORE, STALE, UnitState, current_or_modified,
-                                hand_written)
+from patforge.unitstate import BLOCKED, STALE, UnitState, current_or_modified, deleted_files, hand_written
 
 from patforge.check.judging import bad, skip
 from patforge.check.model import Item, RepoModel
@@ -63,7 +62,7 @@ def judge_rendered(model: RepoModel) -> Iterator[Finding]:
     only = () if model.selected is None else tuple(sorted(it.pattern.name for it in items))
     if model.selected is not None and not only:
         return
-    units = _at_rest(model)
+    units = _at_rest(model, None if model.selected is None else set(only))
     if units is None:
         try:
             report = collect_status(model.repo, StatusOptions(only=only))
@@ -85,9 +84,10 @@ def judge_rendered(model: RepoModel) -> Iterator[Finding]:
         yield from _findings(model, item, kind, state)
 
 
-def _at_rest(model: RepoModel) -> list[tuple[str, str, UnitState]] | None:
-    """Every unit's state without building it, when nothing the last full render recorded
-    has changed and every unit was at rest after it (else None: ask status)."""
+def _at_rest(model: RepoModel, names: set[str] | None) -> list[tuple[str, str, UnitState]] | None:
+    """Every unit's state without building it (``names``: only these patterns'), when
+    nothing the last full render recorded has changed and every unit was at rest after
+    it (else None: ask status)."""
     from patforge.manifest import MANIFEST, unchanged
     from patforge.noop import context
     from patforge.render import RenderOptions
@@ -105,7 +105,7 @@ def _at_rest(model: RepoModel) -> list[tuple[str, str, UnitState]] | None:
         return None  # something lagged after that render: status says what
     ref = m.report["template"]["ref"]
     out = []
-    for u in units:
+    for u in units if names is None else [u for u in units if u["pattern"] in names]:
         if u["status"] == BY_HAND:
             st = hand_written([f for f in u["files"] if model.files.is_file(f)], ref)
         else:
@@ -125,13 +125,11 @@ def _findings(model: RepoModel, item: Item | None, kind_name: str, state: UnitSt
             for rule in RULES:
                 yield skip(rule, item, f"{who} cannot be classified: {state.detail}", path=answers, root=root)
         return
-    deleted = state.files if state.state in (OUTDATED, STALE) or (
-        state.state == MISSING and state.action == RESTORE) else ()
-    for rel in deleted:
+    for rel in deleted_files(state):
+        restore = f"patforge render --only {item.pattern.name}" if item else "patforge render"
         yield bad(RULE_MISSING, item, f"{who}: {PurePosixPath(rel).name} was rendered by patforge and is deleted",
-                  path=rel,
-                  root=root, hint=f"`patforge render{f' --only {item.pattern.name}' if item else ''}` restores it "
-                                  f"as {answers} records it (`patforge status` lists every unit that lags)")
+                  path=rel, root=root, hint=f"`{restore}` restores it as {answers} records it (`patforge status` "
+                                            "lists every unit that lags)")
     if state.state == STALE:
         yield bad(RULE_STALE, item, f"{who}: {', '.join(state.inputs)} changed since it was rendered "
                   f"({answers} records what it was rendered from)", path=answers, line=1, root=root,
