@@ -216,3 +216,19 @@ def test_nothing_changed_since_render_needs_no_unit_built(cli, demo, monkeypatch
     got = {(p, k): s.state for p, kinds_ in result.drift.items() for k, s in kinds_.items()}
     assert got == expected
     assert result.exit_code == 0
+
+
+def test_a_rule_filter_naming_neither_rule_classifies_nothing(demo, monkeypatch):
+    from patforge import status
+    from patforge.check import CheckOptions, run_check
+
+    (demo / EX).unlink()
+
+    def no_status(*a, **k):
+        raise AssertionError("status was asked although --rule names neither rendered-file rule")
+
+    monkeypatch.setattr(status, "collect_status", no_status)
+    assert run_check(demo, CheckOptions(rules=("041",))).exit_code == 0
+    monkeypatch.undo()
+    result = run_check(demo, CheckOptions(rules=("RENDERED-MISSING",)))
+    assert result.exit_code == 1 and [r.rule for r in result.records] == [MISSING] * len(result.records)
