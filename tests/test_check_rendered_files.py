@@ -122,6 +122,14 @@ def test_stale_rendered_files_warn_and_strict_makes_them_blocking(cli, demo):
     assert "patforge update --registry" in stale[0]["hint"]
     code, report = _json(cli, demo, "--strict")
     assert code == 1 and any(r["status"] == "FAIL" for r in _records(report, STALE))
+    # a team makes this one rule blocking, not every SHOULD rule (the demo keeps a -031 warning)
+    code, report = _json(cli, demo, "--blocking", "RENDERED-STALE")
+    assert code == 1 and {r["status"] for r in _records(report, STALE)} >= {"FAIL"}
+    assert {r["status"] for r in _records(report, "PAT-CHECK-001-031")} == {"WARN", "PASS"}
+    text = cli("check", "--repo", str(demo), "--blocking", "RENDERED-STALE")
+    assert text.code == 1 and "blocking: PATFORGE-RENDERED-STALE" in text.out
+    bad = cli("check", "--repo", str(demo), "--blocking", "nonsense")
+    assert bad.code == 2 and "--blocking nonsense matches no rule" in bad.out + bad.err
 
 
 def test_a_hand_written_repository_has_nothing_rendered_to_miss(cli, tmp_path):

@@ -66,9 +66,11 @@ def run_check(repo: Path, options: CheckOptions | None = None) -> CheckResult:
         raise UsageError("--dry-run only applies to --fix", hint="add --fix, or drop --dry-run")
     try:
         selected = select_rules(options.rules)
+        blocking = select_rules(options.blocking, "--blocking")
     except ValueError as exc:
         raise UsageError(str(exc), hint="rule IDs are listed by `patforge check --help`, e.g. "
                                         "PAT-CHECK-001-041 (or just 041)") from None
+    options.blocking = tuple(blocking or ())  # full IDs from here on
     repo = Path(repo)
     model = load_model(repo, options.files, options.staged)
     _check_only(model, options)
@@ -115,7 +117,7 @@ def _result(model: RepoModel, options: CheckOptions, selected: list[str] | None)
     advised = {f.pattern for f in found if f.pattern is not None and f.hint and "patforge render" in f.hint}
     found = without_render_advice(found, render_blockers(model, advised))
     findings, records, summaries = aggregate(found, model.items, only=options.only, selected=selected,
-                                             strict=options.strict)
+                                             strict=options.strict, blocking=options.blocking)
     judged = _judged(model, options)
     return CheckResult(
         repo=model.repo.resolve(), options=options, findings=findings, records=records, rules=summaries,

@@ -26,6 +26,8 @@ class CheckOptions:
     only: tuple[str, ...] = ()  # pattern names
     rules: tuple[str, ...] = ()  # rule IDs or unique suffixes ("011")
     strict: bool = False  # SHOULD findings fail too
+    #: SHOULD rules that fail like MUST rules (IDs or unique suffixes): a team's own gate
+    blocking: tuple[str, ...] = ()
     fix: bool = False
     dry_run: bool = False
     #: changed files (pre-commit): check only the patterns they belong to (check/incremental.py)

@@ -142,7 +142,7 @@ RULES = tuple(sorted(RULES, key=lambda r: r.id))
 RULES_BY_ID: dict[str, Rule] = {r.id: r for r in RULES}
 
 
-def select_rules(selectors: tuple[str, ...] | list[str]) -> list[str] | None:
+def select_rules(selectors: tuple[str, ...] | list[str], option: str = "--rule") -> list[str] | None:
     """Rule IDs for ``--rule`` values: a full ID, or a unique suffix (``011``, ``001-011``).
     ``None`` means every rule. Raises ``ValueError`` naming what did not match."""
     if not selectors:
@@ -156,7 +156,7 @@ def select_rules(selectors: tuple[str, ...] | list[str]) -> list[str] | None:
         hits = [r.id for r in RULES if r.id.endswith("-" + s.lstrip("-"))]
         if len(hits) != 1:
             why = "matches no rule" if not hits else f"is ambiguous ({', '.join(hits)})"
-            raise ValueError(f"--rule {sel!r} {why}")
+            raise ValueError(f"{option} {sel} {why}")
         chosen.append(hits[0])
     return sorted(set(chosen))
 

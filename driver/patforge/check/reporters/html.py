@@ -110,6 +110,7 @@ def html_report(result: CheckResult) -> str:
     return _environment().get_template("report.html.jinja").render(
         verdict=result.verdict, repo=str(result.repo), registry=result.registry_path, patterns=result.patterns,
         commit=result.commit, generated_at=result.generated_at, strict=result.options.strict,
+        blocking=list(result.options.blocking),
         cell_counts=[(s, n) for s, n in cell_counts.items() if n],
         result_counts=[(s, counts[s]) for s in STATUSES],
         rule_counts=[(s, rule_counts[s]) for s in STATUSES],

@@ -79,8 +79,14 @@ def verdict_line(result: CheckResult, style: Style) -> str:
     detail = [f"{result.patterns} pattern(s), {len(failing)} failing"]
     if must_fail:
         detail.append(f"{len(must_fail)} MUST rule(s) fail")
-    if should:
-        detail.append(f"{len(should)} SHOULD rule(s) {'fail (strict)' if result.options.strict else 'warn'}")
+    if should and result.options.strict:
+        detail.append(f"{len(should)} SHOULD rule(s) fail (strict)")
+    elif should:
+        blocked = [s for s in should if s.status == FAIL]  # --blocking
+        if blocked:
+            detail.append(f"{len(blocked)} SHOULD rule(s) fail (blocking)")
+        if len(blocked) < len(should):
+            detail.append(f"{len(should) - len(blocked)} SHOULD rule(s) warn")
     verdict = style(result.verdict, fg="red" if result.failed else "green", bold=True)
     return f"Verdict: {verdict} ({'; '.join(detail)})"
 
@@ -90,7 +96,9 @@ def _head(result: CheckResult) -> list[str]:
     out = [f"Totals: {len(result.rules)} rules: " + ", ".join(f"{rc[s]} {s}" for s in STATUSES)
            + f" | {len(result.records)} results: " + ", ".join(f"{c[s]} {s.lower()}" for s in STATUSES),
            f"Repository: {result.repo}; registry {result.registry_path}; roots: {', '.join(result.roots)}"
-           + ("; strict: SHOULD rules fail" if result.options.strict else "")]
+           + ("; strict: SHOULD rules fail" if result.options.strict else "")
+           + (f"; blocking: {', '.join(result.options.blocking)}"
+              if result.options.blocking and not result.options.strict else "")]
     inc = result.incremental
     if inc is not None:
         scope = (f"every pattern ({inc.why_all})" if inc.indexes is None
