@@ -9,6 +9,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from patforge.check.matrix import columns
 from conftest import commit_all, git
@@ -203,3 +204,37 @@ def test_each_unit_shows_its_drift_state_from_status(cli, rendered_demo, tmp_pat
     assert cell("atomic_create", "executor")["data-drift"] == "hand-written"
     assert cell("batch_create", "schema")["data-drift"] == "current"
     assert "status: current" in cell("batch_create", "schema")["title"]
+
+
+@pytest.fixture(scope="module")
+def broken_result(tmp_path_factory):
+    from patforge.check import run_check
+
+    repo = build_repo(tmp_path_factory.mktemp("html") / "repo")
+    edit(repo, B_EXEC, f"# DOC_LINK: {DOC[BETA]}\n", "")
+    return run_check(repo)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=st.text(alphabet=st.sampled_from(list("<>&\"'`/=ab \n{}%#;:")), min_size=1, max_size=40))
+def test_any_finding_text_stays_text(broken_result, text):
+    """Whatever a message, hint, path or doc_id holds (the registry is untrusted), the page
+    has only its own markup: one script, and the text escaped where it is shown."""
+    from dataclasses import replace
+
+    from markupsafe import escape  # what Jinja's autoescape writes
+
+    from patforge.check.reporters.html import html_report
+
+    value = f"<u data-x>{text}"  # markup the page itself never writes
+    findings = [replace(f, message=value, hint=value, path=f"patterns/{value}") if f.status == "FAIL" else f
+                for f in broken_result.findings]
+    records = [replace(r, findings=[replace(f, message=value, hint=value) for f in r.findings])
+               for r in broken_result.records]
+    result = replace(broken_result, findings=findings, records=records,
+                     doc_ids={k: value for k in broken_result.doc_ids})
+    page = html_report(result)
+    assert page.count("<script") == 1 and page.count("</script>") == 1
+    assert page.count("<a ") == page.count("</a>")
+    assert "<u data-x>" not in page
+    assert str(escape(value)) in page
