@@ -62,7 +62,8 @@ def judge_rendered(model: RepoModel) -> Iterator[Finding]:
     only = () if model.selected is None else tuple(sorted(it.pattern.name for it in items))
     if model.selected is not None and not only:
         return
-    units = _at_rest(model, None if model.selected is None else set(only))
+    # check FILE... runs because files changed: the manifest's test would fail on them
+    units = _at_rest(model) if model.selected is None else None
     if units is None:
         try:
             report = collect_status(model.repo, StatusOptions(only=only))
@@ -84,10 +85,9 @@ def judge_rendered(model: RepoModel) -> Iterator[Finding]:
         yield from _findings(model, item, kind, state)
 
 
-def _at_rest(model: RepoModel, names: set[str] | None) -> list[tuple[str, str, UnitState]] | None:
-    """Every unit's state without building it (``names``: only these patterns'), when
-    nothing the last full render recorded has changed and every unit was at rest after
-    it (else None: ask status)."""
+def _at_rest(model: RepoModel) -> list[tuple[str, str, UnitState]] | None:
+    """Every unit's state without building it, when nothing the last full render recorded
+    has changed and every unit was at rest after it (else None: ask status)."""
     from patforge.manifest import MANIFEST, unchanged
     from patforge.noop import context
     from patforge.render import RenderOptions
@@ -105,7 +105,7 @@ def _at_rest(model: RepoModel, names: set[str] | None) -> list[tuple[str, str, U
         return None  # something lagged after that render: status says what
     ref = m.report["template"]["ref"]
     out = []
-    for u in units if names is None else [u for u in units if u["pattern"] in names]:
+    for u in units:
         if u["status"] == BY_HAND:
             st = hand_written([f for f in u["files"] if model.files.is_file(f)], ref)
         else:
