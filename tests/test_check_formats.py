@@ -180,9 +180,11 @@ def test_pre_commit_hook_is_declared():
 
     hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
     hook = next(h for h in hooks if h["id"] == "patforge-check")
-    assert hook["entry"] == "patforge check" and hook["language"] == "python"
-    # incremental: pre-commit passes the changed files (test_check_incremental.py drives it for real)
-    assert hook["pass_filenames"] is True and "always_run" not in hook
+    assert hook["entry"] == "patforge check --staged" and hook["language"] == "python"
+    # incremental: pre-commit passes the changed files (test_check_incremental.py drives it for real);
+    # --staged adds staged deletions, always_run runs it on a commit that only deletes
+    # (test_check_rendered_files.py drives that for real)
+    assert hook["pass_filenames"] is True and hook["always_run"] is True
     import re
     assert re.match(hook["files"], "patterns/specs/x.pattern.yaml") and not re.match(hook["files"], "README.md")
 

@@ -106,7 +106,7 @@ def _hook_config() -> dict:
     (a `language: python` hook would pip-install patforge, which needs the network)."""
     hook = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))[0]
     assert hook["pass_filenames"] is True and hook["files"].startswith("^")
-    local = {k: hook[k] for k in ("id", "name", "entry", "pass_filenames", "files")}
+    local = {k: hook[k] for k in ("id", "name", "entry", "pass_filenames", "always_run", "files")}
     return {"repos": [{"repo": "local", "hooks": [{**local, "language": "system"}]}]}
 
 

@@ -1,7 +1,7 @@
 """``patforge check``: PAT-CHECK-001 / ID-SYSTEM-SPEC-V1 compliance of a pattern repository.
 
 Every rule of compliance-rules.md is judged under its own ID (``rules.py`` is the
-table); five extra checks carry ``PATFORGE-`` IDs:
+table); the extra checks carry ``PATFORGE-`` IDs:
 
 * ``PATFORGE-REGISTRY`` (MUST): entries are usable (mapping, well-formed pattern_id,
   safe unique name and pattern_id, spec agrees with its entry);
@@ -11,7 +11,10 @@ table); five extra checks carry ``PATFORGE-`` IDs:
 * ``PATFORGE-SPEC-SCHEMA`` (SHOULD): a spec validates against the repository's
   ``schema/pattern_spec.v1.json``; judged only when the repository has that file;
 * ``PATFORGE-DOC-ID-MAPPING`` (MUST): ``doc_id_mapping.json`` next to the registry
-  agrees with it (``judges/docmap.py``); judged only when the file exists.
+  agrees with it (``judges/docmap.py``); judged only when the file exists;
+* ``PATFORGE-RENDERED-MISSING`` (MUST) / ``PATFORGE-RENDERED-STALE`` (SHOULD): a file
+  patforge rendered was deleted / a rendered unit lags its inputs, as ``patforge
+  status`` classifies each unit (``rendered.py``).
 
 Results: one record per (rule, pattern) -- per root for the root rules, one for the
 repository rules -- with status PASS, FAIL (a MUST rule does not hold), WARN (a SHOULD
@@ -63,11 +66,13 @@ def run_check(repo: Path, options: CheckOptions | None = None) -> CheckResult:
         raise UsageError("--dry-run only applies to --fix", hint="add --fix, or drop --dry-run")
     try:
         selected = select_rules(options.rules)
+        blocking = select_rules(options.blocking, "--blocking")
     except ValueError as exc:
         raise UsageError(str(exc), hint="rule IDs are listed by `patforge check --help`, e.g. "
                                         "PAT-CHECK-001-041 (or just 041)") from None
+    options.blocking = tuple(blocking or ())  # full IDs from here on
     repo = Path(repo)
-    model = load_model(repo, options.files)
+    model = load_model(repo, options.files, options.staged)
     _check_only(model, options)
     if not options.fix:
         return _result(model, options, selected)
@@ -75,7 +80,7 @@ def run_check(repo: Path, options: CheckOptions | None = None) -> CheckResult:
         it.entry["name"] for it in _judged(model, options) if isinstance(it.entry, dict) and it.entry.get("name"))
     changes, diags = (fix(model, only, options.dry_run) if model.selected is None or only else ([], []))
     if not options.dry_run and changes:
-        model = load_model(repo, options.files)
+        model = load_model(repo, options.files, options.staged)
     result = _result(model, options, selected)
     result.fix_changes, result.fix_diagnostics, result.fix_applied = changes, diags, True
     return result
@@ -105,17 +110,21 @@ def _result(model: RepoModel, options: CheckOptions, selected: list[str] | None)
     from patforge.check.evaluate import aggregate, evaluate, keep_only
     from patforge.check.matrix import inventory
 
+    model.wanted = None if selected is None else set(selected)  # judges that cost may skip the rest
     found = evaluate(model)
     if model.selected is not None:
         found = keep_only(found, model.selected)
     advised = {f.pattern for f in found if f.pattern is not None and f.hint and "patforge render" in f.hint}
     found = without_render_advice(found, render_blockers(model, advised))
     findings, records, summaries = aggregate(found, model.items, only=options.only, selected=selected,
-                                             strict=options.strict)
+                                             strict=options.strict, blocking=options.blocking)
     judged = _judged(model, options)
     return CheckResult(
         repo=model.repo.resolve(), options=options, findings=findings, records=records, rules=summaries,
         roots=list(model.roots), registry_path=model.reg_path, patterns=len(judged),
         commit=model.commit, notes=list(model.registry.notes) if model.registry is not None else [],
         artifacts=inventory(model, {it.label for it in judged}), incremental=model.selection,
+        doc_ids={it.label: str(it.entry["doc_id"]) for it in judged
+                 if isinstance(it.entry, dict) and it.entry.get("doc_id") not in (None, "")},
+        drift=dict(model.drift),
         generated_at=_dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z"))

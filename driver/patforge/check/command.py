@@ -31,16 +31,22 @@ def _rule_list() -> str:
               help="Write the report in --format to FILE (atomically: the audit-trail file of "
                    "PAT-CHECK-001-082); the terminal still gets the text summary.")
 @click.option("--strict", is_flag=True, help="SHOULD rules fail too (exit 1 on warnings).")
+@click.option("--blocking", "blocking", multiple=True, metavar="ID",
+              help="This SHOULD rule fails like a MUST rule (repeatable; a full ID or a unique suffix), e.g. "
+                   "--blocking RENDERED-STALE: --strict for the rules a team chooses.")
 @click.option("--only", "only", multiple=True, metavar="NAME", help="Only these patterns (repeatable).")
 @click.option("--rule", "rules", multiple=True, metavar="ID",
               help="Only these rules (repeatable): a full ID or a unique suffix such as 041.")
 @click.option("--fix", is_flag=True, help="Repair what is mechanical (missing doc_ids, spec fields, sidecars, "
               "DOC_LINK headers; never a doc_id that is present), show the diff, then check again.")
 @click.option("--dry-run", is_flag=True, help="With --fix: show the diff, write nothing.")
+@click.option("--staged", is_flag=True, help="pre-commit (the shipped hook): the files deleted in git's index are "
+              "changed files too (pre-commit passes only files that exist); no FILE and nothing deleted: no pattern "
+              "is checked.")
 @click.option("--verbose", "-v", "verbose", is_flag=True,
               help="Text report: every rule and every finding with file:line (default: a summary).")
 @output_options(own_quiet=True)  # -q: only the verdict line
-def check_command(files, repo, fmt, output, strict, only, rules, fix, dry_run, verbose, quiet):
+def check_command(files, repo, fmt, output, strict, blocking, only, rules, fix, dry_run, staged, verbose, quiet):
     """Check PAT-CHECK-001 / ID-SYSTEM-SPEC-V1 compliance: PASS/FAIL/WARN per rule.
 
     With FILE arguments (what pre-commit passes), only the patterns those files
@@ -50,8 +56,9 @@ def check_command(files, repo, fmt, output, strict, only, rules, fix, dry_run, v
     from patforge.check.reporters import format_report, print_text_report, show_report
     from patforge.transaction.atomic import atomic_write
 
-    result = run_check(repo, CheckOptions(only=tuple(only), rules=tuple(rules), strict=strict, fix=fix,
-                                          dry_run=dry_run, files=tuple(str(f) for f in files)))
+    result = run_check(repo, CheckOptions(only=tuple(only), rules=tuple(rules), strict=strict,
+                                          blocking=tuple(blocking), fix=fix,
+                                          dry_run=dry_run, files=tuple(str(f) for f in files), staged=staged))
     detail = "quiet" if quiet else "verbose" if verbose else "summary"
     if output is not None:
         atomic_write(output, format_report(result, fmt, detail).encode("utf-8"))

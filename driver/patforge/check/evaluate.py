@@ -17,6 +17,7 @@ from patforge.check.judges import ARTIFACTS, by_kind
 from patforge.check.judges.entries import judge_entry
 from patforge.check.judges.repository import judge_repository, repo_subject, root_subject
 from patforge.check.judges.suite import judge_suite
+from patforge.check.rendered import judge_rendered
 from patforge.check.judging import skip
 from patforge.check.model import Item, RepoModel, Suite
 from patforge.check.result import Record, RuleSummary
@@ -31,6 +32,7 @@ Pair = tuple[str, str | None, str | None, str | None, int | None]  # rule, patte
 def evaluate(model: RepoModel) -> list[Finding]:
     """Every judgement of the repository, PASS included (unsorted)."""
     findings: list[Finding] = list(judge_repository(model))
+    findings += judge_rendered(model)  # before the loop: it releases each entry's files
     unjudged: set[str] = set()
     for judge in ARTIFACTS:
         if judge.judge_repo is not None:
@@ -101,9 +103,10 @@ def keep_only(findings: list[Finding], labels: set[str]) -> list[Finding]:
     return [f for f in findings if f.pattern in labels or (f.pattern is None and f.rule in PREREQUISITES)]
 
 
-def apply_strict(findings: list[Finding]) -> list[Finding]:
-    """--strict: a SHOULD rule that does not hold fails too."""
-    return [replace(f, status=FAIL) if f.status == WARN else f for f in findings]
+def apply_strict(findings: list[Finding], rules: tuple[str, ...] | None = None) -> list[Finding]:
+    """--strict: a SHOULD rule that does not hold fails too (``rules``: only these, --blocking)."""
+    return [replace(f, status=FAIL) if f.status == WARN and (rules is None or f.rule in rules) else f
+            for f in findings]
 
 
 def records_of(findings: list[Finding], *, presorted: bool = False) -> list[Record]:
@@ -139,15 +142,18 @@ def summaries_of(records: list[Record], selected: list[str] | None) -> list[Rule
 
 
 def aggregate(findings: list[Finding], items: list[Item], *, only: tuple[str, ...] = (),
-              selected: list[str] | None = None, strict: bool = False
+              selected: list[str] | None = None, strict: bool = False, blocking: tuple[str, ...] = ()
               ) -> tuple[list[Finding], list[Record], list[RuleSummary]]:
-    """Filter (--only, --rule), apply --strict, sort; then records and rule summaries."""
+    """Filter (--only, --rule), apply --strict (or --blocking's rules), sort; then records
+    and rule summaries."""
     if only:
         findings = keep_only(findings, {it.label for it in select_items(items, only)})
     if selected is not None:
         findings = [f for f in findings if f.rule in selected]
     if strict:
         findings = apply_strict(findings)
+    elif blocking:
+        findings = apply_strict(findings, blocking)
     findings = sorted(findings, key=Finding.sort_key)
     records = records_of(findings, presorted=True)
     return findings, records, summaries_of(records, selected)

@@ -12,6 +12,11 @@ name or pattern_id with one of them (the cross-pattern uniqueness rules judge bo
 sides). Without git or a HEAD version every entry is selected. Repository-wide
 inputs (patforge.toml, the spec schema, the central schema index) select every
 pattern. Files that belong to no entry are listed, not checked.
+
+pre-commit passes only files that exist: a commit that deletes a rendered file would
+check nothing of it. ``check --staged`` (the shipped hook's entry) adds the files
+deleted in git's index (:func:`staged_deletions`), and with nothing passed and nothing
+deleted checks no pattern (the hook runs on every commit: ``always_run``).
 """
 
 from __future__ import annotations
@@ -62,6 +67,17 @@ def repo_relative(repo: Path, files: list[Path]) -> tuple[list[str], list[str]]:
         else:
             outside.append(str(f))
     return inside, outside
+
+
+def staged_deletions(repo: Path) -> list[str]:
+    """Files deleted in git's index, relative to ``repo`` (read-only git; none without git)."""
+    if not git_available():
+        return []
+    try:
+        res = run_git(repo, "diff", "--cached", "--name-only", "--relative", "--diff-filter=D", "-z", check=False)
+    except (GitError, OSError):
+        return []
+    return [n for n in res.stdout.split("\0") if n] if res.returncode == 0 else []
 
 
 def _entry_paths(entry: dict[str, Any]) -> dict[str, str]:

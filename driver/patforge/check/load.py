@@ -9,28 +9,33 @@ from patforge.errors import RegistryError, UsageError
 from patforge.repository.registry import load_registry, load_spec
 from patforge.repository.files import RepoFiles
 
-from patforge.check.incremental import repo_relative, select as select_changed
+from patforge.check.incremental import repo_relative, select as select_changed, staged_deletions
 from patforge.check.judges import ARTIFACTS
 from patforge.check.model import RepoModel, build_items, load_baseline
 
 
-def load_model(repo: Path, changed: tuple[str, ...] = ()) -> RepoModel:
+def load_model(repo: Path, changed: tuple[str, ...] = (), staged: bool = False) -> RepoModel:
     """The repository as check sees it. A registry that is missing or not valid YAML is
     kept as ``registry_problem`` (a -010 FAIL); an unreadable one raises ``RegistryError``.
     With ``changed`` files (``check FILE...``), only the patterns they belong to are read
-    past their registry entry (specs parsed, artifacts located)."""
+    past their registry entry (specs parsed, artifacts located). ``staged`` (pre-commit):
+    the files deleted in git's index count as changed too, and no file at all selects
+    no pattern (instead of every one)."""
     config = load_config(repo)
+    if staged:
+        changed = tuple(changed) + tuple(str(Path(repo).resolve() / rel) for rel in staged_deletions(Path(repo)))
+    incremental = bool(changed) or staged
     files = RepoFiles(repo)  # lenient and cached: one bad file is a finding, never a crash
     registry, problem = None, None
     try:
-        registry = load_registry(repo, config, load_specs=not changed)
+        registry = load_registry(repo, config, load_specs=not incremental)
     except RegistryError as exc:
         d = exc.diagnostics[0] if exc.diagnostics else None
         if d is None or d.code in ("file-unreadable",):
             raise
         problem = d
     selection = None
-    if changed:
+    if incremental:
         rel, outside = repo_relative(repo, [Path(f) for f in changed])
         if outside:
             raise UsageError(f"not in the repository {repo}: {', '.join(outside)}",

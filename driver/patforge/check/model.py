@@ -87,6 +87,10 @@ class RepoModel:
         self.commit: str | None = None
         self.selected: set[str] | None = None  # labels to judge (None: every entry): check FILE...
         self.selection: Any = None  # the incremental Selection behind ``selected``
+        #: pattern label ("(repository)" for the repository's files) -> kind -> its ``UnitState``, as
+        #: `patforge status` classifies it (check/rendered.py); empty when nothing was rendered
+        self.drift: dict[str, dict[str, Any]] = {}
+        self.wanted: set[str] | None = None  # --rule: the rules reported (None: all)
 
     # -- helpers used by every check
     def entry_line(self, item: Item, key: str | None = None) -> int | None:

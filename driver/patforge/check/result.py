@@ -26,10 +26,14 @@ class CheckOptions:
     only: tuple[str, ...] = ()  # pattern names
     rules: tuple[str, ...] = ()  # rule IDs or unique suffixes ("011")
     strict: bool = False  # SHOULD findings fail too
+    #: SHOULD rules that fail like MUST rules (IDs or unique suffixes): a team's own gate
+    blocking: tuple[str, ...] = ()
     fix: bool = False
     dry_run: bool = False
     #: changed files (pre-commit): check only the patterns they belong to (check/incremental.py)
     files: tuple[str, ...] = ()
+    #: pre-commit: the files deleted in git's index are changed files too; none: no pattern
+    staged: bool = False
 
 
 @dataclass
@@ -91,6 +95,11 @@ class CheckResult:
     artifacts: dict[str, dict[str, Any]] = field(default_factory=dict)
     #: ``check FILE...``: what the files selected (None: the whole repository was asked for)
     incremental: Any = None
+    #: pattern label -> the registry's doc_id (as written; the HTML report's doc_id column)
+    doc_ids: dict[str, str] = field(default_factory=dict)
+    #: pattern label ("(repository)": the repository's files) -> kind -> its ``UnitState`` as
+    #: `patforge status` classifies it (empty when nothing was rendered; check/rendered.py)
+    drift: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @property
     def failed(self) -> bool:

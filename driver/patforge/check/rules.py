@@ -2,8 +2,8 @@
 
 Rule IDs are the public specs' own, verbatim ("PAT-CHECK-001 v2" and
 "ID-SYSTEM-SPEC-V1", summarised in compliance-rules.md). A MUST rule that does not
-hold is a FAIL, a SHOULD rule a WARN (``--strict`` turns WARN into FAIL). Five
-checks the specs do not number, but a usable repository needs, carry ``PATFORGE-``
+hold is a FAIL, a SHOULD rule a WARN (``--strict`` turns WARN into FAIL). Checks
+the specs do not number, but a usable repository needs, carry ``PATFORGE-``
 IDs so nobody mistakes them for the specs' rules.
 
 Scopes: ``repo`` rules are judged once (pattern ``None``), ``root`` rules once per
@@ -123,6 +123,15 @@ RULES: tuple[Rule, ...] = (
     Rule("PATFORGE-REGISTRY", MUST, "each registry entry is usable: a mapping with a well-formed pattern_id, a "
          "safe unique name, a unique pattern_id, and a spec that agrees with it", "entry", "registry",
          SPEC_PATFORGE),
+    Rule("PATFORGE-RENDERED-MISSING", MUST, "every file patforge rendered is still there (status: missing; "
+         "`patforge render` restores it)", "pattern", "registry", SPEC_PATFORGE,
+         note="judged for units with an answers file, as `patforge status` classifies them; a finding sits on "
+              "the deleted file"),
+    Rule("PATFORGE-RENDERED-STALE", SHOULD, "rendered files are current with the registry entry, spec, schema "
+         "and settings they were rendered from (status: stale; `patforge update --registry`)", "pattern",
+         "registry", SPEC_PATFORGE,
+         note="a newer template version (outdated) and hand edits (modified) are no findings; --strict makes "
+              "stale units blocking"),
     Rule("PATFORGE-SCHEMA-VALID", MUST, "the schema is valid JSON and a valid JSON Schema (draft-07 unless "
          "$schema says otherwise)", "pattern", "schema", SPEC_PATFORGE),
     Rule("PATFORGE-SPEC-SCHEMA", SHOULD, "the spec validates against the repository's schema/pattern_spec.v1.json "
@@ -133,7 +142,7 @@ RULES = tuple(sorted(RULES, key=lambda r: r.id))
 RULES_BY_ID: dict[str, Rule] = {r.id: r for r in RULES}
 
 
-def select_rules(selectors: tuple[str, ...] | list[str]) -> list[str] | None:
+def select_rules(selectors: tuple[str, ...] | list[str], option: str = "--rule") -> list[str] | None:
     """Rule IDs for ``--rule`` values: a full ID, or a unique suffix (``011``, ``001-011``).
     ``None`` means every rule. Raises ``ValueError`` naming what did not match."""
     if not selectors:
@@ -147,7 +156,7 @@ def select_rules(selectors: tuple[str, ...] | list[str]) -> list[str] | None:
         hits = [r.id for r in RULES if r.id.endswith("-" + s.lstrip("-"))]
         if len(hits) != 1:
             why = "matches no rule" if not hits else f"is ambiguous ({', '.join(hits)})"
-            raise ValueError(f"--rule {sel!r} {why}")
+            raise ValueError(f"{option} {sel} {why}")
         chosen.append(hits[0])
     return sorted(set(chosen))
 

@@ -62,11 +62,15 @@ def matches(data: bytes, digest: str) -> bool:
     return b"\r\n" in data and sha256_bytes(data.replace(b"\r\n", b"\n")) == digest
 
 
-def modified_files(recorded: dict[str, str], read_bytes) -> list[str]:
+def modified_files(recorded: dict[str, str], read_bytes, known=None) -> list[str]:
     """Files (present) whose bytes differ from their recorded hash; ``read_bytes(rel)``
-    returns None for a file that is not there (that is ``missing``, not modified)."""
+    returns None for a file that is not there (that is ``missing``, not modified).
+    ``known(rel)``: the file's SHA-256 when it is known without reading it (the render
+    manifest's stat test, ``Manifest.known_digest``), else None."""
     out = []
     for rel, digest in sorted(recorded.items()):
+        if known is not None and known(rel) == digest:
+            continue  # unchanged since it was hashed, and it was the pristine render then
         data = read_bytes(rel)
         if data is not None and not matches(data, digest):
             out.append(rel)

@@ -69,6 +69,19 @@ def blocked(reason: str) -> UnitState:
     return UnitState(BLOCKED, reason)
 
 
+def deleted_files(state: UnitState) -> tuple[str, ...]:
+    """The files a rendered unit lost (render restores them): a managed unit's missing
+    files, also when it is outdated or stale; none for a unit never rendered."""
+    if state.state in (OUTDATED, STALE) or (state.state == MISSING and state.action == RESTORE):
+        return state.files
+    return ()
+
+
+def hand_written(existing: list[str], ref: str | None) -> UnitState:
+    return UnitState(HAND_WRITTEN, "exists and was not rendered by patforge: " + ", ".join(existing),
+                     files=tuple(existing), newest=ref)
+
+
 def _input_of(kind: str, key: str) -> str:
     if key in ("compiler", "generator"):
         return "patforge version"  # the schema compiler / instance generator changed
@@ -103,8 +116,7 @@ def classify_unit(unit: Any, files: Any, ref: str, *, edits: bool = False,
     if raw is None:
         existing = [f for f in unit.files if files.exists(f)]
         if existing:
-            return UnitState(HAND_WRITTEN, "exists and was not rendered by patforge: " + ", ".join(existing),
-                             files=tuple(existing), newest=ref)
+            return hand_written(existing, ref)
         return UnitState(MISSING, "not rendered yet", RENDER, newest=ref, files=tuple(unit.files))
     try:  # the bounded loader (alias bombs, not UTF-8, wrong shape: answers.py)
         parsed = parse_answers(raw, unit.answers_file)
@@ -127,12 +139,22 @@ def classify_unit(unit: Any, files: Any, ref: str, *, edits: bool = False,
         return UnitState(MISSING, "missing: " + ", ".join(missing), RESTORE, recorded=recorded, newest=ref,
                          files=tuple(missing))
     if edits:
-        hashes = parse_manifest(files.read_text(hashes_path(unit.answers_file)))
-        if hashes is None:
-            return UnitState(CURRENT, "no output hashes recorded (rendered by an older patforge): hand edits "
-                             "cannot be told; `patforge diff` shows them", recorded=recorded, newest=ref)
-        edited = modified_files(hashes, read_bytes or files.read_bytes)
-        if edited:
-            return UnitState(MODIFIED, "edited since it was rendered: " + ", ".join(edited)
-                             + " (`patforge diff` shows how)", recorded=recorded, newest=ref, files=tuple(edited))
+        return current_or_modified(unit.answers_file, files, recorded, ref, read_bytes or files.read_bytes)
+    return UnitState(CURRENT, recorded=recorded, newest=ref)
+
+
+def current_or_modified(answers_file: str, files: Any, recorded: str | None, ref: str | None,
+                        read_bytes: Callable[[str], bytes | None], known: Callable[[str], str | None] | None = None
+                        ) -> UnitState:
+    """The state of a rendered unit that is neither outdated, stale nor missing: modified
+    when a file differs from the output hashes next to its answers file, else current.
+    ``known``: a file's SHA-256 without reading it, when known (``outputs.modified_files``)."""
+    hashes = parse_manifest(files.read_text(hashes_path(answers_file)))
+    if hashes is None:
+        return UnitState(CURRENT, "no output hashes recorded (rendered by an older patforge): hand edits "
+                         "cannot be told; `patforge diff` shows them", recorded=recorded, newest=ref)
+    edited = modified_files(hashes, read_bytes, known)
+    if edited:
+        return UnitState(MODIFIED, "edited since it was rendered: " + ", ".join(edited)
+                         + " (`patforge diff` shows how)", recorded=recorded, newest=ref, files=tuple(edited))
     return UnitState(CURRENT, recorded=recorded, newest=ref)

@@ -14,8 +14,6 @@ JSON, JUnit and SARIF stay complete whatever the level.
 
 from __future__ import annotations
 
-import re
-from collections import Counter
 from typing import Callable
 
 import click
@@ -23,14 +21,13 @@ import click
 from patforge.reports.diffview import change_stats, colorize, stat_block
 
 from patforge.check.reporters import Reporter, problem_lines, record_name, register
+from patforge.check.reporters.causes import TOP_CAUSES, problems, template, top_causes
 from patforge.check.result import CheckResult, Record
 from patforge.check.rules import FAIL, MUST, PASS, SKIP, STATUSES, WARN, Finding
 
 _COLORS = {PASS: "green", FAIL: "red", WARN: "yellow", SKIP: None}
-TOP_CAUSES = 10
 BLOCKED = "render cannot produce it"  # check/blockers.py
 MAX_PATTERN_LINES = 200
-_ID = re.compile(r"\b(?:DOC|PAT)-[A-Z0-9]+(?:-[A-Z0-9]+)*\b")
 Style = Callable[..., str]
 
 
@@ -82,8 +79,14 @@ def verdict_line(result: CheckResult, style: Style) -> str:
     detail = [f"{result.patterns} pattern(s), {len(failing)} failing"]
     if must_fail:
         detail.append(f"{len(must_fail)} MUST rule(s) fail")
-    if should:
-        detail.append(f"{len(should)} SHOULD rule(s) {'fail (strict)' if result.options.strict else 'warn'}")
+    if should and result.options.strict:
+        detail.append(f"{len(should)} SHOULD rule(s) fail (strict)")
+    elif should:
+        blocked = [s for s in should if s.status == FAIL]  # --blocking
+        if blocked:
+            detail.append(f"{len(blocked)} SHOULD rule(s) fail (blocking)")
+        if len(blocked) < len(should):
+            detail.append(f"{len(should) - len(blocked)} SHOULD rule(s) warn")
     verdict = style(result.verdict, fg="red" if result.failed else "green", bold=True)
     return f"Verdict: {verdict} ({'; '.join(detail)})"
 
@@ -93,7 +96,9 @@ def _head(result: CheckResult) -> list[str]:
     out = [f"Totals: {len(result.rules)} rules: " + ", ".join(f"{rc[s]} {s}" for s in STATUSES)
            + f" | {len(result.records)} results: " + ", ".join(f"{c[s]} {s.lower()}" for s in STATUSES),
            f"Repository: {result.repo}; registry {result.registry_path}; roots: {', '.join(result.roots)}"
-           + ("; strict: SHOULD rules fail" if result.options.strict else "")]
+           + ("; strict: SHOULD rules fail" if result.options.strict else "")
+           + (f"; blocking: {', '.join(result.options.blocking)}"
+              if result.options.blocking and not result.options.strict else "")]
     inc = result.incremental
     if inc is not None:
         scope = (f"every pattern ({inc.why_all})" if inc.indexes is None
@@ -110,41 +115,23 @@ def _head(result: CheckResult) -> list[str]:
 
 # -- summary -------------------------------------------------------------------------------------
 
-def _template(text: str, pattern: str | None) -> str:
-    """A hint with what is particular to one pattern taken out, to count identical fixes."""
-    t = _ID.sub("<id>", text)
-    if pattern:
-        t = t.replace(pattern, "<name>")
-    return t
-
-
-def _problems(r: Record) -> list[Finding]:
-    return [f for f in r.findings if f.status in (FAIL, WARN)]
+_template, _problems = template, problems
 
 
 def _summary(result: CheckResult, style: Style) -> list[str]:
     out: list[str] = []
     per_pattern = _failing_patterns(result)
-    by_rule: dict[str, list[Record]] = {}
-    for r in result.records:
-        if r.status in (FAIL, WARN):
-            by_rule.setdefault(r.rule, []).append(r)
-    if by_rule:
+    causes = top_causes(result)
+    if causes:
         out += ["", "Top causes (rule x patterns; the one fix that repairs most of them):"]
-        ranked = sorted(by_rule.items(), key=lambda kv: (kv[1][0].status != FAIL, -len(kv[1]), kv[0]))
-        for rule, records in ranked[:TOP_CAUSES]:
-            hints = Counter(_template(f.hint or "", r.pattern) for r in records for f in _problems(r)[:1])
-            best, n = hints.most_common(1)[0]
-            first = next(f for r in records for f in _problems(r)[:1])
-            status = style(f"{records[0].status:<4}", fg=_COLORS[records[0].status])
-            # one occurrence: say where it is; several: the pattern lines below name them
-            loc = first.location() if len(records) == 1 else ""
-            out.append(f"  {status} {rule} x {len(records)}: {loc + ': ' if loc else ''}"
-                       f"{_template(first.message, first.pattern)}")
-            if best:
-                out.append(f"       fix ({n} of {len(records)}): {best}")
-        if len(ranked) > TOP_CAUSES:
-            out.append(f"  ... and {len(ranked) - TOP_CAUSES} more rule(s) (--verbose)")
+        for c in causes[:TOP_CAUSES]:
+            status = style(f"{c.status:<4}", fg=_COLORS[c.status])
+            loc = c.location
+            out.append(f"  {status} {c.rule} x {c.count}: {loc + ': ' if loc else ''}{c.message}")
+            if c.fix:
+                out.append(f"       fix ({c.fixes} of {c.count}): {c.fix}")
+        if len(causes) > TOP_CAUSES:
+            out.append(f"  ... and {len(causes) - TOP_CAUSES} more rule(s) (--verbose)")
     if per_pattern:
         failing = sorted(per_pattern.items(), key=lambda kv: (not any(r.status == FAIL for r in kv[1]), kv[0]))
         out += ["", f"Patterns with findings ({len(failing)}; name: failing rules -- first fix):"]
