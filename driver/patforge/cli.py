@@ -59,6 +59,7 @@ def cli() -> None:
 
     \b
     Typical flow:
+      patforge init          # start a repository: registry, patforge.toml, CI, hooks
       patforge render        # phases 1-4: doc_ids, suites, repo-level files
       patforge check         # PAT-CHECK-001 compliance, for people and CI
       patforge status        # what lags (exit 1), changing nothing
@@ -70,6 +71,24 @@ def cli() -> None:
     Every command: --repo PATH, -q/--quiet, --no-color (NO_COLOR is honoured),
     -h/--help (with its exit codes). Shell completion: see docs/cli.md.
     """
+
+
+@cli.command(epilog=epilog("init"))
+@_repo_option
+@click.option("--dry-run", is_flag=True, help="List what would be added; write nothing.")
+@output_options
+def init(repo, dry_run):
+    """Start a pattern repository: patterns/ skeleton, empty registry, patforge.toml,
+    pre-commit hook, GitHub Actions workflow, .gitattributes.
+
+    Never overwrites a file: on a repository that has some of them (a registry, say),
+    only the missing ones are added, and each kept one is named.
+    """
+    from patforge.init import init_repository, report_lines
+
+    for line in report_lines(init_repository(repo, dry_run=dry_run)):
+        click.echo(line)
+    sys.exit(0)
 
 
 @cli.command(epilog=epilog("render"))

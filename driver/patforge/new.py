@@ -20,7 +20,7 @@ from patforge.config import load_config
 from patforge.docids import derive_doc_id, is_valid_doc_id
 from patforge.edits import apply_insertions, render_bytes, yaml_scalar
 from patforge.errors import UsageError
-from patforge.id_edits import new_entry_insertion
+from patforge.id_edits import first_entry_text, new_entry_insertion
 from patforge.layout import new_pattern_paths
 from patforge.lock import RepoLock
 from patforge.paths import PathProblem, name_problem, normalize_repo_path
@@ -142,7 +142,10 @@ def create_pattern(repo: Path, name: str, category: str, executor: str = "ps1", 
     text = ws.read_text(registry.path) or ""
     # the registry as loaded above, unless it changed since (then parse what is there now)
     doc = registry.doc if registry.doc.text == text.lstrip("\ufeff") else load_yaml_text(text, registry.path)
-    new_text = apply_insertions(text, [new_entry_insertion(text, doc, fields)])
+    if registry.entries:
+        new_text = apply_insertions(text, [new_entry_insertion(text, doc, fields)])
+    else:  # the first pattern (after `patforge init`, or a hand-made `patterns: []`)
+        new_text = first_entry_text(text, doc, fields)
     # the edit must leave valid YAML; positions only if a diagnostic needs one
     new_doc = load_yaml_text(new_text, registry.path, has_bom=doc.has_bom, positions=False)
     report = NewReport(name=name, pattern_id=pattern_id, doc_id=doc_id)

@@ -202,11 +202,17 @@ def load_registry(repo: Path, config: Config | None = None, *, load_specs: bool 
         if doc is None:
             doc = load_yaml_file(resolve_inside(repo, reg_path), reg_path, positions=positions)
     except YamlLoadError as exc:
+        if exc.diagnostic.code == "file-missing":
+            raise RegistryError(f"no registry: {reg_path} does not exist in {repo}",
+                                hint="run `patforge init` to start a pattern repository here (it never overwrites "
+                                     "a file), or pass --repo with the folder that holds patterns/") from None
         raise RegistryError(f"cannot load the registry {reg_path}", diagnostics=[exc.diagnostic],
                             hint=exc.diagnostic.hint) from None
     except PathProblem as exc:
         raise RegistryError(f"cannot load the registry {reg_path}: {exc}", hint=exc.hint) from None
     data = doc.data
+    if isinstance(data, dict) and "patterns" in data and data["patterns"] is None:
+        data["patterns"] = []  # a bare `patterns:` is an empty registry (`patforge new` fills it)
     if not isinstance(data, dict) or not isinstance(data.get("patterns"), list):
         d = doc.diag("the registry must be a mapping with a 'patterns:' list", "patterns",
                      hint="see docs/registry.md for the registry format", code="registry-shape")
