@@ -242,7 +242,7 @@ def test_workspace_refuses_paths_outside_the_repository(tmp_path):
 
 
 def test_spec_digest_follows_what_the_compiler_reads():
-    """Phase 1 adding ID fields to a spec does not make its schema outdated; an input does."""
+    """Phase 1 adding ID fields to a spec does not make its schema stale; an input does."""
     from patforge.compiler import spec_digest
 
     spec = {"pattern_id": "PAT-X-001", "intent": "Do x.", "inputs": {"a": {"type": "string"}}}

@@ -10,7 +10,7 @@ EXIT_CODES: dict[str, tuple[tuple[int, str], ...]] = {
     "init": ((0, "the missing files added (or, with --dry-run, listed); existing files kept"),
              (2, "could not run: no such folder, a path that leads outside the repository, bad patforge.toml, "
                  "repository busy")),
-    "render": ((0, "every unit rendered, up to date, or (--dry-run) planned"),
+    "render": ((0, "every unit rendered, current, or (--dry-run) planned"),
                (1, "some unit failed (the others landed; `render --failed` re-runs them)"),
                (2, "could not run: bad options, no usable registry, bad template source, dirty tree or "
                    "existing branch for --branch, repository busy")),

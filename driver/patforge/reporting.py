@@ -6,7 +6,7 @@ import click
 
 from patforge.diffview import change_stats, colorize, diff_stats, stat_block
 from patforge.output import print_diagnostics, table
-from patforge.render_report import PHASE_TITLES, STATUSES, RenderReport
+from patforge.render_report import LAGGING, PHASE_TITLES, STATUSES, RenderReport
 
 
 def print_render_report(report: RenderReport, *, verbose: bool = False) -> None:
@@ -26,17 +26,18 @@ def print_render_report(report: RenderReport, *, verbose: bool = False) -> None:
         click.echo(table(rows, ["phase", "kind", *STATUSES]))
     if report.template:
         click.echo(f"templates: {report.template.record} @ {report.template.ref}")
-    outdated = [o for o in report.outcomes if o.status == "outdated"]
-    if outdated and not verbose:
-        hints = sorted({o.message.split(": run ", 1)[-1] for o in outdated})
-        click.echo(f"{len(outdated)} unit(s) outdated (left as they are): run {' / '.join(hints)}")
+    lagging = [o for o in report.outcomes if o.status in LAGGING]
+    counts = " and ".join(f"{n} {s}" for s in LAGGING if (n := sum(o.status == s for o in lagging)))
+    if lagging and not verbose:
+        hints = sorted({o.message.split(": run ", 1)[-1] for o in lagging})
+        click.echo(f"{counts} unit(s) left as they are: run {' / '.join(hints)}")
     n = len(report.changes)
     if report.dry_run:
         click.echo(f"dry run: {n} file(s) would change; nothing written")
-    elif n == 0 and outdated:
-        click.echo("nothing written (outdated units are left for `patforge update`)")
+    elif n == 0 and lagging:
+        click.echo(f"nothing written (the {counts} unit(s) are left for `patforge update`)")
     elif n == 0:
-        click.echo("nothing to do: every artifact is present and up to date; nothing written")
+        click.echo("nothing to do: every artifact is present and current; nothing written")
     else:
         click.echo(f"wrote {n} file(s)")
     errors = len(report.diagnostics.errors)
