@@ -260,9 +260,12 @@ def new(name, category, executor, repo, root, template, dry_run, as_json):
 @click.option("--fix", is_flag=True, help="Apply the repairs shown (Windows paths in double-quoted YAML).")
 @click.option("--template", metavar="SRC", help="Template collection to check (default: as render uses).")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
-@output_options
-def doctor(repo, fix, template, as_json):
-    """Check the environment, the repository and its YAML, and offer repairs."""
+@output_options(own_quiet=True)  # -q: warnings and failures move to stderr, the rest is not printed
+def doctor(repo, fix, template, as_json, quiet):
+    """Check the environment, the repository and its YAML, and offer repairs.
+
+    Prints every check (ok, warn, FAIL); with -q only the warnings and failures, on stderr.
+    """
     from patforge.doctor import run_doctor
 
     report = run_doctor(repo, fix=fix, template=template)
@@ -272,13 +275,16 @@ def doctor(repo, fix, template, as_json):
         marks = {"ok": click.style("ok  ", fg="green"), "warn": click.style("warn", fg="yellow"),
                  "fail": click.style("FAIL", fg="red")}
         for c in report.checks:
-            click.echo(f"[{marks[c.status]}] {c.name}: {c.message}")
+            if quiet and c.status == "ok":
+                continue
+            click.echo(f"[{marks[c.status]}] {c.name}: {c.message}", err=quiet)
             if c.hint:
-                click.echo(f"       what to do: {c.hint}")
-        for r in report.repairs:
-            click.echo(r.diff())
-        if report.applied:
-            click.echo(f"repaired {len(report.repairs)} file(s)")
+                click.echo(f"       what to do: {c.hint}", err=quiet)
+        if not quiet:
+            for r in report.repairs:
+                click.echo(r.diff())
+            if report.applied:
+                click.echo(f"repaired {len(report.repairs)} file(s)")
     sys.exit(1 if report.failed else 0)
 
 
@@ -316,9 +322,11 @@ def status(repo, only, kinds, template, verbose, as_json):
 @click.argument("names", nargs=-1, metavar="[NAME]...")
 @_repo_option
 @click.option("--kind", "kinds", multiple=True, metavar="KIND", help="Only these artifact kinds.")
+@click.option("--template", metavar="SRC", help="Template collection to render the recorded versions from "
+              "(default: the source each answers file records).")
 @click.option("--stat", "stat", is_flag=True, help="Counts per file only.")
-@output_options
-def diff(names, repo, kinds, stat):
+@output_options(own_quiet=True)  # the diff is the output asked for: -q keeps it
+def diff(names, repo, kinds, template, stat, quiet):
     """Show hand edits: managed files against what their recorded template version renders.
 
     Each managed unit is rendered with Copier at the version it recorded, into a
@@ -327,7 +335,7 @@ def diff(names, repo, kinds, stat):
     """
     from patforge.unitdiff import stat_lines, unit_diffs
 
-    report = unit_diffs(repo, tuple(names), tuple(kinds))
+    report = unit_diffs(repo, tuple(names), tuple(kinds), template=template)
     if stat:
         for line in stat_lines(report):
             click.echo(line)
@@ -353,6 +361,29 @@ def demo(directory, force, copy_only):
     from patforge.demo import run_demo
 
     sys.exit(run_demo(directory, force=force, copy_only=copy_only))
+
+
+@cli.command(epilog=epilog("docs"))
+@click.argument("page", required=False, metavar="[PAGE]")
+@click.option("--path", "show_path", is_flag=True, help="Print the page's file path instead of its text.")
+@output_options(own_quiet=True)  # the page is the output asked for
+def docs(page, show_path, quiet):
+    """Print a reference page (e.g. `patforge docs registry`), or list them.
+
+    Every documentation page a message or a scaffolded file names (such as
+    docs/registry.md) is one of these: they ship inside patforge, so they match the
+    installed version and need no network.
+    """
+    from patforge.docpages import docs_dir, page_path, pages
+
+    if page is None:
+        if not quiet:
+            click.echo(f"reference pages in {docs_dir()} (patforge docs PAGE prints one):")
+        for name in pages():
+            click.echo(f"  {name}")
+        return
+    path = page_path(page)
+    click.echo(str(path) if show_path else path.read_text(encoding="utf-8"), nl=show_path)
 
 
 @cli.command(epilog=epilog("example"))

@@ -34,6 +34,8 @@ EXIT_CODES: dict[str, tuple[tuple[int, str], ...]] = {
                (2, "could not run: no usable registry, bad template source")),
     "diff": ((0, "the diffs were shown (or there were none)"),
              (2, "could not run, or a recorded render failed (named)")),
+    "docs": ((0, "the page (or the list of pages) was printed"),
+             (2, "no page by that name (the pages are listed)")),
     "example": ((0, "a valid instance was printed"),
                 (1, "no valid instance exists: the blocking keyword and its pointer are named"),
                 (2, "could not run: the file cannot be read, is not JSON or not a draft-07 schema")),

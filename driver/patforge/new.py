@@ -54,7 +54,8 @@ applicability:
   when_not_to_use:
     - TODO
   constraints: []
-# Inputs in the patforge dialect (docs/spec-dialect.md). Replace the placeholder
+# Inputs in the patforge dialect: docs/spec-dialect.md (`patforge docs spec-dialect`
+# prints it from any install). Replace the placeholder
 # with fields, for example:
 #   project_root:
 #     type: string

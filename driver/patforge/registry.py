@@ -9,6 +9,8 @@ sound goes on.
 
 from __future__ import annotations
 
+import dataclasses
+
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
@@ -202,10 +204,11 @@ def load_registry(repo: Path, config: Config | None = None, *, load_specs: bool 
         if doc is None:
             doc = load_yaml_file(resolve_inside(repo, reg_path), reg_path, positions=positions)
     except YamlLoadError as exc:
-        if exc.diagnostic.code == "file-missing":
-            raise RegistryError(f"no registry: {reg_path} does not exist in {repo}",
-                                hint="run `patforge init` to start a pattern repository here (it never overwrites "
-                                     "a file), or pass --repo with the folder that holds patterns/") from None
+        if exc.diagnostic.code == "file-missing":  # the diagnostic says which file; check makes it a finding
+            d = dataclasses.replace(exc.diagnostic, hint="run `patforge init` to start a pattern repository "
+                                    "here (it never overwrites a file), or pass --repo with the folder that "
+                                    "holds patterns/")
+            raise RegistryError(f"no registry in {repo}", diagnostics=[d]) from None
         raise RegistryError(f"cannot load the registry {reg_path}", diagnostics=[exc.diagnostic],
                             hint=exc.diagnostic.hint) from None
     except PathProblem as exc:
@@ -215,7 +218,8 @@ def load_registry(repo: Path, config: Config | None = None, *, load_specs: bool 
         data["patterns"] = []  # a bare `patterns:` is an empty registry (`patforge new` fills it)
     if not isinstance(data, dict) or not isinstance(data.get("patterns"), list):
         d = doc.diag("the registry must be a mapping with a 'patterns:' list", "patterns",
-                     hint="see docs/registry.md for the registry format", code="registry-shape")
+                     hint="write `patterns: []` to start empty, or see docs/registry.md (`patforge docs registry`) "
+                          "for the registry format", code="registry-shape")
         raise RegistryError(f"{reg_path} has no 'patterns:' list", diagnostics=[d])
 
     diags = DiagnosticList()

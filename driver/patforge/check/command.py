@@ -39,7 +39,7 @@ def _rule_list() -> str:
 @click.option("--dry-run", is_flag=True, help="With --fix: show the diff, write nothing.")
 @click.option("--verbose", "-v", "verbose", is_flag=True,
               help="Text report: every rule and every finding with file:line (default: a summary).")
-@output_options(own_quiet=True)  # -q: only the verdict line
+@output_options(own_quiet=True)  # -q: stdout only for a --format report; the verdict on stderr when failing
 def check_command(files, repo, fmt, output, strict, only, rules, fix, dry_run, verbose, quiet):
     """Check PAT-CHECK-001 / ID-SYSTEM-SPEC-V1 compliance: PASS/FAIL/WARN per rule.
 
@@ -55,9 +55,15 @@ def check_command(files, repo, fmt, output, strict, only, rules, fix, dry_run, v
     detail = "quiet" if quiet else "verbose" if verbose else "summary"
     if output is not None:
         atomic_write(output, format_report(result, fmt, detail).encode("utf-8"))
-        print_text_report(result, detail)
         if not quiet:
+            print_text_report(result, detail)
             click.echo(f"report ({fmt}) written to {output}")
-    else:
+    elif not (quiet and fmt == "text"):
         show_report(result, fmt, detail)
+    if quiet and result.exit_code != 0:
+        # -q means the same in every command (docs/cli.md): stdout carries only a report
+        # asked for; a problem is said on stderr. Here: the verdict line.
+        from patforge.check.reporters.text import verdict_line
+
+        click.echo(verdict_line(result, click.style), err=True)
     sys.exit(result.exit_code)
