@@ -13,6 +13,7 @@ import click
 
 from patforge import __version__
 from patforge.errors import PatforgeError, UsageError
+from patforge import completion
 from patforge.exitcodes import epilog
 from patforge.kinds import names as kind_names
 from patforge.output import color_wanted, echo_json, output_options, print_diagnostics
@@ -96,8 +97,9 @@ def init(repo, dry_run):
 @click.option("--phase", "phases", type=click.IntRange(1, 4), multiple=True,
               help="Run only these phases (repeatable): 1 ids, 2 core, 3 migrated, 4 repository. Default: all.")
 @click.option("--phase1-only", is_flag=True, help="Same as --phase 1 (the plan's -Phase1Only).")
-@click.option("--only", "only", multiple=True, metavar="NAME", help="Only these patterns (repeatable).")
-@click.option("--kind", "kinds", multiple=True, metavar="KIND",
+@click.option("--only", "only", multiple=True, metavar="NAME", help="Only these patterns (repeatable).",
+              shell_complete=completion.registry_names)
+@click.option("--kind", "kinds", multiple=True, metavar="KIND", shell_complete=completion.kinds,
               help=f"Only these artifact kinds: {', '.join(kind_names())}.")
 @click.option("--template", metavar="SRC", help="Template collection: a git repository path or URL "
               "(default: the templates shipped with patforge).")
@@ -176,8 +178,9 @@ def render(repo, phases, phase1_only, only, kinds, template, vcs_ref, jobs, batc
               help="Also update units whose registry or spec data changed since they were rendered.")
 @click.option("--conflict", type=click.Choice(["inline", "rej"]), default="inline", show_default=True,
               help="How Copier reports overlapping edits: inline markers or .rej files.")
-@click.option("--only", "only", multiple=True, metavar="NAME", help="Only these patterns (repeatable).")
-@click.option("--kind", "kinds", multiple=True, metavar="KIND",
+@click.option("--only", "only", multiple=True, metavar="NAME", help="Only these patterns (repeatable).",
+              shell_complete=completion.registry_names)
+@click.option("--kind", "kinds", multiple=True, metavar="KIND", shell_complete=completion.kinds,
               help=f"Only these artifact kinds: {', '.join(kind_names())}.")
 @click.option("--dry-run", is_flag=True, help="Show the diff the update would make; change nothing.")
 @click.option("--templates-only", is_flag=True,
@@ -290,9 +293,10 @@ def doctor(repo, fix, template, as_json, quiet):
 
 @cli.command(epilog=epilog("status"))
 @_repo_option
-@click.option("--only", "only", multiple=True, metavar="NAME", help="Only these patterns (repeatable).")
-@click.option("--kind", "kinds", multiple=True, metavar="KIND",
-              help="Only these artifact kinds: sidecar, schema, examples, executor, tests, repo.")
+@click.option("--only", "only", multiple=True, metavar="NAME", help="Only these patterns (repeatable).",
+              shell_complete=completion.registry_names)
+@click.option("--kind", "kinds", multiple=True, metavar="KIND", shell_complete=completion.kinds,
+              help=f"Only these artifact kinds: {', '.join(kind_names())}.")
 @click.option("--template", metavar="SRC", help="Template collection to compare with (default: as render uses).")
 @click.option("--verbose", "-v", is_flag=True, help="List every unit, not only those that lag.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON (docs/status-report.schema.json).")
@@ -319,9 +323,10 @@ def status(repo, only, kinds, template, verbose, as_json):
 
 
 @cli.command(epilog=epilog("diff"))
-@click.argument("names", nargs=-1, metavar="[NAME]...")
+@click.argument("names", nargs=-1, metavar="[NAME]...", shell_complete=completion.managed_names)
 @_repo_option
-@click.option("--kind", "kinds", multiple=True, metavar="KIND", help="Only these artifact kinds.")
+@click.option("--kind", "kinds", multiple=True, metavar="KIND", shell_complete=completion.kinds,
+              help="Only these artifact kinds.")
 @click.option("--template", metavar="SRC", help="Template collection to render the recorded versions from "
               "(default: the source each answers file records).")
 @click.option("--stat", "stat", is_flag=True, help="Counts per file only.")

@@ -12,6 +12,7 @@ import click
 
 from patforge.check.reporters import REPORTERS
 from patforge.check.rules import RULES
+from patforge import completion
 from patforge.exitcodes import epilog
 from patforge.output import output_options
 
@@ -31,7 +32,8 @@ def _rule_list() -> str:
               help="Write the report in --format to FILE (atomically: the audit-trail file of "
                    "PAT-CHECK-001-082); the terminal still gets the text summary.")
 @click.option("--strict", is_flag=True, help="SHOULD rules fail too (exit 1 on warnings).")
-@click.option("--only", "only", multiple=True, metavar="NAME", help="Only these patterns (repeatable).")
+@click.option("--only", "only", multiple=True, metavar="NAME", help="Only these patterns (repeatable).",
+              shell_complete=completion.registry_names)
 @click.option("--rule", "rules", multiple=True, metavar="ID",
               help="Only these rules (repeatable): a full ID or a unique suffix such as 041.")
 @click.option("--fix", is_flag=True, help="Repair what is mechanical (missing doc_ids, spec fields, sidecars, "
