@@ -88,9 +88,15 @@ def print_rollback_report(report, *, verbose: bool = False) -> None:
     """What ``rollback`` restored (rollback.RollbackReport)."""
     verb = "would restore" if report.dry_run else "restored"
     gone = "would delete" if report.dry_run else "deleted"
+    when = f" at {report.at}" if report.at else ""
+    if report.noop_after is not None:
+        later, at = report.noop_after
+        click.echo(f"note: the last run, {later}{f' at {at}' if at else ''}, wrote nothing, so there is nothing of "
+                   f"it to undo; this rolls back the run before it that wrote files: {report.command}{when}")
     click.echo(f"rollback of the last {report.command}: {verb} {len(report.restored)} changed file(s), "
                f"{gone} {len(report.deleted)} file(s) it created"
-               + (f"; {len(report.already)} already as before" if report.already else ""))
+               + (f"; {len(report.already)} already as before" if report.already else "")
+               + (f" (the {report.command} started{when})" if when else ""))
     if verbose:
         for rel in report.restored:
             click.echo(f"  {'restore ' if report.dry_run else 'restored'}  {rel}")
