@@ -60,6 +60,12 @@ def print_update_report(report) -> None:
         click.echo(stat_block(diff_stats(report.diff)))
         click.echo(colorize(report.diff))
     click.echo(f"template version: {report.target}")
+    if report.templates is not None:  # --templates-only: no unit was looked at
+        click.echo(report.templates.sentence())
+        if report.templates.action in ("copied", "already-current"):
+            click.echo("next: `copier update -a .patforge/answers/<pattern>/<kind>.yml` by hand (docs/templates.md), "
+                       "or `patforge update` for every rendered file")
+        return
     click.echo(f"units updated: {len(report.updated)}, already current: {len(report.skipped)}")
     verb = "would change" if report.dry_run else "changed (uncommitted, review with git diff)"
     click.echo(f"files {verb}: {len(report.changes)}")

@@ -68,6 +68,11 @@ def _bundle_tags(path: Path) -> set[str]:
     return set(_bundle_heads(path))
 
 
+def bundle_tags(path: Path) -> set[str]:
+    """The template versions (tags) a git bundle holds."""
+    return _bundle_tags(path)
+
+
 def bundle_is_known(path: Path) -> bool:
     """True when every tag of the bundle at ``path`` is the same commit in the shipped
     bundle: its history is one patforge shipped, so it holds no foreign template."""
