@@ -13,7 +13,7 @@ from patforge.answers import parse_answers
 from patforge.copier_runner import RenderResult, chunk_sizes
 from patforge.kinds import Unit
 from patforge.pipeline import RENDER, RESTORE, check_staged, classify, isolate, plan_batches
-from patforge.render_report import FAILED, HAND_WRITTEN, OUTDATED, SKIPPED
+from patforge.render_report import FAILED, HAND_WRITTEN, OUTDATED, SKIPPED, STALE
 from patforge.repofiles import RepoFiles
 from patforge.workspace import Workspace
 
@@ -68,12 +68,12 @@ def test_classify_other_template_version_is_outdated(tmp_path):
     assert status == OUTDATED and "v0.9.0" in message and "patforge update" in message
 
 
-def test_classify_changed_answers_are_outdated(tmp_path):
+def test_classify_changed_answers_are_stale(tmp_path):
     u = unit(description="new text")
     record(tmp_path, u, recorded={**u.answers, "description": "old text"})
     write(tmp_path, "out/p.py")
     status, message = classify(u, Workspace(tmp_path), "v1.0.0")
-    assert status == OUTDATED and "--registry" in message
+    assert status == STALE and "--registry" in message  # status's word for it too (one vocabulary)
 
 
 def test_classify_compares_as_the_answers_file_reads_back(tmp_path):
@@ -189,7 +189,7 @@ def test_staged_examples_must_satisfy_the_landed_schema(tmp_path):
     u = unit("examples", files=("e/instance_minimal.json",), schema_path="s.json")
     staged = {"e/instance_minimal.json": b"{}", u.answers_file: b"units: []\n"}
     errors = [d for d in check_staged(u, staged, RepoFiles(tmp_path)) if d.is_error]
-    assert [d.code for d in errors] == ["example-invalid"] and "'a' is a required property" in errors[0].message
+    assert [d.code for d in errors] == ["example-invalid"] and '"a" is a required property' in errors[0].message
 
 
 # -- staging in the workspace -------------------------------------------------------------------

@@ -35,7 +35,7 @@ from referencing.exceptions import Unresolvable
 
 from patforge.errors import NoInstanceError
 from patforge.fastvalid import surely_valid
-from patforge.jsonmsg import readable
+from patforge.jsonmsg import readable, readable_message, shown
 from patforge.regexgen import regex_strings
 from patforge.schemawalk import RootPolicy, Walker, escape_pointer
 
@@ -81,7 +81,7 @@ class Blocker:
     def error(self) -> NoInstanceError:
         return NoInstanceError(f"no valid instance: {self.message()}", keyword=self.keyword,
                                pointer=self.pointer,
-                               hint=f"relax {self.keyword!r} at {self.pointer} in the schema")
+                               hint=f"relax {shown(self.keyword)} at {self.pointer} in the schema")
 
 
 @dataclass
@@ -160,7 +160,7 @@ def example_instance(schema: Any, kind: str = "minimal", *, doc_id: str | None =
                      pattern_id: str | None = None) -> ExampleSet:
     """One instance of ``kind`` (minimal, full or test); raises :class:`NoInstanceError`."""
     if kind not in KINDS:
-        raise ValueError(f"kind must be one of {', '.join(KINDS)}, not {kind!r}")
+        raise ValueError(f"kind must be one of {', '.join(KINDS)}, not {shown(kind)}")
     return generate_examples(schema, doc_id=doc_id, pattern_id=pattern_id,
                              kinds=(f"instance_{kind}",))
 
@@ -195,7 +195,8 @@ def find_blocker(schema: Any, instance: Any) -> Blocker:
                 ptr = _locate(v, [*path, index], follow_last=True)
         return Blocker("false", ptr)
     keyword = str(path[-1]) if path else str(err.validator)
-    detail = err.message if len(err.message) <= 160 else err.message[:157] + "..."
+    message = readable_message(err)
+    detail = message if len(message) <= 160 else message[:157] + "..."
     return Blocker(keyword, _locate(v, path[:-1], follow_last=True), detail)
 
 
@@ -280,7 +281,7 @@ def _unresolvable(schema: Any, exc: Exception) -> Blocker:
                     return hit
         return None
 
-    return Blocker("$ref", find(schema, "#") or "#", f"cannot resolve {ref!r}")
+    return Blocker("$ref", find(schema, "#") or "#", f"cannot resolve {shown(ref)}")
 
 
 __all__: list[str] = ["Blocker", "ExampleSet", "GENERATOR_VERSION", "INSTANCE_KINDS", "KINDS",

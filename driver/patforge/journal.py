@@ -31,6 +31,7 @@ from patforge.errors import ConcurrentChangeError, UnsafePathError, WriteError
 from patforge.fsutil import atomic_write
 from patforge.paths import PathProblem, writable_problem, write_target
 from patforge.state import state_dir
+from patforge.jsonmsg import shown
 
 JOURNAL = "journal.json"
 
@@ -133,7 +134,7 @@ class Journal:
         try:
             return write_target(self.repo, rel)
         except PathProblem as exc:
-            raise UnsafePathError(f"refusing to write {rel!r}: {exc}", hint=exc.hint) from None
+            raise UnsafePathError(f"refusing to write {shown(rel)}: {exc}", hint=exc.hint) from None
 
     def _replay(self, writes: list[tuple[str, bytes | None]]) -> None:
         for rel, data in writes:

@@ -29,6 +29,7 @@ from patforge.registry import load_registry, load_spec
 from patforge.render_report import RenderReport
 from patforge.workspace import Workspace
 from patforge.yamlsrc import YamlDocument, load_yaml_text
+from patforge.jsonmsg import shown
 
 SPEC_SKELETON = """\
 # {name}.pattern.yaml: the specification of pattern {pattern_id}.
@@ -107,7 +108,7 @@ def create_pattern(repo: Path, name: str, category: str, executor: str = "ps1", 
     config = load_config(repo)
     why = name_problem(name)
     if why is not None or not config.name_regex.fullmatch(name):
-        raise UsageError(f"name {name!r} is not a safe identifier: it {why or 'does not match ' + config.name_pattern}",
+        raise UsageError(f"name {shown(name)} is not a safe identifier: it {why or 'does not match ' + config.name_pattern}",
                          hint=f"use lowercase letters, digits and underscores ({config.name_pattern})")
     if executor not in ("ps1", "py"):
         raise UsageError("--executor takes ps1 or py")
@@ -118,7 +119,7 @@ def create_pattern(repo: Path, name: str, category: str, executor: str = "ps1", 
     registry = load_registry(repo, load_specs=False, only=frozenset({name}))
     taken = {e.get("name") for e in registry.entries if isinstance(e, dict)}
     if name in taken:
-        raise UsageError(f"a pattern named {name!r} is already in {registry.path}",
+        raise UsageError(f"a pattern named {shown(name)} is already in {registry.path}",
                          hint="choose another name, or edit the existing entry")
     pids = {str(e.get("pattern_id")) for e in registry.entries if isinstance(e, dict)}
     pattern_id = next_pattern_id(name, pids)

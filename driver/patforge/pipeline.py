@@ -39,6 +39,7 @@ from patforge.render_report import FAILED, GENERATED, HAND_WRITTEN, OUTDATED, SK
 from patforge.state import state_dir
 from patforge.templatesrc import REPO_BUNDLE, TemplateSource, repo_bundle_change, resolve_source
 from patforge.workspace import Workspace
+from patforge.jsonmsg import shown
 
 # classify() results besides the report statuses (what render does, unitstate's actions)
 RENDER, RESTORE = unitstate.RENDER, unitstate.RESTORE
@@ -72,7 +73,7 @@ def recorded_render(unit: Unit, files: Any, tags: tuple[str, ...]) -> tuple[str,
     so it is reproducible only while the unit computes the same output now."""
     recorded = parse_answers(files.read_bytes(unit.answers_file), unit.answers_file)
     if recorded.commit not in tags:
-        return (f"cannot restore it at the recorded template version {recorded.commit!r}, which the "
+        return (f"cannot restore it at the recorded template version {shown(recorded.commit)}, which the "
                 "template source lacks: restore it from git (git checkout -- <file>)")
     data = dict(recorded.unit)
     hashes = recorded.unit.get("derived_sha256")

@@ -12,6 +12,7 @@ from jsonschema.exceptions import SchemaError
 
 from patforge.errors import SchemaFileError
 from patforge.instances import ExampleSet, example_instance
+from patforge.jsonmsg import readable_message
 from patforge.walktypes import escape_pointer
 
 
@@ -49,7 +50,7 @@ def schema_problem(schema: Any) -> str | None:
         jsonschema.Draft7Validator.check_schema(schema)
     except SchemaError as exc:
         where = "#" + "".join(f"/{escape_pointer(p)}" for p in exc.absolute_path)
-        return f"not a valid draft-07 schema at {where}: {exc.message}"
+        return f"not a valid draft-07 schema at {where}: {readable_message(exc)}"
     return None
 
 

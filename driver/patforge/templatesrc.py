@@ -26,6 +26,7 @@ from pathlib import Path
 from patforge.changes import FileChange
 from patforge.errors import GitError, TemplateError
 from patforge.gitutil import list_tags, run_git, version_key
+from patforge.jsonmsg import shown
 
 REPO_BUNDLE = ".patforge/templates.bundle"
 _URL_RE = re.compile(r"^(?:[a-z][a-z0-9+.-]*://|git@|gh:|gl:)", re.I)
@@ -209,6 +210,6 @@ def resolve_source(repo: Path, template: str | None = None, ref: str | None = No
     elif ref not in tags:
         res = run_git(None, "ls-remote", location, ref, check=False)
         if not res.stdout.strip():
-            raise TemplateError(f"template source has no version {ref!r}",
+            raise TemplateError(f"template source has no version {shown(ref)}",
                                 hint=f"known versions: {', '.join(tags)}")
     return TemplateSource(location=location, record=record, ref=ref, tags=tuple(tags), notes=tuple(notes))

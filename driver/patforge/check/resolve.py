@@ -20,13 +20,14 @@ from typing import Any
 from patforge.doclink import DocLink, find_doc_link
 from patforge.repofiles import RepoFiles
 from patforge.yamlsrc import YamlDocument
+from patforge.jsonmsg import shown
 
 
 
 def as_id(value: Any) -> str:
     """A doc_id as text; a number or list keeps its type in view, so it never passes for
     a well-formed doc_id (a doc_id is a string)."""
-    return value if isinstance(value, str) else f"{value!r} ({type(value).__name__}, not a string)"
+    return value if isinstance(value, str) else f"{shown(value)} ({type(value).__name__}, not a string)"
 
 
 def claimed_id(value: Any) -> str | None:

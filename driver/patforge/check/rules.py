@@ -17,6 +17,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from patforge.jsonmsg import shown
+
 MUST, SHOULD = "MUST", "SHOULD"
 PASS, FAIL, WARN, SKIP = "PASS", "FAIL", "WARN", "SKIP"
 STATUSES = (PASS, FAIL, WARN, SKIP)
@@ -147,7 +149,7 @@ def select_rules(selectors: tuple[str, ...] | list[str]) -> list[str] | None:
         hits = [r.id for r in RULES if r.id.endswith("-" + s.lstrip("-"))]
         if len(hits) != 1:
             why = "matches no rule" if not hits else f"is ambiguous ({', '.join(hits)})"
-            raise ValueError(f"--rule {sel!r} {why}")
+            raise ValueError(f"--rule {shown(sel)} {why}")
         chosen.append(hits[0])
     return sorted(set(chosen))
 

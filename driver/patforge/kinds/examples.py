@@ -18,7 +18,7 @@ from typing import Any
 
 from patforge.cache import key as cache_key
 from patforge.diagnostics import Diagnostic, error
-from patforge.jsonmsg import exception_text
+from patforge.jsonmsg import exception_text, shown
 from patforge.instances import (
     GENERATOR_VERSION,
     Blocker,
@@ -102,7 +102,7 @@ def examples_to_link(registry: Registry, files: Reader, p: Pattern) -> list[str]
 
 
 def _blocked(p: Pattern, blocker: Blocker, hand_written: bool) -> Diagnostic:
-    where = f"{blocker.keyword!r} at {blocker.pointer} in {p.schema_path}"
+    where = f"{shown(blocker.keyword)} at {blocker.pointer} in {p.schema_path}"
     hint = (f"relax {where}; the hand-written schema is what the examples must satisfy"
             if hand_written else
             f"the schema is compiled from {p.spec_path}: relax the spec constraint behind {where}")

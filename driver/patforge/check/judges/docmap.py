@@ -14,6 +14,7 @@ from patforge.docmap import MappingShapeError, mapping_path, parse_members
 from patforge.check.judging import bad, skip
 from patforge.check.model import RepoModel
 from patforge.check.rules import Finding
+from patforge.jsonmsg import shown
 
 RULE = "PATFORGE-DOC-ID-MAPPING"
 
@@ -57,7 +58,7 @@ def judge_doc_id_mapping(model: RepoModel) -> Iterator[Finding]:
             yield bad(RULE, None, f"{m.key} is not a pattern_id in the registry", path=rel, line=m.line,
                       root=root, hint=f"remove the line from {rel} (or restore the registry entry)")
         elif m.key in expected and m.value != expected[m.key]:
-            yield bad(RULE, None, f"{m.key} maps to {m.value!r}, the registry's doc_id is {expected[m.key]}",
+            yield bad(RULE, None, f"{m.key} maps to {shown(m.value)}, the registry's doc_id is {expected[m.key]}",
                       path=rel, line=m.line, root=root,
                       hint="correct the value in the file (or the registry, if the file is right)")
     missing = sorted(set(expected) - seen)
