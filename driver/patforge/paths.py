@@ -209,8 +209,8 @@ def write_target(repo: Path, rel: str, *, normalized: bool = False) -> Path:
         raise PathProblem(f"{norm} is a symbolic link to the folder {real}",
                           "replace the link with the file it should be")
     if real.suffix.lower() != target.suffix.lower():
-        shown = real.relative_to(_root(repo)).as_posix()
-        raise PathProblem(f"{norm} is a symbolic link to {shown}, a different kind of file; "
+        listed = real.relative_to(_root(repo)).as_posix()
+        raise PathProblem(f"{norm} is a symbolic link to {listed}, a different kind of file; "
                           "patforge will not write through it",
                           f"replace the link with the real file (or point it at a {target.suffix or 'same-kind'} file)")
     return real

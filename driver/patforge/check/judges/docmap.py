@@ -63,7 +63,7 @@ def judge_doc_id_mapping(model: RepoModel) -> Iterator[Finding]:
                       hint="correct the value in the file (or the registry, if the file is right)")
     missing = sorted(set(expected) - seen)
     if missing:
-        shown = ", ".join(missing[:5]) + (f" and {len(missing) - 5} more" if len(missing) > 5 else "")
-        yield bad(RULE, None, f"{rel} lacks {len(missing)} pattern_id(s): {shown}", path=rel, root=root,
+        listed = ", ".join(missing[:5]) + (f" and {len(missing) - 5} more" if len(missing) > 5 else "")
+        yield bad(RULE, None, f"{rel} lacks {len(missing)} pattern_id(s): {listed}", path=rel, root=root,
                   hint="`patforge render --phase 1` (or `patforge check --fix`) adds them without touching "
                        "the other lines")
