@@ -8,6 +8,7 @@ that already has a registry it adds only what is missing, and says which.
 from __future__ import annotations
 
 import os
+import site
 import subprocess
 import sys
 import tomllib
@@ -158,9 +159,7 @@ def test_init_new_render_check_in_process(empty_repo, cli):
 @pytest.mark.slow
 def test_init_new_render_check_from_a_wheel_in_a_fresh_venv(tmp_path):
     """Done when (issue 23): in an empty git repository, init && new && render && check
-    exits 0 with patforge installed from its wheel into a fresh venv (no source tree).
-    The venv sees the test environment's packages (--system-site-packages) so no
-    network is needed; patforge itself comes only from the wheel."""
+    exits 0 with patforge installed from its wheel into a fresh venv (no source tree)."""
     dist = tmp_path / "dist"
     res = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
                           "-w", str(dist), str(ROOT)], capture_output=True, text=True)
@@ -172,8 +171,14 @@ def test_init_new_render_check_from_a_wheel_in_a_fresh_venv(tmp_path):
     names = zipfile.ZipFile(wheel).namelist()
     assert "patforge/docs/registry.md" in names and "patforge/docs/spec-dialect.md" in names
     venv = tmp_path / "venv"
-    subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)], check=True)
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
     py = venv / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+    # patforge's dependencies come from the test environment (a .pth line puts its
+    # site-packages after the venv's own; its .pth files, such as an editable install
+    # of patforge, are not processed): no network, and patforge only from the wheel.
+    venv_site = subprocess.run([str(py), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                               capture_output=True, text=True, check=True).stdout.strip()
+    Path(venv_site, "_test_env_deps.pth").write_text("\n".join(site.getsitepackages()) + "\n")
     res = subprocess.run([str(py), "-m", "pip", "install", "--no-deps", "--no-index", "-q", str(wheel)],
                          capture_output=True, text=True)
     assert res.returncode == 0, res.stderr
