@@ -170,6 +170,8 @@ def test_init_new_render_check_from_a_wheel_in_a_fresh_venv(tmp_path):
     wheel = next(dist.glob("patforge-*.whl"))
     names = zipfile.ZipFile(wheel).namelist()
     assert "patforge/docs/registry.md" in names and "patforge/docs/spec-dialect.md" in names
+    assert {"patforge/data/init/copier.yml", "patforge/data/init/.github/workflows/patforge.yml.jinja",
+            "patforge/data/init/.gitattributes.jinja", "patforge/data/init/patterns/specs/.gitkeep"} <= set(names)
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
     py = venv / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
