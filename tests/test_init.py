@@ -107,6 +107,18 @@ def test_init_on_a_repository_with_a_registry_adds_only_what_is_missing(demo_rep
     assert toml["patforge"]["doc_id_rule"]
 
 
+def test_init_does_not_add_a_second_registry_beside_one_named_in_another_case(empty_repo, cli):
+    reg = empty_repo / "patterns/registry/pattern_index.yaml"
+    reg.parent.mkdir(parents=True)
+    reg.write_text("patterns: []\n")
+    r = cli("init", "--repo", str(empty_repo))
+    assert r.code == 0, r
+    assert sorted(p.name for p in reg.parent.iterdir()) == ["pattern_index.yaml"]
+    assert ("not added patterns/registry/PATTERN_INDEX.yaml: patterns/registry/pattern_index.yaml is there "
+            "instead: patforge reads patterns/registry/PATTERN_INDEX.yaml; rename it, or set "
+            'registry = "patterns/registry/pattern_index.yaml" in patforge.toml') in r.out
+
+
 def test_init_refuses_a_path_outside_the_repository(tmp_path, cli):
     outside = tmp_path / "elsewhere"
     outside.mkdir()

@@ -40,6 +40,7 @@ class InitReport:
     doc_id_rule: str = ""
     rule_source: str = "default"  # default | registry | patforge.toml
     dry_run: bool = False
+    advice: dict[str, str] = field(default_factory=dict)  # kept file -> what to do about it
 
 
 def _doc_id_rule(repo: Path) -> tuple[str, str]:
@@ -91,6 +92,11 @@ def init_repository(repo: Path, *, dry_run: bool = False) -> InitReport:
     for rel in sorted(files):
         if ws.exists(rel) or ws.abspath(rel).exists():
             report.kept.append(rel)
+        elif rel == config.registry and (other := _same_name_other_case(repo, rel)) is not None:
+            # e.g. pattern_index.yaml: a second registry beside it would split the team's patterns
+            report.kept.append(rel)
+            report.advice[rel] = (f"{other} is there instead: patforge reads {config.registry}; rename it, or set "
+                                  f'registry = "{other}" in {CONFIG_FILE}')
         elif rel.endswith("/.gitkeep") and _has_files(ws.abspath(rel).parent):
             continue  # the folder exists with content: no placeholder needed
         else:
@@ -106,6 +112,18 @@ def init_repository(repo: Path, *, dry_run: bool = False) -> InitReport:
     return report
 
 
+def _same_name_other_case(repo: Path, rel: str) -> str | None:
+    """A file beside ``rel`` whose name differs only in case (repository-relative), if any."""
+    folder, _, name = rel.rpartition("/")
+    path = repo / folder
+    if not path.is_dir():
+        return None
+    for p in sorted(path.iterdir()):
+        if p.name != name and p.name.lower() == name.lower() and p.is_file():
+            return f"{folder}/{p.name}" if folder else p.name
+    return None
+
+
 def _has_files(folder: Path) -> bool:
     return folder.is_dir() and any(folder.iterdir())
 
@@ -119,6 +137,9 @@ def report_lines(report: InitReport) -> list[str]:
         lines.append(f"{verb} the folder(s) {', '.join(folders)} (each holds a .gitkeep so git keeps it)")
     for rel in report.kept:
         if rel.endswith("/.gitkeep"):
+            continue
+        if rel in report.advice:
+            lines.append(f"not added {rel}: {report.advice[rel]}")
             continue
         advice = KEPT_ADVICE.get(rel)
         lines.append(f"kept {rel} (it exists)" + (f"; {advice}" if advice else ""))
