@@ -67,10 +67,11 @@ def cli() -> None:
       patforge diff          # hand edits in managed files
       patforge update        # bring template changes in, keeping hand edits
       patforge new NAME -c C # scaffold one new pattern
-      patforge rollback      # undo the last render/update/new
+      patforge rollback      # undo the last render/update/new/init
+      patforge docs registry # a reference page (patforge docs: the list)
 
     Every command: --repo PATH, -q/--quiet, --no-color (NO_COLOR is honoured),
-    -h/--help (with its exit codes). Shell completion: see docs/cli.md.
+    -h/--help (with its exit codes). Shell completion: docs/cli.md (patforge docs cli).
     """
 
 
@@ -214,7 +215,7 @@ def update(repo, template, to, registry, conflict, only, kinds, dry_run, templat
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @output_options
 def rollback(repo, dry_run, verbose, as_json):
-    """Undo the last render, update, new or check --fix: restore exactly the files it
+    """Undo the last render, update, new, init or check --fix: restore exactly the files it
     wrote or changed (the plan's "Restore from Backup").
 
     Refuses, changing nothing, if any of those files changed since (they are listed).
