@@ -61,6 +61,10 @@ def refresh_bundle(repo: Path, options: UpdateOptions, report: UpdateReport) -> 
         extra = have - shipped
         report.templates = TemplatesOutcome("kept" if extra else "already-current", _ordered(have), _ordered(shipped),
                                             _ordered(extra))
+        if not options.dry_run:
+            from patforge.rollback import note_noop
+
+            note_noop(repo, "update --templates-only")  # rollback says this run wrote nothing
         return report
     report.changes = [REPO_BUNDLE]
     report.templates = TemplatesOutcome("would-copy" if options.dry_run else "copied", _ordered(shipped),
