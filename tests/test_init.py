@@ -79,14 +79,18 @@ def test_init_never_overwrites_and_says_what_it_kept(empty_repo, cli):
     assert r.code == 0, r
     assert (empty_repo / ".gitattributes").read_bytes() == b"*.bin binary\n"
     assert (empty_repo / "patforge.toml").read_bytes() == b'[patforge]\ndoc_id_rule = "DOC-PAT-<REST>"\n'
-    assert "kept .gitattributes (it exists)" in r.out
-    assert "kept patforge.toml (it exists)" in r.out
-    # the advice for the kept .gitattributes names what it should hold
-    assert "eol=crlf" in r.out
+    # a kept .gitattributes that lacks the line-ending rules is named with them
+    assert ("kept .gitattributes (it exists); it lacks `*.sh text eol=lf`, `*.py text eol=lf`, "
+            "`*.ps1 text eol=crlf`, `*.json text`, `*.yaml text`, which docs/windows.md advises: add them by hand"
+            in r.out), r.out
+    assert "kept patforge.toml (it exists)\n" in r.out
     again = tree_snapshot(empty_repo)
     r2 = cli("init", "--repo", str(empty_repo))
     assert r2.code == 0 and "added" not in r2.out, r2
     assert tree_snapshot(empty_repo) == again
+    (empty_repo / ".gitattributes").write_bytes((ROOT / "driver/patforge/data/init/.gitattributes.jinja").read_bytes())
+    r3 = cli("init", "--repo", str(empty_repo))
+    assert "kept .gitattributes (it exists)\n" in r3.out  # it has them all: nothing to advise
 
 
 def test_init_on_a_repository_with_a_registry_adds_only_what_is_missing(demo_repo, cli):

@@ -26,11 +26,8 @@ from patforge.workspace import Workspace
 
 INIT_TEMPLATE = Path(__file__).resolve().parent / "data" / "init"
 
-#: What a kept file should hold, when it matters for patforge (said once per kept file).
-KEPT_ADVICE = {
-    ".gitattributes": "for CRLF-safe executors it should hold `*.ps1 text eol=crlf`, `*.sh text eol=lf` "
-                      "and `*.py text eol=lf` (docs/windows.md)",
-}
+#: Kept files whose lines matter to patforge: a kept one lacking some is named with them.
+LINES_THAT_MATTER = {".gitattributes": "docs/windows.md"}
 
 
 @dataclass
@@ -92,11 +89,16 @@ def init_repository(repo: Path, *, dry_run: bool = False) -> InitReport:
     for rel in sorted(files):
         if ws.exists(rel) or ws.abspath(rel).exists():
             report.kept.append(rel)
+            if rel in LINES_THAT_MATTER:
+                lacking = _lacking_lines(files[rel], ws.read_bytes(rel) or b"")
+                if lacking:
+                    report.advice[rel] = (f"kept {rel} (it exists); it lacks {', '.join(f'`{x}`' for x in lacking)}, "
+                                          f"which {LINES_THAT_MATTER[rel]} advises: add them by hand")
         elif rel == config.registry and (other := _same_name_other_case(repo, rel)) is not None:
             # e.g. pattern_index.yaml: a second registry beside it would split the team's patterns
             report.kept.append(rel)
-            report.advice[rel] = (f"{other} is there instead: patforge reads {config.registry}; rename it, or set "
-                                  f'registry = "{other}" in {CONFIG_FILE}')
+            report.advice[rel] = (f"not added {rel}: {other} is there instead: patforge reads {config.registry}; "
+                                  f'rename it, or set registry = "{other}" in {CONFIG_FILE}')
         elif rel.endswith("/.gitkeep") and _has_files(ws.abspath(rel).parent):
             continue  # the folder exists with content: no placeholder needed
         else:
@@ -124,6 +126,16 @@ def _same_name_other_case(repo: Path, rel: str) -> str | None:
     return None
 
 
+def _lacking_lines(wanted: bytes, have: bytes) -> list[str]:
+    """The rule lines of ``wanted`` (not comments) that ``have`` lacks, spaces ignored."""
+    def rules(data: bytes) -> list[str]:
+        text = data.decode("utf-8", "replace")
+        return [" ".join(ln.split()) for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
+
+    present = set(rules(have))
+    return [line for line in rules(wanted) if line not in present]
+
+
 def _has_files(folder: Path) -> bool:
     return folder.is_dir() and any(folder.iterdir())
 
@@ -138,11 +150,7 @@ def report_lines(report: InitReport) -> list[str]:
     for rel in report.kept:
         if rel.endswith("/.gitkeep"):
             continue
-        if rel in report.advice:
-            lines.append(f"not added {rel}: {report.advice[rel]}")
-            continue
-        advice = KEPT_ADVICE.get(rel)
-        lines.append(f"kept {rel} (it exists)" + (f"; {advice}" if advice else ""))
+        lines.append(report.advice.get(rel, f"kept {rel} (it exists)"))
     source = {"default": "the default", "registry": "the rule the registry's doc_ids follow",
               CONFIG_FILE: f"already set in {CONFIG_FILE}"}[report.rule_source]
     lines.append(f"doc_id rule: {report.doc_id_rule} ({source})")
