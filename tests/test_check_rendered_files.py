@@ -129,7 +129,7 @@ def test_stale_rendered_files_warn_and_strict_makes_them_blocking(cli, demo):
     text = cli("check", "--repo", str(demo), "--blocking", "RENDERED-STALE")
     assert text.code == 1 and "blocking: PATFORGE-RENDERED-STALE" in text.out
     bad = cli("check", "--repo", str(demo), "--blocking", "nonsense")
-    assert bad.code == 2 and "--blocking nonsense matches no rule" in bad.out + bad.err
+    assert bad.code == 2 and '--blocking "nonsense" matches no rule' in bad.out + bad.err
 
 
 def test_a_hand_written_repository_has_nothing_rendered_to_miss(cli, tmp_path):

@@ -384,7 +384,7 @@ def test_unknown_key_warns_with_location_and_is_dropped():
     w = only(r, Severity.WARNING)
     assert w.code == "spec-unknown-key"
     assert w.path == SPEC_PATH and (w.line, w.column) == (9, 11)
-    assert "'format'" in w.message and "inputs.files.items.properties.path" in w.message
+    assert '"format"' in w.message and "inputs.files.items.properties.path" in w.message
     assert all(k in w.hint for k in FIELD_KEYS)
     assert "format" not in prop(r, "files", "[]", "path")
     assert w.pattern == "demo_pattern"
@@ -491,7 +491,7 @@ ERROR_CASES = [
     ("unknown shorthand", "s: path-to-file", "spec-type-unknown", 2, "not a type name"),
     ("required list names missing property",
      "o:\n    type: object\n    required: [a, ghost]\n    properties:\n      a: string",
-     "spec-required-unknown", 4, "'ghost'"),
+     "spec-required-unknown", 4, '"ghost"'),
     ("required not a boolean", "s:\n    type: string\n    required: 'sometimes'", "spec-required", 4,
      "true/false"),
     ("enum empty", "e:\n    type: string\n    enum: []", "spec-enum", 4, "non-empty list"),
@@ -563,7 +563,7 @@ def test_truly_ambiguous_fields_are_errors_naming_them():
     r = compile_text("inputs:\n  - name: a\n  - type: string\n  - name: a\n")
     assert not r.ok
     msgs = " ".join(d.message for d in r.errors)
-    assert "inputs[1] has no `name:`" in msgs and "'a'" in msgs
+    assert "inputs[1] has no `name:`" in msgs and '"a"' in msgs
 
 
 def test_example_list_on_a_scalar_field_is_several_examples():

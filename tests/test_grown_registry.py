@@ -149,4 +149,4 @@ def test_check_report_is_short_with_the_verdict_first(rendered):
     assert {"patterns/specs/retired_pattern.pattern.yaml", "patterns/schemas/old_shape.schema.json",
             "patterns/executors/scratch_executor.ps1", "patterns/examples/leftover"} <= paths
     quiet = cli("check", "--repo", str(repo), "-q")
-    assert len(quiet.out.splitlines()) == 1
+    assert quiet.out == "" and len(quiet.err.splitlines()) == 1 and quiet.err.startswith("Verdict:")

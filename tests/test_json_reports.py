@@ -41,7 +41,7 @@ def test_render_report(rendered, cli):
     assert data["ok"] and data["changes"] and data["doc_id_mapping"]
     again = json.loads(cli("render", "--repo", str(repo), "--json", "--dry-run").out)
     validate("render", again)
-    assert again["changes"] == [] and {o["status"] for o in again["outcomes"]} <= {"up-to-date", "hand-written"}
+    assert again["changes"] == [] and {o["status"] for o in again["outcomes"]} <= {"current", "hand-written"}
 
 
 def test_update_report(rendered, cli):

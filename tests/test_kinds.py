@@ -101,7 +101,7 @@ def test_a_toy_kind_renders_end_to_end(toy, demo_repo):
     assert not [o for o in report.outcomes if o.kind != "toy" and o.status == "generated"]  # --kind toy only
 
     again = render(demo_repo, RenderOptions(template=str(tpl), kinds=("toy",)))
-    assert not again.changes and {o.status for o in again.outcomes if o.kind == "toy"} == {"up-to-date"}
+    assert not again.changes and {o.status for o in again.outcomes if o.kind == "toy"} == {"current"}
 
 
 def test_a_registered_kind_joins_every_listing(toy):

@@ -38,7 +38,7 @@ def test_a_full_render_records_every_unit(rendered: Path) -> None:
     for u in m.units.values():
         # the doc_id mapping is a step, not a unit: it has no answers file
         managed = [u["answers"]] if u["answers"] else []
-        for rel in [*u["files"], *managed] if u["status"] == "up-to-date" else []:
+        for rel in [*u["files"], *managed] if u["status"] == "current" else []:
             assert m.files[rel][2] == manifest.digest((rendered / rel).read_bytes()), rel
 
 

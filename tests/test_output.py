@@ -89,8 +89,9 @@ def test_quiet_prints_nothing_but_problems(cli, demo_repo):
     res = cli("render", "--repo", str(demo_repo), "--phase", "1", "-q")
     assert res.code == 0 and res.out == "" and res.err == "", res
     res = cli("check", "--repo", str(demo_repo), "--quiet")
-    # check's -q keeps its verdict line (issue 12): not compliant until phases 2-4 ran
-    assert res.code == 1 and res.out.startswith("Verdict: NON-COMPLIANT") and res.out.count("\n") == 1
+    # -q: the verdict of a failing check is a problem, said on stderr (issue 23); nothing on stdout
+    assert res.code == 1 and res.out == "" and res.err.startswith("Verdict: NON-COMPLIANT") \
+        and res.err.count("\n") == 1
     res = cli("check", "--repo", str(demo_repo), "-q", "--format", "json")
     assert res.code == 1 and res.out.startswith("{")  # the report you asked for stays
     res = cli("rollback", "--repo", str(demo_repo), "-q")

@@ -13,7 +13,7 @@ from patforge.rendering.answers import parse_answers
 from patforge.rendering.copier_runner import RenderResult, chunk_sizes
 from patforge.kinds import Unit
 from patforge.rendering.pipeline import RENDER, RESTORE, check_staged, classify, isolate, plan_batches
-from patforge.rendering.report import FAILED, HAND_WRITTEN, OUTDATED, SKIPPED
+from patforge.rendering.report import FAILED, HAND_WRITTEN, OUTDATED, SKIPPED, STALE
 from patforge.repository.files import RepoFiles
 from patforge.transaction.workspace import Workspace
 
@@ -68,12 +68,12 @@ def test_classify_other_template_version_is_outdated(tmp_path):
     assert status == OUTDATED and "v0.9.0" in message and "patforge update" in message
 
 
-def test_classify_changed_answers_are_outdated(tmp_path):
+def test_classify_changed_answers_are_stale(tmp_path):
     u = unit(description="new text")
     record(tmp_path, u, recorded={**u.answers, "description": "old text"})
     write(tmp_path, "out/p.py")
     status, message = classify(u, Workspace(tmp_path), "v1.0.0")
-    assert status == OUTDATED and "--registry" in message
+    assert status == STALE and "--registry" in message  # status's word for it too (one vocabulary)
 
 
 def test_classify_compares_as_the_answers_file_reads_back(tmp_path):
@@ -189,7 +189,7 @@ def test_staged_examples_must_satisfy_the_landed_schema(tmp_path):
     u = unit("examples", files=("e/instance_minimal.json",), schema_path="s.json")
     staged = {"e/instance_minimal.json": b"{}", u.answers_file: b"units: []\n"}
     errors = [d for d in check_staged(u, staged, RepoFiles(tmp_path)) if d.is_error]
-    assert [d.code for d in errors] == ["example-invalid"] and "'a' is a required property" in errors[0].message
+    assert [d.code for d in errors] == ["example-invalid"] and '"a" is a required property' in errors[0].message
 
 
 # -- staging in the workspace -------------------------------------------------------------------
@@ -242,7 +242,7 @@ def test_workspace_refuses_paths_outside_the_repository(tmp_path):
 
 
 def test_spec_digest_follows_what_the_compiler_reads():
-    """Phase 1 adding ID fields to a spec does not make its schema outdated; an input does."""
+    """Phase 1 adding ID fields to a spec does not make its schema stale; an input does."""
     from patforge.spec.compiler import spec_digest
 
     spec = {"pattern_id": "PAT-X-001", "intent": "Do x.", "inputs": {"a": {"type": "string"}}}

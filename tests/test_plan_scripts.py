@@ -73,7 +73,7 @@ def test_twin_runs_dry_run_through_patforge(rendered):
                          capture_output=True, text=True, env=_env_with_patforge_on_path(), cwd="/")
     assert res.returncode == 0, res.stderr
     assert "dry run: 0 file(s) would change; nothing written" in res.stdout
-    assert "[up-to-date  ] phase 4 repo" in res.stdout  # -Verbose became -v
+    assert "[current     ] phase 4 repo" in res.stdout  # -Verbose became -v
     assert git(rendered, "status", "--porcelain") == before
 
 

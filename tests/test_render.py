@@ -76,7 +76,8 @@ def test_changed_registry_data_is_reported_not_overwritten(demo_repo, cli):
     spec.write_text(spec.read_text().replace("intent: |\n", "intent: |\n  Heal harder.\n", 1))
     r = cli("render", "--repo", str(demo_repo), "--verbose")
     assert r.code == 0
-    assert "outdated" in r.out and "patforge update --registry" in r.out
+    assert "[stale       ] phase 2 schema    self_heal" in r.out and "[outdated" not in r.out, r.out
+    assert "patforge update --registry" in r.out
     assert git(demo_repo, "status", "--porcelain").strip() == "M patterns/specs/self_heal.pattern.yaml"
 
 

@@ -95,9 +95,9 @@ def test_edits_give_stale_missing_modified_and_diff_shows_the_hand_edit(cli, ren
     # render would do exactly what status says (one classification)
     plan = json.loads(cli("render", "--repo", str(rendered), "--dry-run", "--json").out)
     outcome = {(o["pattern"], o["kind"]): o["status"] for o in plan["outcomes"]}
-    assert outcome[("batch_create", "executor")] == "outdated"
+    assert outcome[("batch_create", "executor")] == "stale"  # the one vocabulary: status says stale too
     assert outcome[("module_creation", "executor")] == "generated"  # restored
-    assert outcome[("self_heal", "executor")] == "up-to-date"  # render never touches hand edits
+    assert outcome[("self_heal", "executor")] == "current"  # render neither touches nor reads hand edits
 
     diff = cli("diff", "--repo", str(rendered), "self_heal")
     assert diff.code == 0

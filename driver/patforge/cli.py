@@ -13,6 +13,7 @@ import click
 
 from patforge import __version__
 from patforge.errors import PatforgeError, UsageError
+from patforge import completion
 from patforge.exitcodes import epilog
 from patforge.kinds import names as kind_names
 from patforge.reports.console import color_wanted, echo_json, output_options, print_diagnostics
@@ -59,17 +60,37 @@ def cli() -> None:
 
     \b
     Typical flow:
+      patforge init          # start a repository: registry, patforge.toml, CI, hooks
       patforge render        # phases 1-4: doc_ids, suites, repo-level files
       patforge check         # PAT-CHECK-001 compliance, for people and CI
       patforge status        # what lags (exit 1), changing nothing
       patforge diff          # hand edits in managed files
       patforge update        # bring template changes in, keeping hand edits
       patforge new NAME -c C # scaffold one new pattern
-      patforge rollback      # undo the last render/update/new
+      patforge rollback      # undo the last render/update/new/init
+      patforge docs registry # a reference page (patforge docs: the list)
 
     Every command: --repo PATH, -q/--quiet, --no-color (NO_COLOR is honoured),
-    -h/--help (with its exit codes). Shell completion: see docs/cli.md.
+    -h/--help (with its exit codes). Shell completion: docs/cli.md (patforge docs cli).
     """
+
+
+@cli.command(epilog=epilog("init"))
+@_repo_option
+@click.option("--dry-run", is_flag=True, help="List what would be added; write nothing.")
+@output_options
+def init(repo, dry_run):
+    """Start a pattern repository: patterns/ skeleton, empty registry, patforge.toml,
+    pre-commit hook, GitHub Actions workflow, .gitattributes.
+
+    Never overwrites a file: on a repository that has some of them (a registry, say),
+    only the missing ones are added, and each kept one is named.
+    """
+    from patforge.commands.init import init_repository, report_lines
+
+    for line in report_lines(init_repository(repo, dry_run=dry_run)):
+        click.echo(line)
+    sys.exit(0)
 
 
 @cli.command(epilog=epilog("render"))
@@ -77,8 +98,9 @@ def cli() -> None:
 @click.option("--phase", "phases", type=click.IntRange(1, 4), multiple=True,
               help="Run only these phases (repeatable): 1 ids, 2 core, 3 migrated, 4 repository. Default: all.")
 @click.option("--phase1-only", is_flag=True, help="Same as --phase 1 (the plan's -Phase1Only).")
-@click.option("--only", "only", multiple=True, metavar="NAME", help="Only these patterns (repeatable).")
-@click.option("--kind", "kinds", multiple=True, metavar="KIND",
+@click.option("--only", "only", multiple=True, metavar="NAME", help="Only these patterns (repeatable).",
+              shell_complete=completion.registry_names)
+@click.option("--kind", "kinds", multiple=True, metavar="KIND", shell_complete=completion.kinds,
               help=f"Only these artifact kinds: {', '.join(kind_names())}.")
 @click.option("--template", metavar="SRC", help="Template collection: a git repository path or URL "
               "(default: the templates shipped with patforge).")
@@ -157,8 +179,9 @@ def render(repo, phases, phase1_only, only, kinds, template, vcs_ref, jobs, batc
               help="Also update units whose registry or spec data changed since they were rendered.")
 @click.option("--conflict", type=click.Choice(["inline", "rej"]), default="inline", show_default=True,
               help="How Copier reports overlapping edits: inline markers or .rej files.")
-@click.option("--only", "only", multiple=True, metavar="NAME", help="Only these patterns (repeatable).")
-@click.option("--kind", "kinds", multiple=True, metavar="KIND",
+@click.option("--only", "only", multiple=True, metavar="NAME", help="Only these patterns (repeatable).",
+              shell_complete=completion.registry_names)
+@click.option("--kind", "kinds", multiple=True, metavar="KIND", shell_complete=completion.kinds,
               help=f"Only these artifact kinds: {', '.join(kind_names())}.")
 @click.option("--dry-run", is_flag=True, help="Show the diff the update would make; change nothing.")
 @click.option("--templates-only", is_flag=True,
@@ -192,7 +215,7 @@ def update(repo, template, to, registry, conflict, only, kinds, dry_run, templat
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @output_options
 def rollback(repo, dry_run, verbose, as_json):
-    """Undo the last render, update, new or check --fix: restore exactly the files it
+    """Undo the last render, update, new, init or check --fix: restore exactly the files it
     wrote or changed (the plan's "Restore from Backup").
 
     Refuses, changing nothing, if any of those files changed since (they are listed).
@@ -241,9 +264,12 @@ def new(name, category, executor, repo, root, template, dry_run, as_json):
 @click.option("--fix", is_flag=True, help="Apply the repairs shown (Windows paths in double-quoted YAML).")
 @click.option("--template", metavar="SRC", help="Template collection to check (default: as render uses).")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
-@output_options
-def doctor(repo, fix, template, as_json):
-    """Check the environment, the repository and its YAML, and offer repairs."""
+@output_options(own_quiet=True)  # -q: warnings and failures move to stderr, the rest is not printed
+def doctor(repo, fix, template, as_json, quiet):
+    """Check the environment, the repository and its YAML, and offer repairs.
+
+    Prints every check (ok, warn, FAIL); with -q only the warnings and failures, on stderr.
+    """
     from patforge.commands.doctor import run_doctor
 
     report = run_doctor(repo, fix=fix, template=template)
@@ -253,21 +279,25 @@ def doctor(repo, fix, template, as_json):
         marks = {"ok": click.style("ok  ", fg="green"), "warn": click.style("warn", fg="yellow"),
                  "fail": click.style("FAIL", fg="red")}
         for c in report.checks:
-            click.echo(f"[{marks[c.status]}] {c.name}: {c.message}")
+            if quiet and c.status == "ok":
+                continue
+            click.echo(f"[{marks[c.status]}] {c.name}: {c.message}", err=quiet)
             if c.hint:
-                click.echo(f"       what to do: {c.hint}")
-        for r in report.repairs:
-            click.echo(r.diff())
-        if report.applied:
-            click.echo(f"repaired {len(report.repairs)} file(s)")
+                click.echo(f"       what to do: {c.hint}", err=quiet)
+        if not quiet:
+            for r in report.repairs:
+                click.echo(r.diff())
+            if report.applied:
+                click.echo(f"repaired {len(report.repairs)} file(s)")
     sys.exit(1 if report.failed else 0)
 
 
 @cli.command(epilog=epilog("status"))
 @_repo_option
-@click.option("--only", "only", multiple=True, metavar="NAME", help="Only these patterns (repeatable).")
-@click.option("--kind", "kinds", multiple=True, metavar="KIND",
-              help="Only these artifact kinds: sidecar, schema, examples, executor, tests, repo.")
+@click.option("--only", "only", multiple=True, metavar="NAME", help="Only these patterns (repeatable).",
+              shell_complete=completion.registry_names)
+@click.option("--kind", "kinds", multiple=True, metavar="KIND", shell_complete=completion.kinds,
+              help=f"Only these artifact kinds: {', '.join(kind_names())}.")
 @click.option("--template", metavar="SRC", help="Template collection to compare with (default: as render uses).")
 @click.option("--verbose", "-v", is_flag=True, help="List every unit, not only those that lag.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON (docs/status-report.schema.json).")
@@ -294,12 +324,15 @@ def status(repo, only, kinds, template, verbose, as_json):
 
 
 @cli.command(epilog=epilog("diff"))
-@click.argument("names", nargs=-1, metavar="[NAME]...")
+@click.argument("names", nargs=-1, metavar="[NAME]...", shell_complete=completion.managed_names)
 @_repo_option
-@click.option("--kind", "kinds", multiple=True, metavar="KIND", help="Only these artifact kinds.")
+@click.option("--kind", "kinds", multiple=True, metavar="KIND", shell_complete=completion.kinds,
+              help="Only these artifact kinds.")
+@click.option("--template", metavar="SRC", help="Template collection to render the recorded versions from "
+              "(default: the source each answers file records).")
 @click.option("--stat", "stat", is_flag=True, help="Counts per file only.")
-@output_options
-def diff(names, repo, kinds, stat):
+@output_options(own_quiet=True)  # the diff is the output asked for: -q keeps it
+def diff(names, repo, kinds, template, stat, quiet):
     """Show hand edits: managed files against what their recorded template version renders.
 
     Each managed unit is rendered with Copier at the version it recorded, into a
@@ -308,7 +341,7 @@ def diff(names, repo, kinds, stat):
     """
     from patforge.commands.diff import stat_lines, unit_diffs
 
-    report = unit_diffs(repo, tuple(names), tuple(kinds))
+    report = unit_diffs(repo, tuple(names), tuple(kinds), template=template)
     if stat:
         for line in stat_lines(report):
             click.echo(line)
@@ -334,6 +367,29 @@ def demo(directory, force, copy_only):
     from patforge.commands.demo import run_demo
 
     sys.exit(run_demo(directory, force=force, copy_only=copy_only))
+
+
+@cli.command(epilog=epilog("docs"))
+@click.argument("page", required=False, metavar="[PAGE]")
+@click.option("--path", "show_path", is_flag=True, help="Print the page's file path instead of its text.")
+@output_options(own_quiet=True)  # the page is the output asked for
+def docs(page, show_path, quiet):
+    """Print a reference page (e.g. `patforge docs registry`), or list them.
+
+    Every documentation page a message or a scaffolded file names (such as
+    docs/registry.md) is one of these: they ship inside patforge, so they match the
+    installed version and need no network.
+    """
+    from patforge.commands.docs import docs_dir, page_path, pages
+
+    if page is None:
+        if not quiet:
+            click.echo(f"reference pages in {docs_dir()} (patforge docs PAGE prints one):")
+        for name in pages():
+            click.echo(f"  {name}")
+        return
+    path = page_path(page)
+    click.echo(str(path) if show_path else path.read_text(encoding="utf-8"), nl=show_path)
 
 
 @cli.command(epilog=epilog("example"))

@@ -7,7 +7,10 @@ from __future__ import annotations
 COMMON = ((130, "interrupted (Ctrl-C)"),)
 
 EXIT_CODES: dict[str, tuple[tuple[int, str], ...]] = {
-    "render": ((0, "every unit rendered, up to date, or (--dry-run) planned"),
+    "init": ((0, "the missing files added (or, with --dry-run, listed); existing files kept"),
+             (2, "could not run: no such folder, a path that leads outside the repository, bad patforge.toml, "
+                 "repository busy")),
+    "render": ((0, "every unit rendered, current, or (--dry-run) planned"),
                (1, "some unit failed (the others landed; `render --failed` re-runs them)"),
                (2, "could not run: bad options, no usable registry, bad template source, dirty tree or "
                    "existing branch for --branch, repository busy")),
@@ -31,6 +34,8 @@ EXIT_CODES: dict[str, tuple[tuple[int, str], ...]] = {
                (2, "could not run: no usable registry, bad template source")),
     "diff": ((0, "the diffs were shown (or there were none)"),
              (2, "could not run, or a recorded render failed (named)")),
+    "docs": ((0, "the page (or the list of pages) was printed"),
+             (2, "no page by that name (the pages are listed)")),
     "example": ((0, "a valid instance was printed"),
                 (1, "no valid instance found: the keyword that rejected the candidates, its pointer and what was tried are named"),
                 (2, "could not run: the file cannot be read, is not JSON or not a draft-07 schema")),

@@ -12,6 +12,7 @@ import click
 
 from patforge.check.reporters import REPORTERS
 from patforge.check.rules import RULES
+from patforge import completion
 from patforge.exitcodes import epilog
 from patforge.reports.console import output_options
 
@@ -34,7 +35,8 @@ def _rule_list() -> str:
 @click.option("--blocking", "blocking", multiple=True, metavar="ID",
               help="This SHOULD rule fails like a MUST rule (repeatable; a full ID or a unique suffix), e.g. "
                    "--blocking RENDERED-STALE: --strict for the rules a team chooses.")
-@click.option("--only", "only", multiple=True, metavar="NAME", help="Only these patterns (repeatable).")
+@click.option("--only", "only", multiple=True, metavar="NAME", help="Only these patterns (repeatable).",
+              shell_complete=completion.registry_names)
 @click.option("--rule", "rules", multiple=True, metavar="ID",
               help="Only these rules (repeatable): a full ID or a unique suffix such as 041.")
 @click.option("--fix", is_flag=True, help="Repair what is mechanical (missing doc_ids, spec fields, sidecars, "
@@ -45,7 +47,7 @@ def _rule_list() -> str:
               "is checked.")
 @click.option("--verbose", "-v", "verbose", is_flag=True,
               help="Text report: every rule and every finding with file:line (default: a summary).")
-@output_options(own_quiet=True)  # -q: only the verdict line
+@output_options(own_quiet=True)  # -q: stdout only for a --format report; the verdict on stderr when failing
 def check_command(files, repo, fmt, output, strict, blocking, only, rules, fix, dry_run, staged, verbose, quiet):
     """Check PAT-CHECK-001 / ID-SYSTEM-SPEC-V1 compliance: PASS/FAIL/WARN per rule.
 
@@ -62,9 +64,15 @@ def check_command(files, repo, fmt, output, strict, blocking, only, rules, fix, 
     detail = "quiet" if quiet else "verbose" if verbose else "summary"
     if output is not None:
         atomic_write(output, format_report(result, fmt, detail).encode("utf-8"))
-        print_text_report(result, detail)
         if not quiet:
+            print_text_report(result, detail)
             click.echo(f"report ({fmt}) written to {output}")
-    else:
+    elif not (quiet and fmt == "text"):
         show_report(result, fmt, detail)
+    if quiet and result.exit_code != 0:
+        # -q means the same in every command (docs/cli.md): stdout carries only a report
+        # asked for; a problem is said on stderr. Here: the verdict line.
+        from patforge.check.reporters.text import verdict_line
+
+        click.echo(verdict_line(result, click.style), err=True)
     sys.exit(result.exit_code)

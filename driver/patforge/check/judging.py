@@ -19,6 +19,7 @@ from patforge.repository.yamlsrc import YamlDocument
 from patforge.check.model import Item, RepoModel
 from patforge.check.resolve import DocIdSource, comment_problem, yaml_line
 from patforge.check.rules import FAIL, MUST, RULES_BY_ID, SKIP, WARN, Finding
+from patforge.validation.messages import shown
 
 #: At most this many findings of one rule per file; then one "... and N more".
 MAX_PER_FILE = 5
@@ -86,7 +87,7 @@ def compare(model: RepoModel, rule: str, item: Item, src: DocIdSource) -> Iterat
     path, line = src.where()
     expected, why = model.expected(item)
     if not is_valid_doc_id(src.doc_id):
-        yield bad(rule, item, f"{src.kind} doc_id {src.doc_id!r} is not well-formed (ID-SYS-101: uppercase "
+        yield bad(rule, item, f"{src.kind} doc_id {shown(src.doc_id)} is not well-formed (ID-SYS-101: uppercase "
                   "letters and digits joined by single dashes)", path=path, line=line,
                   hint=f"correct it by hand{f' to the registry doc_id {expected}' if expected else ''}: "
                        "patforge never changes a doc_id that is present")

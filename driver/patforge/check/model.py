@@ -29,6 +29,7 @@ from patforge.repository.registry import PATH_FIELDS, REQUIRED_FIELDS, Pattern, 
 from patforge.repository.yamlsrc import YamlDocument, YamlLoadError, load_yaml_text
 
 from patforge.check.resolve import claimed_id
+from patforge.validation.messages import shown
 
 
 @dataclass
@@ -136,7 +137,7 @@ class RepoModel:
         if value in (None, ""):
             return None, "the registry entry has no doc_id (PAT-CHECK-001-011)"
         if not is_valid_doc_id(value):
-            return None, f"the registry's doc_id {value!r} is malformed (PAT-CHECK-001-012)"
+            return None, f"the registry's doc_id {shown(value)} is malformed (PAT-CHECK-001-012)"
         return value, ""
 
     def derived(self, item: Item) -> str | None:

@@ -20,13 +20,22 @@ from typing import Any
 from patforge.docids.doclink import DocLink, find_doc_link
 from patforge.repository.files import RepoFiles
 from patforge.repository.yamlsrc import YamlDocument
+from patforge.validation.messages import shown
 
 
 
 def as_id(value: Any) -> str:
     """A doc_id as text; a number or list keeps its type in view, so it never passes for
     a well-formed doc_id (a doc_id is a string)."""
-    return value if isinstance(value, str) else f"{value!r} ({type(value).__name__}, not a string)"
+    return value if isinstance(value, str) else f"{shown(value)} ({_json_type(value)}, not a string)"
+
+
+def _json_type(value: object) -> str:
+    """The JSON/YAML name of a value's type (a person wrote YAML, not Python)."""
+    if isinstance(value, bool):
+        return "boolean"
+    return {int: "number", float: "number", type(None): "null", dict: "mapping", list: "list"}.get(
+        type(value), type(value).__name__)
 
 
 def claimed_id(value: Any) -> str | None:
@@ -148,6 +157,6 @@ def comment_problem(text: str, link: DocLink, ext: str) -> str | None:
                 if o != -1 and o > c:
                     return None
     lang = LANGUAGE_NAMES.get(ext.lower(), ext)
-    shown = " or ".join([*line_prefixes, *(f"{o} ... {c}" for o, c in blocks)])
+    listed = " or ".join([*line_prefixes, *(f"{o} ... {c}" for o, c in blocks)])
     what = f"'{head}'" if head else "no comment marker"
-    return f"the DOC_LINK line uses {what}, which is not a {lang} comment (use {shown})"
+    return f"the DOC_LINK line uses {what}, which is not a {lang} comment (use {listed})"

@@ -17,6 +17,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from patforge.validation.messages import shown
+
 MUST, SHOULD = "MUST", "SHOULD"
 PASS, FAIL, WARN, SKIP = "PASS", "FAIL", "WARN", "SKIP"
 STATUSES = (PASS, FAIL, WARN, SKIP)
@@ -156,7 +158,7 @@ def select_rules(selectors: tuple[str, ...] | list[str], option: str = "--rule")
         hits = [r.id for r in RULES if r.id.endswith("-" + s.lstrip("-"))]
         if len(hits) != 1:
             why = "matches no rule" if not hits else f"is ambiguous ({', '.join(hits)})"
-            raise ValueError(f"{option} {sel} {why}")
+            raise ValueError(f"{option} {shown(sel)} {why}")
         chosen.append(hits[0])
     return sorted(set(chosen))
 

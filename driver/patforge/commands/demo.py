@@ -44,8 +44,8 @@ NEXT_STEPS = (
     ("patforge check --rule 031", "the one SHOULD warning left, and what to do about it"),
     ('patforge new file_sync --category "file ops" --dry-run',
      "what a new pattern gets (registry entry and spec), as a diff; drop --dry-run to write it"),
-    ("patforge rollback --dry-run -v", "the files the last render wrote, which `patforge rollback` "
-                                       "would remove again (the plan's Restore from Backup)"),
+    ("patforge rollback --dry-run -v", "every file the demo's render wrote (all four phases), which "
+                                       "`patforge rollback` would undo (the plan's Restore from Backup)"),
 )
 
 
@@ -59,18 +59,26 @@ def run_demo(directory: Path, *, force: bool = False, copy_only: bool = False) -
     if copy_only:
         click.echo(f"nothing rendered yet. Next: cd {repo} && patforge render --phase 1 --dry-run")
         return 0
+    from patforge.transaction.rollback import recording
+
     status = 0
     written: set[str] = set()  # distinct paths: phases 2 and 3 edit the registry again
-    for phase in (1, 2, 3, 4):
-        _step(f"patforge render --phase {phase}   ({PHASE_TITLES[phase]})")
-        report = render(repo, RenderOptions(phases=(phase,)))
+    said: set[str] = set()  # the demo is one run: each note (the doc_id rule...) is said once
+    # One rollback record for the whole demo, so the ending's `patforge rollback` undoes
+    # everything the demo wrote (each phase's render joins this record).
+    with recording(repo, "demo"):
+        for phase in (1, 2, 3, 4):
+            _step(f"patforge render --phase {phase}   ({PHASE_TITLES[phase]})")
+            report = render(repo, RenderOptions(phases=(phase,)))
+            _say_once(report.notes, said)
+            print_render_report(report)
+            status |= int(report.failed)
+            written |= {c.path for c in report.changes}
+        _step("patforge render   (again: a second run writes nothing)")
+        report = render(repo, RenderOptions())
+        _say_once(report.notes, said)
         print_render_report(report)
-        status |= int(report.failed)
-        written |= {c.path for c in report.changes}
-    _step("patforge render   (again: a second run writes nothing)")
-    report = render(repo, RenderOptions())
-    print_render_report(report)
-    status |= int(report.failed or not report.wrote_nothing)
+        status |= int(report.failed or not report.wrote_nothing)
     try:
         from patforge.check import CheckOptions, run_check
         from patforge.check.reporters import print_text_report
@@ -78,17 +86,24 @@ def run_demo(directory: Path, *, force: bool = False, copy_only: bool = False) -
         return status
     _step("patforge check")
     result = run_check(repo, CheckOptions())
+    _say_once(result.notes, said)
     print_text_report(result)
     status |= int(result.exit_code != 0)
     print_ending(repo, len(written))
     return status
 
 
+def _say_once(notes: list[str], said: set[str]) -> None:
+    """Drop from ``notes`` (in place) what an earlier step of the demo already said."""
+    notes[:] = [n for n in notes if n not in said]
+    said.update(notes)
+
+
 def print_ending(repo: Path, written: int) -> None:
     _step("done")
     click.echo(f"patforge wrote {written} file(s) in {repo}. They are NOT committed: review them with "
-               "`git status` and `git diff`, then commit them yourself (or `patforge rollback` the last "
-               "render).")
+               "`git status` and `git diff`, then commit them yourself (or undo all of them with "
+               "`patforge rollback`).")
     click.echo(f"\nNext, try these in the demo repository (cd {repo}):")
     width = max(len(cmd) for cmd, _ in NEXT_STEPS)
     for i, (cmd, what) in enumerate(NEXT_STEPS, 1):

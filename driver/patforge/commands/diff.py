@@ -45,10 +45,18 @@ def _location(repo: Path, src: str) -> str:
     return src
 
 
-def unit_diffs(repo: Path, names: tuple[str, ...] = (), kind_names: tuple[str, ...] = ()) -> DiffReport:
+def unit_diffs(repo: Path, names: tuple[str, ...] = (), kind_names: tuple[str, ...] = (),
+               template: str | None = None) -> DiffReport:
+    """``template``: render the recorded versions from this collection (``--template``,
+    as ``status`` takes it) instead of the source each answers file records."""
     from patforge.commands.update import read_managed_units
 
     repo = Path(repo).resolve()
+    named = None
+    if template is not None:
+        from patforge.rendering.template_source import resolve_source
+
+        named = resolve_source(repo, template)  # checked like render's: exists, is git, has tags
     bad = sorted(set(kind_names) - set(kinds.names()))
     if bad:
         raise UsageError(f"--kind: unknown kind(s) {', '.join(bad)}", hint=f"kinds are {', '.join(kinds.names())}")
@@ -68,7 +76,10 @@ def unit_diffs(repo: Path, names: tuple[str, ...] = (), kind_names: tuple[str, .
         groups.setdefault((mu.kind, mu.commit, mu.src), []).append(mu)
     jobs, members = [], []
     for (kind, commit, src), group in sorted(groups.items()):
-        source = TemplateSource(location=_location(repo, src), record=src, ref=commit, tags=(commit,))
+        if named is not None:
+            source = TemplateSource(location=named.location, record=named.record, ref=commit, tags=(commit,))
+        else:
+            source = TemplateSource(location=_location(repo, src), record=src, ref=commit, tags=(commit,))
         data = [{**mu.answers, "derived": originals[mu.answers_file]} if originals.get(mu.answers_file)
                 else mu.answers for mu in group]
         jobs.append(RenderJob(kind, data, source))

@@ -21,7 +21,7 @@ from patforge.repository.config import load_config
 from patforge.docids.rule import derive_doc_id, is_valid_doc_id
 from patforge.repository.edits import apply_insertions, render_bytes, yaml_scalar
 from patforge.errors import UsageError
-from patforge.docids.edits import new_entry_insertion
+from patforge.docids.edits import first_entry_text, new_entry_insertion
 from patforge.repository.layout import new_pattern_paths
 from patforge.transaction.lock import RepoLock
 from patforge.repository.paths import PathProblem, name_problem, normalize_repo_path
@@ -30,6 +30,7 @@ from patforge.repository.registry import load_registry, load_spec
 from patforge.rendering.report import RenderReport
 from patforge.transaction.workspace import Workspace
 from patforge.repository.yamlsrc import YamlDocument, load_yaml_text
+from patforge.validation.messages import shown
 
 SPEC_SKELETON = """\
 # {name}.pattern.yaml: the specification of pattern {pattern_id}.
@@ -55,7 +56,8 @@ applicability:
   when_not_to_use:
     - TODO
   constraints: []
-# Inputs in the patforge dialect (docs/spec-dialect.md). Replace the placeholder
+# Inputs in the patforge dialect: docs/spec-dialect.md (`patforge docs spec-dialect`
+# prints it from any install). Replace the placeholder
 # with fields, for example:
 #   project_root:
 #     type: string
@@ -107,7 +109,7 @@ def create_pattern(repo: Path, name: str, category: str, executor: str = "ps1", 
     config = load_config(repo)
     why = name_problem(name)
     if why is not None or not config.name_regex.fullmatch(name):
-        raise UsageError(f"name {name!r} is not a safe identifier: it {why or 'does not match ' + config.name_pattern}",
+        raise UsageError(f"name {shown(name)} is not a safe identifier: it {why or 'does not match ' + config.name_pattern}",
                          hint=f"use lowercase letters, digits and underscores ({config.name_pattern})")
     if executor not in ("ps1", "py"):
         raise UsageError("--executor takes ps1 or py")
@@ -118,7 +120,7 @@ def create_pattern(repo: Path, name: str, category: str, executor: str = "ps1", 
     registry = load_registry(repo, load_specs=False, only=frozenset({name}))
     taken = {e.get("name") for e in registry.entries if isinstance(e, dict)}
     if name in taken:
-        raise UsageError(f"a pattern named {name!r} is already in {registry.path}",
+        raise UsageError(f"a pattern named {shown(name)} is already in {registry.path}",
                          hint="choose another name, or edit the existing entry")
     pids = {str(e.get("pattern_id")) for e in registry.entries if isinstance(e, dict)}
     pattern_id = next_pattern_id(name, pids)
@@ -143,7 +145,10 @@ def create_pattern(repo: Path, name: str, category: str, executor: str = "ps1", 
     text = ws.read_text(registry.path) or ""
     # the registry as loaded above, unless it changed since (then parse what is there now)
     doc = registry.doc if registry.doc.text == text.lstrip("\ufeff") else load_yaml_text(text, registry.path)
-    new_text = apply_insertions(text, [new_entry_insertion(text, doc, fields)])
+    if registry.entries:
+        new_text = apply_insertions(text, [new_entry_insertion(text, doc, fields)])
+    else:  # the first pattern (after `patforge init`, or a hand-made `patterns: []`)
+        new_text = first_entry_text(text, doc, fields)
     # the edit must leave valid YAML; positions only if a diagnostic needs one
     new_doc = load_yaml_text(new_text, registry.path, has_bom=doc.has_bom, positions=False)
     report = NewReport(name=name, pattern_id=pattern_id, doc_id=doc_id)

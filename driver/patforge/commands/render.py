@@ -234,6 +234,10 @@ def render(repo: Path, options: RenderOptions | None = None, *, workspace: Works
 
     options = options or RenderOptions()
     report = noop.replay(Path(repo), options) if workspace is None else None  # nothing changed
+    if report is not None and not options.dry_run:
+        from patforge.transaction.rollback import note_noop
+
+        note_noop(repo, "render")  # `patforge rollback` says this run wrote nothing
     if report is None:
         report = Renderer(repo, options, workspace).run()
     if not options.dry_run and workspace is None:

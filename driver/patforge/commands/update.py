@@ -13,13 +13,15 @@ through Copier's 3-way merge; overlapping edits become inline conflict markers
 
 from __future__ import annotations
 
+import dataclasses
+
 import os
 import shutil
 import tempfile
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
@@ -38,6 +40,9 @@ from patforge.rendering.template_source import REPO_BUNDLE, TemplateSource, repo
 from patforge.kinds.base import sha256_text
 from patforge.repository.layout import BATCH_ANSWERS
 from patforge.transaction.workspace import Workspace
+
+if TYPE_CHECKING:
+    from patforge.rendering.bundle_refresh import TemplatesOutcome
 
 _MARKERS = ("<<<<<<< ", ">>>>>>> ")
 
@@ -94,6 +99,8 @@ class UpdateReport:
     diff: str = ""
     diagnostics: DiagnosticList = field(default_factory=DiagnosticList)
     dry_run: bool = False
+    #: --templates-only: what happened to the repository's template history
+    templates: "TemplatesOutcome | None" = None
 
     @property
     def failed(self) -> bool:
@@ -106,7 +113,8 @@ class UpdateReport:
         return {**report_header("update"), "repo": str(self.repo), "target": self.target, "dry_run": self.dry_run,
                 "updated_units": self.updated, "skipped_units": self.skipped,
                 "changed_files": self.changes, "conflicts": self.conflicts, "ok": not self.failed,
-                "diagnostics": [d.to_dict() for d in self.diagnostics]}
+                "diagnostics": [d.to_dict() for d in self.diagnostics],
+                "templates": None if self.templates is None else dataclasses.asdict(self.templates)}
 
 
 def read_managed_units(repo: Path) -> list[ManagedUnit]:
@@ -198,7 +206,9 @@ def update(repo: Path, options: UpdateOptions) -> UpdateReport:
                 hint="review with git diff; run patforge update again after committing"))
             return report
         if options.templates_only:
-            return _refresh_bundle(repo, options, report)
+            from patforge.rendering.bundle_refresh import refresh_bundle
+
+            return refresh_bundle(repo, options, report)
         require_clean(repo, "patforge update")
         if options.dry_run:
             return _update(repo, options, report)
@@ -206,28 +216,6 @@ def update(repo: Path, options: UpdateOptions) -> UpdateReport:
 
         with recording(repo, "update"):  # `patforge rollback` can undo it
             return _update(repo, options, report)
-
-
-def _refresh_bundle(repo: Path, options: UpdateOptions, report: UpdateReport) -> UpdateReport:
-    """Copy this patforge's template versions into ``.patforge/templates.bundle`` and
-    nothing else, so that ``copier update -a <answers file>`` by hand sees the new tag.
-    A bundle with a version this patforge lacks is never replaced."""
-    from patforge.rendering.template_source import shipped_template_version
-
-    if options.template:
-        raise UsageError("--templates-only refreshes the shipped template history; with --template SRC, "
-                         "Copier reads SRC's tags directly", hint="drop --template")
-    report.target = shipped_template_version()
-    change = repo_bundle_change(repo)
-    if change is None:
-        return report
-    report.changes = [REPO_BUNDLE]
-    if not options.dry_run:
-        from patforge.transaction.rollback import recording
-
-        with recording(repo, "update"):
-            Journal.for_repo(repo).apply([(REPO_BUNDLE, change.after)])
-    return report
 
 
 def _update(repo: Path, options: UpdateOptions, report: UpdateReport) -> UpdateReport:

@@ -19,6 +19,8 @@ Results go into the ``RenderReport`` the editor was given (outcomes, changes, di
 
 from __future__ import annotations
 
+import re
+
 from pathlib import PurePosixPath
 
 from patforge import kinds
@@ -159,8 +161,8 @@ def new_entry_insertion(text: str, doc, fields: list[tuple[str, str]]) -> Insert
     nl = doc.newline
     starts = line_starts(text)
     if not entries:
-        raise UsageError("the registry's patterns: list is empty or written inline ([])",
-                         hint="add the first entry by hand in block style (- pattern_id: ...)")
+        raise UsageError("the registry's patterns: list is empty",
+                         hint="patforge new writes the first entry itself (first_entry_text)")
     last = len(entries) - 1
     first_key = doc.key_mark("patterns", 0, next(iter(entries[0])))
     item_mark = doc.node_mark("patterns", 0)
@@ -192,3 +194,27 @@ def new_entry_insertion(text: str, doc, fields: list[tuple[str, str]]) -> Insert
     for i, (k, v) in enumerate(fields):
         body += (dash if i == 0 else indent) + f"{k}: {v}{nl}"
     return Insertion(offset, body)
+
+
+_EMPTY_PATTERNS = re.compile(r"^(?P<key>patterns[ \t]*:)(?P<value>[ \t]*(?:\[[ \t]*\])?)"
+                             r"(?P<comment>[ \t]*#[^\r\n]*)?[ \t]*$")
+
+
+def first_entry_text(text: str, doc, fields: list[tuple[str, str]]) -> str:
+    """The registry text with its first entry, when ``patterns:`` is empty (``patterns: []``
+    or a bare ``patterns:``): the entry goes right under the key in block style. The one
+    byte-level change besides the added lines is dropping an empty ``[]`` (there is
+    nothing in it to keep); a trailing comment on that line stays."""
+    nl = doc.newline
+    mark = doc.key_mark("patterns")
+    lines = text.splitlines(keepends=True)
+    line = lines[mark.line - 1] if mark is not None and mark.line <= len(lines) else ""
+    body = line.rstrip("\r\n")
+    m = _EMPTY_PATTERNS.match(body)
+    if m is None:
+        raise UsageError(f"{doc.path}: cannot add the first entry after line {mark.line if mark else '?'} "
+                         f"({body.strip()})",
+                         hint="write the list as `patterns: []` or a bare `patterns:` line, then run again")
+    entry = "".join(("  - " if i == 0 else "    ") + f"{k}: {v}{nl}" for i, (k, v) in enumerate(fields))
+    new_line = m.group("key") + (m.group("comment") or "") + nl
+    return "".join(lines[:mark.line - 1]) + new_line + entry + "".join(lines[mark.line:])

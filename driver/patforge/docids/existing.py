@@ -33,6 +33,7 @@ from typing import Any
 from patforge.diagnostics import Diagnostic, error
 from patforge.docids.rule import DOC_ID_RE, doc_id_instance_pattern, is_valid_doc_id
 from patforge.docids.doclink import find_doc_link
+from patforge.validation.messages import json_error_text
 import yaml
 
 _FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -80,7 +81,7 @@ def read_mapping(registry: Any) -> dict[str, IdClaim]:
             text = path.read_text(encoding="utf-8-sig")
             data = json.loads(text)
         except (OSError, ValueError, UnicodeDecodeError) as exc:
-            registry.diagnostics.add(error(f"{rel} is not readable JSON ({exc}); its doc_ids are not used",
+            registry.diagnostics.add(error(f"{rel} is not readable JSON ({json_error_text(exc)}); its doc_ids are not used",
                                            path=rel, hint="fix the JSON", code="doc-id-mapping"))
             return {}
         rows: list[Any] = []

@@ -19,6 +19,8 @@ import posixpath
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from patforge.validation.messages import json_error_text, shown
+
 if TYPE_CHECKING:
     from patforge.repository.registry import Pattern, Registry
     from patforge.rendering.report import RenderReport
@@ -59,7 +61,7 @@ def parse_members(text: str) -> list[Member]:
     try:
         json.loads(text)
     except ValueError as exc:
-        raise MappingShapeError(f"not valid JSON: {exc}") from None
+        raise MappingShapeError(f"not valid JSON: {json_error_text(exc)}") from None
     i = _skip_ws(text, 1 if text.startswith("\ufeff") else 0)
     if i >= len(text) or text[i] != "{":
         raise MappingShapeError("not a JSON object ({pattern_id: doc_id, ...})")
@@ -173,7 +175,7 @@ def render_step(ws: "Workspace", registry: "Registry", report: "RenderReport", p
     sync = sync_mapping(ws.read_bytes(rel), wanted)
     for pid, have, want in sync.disagree:
         report.diagnostics.add(warning(
-            f"{rel}: {pid} maps to {have!r}, the registry says {want}; left as it is",
+            f"{rel}: {pid} maps to {shown(have)}, the registry says {want}; left as it is",
             path=rel, code="doc-id-mapping",
             hint="correct the value (or the registry) by hand; `patforge check` reports it"))
     if sync.problem:

@@ -36,7 +36,7 @@ from referencing.exceptions import Unresolvable
 from patforge.validation.draft7 import Validator
 from patforge.errors import NoInstanceError
 from patforge.validation.fastvalid import surely_valid
-from patforge.validation.messages import readable, readable_message
+from patforge.validation.messages import readable, readable_message, shown
 from patforge.examplegen.regexgen import regex_strings
 from patforge.examplegen.schemamerge import json_key
 from patforge.examplegen.schemawalk import RootPolicy, Walker, escape_pointer
@@ -97,7 +97,7 @@ class Blocker:
 
     def error(self) -> NoInstanceError:
         hint = (f"write the example by hand, or simplify the schema near {self.pointer}"
-                if self.keyword == "budget" else f'relax "{self.keyword}" at {self.pointer} in the schema')
+                if self.keyword == "budget" else f"relax {shown(self.keyword)} at {self.pointer} in the schema")
         return NoInstanceError(f"{self.headline()}: {self.message()}", keyword=self.keyword,
                                pointer=self.pointer, hint=hint)
 
@@ -231,7 +231,7 @@ def example_instance(schema: Any, kind: str = "minimal", *, doc_id: str | None =
                      pattern_id: str | None = None) -> ExampleSet:
     """One instance of ``kind`` (minimal, full or test); raises :class:`NoInstanceError`."""
     if kind not in KINDS:
-        raise ValueError(f"kind must be one of {', '.join(KINDS)}, not {kind!r}")
+        raise ValueError(f"kind must be one of {', '.join(KINDS)}, not {shown(kind)}")
     return generate_examples(schema, doc_id=doc_id, pattern_id=pattern_id,
                              kinds=(f"instance_{kind}",))
 
@@ -266,8 +266,8 @@ def find_blocker(schema: Any, instance: Any) -> Blocker:
                 ptr = _locate(v, [*path, index], follow_last=True)
         return Blocker("false", ptr)
     keyword = str(path[-1]) if path else str(err.validator)
-    text = readable_message(err)
-    detail = text if len(text) <= 160 else text[:157] + "..."
+    message = readable_message(err)
+    detail = message if len(message) <= 160 else message[:157] + "..."
     return Blocker(keyword, _locate(v, path[:-1], follow_last=True), detail)
 
 
@@ -352,7 +352,7 @@ def _unresolvable(schema: Any, exc: Exception) -> Blocker:
                     return hit
         return None
 
-    return Blocker("$ref", find(schema, "#") or "#", f"cannot resolve {ref!r}")
+    return Blocker("$ref", find(schema, "#") or "#", f"cannot resolve {shown(ref)}")
 
 
 __all__: list[str] = ["Blocker", "ExampleSet", "GENERATOR_VERSION", "INSTANCE_KINDS", "KINDS",

@@ -14,6 +14,7 @@ from patforge.validation.draft7 import FORMAT_CHECKER
 from patforge.errors import SchemaFileError
 from patforge.examplegen.instances import ExampleSet, example_instance
 from patforge.validation.tolerance import draft03_message, draft03_required
+from patforge.validation.messages import readable_message
 from patforge.examplegen.walktypes import escape_pointer
 
 
@@ -60,7 +61,7 @@ def schema_problem(schema: Any) -> str | None:
         jsonschema.Draft7Validator.check_schema(schema, format_checker=FORMAT_CHECKER)
     except SchemaError as exc:
         where = "#" + "".join(f"/{escape_pointer(p)}" for p in exc.absolute_path)
-        return f"not a valid draft-07 schema at {where}: {exc.message}"
+        return f"not a valid draft-07 schema at {where}: {readable_message(exc)}"
     return None
 
 

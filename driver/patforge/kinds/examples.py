@@ -18,7 +18,7 @@ from typing import Any
 
 from patforge.rendering.compile_cache import key as cache_key
 from patforge.diagnostics import Diagnostic, error, info, warning
-from patforge.validation.messages import exception_text
+from patforge.validation.messages import exception_text, shown
 from patforge.examplegen.instances import (
     GENERATOR_VERSION,
     Blocker,
@@ -133,7 +133,7 @@ def own_examples(files: Reader, p: Pattern, schema: Any) -> tuple[list[str], lis
 
 
 def _blocked(p: Pattern, blocker: Blocker, hand_written: bool) -> Diagnostic:
-    where = f'"{blocker.keyword}" at {blocker.pointer} in {p.schema_path}'
+    where = f"{shown(blocker.keyword)} at {blocker.pointer} in {p.schema_path}"
     hint = (f"relax {where}; the hand-written schema is what the examples must satisfy"
             if hand_written else
             f"the schema is compiled from {p.spec_path}: relax the spec constraint behind {where}")

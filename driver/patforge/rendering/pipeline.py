@@ -4,7 +4,7 @@ Every rendered file goes through these stages, whichever command asked for it
 (``render``, ``new``, ``check --fix``):
 
 1. **classify** each unit against its answers file: render it, restore missing files,
-   or leave it (up to date, hand-written, outdated);
+   or leave it (current, hand-written, outdated, stale);
 2. **batch** the units to render: one Copier run per batch of one kind
    (``copier_runner``), sized so every pool worker gets the same share;
 3. **render** the batches into staging folders, in a process pool;
@@ -36,10 +36,11 @@ from patforge.kinds import BuildContext, Kind, Unit
 from patforge.kinds.base import sha256_text
 from patforge.transaction.lock import RepoLock
 from patforge.repository.registry import Pattern, Registry
-from patforge.rendering.report import FAILED, GENERATED, HAND_WRITTEN, OUTDATED, SKIPPED, RenderReport
+from patforge.rendering.report import FAILED, GENERATED, HAND_WRITTEN, OUTDATED, SKIPPED, STALE, RenderReport
 from patforge.transaction.state import state_dir
 from patforge.rendering.template_source import REPO_BUNDLE, TemplateSource, repo_bundle_change, resolve_source
 from patforge.transaction.workspace import Workspace
+from patforge.validation.messages import shown
 
 # classify() results besides the report statuses (what render does, unitstate's actions)
 RENDER, RESTORE = unitstate.RENDER, unitstate.RESTORE
@@ -57,14 +58,14 @@ Batch = list[tuple[Unit, str]]  # (unit, RENDER or RESTORE)
 
 def classify(unit: Unit, files: Any, ref: str) -> tuple[str, str]:
     """(status, message) before rendering: RENDER, RESTORE, or a report status
-    (up-to-date, hand-written, outdated, failed). ``ref`` is the template version the
+    (current, hand-written, outdated, stale, failed). ``ref`` is the template version the
     run renders. The state comes from ``unitstate.classify_unit``: the one
     classification, which ``patforge status`` reports too."""
     st = classify_unit(unit, files, ref)
     if st.action in (RENDER, RESTORE, RESTORE_OUTDATED):
         return st.action, "" if st.action == RENDER else st.detail
     return {HAND_WRITTEN: HAND_WRITTEN, unitstate.BLOCKED: FAILED, unitstate.OUTDATED: OUTDATED,
-            unitstate.STALE: OUTDATED}.get(st.state, SKIPPED), st.detail
+            unitstate.STALE: STALE}.get(st.state, SKIPPED), st.detail
 
 
 def recorded_render(unit: Unit, files: Any, tags: tuple[str, ...]) -> tuple[str, dict[str, Any]] | str:
@@ -73,7 +74,7 @@ def recorded_render(unit: Unit, files: Any, tags: tuple[str, ...]) -> tuple[str,
     so it is reproducible only while the unit computes the same output now."""
     recorded = parse_answers(files.read_bytes(unit.answers_file), unit.answers_file)
     if recorded.commit not in tags:
-        return (f"cannot restore it at the recorded template version {recorded.commit!r}, which the "
+        return (f"cannot restore it at the recorded template version {shown(recorded.commit)}, which the "
                 "template source lacks: restore it from git (git checkout -- <file>)")
     data = dict(recorded.unit)
     hashes = recorded.unit.get("derived_sha256")

@@ -19,10 +19,15 @@ PHASES = (1, 2, 3, 4)
 PHASE_TITLES = {1: "ID system", 2: "core pattern artifacts", 3: "migrated pattern artifacts",
                 4: "repository-level artifacts"}
 
-# Outcome statuses, in the order the summary shows them.
-GENERATED, UPDATED, SKIPPED, HAND_WRITTEN, OUTDATED, FAILED = (
-    "generated", "edited", "up-to-date", "hand-written", "outdated", "failed")
-STATUSES = (GENERATED, UPDATED, SKIPPED, HAND_WRITTEN, OUTDATED, FAILED)
+# Outcome statuses, in the order the summary shows them. A unit render leaves alone is
+# named with the state `patforge status` gives it (unitstate.STATES: one vocabulary);
+# generated / edited / failed say what this run did. Render does not read managed files
+# for hand edits (status does, and says `modified`): to render such a unit is current.
+GENERATED, UPDATED, SKIPPED, HAND_WRITTEN, OUTDATED, STALE, FAILED = (
+    "generated", "edited", "current", "hand-written", "outdated", "stale", "failed")
+STATUSES = (GENERATED, UPDATED, SKIPPED, HAND_WRITTEN, OUTDATED, STALE, FAILED)
+#: The statuses of units render leaves for `patforge update` (left as they are).
+LAGGING = (OUTDATED, STALE)
 
 
 @dataclass

@@ -26,6 +26,7 @@ from pathlib import Path
 from patforge.transaction.changes import FileChange
 from patforge.errors import GitError, TemplateError
 from patforge.vcs.git import list_tags, run_git, version_key
+from patforge.validation.messages import shown
 
 REPO_BUNDLE = ".patforge/templates.bundle"
 _URL_RE = re.compile(r"^(?:[a-z][a-z0-9+.-]*://|git@|gh:|gl:)", re.I)
@@ -66,6 +67,11 @@ def _bundle_heads(path: Path) -> dict[str, str]:
 
 def _bundle_tags(path: Path) -> set[str]:
     return set(_bundle_heads(path))
+
+
+def bundle_tags(path: Path) -> set[str]:
+    """The template versions (tags) a git bundle holds."""
+    return _bundle_tags(path)
 
 
 def bundle_is_known(path: Path) -> bool:
@@ -204,6 +210,6 @@ def resolve_source(repo: Path, template: str | None = None, ref: str | None = No
     elif ref not in tags:
         res = run_git(None, "ls-remote", location, ref, check=False)
         if not res.stdout.strip():
-            raise TemplateError(f"template source has no version {ref!r}",
+            raise TemplateError(f"template source has no version {shown(ref)}",
                                 hint=f"known versions: {', '.join(tags)}")
     return TemplateSource(location=location, record=record, ref=ref, tags=tuple(tags), notes=tuple(notes))

@@ -41,6 +41,11 @@ def color_wanted(no_color_flag: bool = False) -> bool | None:
     return None
 
 
+#: What -q means, in every command (docs/cli.md says the same; tests/test_quiet.py holds it).
+QUIET_HELP = ("Nothing on stdout but the output asked for (--json, a --format report, example's instance, "
+              "diff's diff, docs' page); warnings, errors and failures still go to stderr.")
+
+
 def _asks_for_machine_output(kwargs: dict[str, Any]) -> bool:
     """--json, or check's --format json|junit|sarif on stdout: kept by --quiet."""
     return bool(kwargs.get("as_json")) or (kwargs.get("fmt") not in (None, "text") and not kwargs.get("output"))
@@ -49,18 +54,19 @@ def _asks_for_machine_output(kwargs: dict[str, Any]) -> bool:
 def output_options(f: Callable[..., Any] | None = None, *, own_quiet: bool = False) -> Any:
     """-q/--quiet and --no-color for a command, applied in one place.
 
-    --quiet: nothing on stdout but the machine-readable report you asked for (--json,
-    --format); warnings and errors still go to stderr, and the exit code tells the result.
+    --quiet (``QUIET_HELP``): nothing on stdout but the output you asked for (--json,
+    --format); warnings, errors and failures still go to stderr, and the exit code tells
+    the result.
     --no-color / NO_COLOR: no escape codes anywhere (every line goes through click.echo,
     which strips them when the context says colour is off).
 
-    ``own_quiet``: the command gives --quiet its own meaning (check: only the verdict
-    line) and receives ``quiet`` as an argument instead of having stdout swallowed."""
+    ``own_quiet``: the command applies --quiet itself (its stdout is the output asked for,
+    or it moves a problem line to stderr) and receives ``quiet`` as an argument instead
+    of having stdout swallowed."""
     if f is None:
         return functools.partial(output_options, own_quiet=own_quiet)
 
-    @click.option("--quiet", "-q", "quiet", is_flag=True,
-                  help="Print only warnings and errors (stderr) and any --json/--format report.")
+    @click.option("--quiet", "-q", "quiet", is_flag=True, help=QUIET_HELP)
     @click.option("--no-color", "no_color", is_flag=True,
                   help="No colour (also when NO_COLOR is set). Default: colour only on a terminal.")
     @functools.wraps(f)

@@ -6,7 +6,7 @@ import click
 
 from patforge.reports.diffview import change_stats, colorize, diff_stats, stat_block
 from patforge.reports.console import print_diagnostics, table
-from patforge.rendering.report import PHASE_TITLES, STATUSES, RenderReport
+from patforge.rendering.report import LAGGING, PHASE_TITLES, STATUSES, RenderReport
 
 
 def print_render_report(report: RenderReport, *, verbose: bool = False) -> None:
@@ -26,17 +26,18 @@ def print_render_report(report: RenderReport, *, verbose: bool = False) -> None:
         click.echo(table(rows, ["phase", "kind", *STATUSES]))
     if report.template:
         click.echo(f"templates: {report.template.record} @ {report.template.ref}")
-    outdated = [o for o in report.outcomes if o.status == "outdated"]
-    if outdated and not verbose:
-        hints = sorted({o.message.split(": run ", 1)[-1] for o in outdated})
-        click.echo(f"{len(outdated)} unit(s) outdated (left as they are): run {' / '.join(hints)}")
+    lagging = [o for o in report.outcomes if o.status in LAGGING]
+    counts = " and ".join(f"{n} {s}" for s in LAGGING if (n := sum(o.status == s for o in lagging)))
+    if lagging and not verbose:
+        hints = sorted({o.message.split(": run ", 1)[-1] for o in lagging})
+        click.echo(f"{counts} unit(s) left as they are: run {' / '.join(hints)}")
     n = len(report.changes)
     if report.dry_run:
         click.echo(f"dry run: {n} file(s) would change; nothing written")
-    elif n == 0 and outdated:
-        click.echo("nothing written (outdated units are left for `patforge update`)")
+    elif n == 0 and lagging:
+        click.echo(f"nothing written (the {counts} unit(s) are left for `patforge update`)")
     elif n == 0:
-        click.echo("nothing to do: every artifact is present and up to date; nothing written")
+        click.echo("nothing to do: every artifact is present and current; nothing written")
     else:
         click.echo(f"wrote {n} file(s)")
     errors = len(report.diagnostics.errors)
@@ -59,6 +60,12 @@ def print_update_report(report) -> None:
         click.echo(stat_block(diff_stats(report.diff)))
         click.echo(colorize(report.diff))
     click.echo(f"template version: {report.target}")
+    if report.templates is not None:  # --templates-only: no unit was looked at
+        click.echo(report.templates.sentence())
+        if report.templates.action in ("copied", "already-current"):
+            click.echo("next: `copier update -a .patforge/answers/<pattern>/<kind>.yml` by hand (docs/templates.md), "
+                       "or `patforge update` for every rendered file")
+        return
     click.echo(f"units updated: {len(report.updated)}, already current: {len(report.skipped)}")
     verb = "would change" if report.dry_run else "changed (uncommitted, review with git diff)"
     click.echo(f"files {verb}: {len(report.changes)}")
@@ -87,9 +94,15 @@ def print_rollback_report(report, *, verbose: bool = False) -> None:
     """What ``rollback`` restored (rollback.RollbackReport)."""
     verb = "would restore" if report.dry_run else "restored"
     gone = "would delete" if report.dry_run else "deleted"
+    when = f" at {report.at}" if report.at else ""
+    if report.noop_after is not None:
+        later, at = report.noop_after
+        click.echo(f"note: the last run, {later}{f' at {at}' if at else ''}, wrote nothing, so there is nothing of "
+                   f"it to undo; this rolls back the run before it that wrote files: {report.command}{when}")
     click.echo(f"rollback of the last {report.command}: {verb} {len(report.restored)} changed file(s), "
                f"{gone} {len(report.deleted)} file(s) it created"
-               + (f"; {len(report.already)} already as before" if report.already else ""))
+               + (f"; {len(report.already)} already as before" if report.already else "")
+               + (f" (the {report.command} started{when})" if when else ""))
     if verbose:
         for rel in report.restored:
             click.echo(f"  {'restore ' if report.dry_run else 'restored'}  {rel}")

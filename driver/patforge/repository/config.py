@@ -24,6 +24,7 @@ from pathlib import Path
 
 from patforge.diagnostics import error
 from patforge.errors import RepositoryError
+from patforge.validation.messages import shown
 
 CONFIG_FILE = "patforge.toml"
 DEFAULT_REGISTRY = "patterns/registry/PATTERN_INDEX.yaml"
@@ -74,10 +75,10 @@ def load_config(repo: Path) -> Config:
         raise RepositoryError(
             f"{CONFIG_FILE}: unknown setting(s) {', '.join(unknown)}",
             hint=f"known settings: {', '.join(sorted(_KNOWN_KEYS))}",
-            diagnostics=[error(f"unknown setting {k!r}", path=CONFIG_FILE) for k in unknown])
+            diagnostics=[error(f"unknown setting {shown(k)}", path=CONFIG_FILE) for k in unknown])
     rule = str(section.get("doc_id_rule", DEFAULT_DOC_ID_RULE))
     if "<REST>" not in rule and "<PATTERN_ID>" not in rule:
-        raise RepositoryError(f"{CONFIG_FILE}: doc_id_rule {rule!r} must contain <REST> or <PATTERN_ID>",
+        raise RepositoryError(f"{CONFIG_FILE}: doc_id_rule {shown(rule)} must contain <REST> or <PATTERN_ID>",
                               hint='e.g. doc_id_rule = "DOC-<REST>"')
     name_pattern = str(section.get("name_pattern", DEFAULT_NAME_PATTERN))
     try:
@@ -94,7 +95,7 @@ def load_config(repo: Path) -> Config:
         raise RepositoryError(f"{CONFIG_FILE}: batch_size and jobs must be whole numbers") from None
     language = section.get("executor_language")
     if language is not None and language not in EXECUTOR_LANGUAGES:
-        raise RepositoryError(f"{CONFIG_FILE}: executor_language {language!r} is not one of "
+        raise RepositoryError(f"{CONFIG_FILE}: executor_language {shown(language)} is not one of "
                               f"{', '.join(EXECUTOR_LANGUAGES)}", hint='e.g. executor_language = "python"')
     from patforge.repository.paths import PathProblem, normalize_repo_path
 

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 
 from patforge.repository.yamlsrc import YamlDocument
+from patforge.validation.messages import shown
 
 _PLAIN_SAFE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_./-]*$")
 _YAML_AMBIGUOUS = re.compile(
@@ -117,7 +118,7 @@ def insert_keys_after(doc: YamlDocument, mapping: tuple, after_key: str,
     key_mark = doc.key_mark(*mapping, after_key)
     end_mark = doc.node_end_marks.get((*mapping, after_key))
     if key_mark is None or end_mark is None:
-        raise EditError(f"no {after_key!r} key to insert after")
+        raise EditError(f"no {shown(after_key)} key to insert after")
     if _is_flow(doc, mapping):
         offset = _offset(text, starts, end_mark.line, end_mark.column)
         return Insertion(offset, "".join(f", {k}: {yaml_scalar(v)}" for k, v in fields))
@@ -137,14 +138,14 @@ def insert_keys_before(doc: YamlDocument, mapping: tuple, before_key: str,
     text, starts, nl = doc.text, line_starts(doc.text), doc.newline
     key_mark = doc.key_mark(*mapping, before_key)
     if key_mark is None:
-        raise EditError(f"no {before_key!r} key to insert before")
+        raise EditError(f"no {shown(before_key)} key to insert before")
     if _is_flow(doc, mapping):
         offset = _offset(text, starts, key_mark.line, key_mark.column)
         return Insertion(offset, "".join(f"{k}: {yaml_scalar(v)}, " for k, v in fields))
     prefix = _line_text(text, starts, key_mark.line)[: key_mark.column - 1]
     if prefix.strip(" ") != "":
         # "- pattern_id: ..." as the first key of a sequence item: insert after instead.
-        raise EditError(f"{before_key!r} opens a sequence item; insert after it")
+        raise EditError(f"{shown(before_key)} opens a sequence item; insert after it")
     offset = starts[key_mark.line - 1]
     return Insertion(offset, "".join(f"{prefix}{k}: {yaml_scalar(v)}{nl}" for k, v in fields))
 

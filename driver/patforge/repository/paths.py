@@ -9,6 +9,8 @@ import re
 import stat
 from pathlib import Path, PurePosixPath
 
+from patforge.validation.messages import shown
+
 _WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)),
                      *(f"lpt{i}" for i in range(1, 10))}
 _DRIVE_RE = re.compile(r"^[A-Za-z]:")
@@ -75,32 +77,32 @@ def _normalize(value: str, allow_glob: bool = False, internal: bool = False) -> 
     if _CONTROL.search(value):
         raise PathProblem("path contains control characters", "remove them")
     if value.startswith(("/", "\\")) or _DRIVE_RE.match(value):
-        raise PathProblem(f"path {value!r} is absolute",
+        raise PathProblem(f"path {shown(value)} is absolute",
                           "use a path relative to the repository root, e.g. patterns/specs/x.pattern.yaml")
     norm = value.replace("\\", "/")
     parts = [p for p in norm.split("/")]
     if any(p == ".." for p in parts):
-        raise PathProblem(f"path {value!r} leaves the repository (contains '..')",
+        raise PathProblem(f"path {shown(value)} leaves the repository (contains '..')",
                           "keep every artifact inside the repository")
     parts = [p for p in parts if p not in ("", ".")]
     if not parts:
         raise PathProblem("path is empty", "give a repository-relative path")
     for p in parts:
         if p.lower() in RESERVED_DIRS and not (internal and p == ".patforge"):
-            raise PathProblem(f"path {value!r} goes into {p}/, which belongs to "
+            raise PathProblem(f"path {shown(value)} goes into {p}/, which belongs to "
                               f"{'git' if p.lower() == '.git' else 'patforge'}",
                               "keep pattern artifacts out of .git/ and .patforge/")
         if len(p) > MAX_COMPONENT or len(p.encode("utf-8")) > MAX_COMPONENT:
-            raise PathProblem(f"path component {p[:40]!r}... is {len(p)} characters long",
+            raise PathProblem(f"path component {shown(p[:40])}... is {len(p)} characters long",
                               f"file systems accept at most {MAX_COMPONENT}; shorten it")
         if is_windows_reserved(p):
-            raise PathProblem(f"path {value!r} uses the reserved Windows device name {p!r}",
+            raise PathProblem(f"path {shown(value)} uses the reserved Windows device name {shown(p)}",
                               "rename it: Windows cannot create files named CON, NUL, PRN, AUX, COM1-9, LPT1-9")
         if p.endswith((" ", ".")):
-            raise PathProblem(f"path component {p!r} ends with a space or dot",
+            raise PathProblem(f"path component {shown(p)} ends with a space or dot",
                               "Windows strips those silently; rename it")
         if (_FORBIDDEN_GLOB if allow_glob else _FORBIDDEN).search(p):
-            raise PathProblem(f"path component {p!r} contains a character Windows forbids",
+            raise PathProblem(f"path component {shown(p)} contains a character Windows forbids",
                               'remove <>:"|?*')
     return "/".join(parts)  # what PurePosixPath(*parts) gives: no empty or "." part is left
 
@@ -128,10 +130,10 @@ def length_problem(repo: Path, rel: str) -> tuple[str, bool] | None:
     without long-path support, a warning elsewhere; None when it is fine."""
     full = len(str(_root(repo))) + 1 + len(rel)
     if os.name == "nt" and full >= WINDOWS_MAX_PATH and not _windows_long_paths():
-        return (f"path {rel!r} is {full} characters long as an absolute path; Windows allows "
+        return (f"path {shown(rel)} is {full} characters long as an absolute path; Windows allows "
                 f"{WINDOWS_MAX_PATH - 1} without long-path support", True)
     if len(rel) > PORTABLE_REL_PATH:
-        return (f"path {rel[:40]!r}... is {len(rel)} characters long: a clone on Windows without "
+        return (f"path {shown(rel[:40])}... is {len(rel)} characters long: a clone on Windows without "
                 f"long-path support fails past {WINDOWS_MAX_PATH} characters in all", False)
     return None
 
@@ -170,7 +172,7 @@ def _inside(repo: Path, rel: str) -> tuple[str, bool]:
     else:
         resolved = os.path.join(_real_dir(os.path.dirname(target)), os.path.basename(target))
     if resolved != root_s and not resolved.startswith(root_s.rstrip(os.sep) + os.sep):
-        raise PathProblem(f"path {rel!r} resolves outside the repository (through a symlink) to {resolved}",
+        raise PathProblem(f"path {shown(rel)} resolves outside the repository (through a symlink) to {resolved}",
                           "replace the symlink with a real folder inside the repository")
     return target, link
 
@@ -207,8 +209,8 @@ def write_target(repo: Path, rel: str, *, normalized: bool = False) -> Path:
         raise PathProblem(f"{norm} is a symbolic link to the folder {real}",
                           "replace the link with the file it should be")
     if real.suffix.lower() != target.suffix.lower():
-        shown = real.relative_to(_root(repo)).as_posix()
-        raise PathProblem(f"{norm} is a symbolic link to {shown}, a different kind of file; "
+        listed = real.relative_to(_root(repo)).as_posix()
+        raise PathProblem(f"{norm} is a symbolic link to {listed}, a different kind of file; "
                           "patforge will not write through it",
                           f"replace the link with the real file (or point it at a {target.suffix or 'same-kind'} file)")
     return real

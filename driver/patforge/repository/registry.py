@@ -9,6 +9,8 @@ sound goes on.
 
 from __future__ import annotations
 
+import dataclasses
+
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
@@ -25,6 +27,7 @@ from patforge.repository.entrypaths import (FileNameIndex, SidecarIndex, backsla
                                  majority_language, matching_entry, spec_candidates)
 from patforge.spec.read import form_note, load_spec_file
 from patforge.repository.yamlsrc import YamlDocument, YamlLoadError, load_yaml_file
+from patforge.validation.messages import shown
 
 REQUIRED_FIELDS = ("pattern_id", "name", "spec_path", "schema_path", "executor_path")
 #: What an entry cannot be worked on without; schema_path / executor_path are derived
@@ -202,14 +205,22 @@ def load_registry(repo: Path, config: Config | None = None, *, load_specs: bool 
         if doc is None:
             doc = load_yaml_file(resolve_inside(repo, reg_path), reg_path, positions=positions)
     except YamlLoadError as exc:
+        if exc.diagnostic.code == "file-missing":  # the diagnostic says which file; check makes it a finding
+            d = dataclasses.replace(exc.diagnostic, hint="run `patforge init` to start a pattern repository "
+                                    "here (it never overwrites a file), or pass --repo with the folder that "
+                                    "holds patterns/")
+            raise RegistryError(f"no registry in {repo}", diagnostics=[d]) from None
         raise RegistryError(f"cannot load the registry {reg_path}", diagnostics=[exc.diagnostic],
                             hint=exc.diagnostic.hint) from None
     except PathProblem as exc:
         raise RegistryError(f"cannot load the registry {reg_path}: {exc}", hint=exc.hint) from None
     data = doc.data
+    if isinstance(data, dict) and "patterns" in data and data["patterns"] is None:
+        data["patterns"] = []  # a bare `patterns:` is an empty registry (`patforge new` fills it)
     if not isinstance(data, dict) or not isinstance(data.get("patterns"), list):
         d = doc.diag("the registry must be a mapping with a 'patterns:' list", "patterns",
-                     hint="see docs/registry.md for the registry format", code="registry-shape")
+                     hint="write `patterns: []` to start empty, or see docs/registry.md (`patforge docs registry`) "
+                          "for the registry format", code="registry-shape")
         raise RegistryError(f"{reg_path} has no 'patterns:' list", diagnostics=[d])
 
     diags = DiagnosticList()
@@ -280,7 +291,7 @@ def _load_entry(repo: Path, doc: YamlDocument, config: Config, i: int, entry: An
         return None
     pid, name = entry["pattern_id"], entry["name"]
     if not isinstance(pid, str) or not PATTERN_ID_RE.fullmatch(pid):
-        diags.add(doc.diag(f"pattern_id {pid!r} is not uppercase letters/digits joined by single dashes",
+        diags.add(doc.diag(f"pattern_id {shown(pid)} is not uppercase letters/digits joined by single dashes",
                            *kp, "pattern_id", hint="use a pattern_id like PAT-ATOMIC-CREATE-001",
                            code="bad-pattern-id", pattern=str(label)))
         ok = False
@@ -288,14 +299,14 @@ def _load_entry(repo: Path, doc: YamlDocument, config: Config, i: int, entry: An
     if why is None and not config.name_regex.fullmatch(name):
         why = f"does not match {config.name_pattern}"
     if why is not None:
-        diags.add(doc.diag(f"name {name!r} is not a safe identifier: it {why}", *kp, "name",
+        diags.add(doc.diag(f"name {shown(name)} is not a safe identifier: it {why}", *kp, "name",
                            hint="use lowercase letters, digits and underscores, e.g. atomic_create "
                                 "(names become file names and code identifiers)",
                            code="unsafe-name", pattern=str(label)))
         ok = False
     doc_id = entry.get("doc_id")
     if doc_id is not None and not is_valid_doc_id(doc_id):
-        diags.add(doc.diag(f"doc_id {doc_id!r} breaks ID-SYS-101 (uppercase, digits, single dashes)",
+        diags.add(doc.diag(f"doc_id {shown(doc_id)} breaks ID-SYS-101 (uppercase, digits, single dashes)",
                            *kp, "doc_id", hint="fix it by hand: patforge never re-mints an existing doc_id",
                            code="bad-doc-id", pattern=str(label)))
         ok = False
@@ -413,7 +424,7 @@ def _find_duplicates(doc: YamlDocument, entries: list[Any], diags: DiagnosticLis
                 continue
             losers[i] = winner
             diags.add(doc.diag(
-                f"duplicate name {name!r}: entry #{winner + 1} (line {wm.line if wm else '?'}) matches the "
+                f"duplicate name {shown(name)}: entry #{winner + 1} (line {wm.line if wm else '?'}) matches the "
                 f"spec (same pattern_id/doc_id), entry #{i + 1} does not; #{winner + 1} is rendered, "
                 f"#{i + 1} is left untouched", "patterns", i, "name",
                 hint=f"remove entry #{i + 1} (or give it its own name and spec)",
@@ -438,7 +449,7 @@ def _find_duplicates(doc: YamlDocument, entries: list[Any], diags: DiagnosticLis
                 mj = doc.mark("patterns", j, key)
                 names = [entries[k].get("name") if isinstance(entries[k].get("name"), str) else "?" for k in (j, i)]
                 diags.add(doc.diag(
-                    f"duplicate {key} {value!r}: entries #{j + 1} (line {mj.line if mj else '?'}, {names[0]}) "
+                    f"duplicate {key} {shown(value)}: entries #{j + 1} (line {mj.line if mj else '?'}, {names[0]}) "
                     f"and #{i + 1} ({names[1]})", "patterns", i, key,
                     hint=f"give each entry its own {key}; patforge skips both until then",
                     code=f"duplicate-{key.replace('_', '-')}", pattern=str(value)))
@@ -478,14 +489,14 @@ def load_spec(registry: Registry, pat: Pattern) -> Spec | None:
         value = doc.data.get(key)
         if value is not None and value != expected:
             registry.diagnostics.add(doc.diag(
-                f"spec says {key} {value!r} but its registry entry says {expected!r}", key,
+                f"spec says {key} {shown(value)} but its registry entry says {shown(expected)}", key,
                 hint=f"make the spec's {key} match the registry (or fix the entry's spec_path)",
                 code="spec-mismatch", pattern=pat.name))
             return None
     spec_doc_id = doc.data.get("doc_id")
     if spec_doc_id is not None and pat.doc_id is not None and spec_doc_id != pat.doc_id:
         registry.diagnostics.add(doc.diag(
-            f"spec doc_id {spec_doc_id!r} differs from the registry's {pat.doc_id!r}", "doc_id",
+            f"spec doc_id {shown(spec_doc_id)} differs from the registry's {shown(pat.doc_id)}", "doc_id",
             severity=Severity.WARNING, hint="decide which is right and fix the other by hand",
             code="doc-id-mismatch", pattern=pat.name))
     note = form_note(doc, pat.name)

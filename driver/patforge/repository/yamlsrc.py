@@ -16,6 +16,7 @@ from typing import Any, NamedTuple
 import yaml
 
 from patforge.diagnostics import Diagnostic, error
+from patforge.validation.messages import shown
 
 try:  # libyaml is ~10x faster; fall back to pure Python where it is not built.
     _Loader: type = yaml.CSafeLoader
@@ -404,7 +405,7 @@ def _walk(node: yaml.Node, kp: KeyPath, doc: YamlDocument, seen_nodes: set[int])
 def _duplicate_key(key: Any, first: Mark, again: Mark, path: str) -> YamlLoadError:
     """The one message for a key given twice (the position walk and the constructor)."""
     return YamlLoadError(error(
-        f"duplicate key {key!r} (first defined at line {first.line})",
+        f"duplicate key {shown(key)} (first defined at line {first.line})",
         path=path, line=again.line, column=again.column,
         hint="remove one of the two entries; YAML keeps only the last, silently",
         code="yaml-duplicate-key"))

@@ -51,6 +51,7 @@ from patforge.validation.metaschema import schema_problem
 __all__ = ["COMPILER_VERSION", "CompiledSchema", "FIELD_KEYS", "PROPERTY_KEY_ORDER", "TYPE_ALIASES", "TYPE_NAMES",
            "compile_schema", "first_line", "schema_to_text", "spec_digest", "title_case"]
 from patforge.repository.yamlsrc import YamlDocument
+from patforge.validation.messages import shown
 
 DRAFT_07 = "http://json-schema.org/draft-07/schema#"
 DEFAULT_DOC_ID_PATTERN = r"^DOC-[A-Z0-9-]+$"
@@ -172,18 +173,18 @@ class _Compiler(FieldCompiler):
         try:
             ok = re.search(doc_id_pattern, doc_id) is not None
         except re.error as exc:
-            self.error(f"the doc_id pattern {doc_id_pattern!r} is not a valid regex ({exc})", (),
+            self.error(f"the doc_id pattern {shown(doc_id_pattern)} is not a valid regex ({exc})", (),
                        hint="fix the doc_id pattern in the patforge configuration",
                        code="spec-doc-id")
             return
         if not ok:
-            self.error(f"doc_id {doc_id!r} does not match {doc_id_pattern}",
+            self.error(f"doc_id {shown(doc_id)} does not match {doc_id_pattern}",
                        ("doc_id",) if "doc_id" in spec else (),
                        hint=f"use a doc_id that matches {doc_id_pattern}, e.g. DOC-{title_case(self.name).upper().replace(' ', '-')}-001",
                        code="spec-doc-id")
         spec_pid = spec.get("pattern_id")
         if spec_pid is not None and spec_pid != pattern_id:
-            self.warn(f"the spec says pattern_id {spec_pid!r} but the schema is compiled for {pattern_id!r}",
+            self.warn(f"the spec says pattern_id {shown(spec_pid)} but the schema is compiled for {shown(pattern_id)}",
                       ("pattern_id",),
                       hint="make the spec's pattern_id and the registry entry's agree",
                       code="spec-pattern-id-mismatch")
@@ -249,7 +250,7 @@ class _Compiler(FieldCompiler):
         for key, raw in mapping.items():
             name = key if isinstance(key, str) else str(key)
             if not isinstance(key, str):
-                self.warn(f"field name {key!r} in {_dotted(kp)} is not a string; used {name!r}",
+                self.warn(f"field name {shown(key)} in {_dotted(kp)} is not a string; used {shown(name)}",
                           kp + (key,), hint=f"quote the field name: '{name}':", code="spec-field-name")
             props[name] = self.field(raw, kp + (key,))
             if isinstance(raw, Mapping) and required_flag(raw.get("required")) is True:

@@ -20,6 +20,7 @@ import jsonschema
 from patforge.spec.inputshapes import required_flag, several_examples
 from patforge.diagnostics import Diagnostic, Severity, error, warning
 from patforge.repository.yamlsrc import YamlDocument
+from patforge.validation.messages import readable_message, shown
 
 #: The dialect's ``type`` values (also JSON Schema's, minus ``null``).
 TYPE_NAMES: tuple[str, ...] = ("string", "boolean", "integer", "number", "array", "object")
@@ -169,7 +170,7 @@ class FieldCompiler:
                 return value
             if value in TYPE_ALIASES:
                 canon = TYPE_ALIASES[value]
-                self.warn(f"{where}: type {value!r} is read as {canon!r}", kp,
+                self.warn(f"{where}: type {shown(value)} is read as {shown(canon)}", kp,
                           hint=f"write `{canon}` (the dialect's name for this type)",
                           code="spec-type-alias")
                 return canon
@@ -208,7 +209,7 @@ class FieldCompiler:
                 habit = _HABITS.get(key) if isinstance(key, str) else None
                 hint = ((f"write `{habit}` (the dialect's spelling); " if habit else
                          "remove it, or use one of ") + "the known keys: " + ", ".join(FIELD_KEYS))
-                self.warn(f"{where}: unknown key {key!r} is not compiled into the schema",
+                self.warn(f"{where}: unknown key {shown(key)} is not compiled into the schema",
                           kp + (key,), hint=hint, code="spec-unknown-key")
 
         types = self._type(raw, kp, out)
@@ -279,7 +280,7 @@ class FieldCompiler:
                     re.compile(p)
                     out["pattern"] = p
                 except re.error as exc:
-                    self.error(f"{where}.pattern {p!r} is not a valid regular expression: {exc}",
+                    self.error(f"{where}.pattern {shown(p)} is not a valid regular expression: {exc}",
                                kp + ("pattern",),
                                hint="fix the regex (in single quotes a backslash needs no doubling)",
                                code="spec-regex")
@@ -320,7 +321,7 @@ class FieldCompiler:
         req = raw["required"]
         if required_flag(req) is not None:  # "yes" / "no"
             flag = str(required_flag(req)).lower()
-            self.warn(f"{where}.required is the text {req!r}; read as {flag}", kp + ("required",),
+            self.warn(f"{where}.required is the text {shown(req)}; read as {flag}", kp + ("required",),
                       hint=f"write `required: {flag}` (unquoted)", code="spec-required-text")
             return from_fields
         if not isinstance(req, list):
@@ -338,14 +339,14 @@ class FieldCompiler:
                            code="spec-required")
                 continue
             if item in names:
-                self.warn(f"{where}.required names {item!r} twice", kp + ("required", i),
+                self.warn(f"{where}.required names {shown(item)} twice", kp + ("required", i),
                           hint="remove the duplicate", code="spec-required-duplicate")
                 continue
             if item not in props:
                 known = ", ".join(props) or "none"
-                self.error(f"{where}.required names {item!r}, which is not one of its properties",
+                self.error(f"{where}.required names {shown(item)}, which is not one of its properties",
                            kp + ("required", i),
-                           hint=f"add {item!r} under properties or remove it from required "
+                           hint=f"add {shown(item)} under properties or remove it from required "
                                 f"(properties: {known})", code="spec-required-unknown")
                 continue
             names.append(item)
@@ -380,7 +381,7 @@ class FieldCompiler:
             return None, False
         if converted:
             self.warn(f"{_dotted(kp)}: YAML read {what} as a date/time; used the text "
-                      f"{converted[0]!r}", kp, hint=f"quote it ('{converted[0]}') to make it text",
+                      f"{shown(converted[0])}", kp, hint=f"quote it ('{converted[0]}') to make it text",
                       code="spec-value-converted")
         return result, True
 
@@ -497,5 +498,5 @@ def _first_violation(schema: dict[str, Any], value: Any) -> tuple[str, str] | No
     if not ordered:
         return None
     e = ordered[0]
-    loc = "".join(f"[{p!r}]" if isinstance(p, str) else f"[{p}]" for p in e.absolute_path)
-    return str(e.validator), (f"at {loc}: " if loc else "") + e.message
+    loc = "".join(f"[{shown(p)}]" for p in e.absolute_path)
+    return str(e.validator), (f"at {loc}: " if loc else "") + readable_message(e)

@@ -15,6 +15,8 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
+from patforge.validation.messages import shown
+
 DOMAIN_SCHEMA_FILES: tuple[str, ...] = (
     "pattern_spec.v1.json",
     "pattern_instance.v1.json",
@@ -24,7 +26,7 @@ DOMAIN_SCHEMA_FILES: tuple[str, ...] = (
 
 def _check_name(filename: str) -> None:
     if filename not in DOMAIN_SCHEMA_FILES:
-        raise ValueError(f"unknown domain schema {filename!r}; expected one of "
+        raise ValueError(f"unknown domain schema {shown(filename)}; expected one of "
                          f"{', '.join(DOMAIN_SCHEMA_FILES)}")
 
 

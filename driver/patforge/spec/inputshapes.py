@@ -20,6 +20,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
 
+from patforge.validation.messages import shown
+
 KeyPath = tuple[Any, ...]
 #: (severity "warning"/"error", message, where in the file, hint, code)
 Report = Callable[[str, str, KeyPath, str, str], None]
@@ -121,9 +123,9 @@ def _from_split(value: Mapping[Any, Any], kp: KeyPath, report: Report) -> Normal
         for name, raw, where in entries:
             name = str(name)
             if name in out.fields:
-                report("error", f"{block}: field {name!r} is listed twice, so whether it is required "
+                report("error", f"{block}: field {shown(name)} is listed twice, so whether it is required "
                        "is ambiguous; it is left out", where,
-                       f"list {name!r} once, under required or optional", "spec-inputs-ambiguous")
+                       f"list {shown(name)} once, under required or optional", "spec-inputs-ambiguous")
                 out.fields.pop(name)
                 continue
             desc = _describe(raw)
@@ -158,8 +160,8 @@ def _from_list(value: list[Any], kp: KeyPath, report: Report) -> Normalized:
                    where, f"add `name: <field name>` to {block}[{i}]", "spec-inputs-ambiguous")
             continue
         if name in seen:
-            report("error", f"{block}: two items are named {name!r}; which one is meant is ambiguous, "
-                   "so both are left out", where, f"keep one item named {name!r}", "spec-inputs-ambiguous")
+            report("error", f"{block}: two items are named {shown(name)}; which one is meant is ambiguous, "
+                   "so both are left out", where, f"keep one item named {shown(name)}", "spec-inputs-ambiguous")
             out.fields.pop(name, None)
             continue
         seen.add(name)

@@ -31,6 +31,7 @@ from patforge.errors import ConcurrentChangeError, UnsafePathError, WriteError
 from patforge.transaction.atomic import atomic_write
 from patforge.repository.paths import PathProblem, writable_problem, write_target
 from patforge.transaction.state import state_dir
+from patforge.validation.messages import shown
 
 JOURNAL = "journal.json"
 
@@ -133,7 +134,7 @@ class Journal:
         try:
             return write_target(self.repo, rel)
         except PathProblem as exc:
-            raise UnsafePathError(f"refusing to write {rel!r}: {exc}", hint=exc.hint) from None
+            raise UnsafePathError(f"refusing to write {shown(rel)}: {exc}", hint=exc.hint) from None
 
     def _replay(self, writes: list[tuple[str, bytes | None]]) -> None:
         for rel, data in writes:
@@ -190,6 +191,6 @@ def _parse_journal(raw: bytes) -> list[tuple[str, bytes | None]]:
         try:
             content = None if e["data"] is None else base64.b64decode(e["data"], validate=True)
         except (binascii.Error, ValueError):
-            raise ValueError(f"entry #{i + 1} ({e['path']!r}) has data that is not base64") from None
+            raise ValueError(f"entry #{i + 1} ({shown(e['path'])}) has data that is not base64") from None
         out.append((e["path"], content))
     return out

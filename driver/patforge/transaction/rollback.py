@@ -24,6 +24,7 @@ import json
 import os
 import shutil
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterator
 
@@ -36,6 +37,14 @@ from patforge.transaction.state import state_dir
 RUNS = "runs"
 LOG = "log.jsonl"
 META = "meta.json"
+#: The latest run that wrote nothing (it keeps no record): what rollback says before it
+#: undoes the earlier run that did write, so nobody undoes that run thinking it is the
+#: one they just ran. Removed when a later run writes.
+NOOP = "last-noop.json"
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
 class RollbackRefused(PatforgeError):
@@ -57,7 +66,7 @@ class RunRecorder:
         self.seen: dict[str, str | None] = {}  # path -> pre-image hash (None: did not exist)
         self.wrote = False
         (folder / "blobs").mkdir(parents=True, exist_ok=True)
-        atomic_write(folder / META, json.dumps({"command": command}).encode("utf-8"), durable=True)
+        atomic_write(folder / META, json.dumps({"command": command, "at": _now()}).encode("utf-8"), durable=True)
 
     def __call__(self, repo: Path, writes: list[tuple[str, bytes | None]]) -> None:
         lines = []
@@ -107,8 +116,21 @@ def _settle(runs: Path) -> None:
     if (current / LOG).is_file() and (current / LOG).stat().st_size:
         shutil.rmtree(runs / "last", ignore_errors=True)
         os.replace(current, runs / "last")
+        with contextlib.suppress(FileNotFoundError):
+            (runs / NOOP).unlink()  # the no-op it noted is older than this run
     else:
         shutil.rmtree(current, ignore_errors=True)
+
+
+def _note_noop(runs: Path, command: str) -> None:
+    with contextlib.suppress(OSError):  # a note for rollback; losing it loses no data
+        runs.mkdir(parents=True, exist_ok=True)
+        atomic_write(runs / NOOP, json.dumps({"command": command, "at": _now()}).encode("utf-8"), durable=False)
+
+
+def note_noop(repo: Path, command: str) -> None:
+    """A run that wrote nothing without recording (render's no-op replay, noop.py)."""
+    _note_noop(state_dir(Path(repo).resolve()) / RUNS, command)
 
 
 @contextlib.contextmanager
@@ -126,7 +148,11 @@ def recording(repo: Path, command: str) -> Iterator[RunRecorder | None]:
         with observing(state, recorder):
             yield recorder
     finally:
-        _settle(runs) if recorder.wrote else shutil.rmtree(runs / "current", ignore_errors=True)
+        if recorder.wrote:
+            _settle(runs)
+        else:
+            shutil.rmtree(runs / "current", ignore_errors=True)
+            _note_noop(runs, command)
 
 
 @dataclass
@@ -140,18 +166,31 @@ class RecordedFile:
 @dataclass
 class RollbackReport:
     command: str = ""
+    at: str = ""  # when the run rolled back started ("" for a record made before this was kept)
+    #: the later run that wrote nothing, when there is one: (command, when)
+    noop_after: tuple[str, str] | None = None
     restored: list[str] = field(default_factory=list)  # given back their old bytes
     deleted: list[str] = field(default_factory=list)  # created by the run, now removed
     already: list[str] = field(default_factory=list)  # already as before the run
     dry_run: bool = False
 
     def to_dict(self) -> dict:
-        return {"command": self.command, "restored": self.restored, "deleted": self.deleted,
-                "already_as_before": self.already, "dry_run": self.dry_run}
+        return {"command": self.command, "at": self.at or None, "restored": self.restored,
+                "deleted": self.deleted, "already_as_before": self.already, "dry_run": self.dry_run,
+                "later_run_wrote_nothing": None if self.noop_after is None else
+                {"command": self.noop_after[0], "at": self.noop_after[1]}}
+
+
+def _read_json(path: Path) -> dict:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
 
 
 def read_record(folder: Path) -> tuple[str, list[RecordedFile]]:
-    meta = json.loads((folder / META).read_text(encoding="utf-8")) if (folder / META).is_file() else {}
+    meta = _read_json(folder / META)
     files: dict[str, RecordedFile] = {}
     text = (folder / LOG).read_text(encoding="utf-8") if (folder / LOG).is_file() else ""
     for line in text.splitlines():
@@ -181,11 +220,17 @@ def rollback(repo: Path, *, dry_run: bool = False) -> RollbackReport:
         _settle(runs)
         folder = runs / "last"
         if not (folder / LOG).is_file():
-            raise PatforgeError("there is no run to roll back: no render, update, new or check --fix has "
-                                "written files here since the last rollback",
+            noop = _read_json(runs / NOOP)
+            said = (f"; the last run, {noop.get('command', 'run')} at {noop.get('at', '?')}, wrote nothing"
+                    if noop else "")
+            raise PatforgeError("there is no run to roll back: no render, update, new, init or check --fix has "
+                                f"written files here since the last rollback{said}",
                                 hint="patforge rollback undoes the last run that wrote files")
         command, files = read_record(folder)
-        report = RollbackReport(command=command, dry_run=dry_run)
+        report = RollbackReport(command=command, dry_run=dry_run, at=str(_read_json(folder / META).get("at", "")))
+        noop = _read_json(runs / NOOP)
+        if noop:
+            report.noop_after = (str(noop.get("command", "run")), str(noop.get("at", "")))
         changed, writes, doomed_dirs = [], [], []
         for f in files:
             now = _current_hash(repo, f.path)
@@ -211,6 +256,8 @@ def rollback(repo: Path, *, dry_run: bool = False) -> RollbackReport:
         if dry_run:
             return report
         journal.apply(writes)
+        with contextlib.suppress(FileNotFoundError):
+            (runs / NOOP).unlink()
         for d in sorted(set(doomed_dirs), key=lambda p: -p.count("/")):
             with contextlib.suppress(OSError):  # not empty: something else lives there now
                 (repo / d).rmdir()

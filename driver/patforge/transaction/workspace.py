@@ -18,6 +18,7 @@ from patforge.errors import UnsafePathError
 from patforge.transaction.journal import Journal
 from patforge.repository.paths import PathProblem, writable_problem, write_target
 from patforge.repository.files import RepoFiles
+from patforge.validation.messages import shown
 
 
 class Workspace(RepoFiles):
@@ -46,7 +47,7 @@ class Workspace(RepoFiles):
         try:
             return super().abspath(rel)
         except PathProblem as exc:
-            raise UnsafePathError(f"refusing {rel!r}: {exc}", hint=exc.hint) from None
+            raise UnsafePathError(f"refusing {shown(rel)}: {exc}", hint=exc.hint) from None
 
     # -- reading through the overlay ------------------------------------------------------
     def exists(self, rel: str) -> bool:
@@ -68,7 +69,7 @@ class Workspace(RepoFiles):
             try:
                 target = write_target(self.repo, rel)
             except PathProblem as exc:
-                raise UnsafePathError(f"refusing to write {rel!r}: {exc}", hint=exc.hint) from None
+                raise UnsafePathError(f"refusing to write {shown(rel)}: {exc}", hint=exc.hint) from None
             problem = writable_problem(target)
             if problem is not None and not self.dry_run:
                 raise UnsafePathError(f"cannot write {rel}: {problem}",

@@ -12,6 +12,7 @@ from typing import Any
 import jsonschema
 
 from patforge.validation.fastvalid import FastValidator
+from patforge.validation.messages import readable_message
 
 _META_VALIDATORS: dict[type, Any] = {}
 
@@ -31,4 +32,4 @@ def schema_problem(schema: Any) -> str | None:
     if err is None:
         return None
     where = "/".join(map(str, err.absolute_path)) or "(top level)"
-    return f"{where}: {err.message}"
+    return f"{where}: {readable_message(err)}"

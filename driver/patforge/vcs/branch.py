@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 
 from patforge.errors import GitError, PatforgeError, UsageError
 from patforge.vcs.git import is_git_repo, require_clean, run_git
+from patforge.validation.messages import shown
 
 if TYPE_CHECKING:
     from patforge.commands.render import RenderOptions, RenderReport
@@ -66,7 +67,7 @@ def start_branch(repo: Path, name: str) -> tuple[str, str]:
         raise GitError(f"{repo} is not a git repository, so --branch cannot create a branch",
                        hint="run `git init` and commit first, or render without --branch")
     if run_git(repo, "check-ref-format", "--branch", name, check=False).returncode != 0:
-        raise UsageError(f"--branch: {name!r} is not a valid git branch name",
+        raise UsageError(f"--branch: {shown(name)} is not a valid git branch name",
                          hint="use letters, digits, '-', '_', '/' (e.g. feat/pattern-files)")
     if run_git(repo, "rev-parse", "-q", "--verify", "HEAD", check=False).returncode != 0:
         raise GitError("the repository has no commit yet, so there is nothing to branch from",

@@ -14,6 +14,7 @@ from patforge.docids.mapping import MappingShapeError, mapping_path, parse_membe
 from patforge.check.judging import bad, skip
 from patforge.check.model import RepoModel
 from patforge.check.rules import Finding
+from patforge.validation.messages import shown
 
 RULE = "PATFORGE-DOC-ID-MAPPING"
 
@@ -57,12 +58,12 @@ def judge_doc_id_mapping(model: RepoModel) -> Iterator[Finding]:
             yield bad(RULE, None, f"{m.key} is not a pattern_id in the registry", path=rel, line=m.line,
                       root=root, hint=f"remove the line from {rel} (or restore the registry entry)")
         elif m.key in expected and m.value != expected[m.key]:
-            yield bad(RULE, None, f"{m.key} maps to {m.value!r}, the registry's doc_id is {expected[m.key]}",
+            yield bad(RULE, None, f"{m.key} maps to {shown(m.value)}, the registry's doc_id is {expected[m.key]}",
                       path=rel, line=m.line, root=root,
                       hint="correct the value in the file (or the registry, if the file is right)")
     missing = sorted(set(expected) - seen)
     if missing:
-        shown = ", ".join(missing[:5]) + (f" and {len(missing) - 5} more" if len(missing) > 5 else "")
-        yield bad(RULE, None, f"{rel} lacks {len(missing)} pattern_id(s): {shown}", path=rel, root=root,
+        listed = ", ".join(missing[:5]) + (f" and {len(missing) - 5} more" if len(missing) > 5 else "")
+        yield bad(RULE, None, f"{rel} lacks {len(missing)} pattern_id(s): {listed}", path=rel, root=root,
                   hint="`patforge render --phase 1` (or `patforge check --fix`) adds them without touching "
                        "the other lines")

@@ -18,6 +18,7 @@ from patforge.check.judges import ARTIFACTS, by_field
 from patforge.check.judging import bad, fix_hint, skip
 from patforge.check.model import ROOT_FIELDS, Item, RepoModel, hashable, normalize_path_field, root_accepted
 from patforge.check.rules import Finding
+from patforge.validation.messages import shown
 
 _REGISTRY_CODES = {"registry-entry", "bad-pattern-id", "unsafe-name", "spec-mismatch", "path-collision",
                    "long-path"}
@@ -46,7 +47,7 @@ def _entry_fields(model: RepoModel, item: Item) -> Iterator[Finding]:
         if f == "doc_id":
             derived = model.derived(item)
             hint = (fix_hint(f"adds doc_id: {derived} (derived from pattern_id by the rule "
-                              f"{model.config.doc_id_rule!r})") if derived and p is not None
+                              f"{shown(model.config.doc_id_rule)})") if derived and p is not None
                     else "add a doc_id by hand")
             msg = f"{kind} lacks doc_id"
         elif (judge := by_field(f)) is not None and judge.rendered:
@@ -74,7 +75,7 @@ def _entry_doc_id(model: RepoModel, item: Item) -> Iterator[Finding]:
         yield skip("PAT-CHECK-001-012", item, "the entry has no doc_id (PAT-CHECK-001-011)", path=model.reg_path)
     elif not is_valid_doc_id(value):
         yield bad("PAT-CHECK-001-012", item,
-                  f"doc_id {value!r} breaks ID-SYS-101 (uppercase letters and digits in groups joined by "
+                  f"doc_id {shown(value)} breaks ID-SYS-101 (uppercase letters and digits in groups joined by "
                   "single dashes)", path=model.reg_path, line=model.entry_line(item, "doc_id"),
                   hint="correct it by hand (and every artifact that repeats it): patforge never changes a "
                        "doc_id that is present")
@@ -124,7 +125,7 @@ def _entry_paths(model: RepoModel, item: Item) -> Iterator[Finding]:
         try:
             norm = normalize_path_field(f, value)
         except PathProblem as exc:
-            yield bad(rule, item, f"{f} {value!r}: {exc}", path=model.reg_path, line=line, hint=exc.hint)
+            yield bad(rule, item, f"{f} {shown(value)}: {exc}", path=model.reg_path, line=line, hint=exc.hint)
             continue
         if not norm.startswith(base):
             yield bad(rule, item, f"{f} {norm} is not under {base} (judged against root {root})",
@@ -150,7 +151,7 @@ def _entry_sanity(model: RepoModel, item: Item) -> Iterator[Finding]:
         others = [it for it in model.key_users.get((key, hashable(value)), []) if it is not item]
         if key == "name" and item.index in losers:  # entries sharing a name: the spec decides (entrypaths.py)
             w = losers[item.index]
-            yield bad(rule, item, f"name {value!r} is also used by entry #{w + 1} (line "
+            yield bad(rule, item, f"name {shown(value)} is also used by entry #{w + 1} (line "
                       f"{model.reg_doc.node_mark('patterns', w).line}), which matches the spec; this entry is "
                       "left untouched", path=model.reg_path, line=model.entry_line(item, key),
                       hint=f"remove this entry (#{item.index + 1}), or give it its own name and spec")
@@ -159,6 +160,6 @@ def _entry_sanity(model: RepoModel, item: Item) -> Iterator[Finding]:
             others = [it for it in others if it.index not in losers]
         if others:
             where = ", ".join(f"#{it.index + 1} (line {model.entry_line(it) or '?'})" for it in others)
-            yield bad(rule, item, f"{key} {value!r} is also used by entry {where}", path=model.reg_path,
+            yield bad(rule, item, f"{key} {shown(value)} is also used by entry {where}", path=model.reg_path,
                       line=model.entry_line(item, key),
                       hint=f"give each entry its own {key}; patforge skips all of them until then")

@@ -15,7 +15,7 @@ from patforge.repository.registry import Pattern
 from patforge.validation.metaschema import schema_problem
 from patforge.repository.yamlsrc import YamlDocument
 
-from patforge.validation.messages import readable_message
+from patforge.validation.messages import readable_message, shown
 from patforge.check.judges.interface import ArtifactJudge
 from patforge.check.judging import MAX_PER_FILE, bad, compare, first_key_line, fix_hint, judge_named_file, skip
 from patforge.check.model import Item, RepoModel, Suite
@@ -140,7 +140,7 @@ def judge(model: RepoModel, item: Item, s: Suite) -> Iterator[Finding]:
                       line=first_key_line(doc), hint="; ".join(hints))
         role = data.get("role")
         if role not in (None, "") and role != "spec":
-            yield bad(rule, item, f"the spec's role is {role!r}; a spec file's role is 'spec'", path=rel,
+            yield bad(rule, item, f"the spec's role is {shown(role)}; a spec file's role is 'spec'", path=rel,
                       line=yaml_line(doc, "role"), hint="set role: spec by hand")
     # -022
     rule = "PAT-CHECK-001-022"

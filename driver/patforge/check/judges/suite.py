@@ -18,6 +18,7 @@ from patforge.check.judging import bad, fix_hint, skip
 from patforge.check.model import Item, RepoModel, Suite
 from patforge.check.resolve import DocIdSource, claimed_id
 from patforge.check.rules import Finding
+from patforge.validation.messages import shown
 
 #: How to link a registry entry that has no doc_id ({ref}: the suite's doc_id); the artifact
 #: judges say it for their own files (``ArtifactJudge.link_hints``).
@@ -41,7 +42,7 @@ def judge_suite(model: RepoModel, item: Item, s: Suite | None) -> Iterator[Findi
         why = item.why_not or "the entry cannot be read"
         reg = claimed_id(e.get("doc_id"))
         if reg is not None and not is_valid_doc_id(reg):
-            yield bad("ID-SYS-101", item, f"registry entry doc_id {reg!r} is malformed", path=model.reg_path,
+            yield bad("ID-SYS-101", item, f"registry entry doc_id {shown(reg)} is malformed", path=model.reg_path,
                       line=model.entry_line(item, "doc_id"), hint="correct it by hand")
         for rule in ("PAT-CHECK-001-070", "PAT-CHECK-001-071", "PAT-CHECK-001-072"):
             yield skip(rule, item, why, path=model.reg_path)
@@ -52,7 +53,7 @@ def judge_suite(model: RepoModel, item: Item, s: Suite | None) -> Iterator[Findi
     for src in sources:
         if src.doc_id is not None and not is_valid_doc_id(src.doc_id):
             path, line = src.where()
-            yield bad("ID-SYS-101", item, f"{src.describe()} has doc_id {src.doc_id!r}, which is not uppercase "
+            yield bad("ID-SYS-101", item, f"{src.describe()} has doc_id {shown(src.doc_id)}, which is not uppercase "
                       "letters and digits joined by single dashes", path=path, line=line,
                       hint="correct it by hand: patforge never changes a doc_id that is present")
     # -071

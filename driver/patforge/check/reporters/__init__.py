@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, ClassVar
 import click
 
 from patforge.check.rules import FAIL, RULES_BY_ID, WARN
+from patforge.validation.messages import shown
 
 if TYPE_CHECKING:
     from patforge.check.result import CheckResult, Record
@@ -64,7 +65,7 @@ def reporter(fmt: str, detail: str = "summary") -> Reporter:
     try:
         return type(REPORTERS[fmt])(detail)
     except KeyError:
-        raise ValueError(f"unknown report format {fmt!r}; expected one of {', '.join(REPORTERS)}") from None
+        raise ValueError(f"unknown report format {shown(fmt)}; expected one of {', '.join(REPORTERS)}") from None
 
 
 def format_report(result: CheckResult, fmt: str, detail: str = "summary") -> str:

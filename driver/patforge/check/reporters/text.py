@@ -7,7 +7,7 @@
   repository with thousands of failures still fits a screenful or two.
 * ``verbose`` (``--verbose``): every rule, and under it every FAIL/WARN finding with
   file:line; identical hints are printed once, with how many findings they fix.
-* ``quiet`` (``-q``): only the verdict line.
+* ``quiet``: only the verdict line (``-q`` prints it on stderr, and only when not compliant).
 
 JSON, JUnit and SARIF stay complete whatever the level.
 """
