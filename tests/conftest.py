@@ -13,6 +13,8 @@ from click.testing import CliRunner
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+# Third-party test data vendored with its licence (tests/data/*/README.md says where from).
+DRAFT7_SUITE = Path(__file__).resolve().parent / "data" / "json-schema-test-suite" / "draft7"
 
 # Tests must not depend on the developer's git identity or global config.
 os.environ.setdefault("GIT_AUTHOR_NAME", "patforge tests")
