@@ -13,7 +13,7 @@ import jsonschema
 import pytest
 
 from conftest import ROOT
-from test_check import ALPHA, BETA, B_EXEC, DOC, GAMMA, MIGRATED_ROOT, build_repo, edit, write
+from compliant_repo import ALPHA, BETA, B_EXEC, DOC, GAMMA, MIGRATED_ROOT, build_repo, edit, write
 
 REPORT_SCHEMA = ROOT / "docs" / "check-report.schema.json"
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from patforge.check.matrix import columns
-from test_check import ALPHA, B_EXEC, BETA, DOC, GAMMA, MIGRATED_ROOT, build_repo, edit
+from compliant_repo import ALPHA, B_EXEC, BETA, DOC, GAMMA, MIGRATED_ROOT, build_repo, edit
 
 
 class _Page(HTMLParser):

@@ -15,7 +15,7 @@ import pytest
 import yaml
 
 from conftest import ROOT, commit_all, git
-from test_check import (A_EX, A_EXEC, A_SCHEMA, A_SIDECAR, A_SPEC, A_TEST, ALPHA, B_EXEC, BETA, DOC, GAMMA,
+from compliant_repo import (A_EX, A_EXEC, A_SCHEMA, A_SIDECAR, A_SPEC, A_TEST, ALPHA, B_EXEC, BETA, DOC, GAMMA,
                         MIGRATED_ROOT, REG, build_repo, edit, write)
 
 
