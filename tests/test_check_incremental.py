@@ -16,7 +16,7 @@ import yaml
 
 from conftest import ROOT, commit_all, git
 from compliant_repo import (A_EX, A_EXEC, A_SCHEMA, A_SIDECAR, A_SPEC, A_TEST, ALPHA, B_EXEC, BETA, DOC, GAMMA,
-                        MIGRATED_ROOT, REG, build_repo, edit, write)
+                        MIGRATED_ROOT, REG, build_repo, edit)
 
 
 @pytest.fixture

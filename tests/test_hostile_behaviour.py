@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import commit_all, git, tree_snapshot
-from test_hostile import GOOD_ENTRY, REG, build, reg_with
+from conftest import commit_all, git
+from hostile_repo import REG, build
 
 try:
     from patforge.transaction.state import state_location, user_cache_dir

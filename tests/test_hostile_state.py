@@ -2,7 +2,7 @@
 out of the tree, read-only files, planted journals, answers files that name another
 template, a shared state folder). Each case asserts its message and exit code, that
 no file in the repository changed and that nothing was written next to it
-(tests/test_hostile.py holds the input cases; together they are the corpus)."""
+(tests/test_hostile_input.py holds the input cases; together they are the corpus)."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from typing import Callable
 import pytest
 
 from conftest import commit_all, git, tree_snapshot
-from test_hostile import GOOD_ENTRY, REG, SPEC, build, reg_with
+from hostile_repo import GOOD_ENTRY, REG, SPEC, build, reg_with
 
 try:
     from patforge.transaction.state import state_location

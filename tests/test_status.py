@@ -11,7 +11,7 @@ import jsonschema
 import pytest
 
 from conftest import ROOT, commit_all, git, tree_snapshot
-from test_update import add_line_to_executors, new_template_version
+from template_versions import add_line_to_executors, new_template_version
 
 pytestmark = pytest.mark.slow  # renders the demo with Copier
 

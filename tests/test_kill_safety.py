@@ -12,57 +12,18 @@ from __future__ import annotations
 import os
 import random
 import signal
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
 
 from conftest import commit_all, git, tree_snapshot
+from killed_runs import alive, leftover_workers, patforge, run_to_end, state_is_clean
 
 pytestmark = [pytest.mark.slow,
               pytest.mark.skipif(os.name != "posix", reason="SIGKILL is POSIX; Windows uses TerminateProcess")]
 
 KILLS = 5
 DEFAULT_SEED = 20261203
-
-
-def patforge(*args: str, cwd: Path | None = None, pids: Path | None = None) -> subprocess.Popen:
-    env = {**os.environ, **({"PATFORGE_WORKER_PID_DIR": str(pids)} if pids else {})}
-    return subprocess.Popen([sys.executable, "-m", "patforge", *args], cwd=cwd, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-
-
-def alive(pid: int) -> bool:
-    """Whether process ``pid`` still runs (an exited one that waits to be reaped does not)."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    stat = Path(f"/proc/{pid}/stat")  # where there is one: a zombie has exited
-    try:
-        return stat.read_text().rsplit(")", 1)[1].split()[0] != "Z"
-    except (OSError, IndexError):
-        return True
-
-
-def leftover_workers(pids: Path) -> list[int]:
-    recorded = [int(f.name) for f in pids.iterdir()] if pids.is_dir() else []
-    return [pid for pid in recorded if alive(pid)]
-
-
-def run_to_end(*args: str, pids: Path | None = None) -> int:
-    return patforge(*args, pids=pids).wait(timeout=600)
-
-
-def state_is_clean(repo: Path) -> None:
-    state = repo / ".git" / "patforge"
-    assert not (state / "journal.json").exists()
-    assert not any((state / "tmp").glob("*")) if (state / "tmp").exists() else True
-    assert not list(repo.rglob(".patforge-tmp-*")), "stray temp files in the tree"
 
 
 def kill_points(total: float, n: int) -> list[float]:

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES, commit_all, git, tree_snapshot
-from test_kill import patforge, run_to_end, state_is_clean
+from killed_runs import patforge, run_to_end, state_is_clean
 
 SEED = int(os.environ.get("PATFORGE_FAULT_SEED", "1313"))
 KILLS = 3
@@ -109,7 +109,7 @@ def test_doctor_fix_killed_at_random_points(tmp_path):
 # -- a write that fails (disk full) at random points ---------------------------------------------
 
 def small_repo(dst: Path) -> Path:
-    from test_hostile import build
+    from hostile_repo import build
 
     dst.mkdir(parents=True)
     repo = build(dst)
