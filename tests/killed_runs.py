@@ -9,7 +9,13 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
+
+# A guard against a true hang only: the killed run's pool workers watch their parent and
+# exit within half a second of its death, so a correct run is seen gone at once; under any
+# load short of a stalled machine this never runs out.
+GONE_TIMEOUT = 300.0
 
 def patforge(*args: str, cwd: Path | None = None, pids: Path | None = None) -> subprocess.Popen:
     env = {**os.environ, **({"PATFORGE_WORKER_PID_DIR": str(pids)} if pids else {})}
@@ -35,6 +41,16 @@ def alive(pid: int) -> bool:
 def leftover_workers(pids: Path) -> list[int]:
     recorded = [int(f.name) for f in pids.iterdir()] if pids.is_dir() else []
     return [pid for pid in recorded if alive(pid)]
+
+
+def wait_until_gone(pids: Path, timeout: float = GONE_TIMEOUT) -> list[int]:
+    """Wait until every pool worker recorded in ``pids`` has exited; return those still
+    alive when ``timeout`` ran out (empty when all are gone). Polls instead of sleeping a
+    fixed time, so a loaded machine makes it slower, never wrong."""
+    deadline = time.monotonic() + timeout
+    while (left := leftover_workers(pids)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return left
 
 
 def run_to_end(*args: str, pids: Path | None = None) -> int:
