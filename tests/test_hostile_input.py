@@ -1,5 +1,7 @@
 """Hostile and broken input: each case asserts the message, the exit code, and that
-nothing changed on disk (tests/hostile_cases.md lists them for people)."""
+nothing changed on disk. ``CASES`` below is the list for people too: one line per case
+with its id, the command, the exit code and the words the message must hold
+(``pytest tests/test_hostile_input.py --collect-only -q`` prints the ids)."""
 
 from __future__ import annotations
 

@@ -10,7 +10,6 @@ import base64
 import json
 import os
 import shutil
-import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -20,10 +19,7 @@ import pytest
 from conftest import commit_all, git, tree_snapshot
 from hostile_repo import GOOD_ENTRY, REG, SPEC, build, reg_with
 
-try:
-    from patforge.transaction.state import state_location
-except ImportError:  # older code (this file is also run against main to show the defects)
-    from patforge.transaction.journal import state_dir as state_location
+from patforge.transaction.state import state_location
 
 ANSWERS = ".patforge/answers/alpha/executor.yml"
 EXECUTOR = "patterns/executors/alpha_executor.py"
