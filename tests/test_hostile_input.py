@@ -281,9 +281,9 @@ def test_hostile_input(tmp_path, cli, case):
 
 
 def test_corpus_is_large_enough():
-    from test_hostile_state import STATE_CASES
-
-    assert len(CASES) + len(STATE_CASES) >= 100
+    # docs/reliability.md counts 80 input cases; with test_hostile_state.py's 41 state
+    # cases the corpus holds over 100 (each file holds its own part to its count)
+    assert len(CASES) >= 80 and len({c.id for c in CASES}) == len(CASES)
 
 
 def test_bom_is_accepted_and_kept(tmp_path, cli):

@@ -272,6 +272,11 @@ STATE_CASES = [
 ]
 
 
+def test_state_corpus_is_large_enough():
+    # docs/reliability.md counts 41 state cases (with test_hostile_input.py's 80, over 100)
+    assert len(STATE_CASES) >= 41 and len({c.id for c in STATE_CASES}) == len(STATE_CASES)
+
+
 @pytest.mark.parametrize("case", STATE_CASES, ids=[c.id for c in STATE_CASES])
 def test_hostile_state(tmp_path, cli, rendered, monkeypatch, case):
     if case.posix_only and os.name != "posix":
