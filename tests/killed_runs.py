@@ -17,6 +17,7 @@ from pathlib import Path
 # load short of a stalled machine this never runs out.
 GONE_TIMEOUT = 300.0
 
+
 def patforge(*args: str, cwd: Path | None = None, pids: Path | None = None) -> subprocess.Popen:
     env = {**os.environ, **({"PATFORGE_WORKER_PID_DIR": str(pids)} if pids else {})}
     return subprocess.Popen([sys.executable, "-m", "patforge", *args], cwd=cwd, env=env,

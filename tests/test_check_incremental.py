@@ -111,16 +111,12 @@ def _hook_config() -> dict:
 
 
 @pytest.mark.slow
-def test_real_pre_commit_fails_naming_the_broken_file_then_passes(tmp_path):
+def test_real_pre_commit_fails_naming_the_broken_file_then_passes(tmp_path, rendered_demo):
     if shutil.which("pre-commit", path=str(Path(sys.executable).parent)) is None:
         pytest.skip("pre-commit is not installed (pip install -e '.[test]')")
-    from patforge.cli import run
-    from patforge.commands.demo import copy_demo
-
-    repo = copy_demo(tmp_path / "demo")
-    assert run(["render", "--repo", str(repo)]) == 0
+    repo = rendered_demo  # conftest.py: a copy of the rendered, committed demo
     (repo / ".pre-commit-config.yaml").write_text(yaml.safe_dump(_hook_config(), sort_keys=False), encoding="utf-8")
-    commit_all(repo, "rendered")
+    commit_all(repo, "the hook")
     env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home"),
            "PATH": str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", "")}
 
