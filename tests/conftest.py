@@ -13,6 +13,8 @@ from click.testing import CliRunner
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+# Third-party test data vendored with its licence (tests/data/*/README.md says where from).
+DRAFT7_SUITE = Path(__file__).resolve().parent / "data" / "json-schema-test-suite" / "draft7"
 
 # Tests must not depend on the developer's git identity or global config.
 os.environ.setdefault("GIT_AUTHOR_NAME", "patforge tests")
@@ -52,13 +54,30 @@ def demo_repo(tmp_path: Path) -> Path:
     return copy_demo(tmp_path / "demo")
 
 
-@pytest.fixture
-def rendered_demo(demo_repo: Path, cli) -> Path:
-    """The demo after one full render (exit 0), committed: the start of most end-to-end tests."""
-    r = cli("render", "--repo", str(demo_repo))
+@pytest.fixture(scope="session")
+def rendered_demo_once(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo after one full render (exit 0), committed: rendered once per test process
+    (one real Copier run of the whole repository). Never change it: take ``rendered_demo``,
+    a private copy, to change anything."""
+    from patforge.commands.demo import copy_demo
+
+    repo = copy_demo(tmp_path_factory.mktemp("rendered-demo") / "demo")
+    r = Cli()("render", "--repo", str(repo))
     assert r.code == 0, r
-    commit_all(demo_repo, "rendered")
-    return demo_repo
+    commit_all(repo, "rendered")
+    return repo
+
+
+@pytest.fixture
+def rendered_demo(rendered_demo_once: Path, tmp_path: Path) -> Path:
+    """A private copy of the rendered, committed demo: the start of most end-to-end tests.
+    A copy (with its .git and patforge's state in it) behaves as the original: everything
+    patforge records is relative to the repository."""
+    import shutil
+
+    dst = tmp_path / "demo"
+    shutil.copytree(rendered_demo_once, dst, symlinks=True)
+    return dst
 
 
 @pytest.fixture

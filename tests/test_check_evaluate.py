@@ -1,7 +1,7 @@
 """Evaluation of ``patforge check`` in isolation: levels, PASS records, ``--strict``,
 ``--only`` / ``--rule`` filtering and aggregation into records and rule summaries.
 
-The end-to-end behaviour is pinned by test_check.py; these tests pin each stage of
+The end-to-end behaviour is pinned by test_check_rules.py; these tests pin each stage of
 ``patforge.check.evaluate`` on hand-made findings, so a change to one stage fails here
 with the stage's name on it.
 """
@@ -20,7 +20,7 @@ from patforge.check.load import load_model
 from patforge.check.model import Item
 from patforge.check.rules import FAIL, MUST, PASS, RULES, RULES_BY_ID, SHOULD, SKIP, WARN, Finding
 
-from test_check import ALPHA, BETA, GAMMA, build_repo
+from compliant_repo import ALPHA, BETA, GAMMA, build_repo
 
 MUST_RULE = "PAT-CHECK-001-040"  # executor exists (MUST)
 SHOULD_RULE = "PAT-CHECK-001-043"  # no absolute paths in the executor (SHOULD)

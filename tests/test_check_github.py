@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from patforge.check.reporters.github import escape_data, escape_property, workflow_command
-from test_check import B_EXEC, BETA, DOC, build_repo, edit, write
+from compliant_repo import B_EXEC, BETA, DOC, build_repo, edit, write
 
 _COMMAND = re.compile(r"^::(error|warning)( [^:]*)?::(.*)$")
 

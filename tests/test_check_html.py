@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from patforge.check.matrix import columns
 from conftest import commit_all, git
-from test_check import ALPHA, B_EXEC, BETA, DOC, GAMMA, MIGRATED_ROOT, build_repo, edit
+from compliant_repo import ALPHA, B_EXEC, BETA, DOC, GAMMA, MIGRATED_ROOT, build_repo, edit
 
 
 class _Page(HTMLParser):
@@ -159,7 +159,7 @@ def test_a_doc_link_mismatch_is_the_executor_s_problem_not_the_entry_s(cli, tmp_
 
 def test_a_rule_not_judged_is_shown_as_skipped_not_ok(cli, tmp_path):
     """Examples whose schema is broken were never validated: not green."""
-    from test_check import A_SCHEMA
+    from compliant_repo import A_SCHEMA
 
     repo = build_repo(tmp_path / "repo")
     (repo / A_SCHEMA).write_text("{ not json", encoding="utf-8")

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from headless import Browser
-from test_check import ALPHA, B_EXEC, BETA, DOC, GAMMA, build_repo, edit
+from compliant_repo import ALPHA, B_EXEC, BETA, DOC, GAMMA, build_repo, edit
 
 BROWSER = next((shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome") if shutil.which(n)),
                None)

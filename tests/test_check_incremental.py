@@ -15,8 +15,9 @@ import pytest
 import yaml
 
 from conftest import ROOT, commit_all, git
-from test_check import (A_EX, A_EXEC, A_SCHEMA, A_SIDECAR, A_SPEC, A_TEST, ALPHA, B_EXEC, BETA, DOC, GAMMA,
-                        MIGRATED_ROOT, REG, build_repo, edit, write)
+from precommit_hook import hook_config
+from compliant_repo import (A_EX, A_EXEC, A_SCHEMA, A_SIDECAR, A_SPEC, A_TEST, ALPHA, B_EXEC, BETA, DOC, GAMMA,
+                        MIGRATED_ROOT, REG, build_repo, edit)
 
 
 @pytest.fixture
@@ -100,27 +101,13 @@ def test_incremental_report_equals_the_full_one_for_its_patterns(cli, repo):
 
 # -- real pre-commit ------------------------------------------------------------------------------
 
-def _hook_config() -> dict:
-    """The shipped hook (.pre-commit-hooks.yaml) as a `repo: local` hook: the same entry,
-    filenames and files regex; language system, so it runs the installed patforge
-    (a `language: python` hook would pip-install patforge, which needs the network)."""
-    hook = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))[0]
-    assert hook["pass_filenames"] is True and hook["files"].startswith("^")
-    local = {k: hook[k] for k in ("id", "name", "entry", "pass_filenames", "always_run", "files")}
-    return {"repos": [{"repo": "local", "hooks": [{**local, "language": "system"}]}]}
-
-
 @pytest.mark.slow
-def test_real_pre_commit_fails_naming_the_broken_file_then_passes(tmp_path):
+def test_real_pre_commit_fails_naming_the_broken_file_then_passes(tmp_path, rendered_demo):
     if shutil.which("pre-commit", path=str(Path(sys.executable).parent)) is None:
         pytest.skip("pre-commit is not installed (pip install -e '.[test]')")
-    from patforge.cli import run
-    from patforge.commands.demo import copy_demo
-
-    repo = copy_demo(tmp_path / "demo")
-    assert run(["render", "--repo", str(repo)]) == 0
-    (repo / ".pre-commit-config.yaml").write_text(yaml.safe_dump(_hook_config(), sort_keys=False), encoding="utf-8")
-    commit_all(repo, "rendered")
+    repo = rendered_demo  # conftest.py: a copy of the rendered, committed demo
+    (repo / ".pre-commit-config.yaml").write_text(yaml.safe_dump(hook_config(), sort_keys=False), encoding="utf-8")
+    commit_all(repo, "the hook")
     env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home"),
            "PATH": str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", "")}
 

@@ -31,7 +31,7 @@ from patforge.check.rules import FAIL, PASS, RULES, RULES_BY_ID, SKIP, WARN, Fin
 from patforge.kinds.base import PATTERN, Kind
 from patforge.repository.registry import PATH_FIELDS, Pattern
 
-from test_check import ALPHA, BETA, DOC, GAMMA, MUST_CASES, SHOULD_CASES, build_repo
+from compliant_repo import ALPHA, BETA, DOC, GAMMA, MUST_CASES, SHOULD_CASES, build_repo
 
 NAMES = (ALPHA, BETA, GAMMA)
 
@@ -96,7 +96,7 @@ def test_a_judge_yields_only_the_rules_of_its_kind(tmp_path, case_id, breaker):
 
 
 def test_each_kind_rule_is_judged_by_its_judge(tmp_path):
-    """Over the breaker repositories of test_check, every rule whose subject is a kind
+    """Over the breaker repositories of compliant_repo.py, every rule whose subject is a kind
     comes out of that kind's judge at least once."""
     seen: dict[str, set[str]] = {j.kind: set() for j in ARTIFACTS}
     for i, (_, breaker, *_rest) in enumerate(MUST_CASES + SHOULD_CASES):

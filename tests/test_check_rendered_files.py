@@ -133,7 +133,7 @@ def test_stale_rendered_files_warn_and_strict_makes_them_blocking(cli, demo):
 
 
 def test_a_hand_written_repository_has_nothing_rendered_to_miss(cli, tmp_path):
-    from test_check import build_repo
+    from compliant_repo import build_repo
 
     repo = build_repo(tmp_path / "repo")
     code, report = _json(cli, repo)
@@ -185,12 +185,12 @@ def test_real_pre_commit_refuses_a_commit_that_only_deletes_a_rendered_file(demo
     import yaml
 
     from conftest import git
-    from test_check_incremental import _hook_config
+    from precommit_hook import hook_config
 
     pre_commit = Path(sys.executable).parent / "pre-commit"
     if not pre_commit.is_file():
         pytest.skip("pre-commit is not installed (pip install -e '.[test]')")
-    (demo / ".pre-commit-config.yaml").write_text(yaml.safe_dump(_hook_config(), sort_keys=False), encoding="utf-8")
+    (demo / ".pre-commit-config.yaml").write_text(yaml.safe_dump(hook_config(), sort_keys=False), encoding="utf-8")
     commit_all(demo, "hook")
     env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home"),
            "PATH": str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", "")}

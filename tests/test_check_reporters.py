@@ -13,7 +13,7 @@ from patforge.check import CheckOptions, CheckResult, run_check
 from patforge.check.command import check_command
 from patforge.check.reporters import REPORTERS, Reporter, format_report, register, show_report
 
-from test_check import build_repo
+from compliant_repo import build_repo
 
 
 @pytest.fixture(scope="module")

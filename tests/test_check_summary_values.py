@@ -5,7 +5,7 @@ still collapsed into one line with the particular parts taken out."""
 
 from __future__ import annotations
 
-from test_check import B_EXEC, BETA, DOC, build_repo, edit
+from compliant_repo import B_EXEC, BETA, DOC, build_repo, edit
 
 
 def _top_causes(out: str) -> list[str]:
@@ -31,7 +31,7 @@ def test_one_occurrence_shows_the_values(cli, tmp_path):
 
 
 def test_several_occurrences_are_still_collapsed(cli, tmp_path):
-    from test_check import A_EXEC, ALPHA
+    from compliant_repo import A_EXEC, ALPHA
 
     repo = build_repo(tmp_path / "repo")
     edit(repo, B_EXEC, f"# DOC_LINK: {DOC[BETA]}", "# DOC_LINK: DOC-OTHER-001")

@@ -6,8 +6,8 @@ refRemote.json, which needs a remote server). Groups with no valid test must
 either get a valid instance anyway (some are satisfiable, just not by their test
 data) or raise an error that names a keyword.
 
-The suite lives beside the clone (``../shared/reference/json-schema-test-suite``,
-as in CI) or under ``$PATFORGE_SHARED/reference/``.
+The suite is vendored with its licence in tests/data/json-schema-test-suite/, so every
+clone runs these tests.
 """
 
 from __future__ import annotations
@@ -16,39 +16,21 @@ import json
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import jsonschema
 import pytest
 
+from conftest import DRAFT7_SUITE
 from patforge.errors import NoInstanceError
 from patforge.examplegen.instances import KINDS, example_instance, instance_to_text
 
-REPO = Path(__file__).resolve().parents[1]
-SUITE_REL = Path("reference") / "json-schema-test-suite" / "draft7"
+SUITE = DRAFT7_SUITE
 SATISFIABLE_GROUPS = 233
 
 
-def suite_dir() -> Path | None:
-    candidates = [REPO.parent / "shared" / SUITE_REL]
-    if os.environ.get("PATFORGE_SHARED"):
-        candidates.append(Path(os.environ["PATFORGE_SHARED"]) / SUITE_REL)
-    return next((c for c in candidates if c.is_dir()), None)
-
-
-SUITE = suite_dir()
-pytestmark = pytest.mark.skipif(
-    SUITE is None, reason="draft-07 test suite not found at ../shared/reference/json-schema-test-suite "
-    "(beside the clone) nor under $PATFORGE_SHARED/reference/")
-
-
 def groups() -> list[tuple[str, dict]]:
-    if SUITE is None:
-        return []
     out = []
     for f in sorted(SUITE.glob("*.json")):
-        if f.name == "refRemote.json":
-            continue
         for i, group in enumerate(json.loads(f.read_text(encoding="utf-8"))):
             out.append((f"{f.stem}[{i}]", group))
     return out
@@ -132,8 +114,6 @@ from patforge.errors import NoInstanceError
 from patforge.examplegen.instances import KINDS, example_instance, instance_to_text
 h = hashlib.sha256()
 for f in sorted(Path(sys.argv[1]).glob("*.json")):
-    if f.name == "refRemote.json":
-        continue
     for g in json.loads(f.read_text(encoding="utf-8")):
         for k in KINDS:
             try:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
+
 from conftest import git, tree_snapshot
 
 
+@pytest.mark.slow  # renders the whole demo with Copier
 def test_branch_commit_makes_one_commit_and_leaves_the_original_branch(cli, demo_repo):
     main_before = git(demo_repo, "rev-parse", "main").strip()
     res = cli("render", "--repo", str(demo_repo), "--branch", "x", "--commit")
@@ -53,6 +56,7 @@ def test_refuses_a_dirty_tree_and_an_existing_branch(cli, demo_repo):
     assert res.code == 2 and "need --branch" in res.err
 
 
+@pytest.mark.slow  # renders the whole demo with Copier
 def test_failure_commits_nothing_and_names_the_branch(cli, demo_repo):
     spec = demo_repo / "patterns/specs/batch_create.pattern.yaml"
     spec.write_text("inputs: [unclosed\n", encoding="utf-8")

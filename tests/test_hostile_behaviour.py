@@ -12,15 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from conftest import commit_all, git, tree_snapshot
-from test_hostile import GOOD_ENTRY, REG, build, reg_with
+from conftest import commit_all, git
+from hostile_repo import REG, build
 
-try:
-    from patforge.transaction.state import state_location, user_cache_dir
-except ImportError:  # older code (this file is also run against main to show the defects)
-    from patforge.transaction.journal import state_dir as state_location
-    user_cache_dir = None
 from patforge.rendering.template_source import shipped_bundle
+from patforge.transaction.state import state_location, user_cache_dir
 
 EXECUTOR = "patterns/executors/alpha_executor.py"
 

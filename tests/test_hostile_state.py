@@ -2,7 +2,7 @@
 out of the tree, read-only files, planted journals, answers files that name another
 template, a shared state folder). Each case asserts its message and exit code, that
 no file in the repository changed and that nothing was written next to it
-(tests/test_hostile.py holds the input cases; together they are the corpus)."""
+(tests/test_hostile_input.py holds the input cases; together they are the corpus)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ import base64
 import json
 import os
 import shutil
-import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -18,12 +17,9 @@ from typing import Callable
 import pytest
 
 from conftest import commit_all, git, tree_snapshot
-from test_hostile import GOOD_ENTRY, REG, SPEC, build, reg_with
+from hostile_repo import GOOD_ENTRY, REG, SPEC, build, reg_with
 
-try:
-    from patforge.transaction.state import state_location
-except ImportError:  # older code (this file is also run against main to show the defects)
-    from patforge.transaction.journal import state_dir as state_location
+from patforge.transaction.state import state_location
 
 ANSWERS = ".patforge/answers/alpha/executor.yml"
 EXECUTOR = "patterns/executors/alpha_executor.py"
@@ -274,6 +270,11 @@ STATE_CASES = [
     StateCase("state-folder-is-a-symlink", _state_folder(link=True), ("render",), 2, "not a plain folder",
               posix_only=True),
 ]
+
+
+def test_state_corpus_is_large_enough():
+    # docs/reliability.md counts 41 state cases (with test_hostile_input.py's 80, over 100)
+    assert len(STATE_CASES) >= 41 and len({c.id for c in STATE_CASES}) == len(STATE_CASES)
 
 
 @pytest.mark.parametrize("case", STATE_CASES, ids=[c.id for c in STATE_CASES])

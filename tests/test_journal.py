@@ -56,13 +56,13 @@ def test_committed_journal_is_replayed(repo):
 
 def test_second_run_is_refused_while_the_first_holds_the_lock(repo):
     holder = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
-        import sys, time
+        import sys
         from pathlib import Path
         from patforge.transaction.lock import RepoLock
         with RepoLock(Path({str(repo)!r}), "render"):
             print("locked", flush=True)
-            time.sleep(30)
-        """)], stdout=subprocess.PIPE, text=True)
+            sys.stdin.read()  # hold the lock until killed, however slow the machine
+        """)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout.readline().strip() == "locked"
         with pytest.raises(LockedError) as exc:
@@ -72,5 +72,7 @@ def test_second_run_is_refused_while_the_first_holds_the_lock(repo):
     finally:
         holder.kill()
         holder.wait()
+        holder.stdin.close()
+        holder.stdout.close()
     with RepoLock(repo, "render"):  # a killed holder leaves no stale lock
         pass

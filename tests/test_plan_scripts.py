@@ -25,12 +25,10 @@ SH = "scripts/generate_all_pattern_files.sh"
 
 
 @pytest.fixture(scope="module")
-def rendered(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = copy_demo(tmp_path_factory.mktemp("plan") / "demo")
-    res = Cli()("render", "--repo", str(root))
-    assert res.code == 0, res
-    git(root, "add", "-A")
-    git(root, "commit", "-q", "-m", "rendered")
+def rendered(rendered_demo_once: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The rendered, committed demo: this module's copy of conftest.py's."""
+    root = tmp_path_factory.mktemp("plan") / "demo"
+    shutil.copytree(rendered_demo_once, root, symlinks=True)
     return root
 
 

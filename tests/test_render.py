@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 import yaml
 
 from conftest import commit_all, git, tree_snapshot
@@ -17,6 +18,7 @@ def registry(repo):
     return yaml.safe_load((repo / "patterns/registry/PATTERN_INDEX.yaml").read_text())["patterns"]
 
 
+@pytest.mark.slow  # renders the whole demo with Copier: the subject of the test
 def test_render_demo_creates_every_suite(demo_repo, cli):
     hand = {p: (demo_repo / p).read_bytes() for p in (
         "patterns/schemas/atomic_create.schema.json", "patterns/executors/atomic_create_executor.ps1",
@@ -42,6 +44,7 @@ def test_render_demo_creates_every_suite(demo_repo, cli):
     assert deleted == [], deleted  # every edit of a tracked file is a pure insertion
 
 
+@pytest.mark.slow  # renders the whole demo with Copier (more than once)
 def test_rerun_is_a_no_op_and_render_is_deterministic(tmp_path, cli):
     from patforge.commands.demo import copy_demo
 
@@ -56,29 +59,25 @@ def test_rerun_is_a_no_op_and_render_is_deterministic(tmp_path, cli):
     assert git(a, "status", "--porcelain") == ""
 
 
-def test_managed_files_are_restored_and_hand_edits_kept(demo_repo, cli):
-    assert cli("render", "--repo", str(demo_repo)).code == 0
-    commit_all(demo_repo, "rendered")
-    exe = demo_repo / "patterns/executors/batch_create_executor.ps1"
+def test_managed_files_are_restored_and_hand_edits_kept(rendered_demo, cli):
+    exe = rendered_demo / "patterns/executors/batch_create_executor.ps1"
     exe.write_text(exe.read_text() + "# my hand edit\n")
-    (demo_repo / "patterns/examples/self_heal/instance_full.json").unlink()
-    r = cli("render", "--repo", str(demo_repo))
+    (rendered_demo / "patterns/examples/self_heal/instance_full.json").unlink()
+    r = cli("render", "--repo", str(rendered_demo))
     assert r.code == 0, r
     assert exe.read_text().endswith("# my hand edit\n")
-    assert (demo_repo / "patterns/examples/self_heal/instance_full.json").is_file()
-    assert git(demo_repo, "status", "--porcelain").strip() == "M patterns/executors/batch_create_executor.ps1"
+    assert (rendered_demo / "patterns/examples/self_heal/instance_full.json").is_file()
+    assert git(rendered_demo, "status", "--porcelain").strip() == "M patterns/executors/batch_create_executor.ps1"
 
 
-def test_changed_registry_data_is_reported_not_overwritten(demo_repo, cli):
-    assert cli("render", "--repo", str(demo_repo)).code == 0
-    commit_all(demo_repo, "rendered")
-    spec = demo_repo / "patterns/specs/self_heal.pattern.yaml"
+def test_changed_registry_data_is_reported_not_overwritten(rendered_demo, cli):
+    spec = rendered_demo / "patterns/specs/self_heal.pattern.yaml"
     spec.write_text(spec.read_text().replace("intent: |\n", "intent: |\n  Heal harder.\n", 1))
-    r = cli("render", "--repo", str(demo_repo), "--verbose")
+    r = cli("render", "--repo", str(rendered_demo), "--verbose")
     assert r.code == 0
     assert "[stale       ] phase 2 schema    self_heal" in r.out and "[outdated" not in r.out, r.out
     assert "patforge update --registry" in r.out
-    assert git(demo_repo, "status", "--porcelain").strip() == "M patterns/specs/self_heal.pattern.yaml"
+    assert git(rendered_demo, "status", "--porcelain").strip() == "M patterns/specs/self_heal.pattern.yaml"
 
 
 def test_only_and_kind_select_units(demo_repo, cli):
@@ -89,6 +88,7 @@ def test_only_and_kind_select_units(demo_repo, cli):
     assert not (demo_repo / "patterns/executors/self_heal_executor.ps1").exists()
 
 
+@pytest.mark.slow  # renders the whole demo with Copier
 def test_one_broken_spec_does_not_stop_the_others(demo_repo, cli):
     spec = demo_repo / "patterns/specs/verify_commit.pattern.yaml"
     text = spec.read_text()
@@ -105,6 +105,7 @@ def test_one_broken_spec_does_not_stop_the_others(demo_repo, cli):
                and d["line"] for d in data["diagnostics"])
 
 
+@pytest.mark.slow  # renders the whole demo with Copier (more than once)
 def test_all_or_nothing_writes_nothing_when_one_unit_fails(demo_repo, cli):
     from conftest import tree_snapshot
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from conftest import git, tree_snapshot
 
 SPEC = "patterns/specs/batch_create.pattern.yaml"
@@ -16,6 +18,7 @@ def dirs(root: Path) -> set[str]:
             if p.is_dir() and ".git" not in p.relative_to(root).parts}
 
 
+@pytest.mark.slow  # renders the whole demo with Copier, then rolls it back
 def test_rollback_restores_the_pre_run_tree_byte_for_byte(cli, demo_repo):
     # start from a tree the render both edits and adds to: phase 1 done, the rest not
     assert cli("render", "--repo", str(demo_repo), "--phase", "1").code == 0
@@ -58,18 +61,16 @@ def test_a_run_that_writes_nothing_keeps_the_record(cli, demo_repo):
     assert tree_snapshot(demo_repo) == before
 
 
-def test_rollback_undoes_new(cli, demo_repo):
-    assert cli("render", "--repo", str(demo_repo)).code == 0
-    git(demo_repo, "add", "-A")
-    git(demo_repo, "commit", "-qm", "rendered")
-    before = tree_snapshot(demo_repo)
-    res = cli("new", "file_sync", "--category", "file ops", "--repo", str(demo_repo))
+def test_rollback_undoes_new(cli, rendered_demo):
+    before = tree_snapshot(rendered_demo)
+    res = cli("new", "file_sync", "--category", "file ops", "--repo", str(rendered_demo))
     assert res.code == 0, res
-    res = cli("rollback", "--repo", str(demo_repo))
+    res = cli("rollback", "--repo", str(rendered_demo))
     assert res.code == 0 and "rollback of the last new" in res.out, res
-    assert tree_snapshot(demo_repo) == before and git(demo_repo, "status", "--porcelain") == ""
+    assert tree_snapshot(rendered_demo) == before and git(rendered_demo, "status", "--porcelain") == ""
 
 
+@pytest.mark.slow  # renders the whole demo with Copier
 def test_render_failed_reruns_only_the_failed_units(cli, demo_repo):
     good = (demo_repo / SPEC).read_bytes()
     (demo_repo / SPEC).write_text("inputs: [unclosed\n", encoding="utf-8")

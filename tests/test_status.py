@@ -11,30 +11,19 @@ import jsonschema
 import pytest
 
 from conftest import ROOT, commit_all, git, tree_snapshot
-from test_update import add_line_to_executors, new_template_version
-
-pytestmark = pytest.mark.slow  # renders the demo with Copier
+from template_versions import add_line_to_executors, new_template_version
 
 EXEC = "patterns/executors/self_heal_executor.ps1"
 SPEC = "patterns/specs/batch_create.pattern.yaml"
 
 
-@pytest.fixture(scope="module")
-def rendered_once(tmp_path_factory) -> Path:
-    from patforge.cli import run
-    from patforge.commands.demo import copy_demo
-
-    repo = copy_demo(tmp_path_factory.mktemp("status") / "demo")
-    assert run(["render", "--repo", str(repo)]) == 0
-    commit_all(repo, "rendered")
-    return repo
-
-
 @pytest.fixture
-def rendered(rendered_once, tmp_path) -> Path:
-    """A fresh clone of the rendered demo for each test (git clone: cheap, real history)."""
+def rendered(rendered_demo_once, tmp_path) -> Path:
+    """A fresh clone of the rendered demo (conftest.py, rendered once per test process) for
+    each test: git clone is cheap, keeps the real history, and leaves patforge's state
+    folder behind, so a test can prove status creates none."""
     repo = tmp_path / "demo"
-    git(tmp_path, "clone", "-q", str(rendered_once), str(repo))
+    git(tmp_path, "clone", "-q", str(rendered_demo_once), str(repo))
     return repo
 
 
@@ -108,6 +97,7 @@ def test_edits_give_stale_missing_modified_and_diff_shows_the_hand_edit(cli, ren
     assert git(rendered, "status", "--porcelain") == porcelain and tree_snapshot(rendered) == snapshot
 
 
+@pytest.mark.slow  # update runs Copier for every executor of the demo
 def test_new_template_tag_is_outdated_and_update_keeps_hand_edits_modified(cli, rendered, tmp_path):
     exe = rendered / EXEC
     exe.write_text(exe.read_text(encoding="utf-8") + "# a hand edit\n", encoding="utf-8")

@@ -1,6 +1,6 @@
 """The executor, tests and repo templates, end to end on the rendered demo.
 
-One render of the demo (module fixture) is shared: every executor and test carries
+One render of the demo (conftest.py's, copied once for this module) is shared: every executor and test carries
 its suite's DOC_LINK, generated Python executors behave (exit 2 on invalid input,
 3 = not implemented, results valid against pattern_execution_result.v1.json, with
 and without jsonschema), the rendered repository's own pytest suites pass, and
@@ -21,9 +21,7 @@ import jsonschema
 import pytest
 import yaml
 
-from conftest import Cli
 from patforge.validation.codecheck import check_powershell, check_python
-from patforge.commands.demo import copy_demo
 from patforge.docids.doclink import find_doc_link
 from patforge.spec.domain_schemas import DOMAIN_SCHEMA_FILES, domain_schema_text, load_domain_schema
 
@@ -34,11 +32,10 @@ CHILD_ENV = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
 
 
 @pytest.fixture(scope="module")
-def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo, rendered once (all four phases)."""
-    root = copy_demo(tmp_path_factory.mktemp("tpl") / "demo")
-    res = Cli()("render", "--repo", str(root))
-    assert res.code == 0, res
+def repo(rendered_demo_once: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo, rendered (all four phases): this module's copy of conftest.py's."""
+    root = tmp_path_factory.mktemp("tpl") / "demo"
+    shutil.copytree(rendered_demo_once, root, symlinks=True)
     return root
 
 
@@ -197,12 +194,14 @@ def run_pytest(repo: Path, *paths: str) -> subprocess.CompletedProcess:
                           cwd=repo, capture_output=True, text=True, timeout=600, env=CHILD_ENV)
 
 
+@pytest.mark.slow  # runs the rendered repository's pytest suites over the whole repository
 def test_rendered_repository_test_suites_pass(repo):
     res = run_pytest(repo, "patterns", "tests/patterns")
     assert res.returncode == 0, res.stdout[-4000:] + res.stderr[-2000:]
     assert " passed" in res.stdout and "failed" not in res.stdout
 
 
+@pytest.mark.slow  # runs the rendered repository's pytest suites over the whole repository
 def test_broken_doc_link_fails_the_compliance_suite(repo, tmp_path):
     broken = tmp_path / "broken"
     shutil.copytree(repo, broken, ignore=shutil.ignore_patterns(".git"))
@@ -217,6 +216,7 @@ def test_broken_doc_link_fails_the_compliance_suite(repo, tmp_path):
     assert "DOC-MIGRATED-CORE-033" in res.stdout
 
 
+@pytest.mark.slow  # runs the rendered repository's pytest suites over the whole repository
 def test_broken_registry_and_example_fail_the_registry_suite(repo, tmp_path):
     broken = tmp_path / "broken"
     shutil.copytree(repo, broken, ignore=shutil.ignore_patterns(".git"))

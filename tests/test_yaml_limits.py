@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from conftest import tree_snapshot
-from test_hostile import GOOD_ENTRY, REG, SPEC, build, reg_with
+from hostile_repo import GOOD_ENTRY, REG, SPEC, build, reg_with
 
 from patforge.repository import yamlsrc
 from patforge.validation.codecheck import check_text

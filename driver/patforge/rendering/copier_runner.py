@@ -110,7 +110,7 @@ def _start_context() -> Any:
     only method), not as forks of the run: a fork of a 10,000-pattern render's parent
     (900 MB of registry, answers and compile cache) copied most of it into each worker
     as Python touched the shared pages (1.7 GB PSS for the tree). Not "forkserver": its
-    server outlives a run killed with SIGKILL (seen in tests/test_kill.py), and a
+    server outlives a run killed with SIGKILL (seen in tests/test_kill_safety.py), and a
     spawned worker's parent is the run itself, which ``_exit_with_parent`` watches."""
     import multiprocessing
 

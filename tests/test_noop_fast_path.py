@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import commit_all, git
+from conftest import git
 
 from patforge.rendering import manifest, noop
 from patforge.transaction.state import state_dir
@@ -23,10 +23,8 @@ def _full(repo: Path) -> dict:
 
 
 @pytest.fixture
-def rendered(demo_repo: Path, cli) -> Path:
-    assert cli("render", "--repo", str(demo_repo)).code == 0
-    commit_all(demo_repo, "rendered")
-    return demo_repo
+def rendered(rendered_demo: Path) -> Path:
+    return rendered_demo  # conftest.py: a copy of the demo rendered once, with its manifest
 
 
 def test_a_full_render_records_every_unit(rendered: Path) -> None:

@@ -4,7 +4,7 @@ core demo specs, compared byte for byte.
 Any change to the compiler's or the walker's output shows up here as a diff a
 reviewer can read. To accept an intended change, regenerate with::
 
-    PATFORGE_UPDATE_GOLDENS=1 PYTHONPATH=driver python -m pytest tests/test_golden.py
+    PATFORGE_UPDATE_GOLDENS=1 PYTHONPATH=driver python -m pytest tests/test_golden_compiler_output.py
 """
 
 from __future__ import annotations

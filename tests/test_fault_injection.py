@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES, commit_all, git, tree_snapshot
-from test_kill import patforge, run_to_end, state_is_clean
+from killed_runs import patforge, run_to_end, state_is_clean
 
 SEED = int(os.environ.get("PATFORGE_FAULT_SEED", "1313"))
 KILLS = 3
@@ -55,26 +55,13 @@ def killed_then_rerun(make_repo, args: tuple[str, ...], finish: tuple[tuple[str,
         state_is_clean(repo)
 
 
-def rendered_demo(cache: dict, tmp_factory) -> Path:
-    if "demo" not in cache:
-        from patforge.commands.demo import copy_demo
-
-        demo = copy_demo(tmp_factory.mktemp("demo") / "demo")
-        assert run_to_end("render", "--repo", str(demo)) in (0, 1)
-        commit_all(demo, "rendered")
-        cache["demo"] = demo
-    return cache["demo"]
-
-
-_CACHE: dict = {}
-
 posix_kill = pytest.mark.skipif(os.name != "posix", reason="SIGKILL is POSIX; Windows uses TerminateProcess")
 
 
 @pytest.mark.slow
 @posix_kill
-def test_new_killed_at_random_points(tmp_path, tmp_path_factory):
-    base = rendered_demo(_CACHE, tmp_path_factory)
+def test_new_killed_at_random_points(tmp_path, rendered_demo_once):
+    base = rendered_demo_once  # conftest.py: never changed, copied for every run below
 
     def make(dst: Path) -> Path:
         shutil.copytree(base, dst, symlinks=True)
@@ -109,7 +96,7 @@ def test_doctor_fix_killed_at_random_points(tmp_path):
 # -- a write that fails (disk full) at random points ---------------------------------------------
 
 def small_repo(dst: Path) -> Path:
-    from test_hostile import build
+    from hostile_repo import build
 
     dst.mkdir(parents=True)
     repo = build(dst)
