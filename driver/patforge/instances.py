@@ -37,6 +37,7 @@ from patforge.errors import NoInstanceError
 from patforge.fastvalid import surely_valid
 from patforge.jsonmsg import readable
 from patforge.regexgen import regex_strings
+from patforge.schemaref import validator
 from patforge.schemawalk import RootPolicy, Walker, escape_pointer
 
 INSTANCE_KINDS: tuple[str, ...] = ("instance_minimal", "instance_full", "instance_test")
@@ -60,8 +61,11 @@ def validate_instance(schema: dict[str, Any], instance: Any) -> list[str]:
     """Every way ``instance`` fails ``schema``, as sorted ``<json path>: <message>`` lines."""
     if surely_valid(schema, instance, _Validator, formats=True):
         return []
-    v = _Validator(schema, format_checker=_Validator.FORMAT_CHECKER)
-    return sorted(readable(e) for e in v.iter_errors(instance))  # JSON values, not Python reprs
+    v = validator(schema, _Validator, formats=True)
+    try:
+        return sorted(readable(e) for e in v.iter_errors(instance))  # JSON values, not Python reprs
+    except Unresolvable as exc:  # schema_problem names it first; never fetched, never a traceback
+        return [f'cannot resolve $ref "{getattr(exc, "ref", exc)}" inside the schema']
 
 
 @dataclass(frozen=True)
@@ -178,7 +182,7 @@ def generate_instances(schema: dict[str, Any], *, doc_id: str,
 
 def find_blocker(schema: Any, instance: Any) -> Blocker:
     """The keyword and JSON pointer that reject ``instance`` (the walker's best try)."""
-    v = _Validator(schema, format_checker=_Validator.FORMAT_CHECKER)
+    v = validator(schema, _Validator, formats=True)
     try:
         err = best_match(v.iter_errors(instance))
     except Unresolvable as exc:

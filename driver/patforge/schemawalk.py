@@ -31,6 +31,7 @@ from referencing.jsonschema import DRAFT7
 
 from patforge.leafvalues import synthesise
 from patforge.schemamerge import MAX_BRANCHES, json_key, merge
+from patforge.schemaref import validator
 from patforge.walkshapes import ShapeBuilder
 from patforge.walktypes import (
     _ALL_TYPES,
@@ -57,7 +58,7 @@ class Walker(ShapeBuilder):
         self.root = root
         self.mode = mode
         self.policy = policy or RootPolicy()
-        self._root_validator = Validator(root, format_checker=Validator.FORMAT_CHECKER)
+        self._root_validator = validator(root, Validator, formats=True)  # offline $ref
         self._validators: dict[tuple[int, int], tuple[Any, Any, Any]] = {}
         self._alts: dict[tuple[int, int], tuple[Any, list[Any]]] = {}
         self._inlined: dict[tuple[int, int], tuple[int, ...]] = {}

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import re
-import warnings
 from dataclasses import dataclass
 from typing import Any, Iterator
-
-import jsonschema
 
 from patforge.diagnostics import Diagnostic
 from patforge.fastvalid import FastValidator
 from patforge.registry import Pattern
 from patforge.schemacheck import schema_problem
+from patforge.schemaref import validator as offline_validator, validator_class
 from patforge.yamlsrc import YamlDocument
 
 from patforge.jsonmsg import readable_message
@@ -82,10 +80,8 @@ def prepare(model: RepoModel) -> None:
                               f"{rel} is not a usable JSON Schema ({prob}); specs are not validated",
                               "restore it (`patforge render` writes it in phase 4)")
         return
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # an unknown $schema URI: draft-07
-        cls = jsonschema.validators.validator_for(data, default=jsonschema.Draft7Validator)
-    shared.validator = cls(data)
+    cls = validator_class(data)
+    shared.validator = offline_validator(data, cls)  # offline: no $ref is fetched (schemaref.py)
     shared.fast = FastValidator(data, cls)
 
 
