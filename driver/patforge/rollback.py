@@ -28,14 +28,14 @@ from pathlib import Path
 from typing import Iterator
 
 from patforge.errors import PatforgeError
+from patforge.paths import PathProblem, resolve_inside
+from patforge.rollbackrecord import LOG, META, blob, read_record
 from patforge.fsutil import atomic_write
 from patforge.journal import Journal, observing
 from patforge.lock import RepoLock
 from patforge.state import state_dir
 
 RUNS = "runs"
-LOG = "log.jsonl"
-META = "meta.json"
 
 
 class RollbackRefused(PatforgeError):
@@ -130,14 +130,6 @@ def recording(repo: Path, command: str) -> Iterator[RunRecorder | None]:
 
 
 @dataclass
-class RecordedFile:
-    path: str
-    before: str | None  # pre-image hash; None: the run created the file
-    after: str | None  # what the run left; None: the run deleted it
-    created_dirs: list[str] = field(default_factory=list)
-
-
-@dataclass
 class RollbackReport:
     command: str = ""
     restored: list[str] = field(default_factory=list)  # given back their old bytes
@@ -150,25 +142,8 @@ class RollbackReport:
                 "already_as_before": self.already, "dry_run": self.dry_run}
 
 
-def read_record(folder: Path) -> tuple[str, list[RecordedFile]]:
-    meta = json.loads((folder / META).read_text(encoding="utf-8")) if (folder / META).is_file() else {}
-    files: dict[str, RecordedFile] = {}
-    text = (folder / LOG).read_text(encoding="utf-8") if (folder / LOG).is_file() else ""
-    for line in text.splitlines():
-        try:
-            e = json.loads(line)
-        except ValueError:
-            continue  # a torn last line of a killed run: its journal never committed
-        f = files.get(e["path"])
-        if f is None:
-            files[e["path"]] = RecordedFile(e["path"], e["before"], e["after"], e.get("created_dirs", []))
-        else:
-            f.after = e["after"]
-    return meta.get("command", "run"), sorted(files.values(), key=lambda f: f.path)
-
-
 def _current_hash(repo: Path, rel: str) -> str | None:
-    p = repo / rel
+    p = resolve_inside(repo, rel)  # a link out of the repository is refused, never read
     return _sha(p.read_bytes()) if p.is_file() else None
 
 
@@ -184,11 +159,15 @@ def rollback(repo: Path, *, dry_run: bool = False) -> RollbackReport:
             raise PatforgeError("there is no run to roll back: no render, update, new or check --fix has "
                                 "written files here since the last rollback",
                                 hint="patforge rollback undoes the last run that wrote files")
-        command, files = read_record(folder)
+        command, files = read_record(folder)  # checked for shape and paths (rollbackrecord.py)
         report = RollbackReport(command=command, dry_run=dry_run)
         changed, writes, doomed_dirs = [], [], []
         for f in files:
-            now = _current_hash(repo, f.path)
+            try:
+                now = _current_hash(repo, f.path)
+            except PathProblem as exc:
+                raise RollbackRefused(f"cannot roll back the last {command}: {exc}",
+                                      hint="nothing was changed; " + exc.hint) from None
             if now == f.before:
                 report.already.append(f.path)
             elif now != f.after:
@@ -198,7 +177,7 @@ def rollback(repo: Path, *, dry_run: bool = False) -> RollbackReport:
                 report.deleted.append(f.path)
                 doomed_dirs += f.created_dirs
             else:
-                writes.append((f.path, (folder / "blobs" / f.before).read_bytes()))
+                writes.append((f.path, blob(folder, f.before)))
                 report.restored.append(f.path)
         if changed:
             shown = "\n".join(f"    {rel}" for rel in changed[:20])
@@ -212,7 +191,7 @@ def rollback(repo: Path, *, dry_run: bool = False) -> RollbackReport:
             return report
         journal.apply(writes)
         for d in sorted(set(doomed_dirs), key=lambda p: -p.count("/")):
-            with contextlib.suppress(OSError):  # not empty: something else lives there now
-                (repo / d).rmdir()
+            with contextlib.suppress(OSError, PathProblem):  # not empty: something else lives there now
+                resolve_inside(repo, d).rmdir()
         shutil.rmtree(folder, ignore_errors=True)
         return report
