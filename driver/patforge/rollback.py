@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Iterator
 
 from patforge.errors import PatforgeError
+from patforge.escaping import visible
 from patforge.paths import PathProblem, resolve_inside
 from patforge.rollbackrecord import LOG, META, blob, read_record
 from patforge.fsutil import atomic_write
@@ -180,13 +181,13 @@ def rollback(repo: Path, *, dry_run: bool = False) -> RollbackReport:
                 writes.append((f.path, blob(folder, f.before)))
                 report.restored.append(f.path)
         if changed:
-            shown = "\n".join(f"    {rel}" for rel in changed[:20])
+            shown = "\n".join(f"    {visible(rel)}" for rel in changed[:20])
             more = f"\n    ... and {len(changed) - 20} more" if len(changed) > 20 else ""
             raise RollbackRefused(
                 f"cannot roll back the last {command}: {len(changed)} of the files it wrote changed since:\n"
                 f"{shown}{more}",
                 hint="nothing was changed. Keep your edits (commit them) or undo them (git checkout -- <file>), "
-                     "then run patforge rollback again")
+                     "then run patforge rollback again", listing=True)
         if dry_run:
             return report
         journal.apply(writes)

@@ -48,13 +48,14 @@ def check_command(files, repo, fmt, output, strict, only, rules, fix, dry_run, v
     """
     from patforge.check import CheckOptions, run_check
     from patforge.check.reporters import format_report, print_text_report, show_report
+    from patforge.escaping import safe_bytes
     from patforge.fsutil import write_user_output
 
     result = run_check(repo, CheckOptions(only=tuple(only), rules=tuple(rules), strict=strict, fix=fix,
                                           dry_run=dry_run, files=tuple(str(f) for f in files)))
     detail = "quiet" if quiet else "verbose" if verbose else "summary"
     if output is not None:
-        write_user_output(output, format_report(result, fmt, detail).encode("utf-8"))
+        write_user_output(output, safe_bytes(format_report(result, fmt, detail)))
         print_text_report(result, detail)
         if not quiet:
             click.echo(f"report ({fmt}) written to {output}")

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from patforge.escaping import markup_safe
+
 from patforge.check.matrix import CELL_STATES, COLUMN_LABELS, Cell, build_matrix
 from patforge.check.reporters import Reporter, register
 from patforge.check.rules import FAIL, STATUSES, WARN
@@ -63,14 +65,14 @@ def html_report(result: CheckResult) -> str:
                      for f in result.findings if f.pattern is None and f.status in (FAIL, WARN)]
     counts = result.counts()
     rule_counts = result.rule_counts()
-    return _environment().get_template("report.html.jinja").render(
+    return markup_safe(_environment().get_template("report.html.jinja").render(
         verdict=result.verdict, repo=str(result.repo), registry=result.registry_path, patterns=result.patterns,
         commit=result.commit, generated_at=result.generated_at, strict=result.options.strict,
         cell_counts=[(s, n) for s, n in cell_counts.items() if n],
         result_counts=[(s, counts[s]) for s in STATUSES],
         rule_counts=[(s, rule_counts[s]) for s in STATUSES],
         repo_problems=repo_problems, rules=[r for r in result.rules], statuses=STATUSES,
-        states=CELL_STATES, columns=[{"id": c, "label": lab} for c, lab in zip(cols, labels)], rows=page_rows)
+        states=CELL_STATES, columns=[{"id": c, "label": lab} for c, lab in zip(cols, labels)], rows=page_rows))
 
 
 @register
