@@ -9,24 +9,18 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from patforge.diagnostics import Diagnostic, Severity
+from patforge.diagnostics import Severity
 from patforge.docids import is_valid_doc_id
 from patforge.paths import PathProblem
 from patforge.registry import COMPLIANCE_FIELDS
 
 from patforge.check.judges import ARTIFACTS, by_field
 from patforge.check.judging import bad, fix_hint, skip
-from patforge.check.model import GLOB_FIELD, ROOT_FIELDS, Item, RepoModel, hashable, normalize_path_field, root_accepted
+from patforge.check.model import ROOT_FIELDS, Item, RepoModel, hashable, normalize_path_field, root_accepted
 from patforge.check.rules import Finding
 
 _REGISTRY_CODES = {"registry-entry", "bad-pattern-id", "unsafe-name", "spec-mismatch", "path-collision",
-                   "long-path"}
-
-
-def _tolerated_glob(item: Item, d: Diagnostic) -> bool:
-    """A test_path glob: the loader refuses *?[] in file names; check judges globs."""
-    tp = item.entry.get(GLOB_FIELD) if isinstance(item.entry, dict) else None
-    return isinstance(tp, str) and any(c in tp for c in "*?[") and d.message.startswith(f"{GLOB_FIELD} ")
+                   "unsafe-target", "long-path"}
 
 
 def judge_entry(model: RepoModel, item: Item) -> Iterator[Finding]:
@@ -147,9 +141,11 @@ def _entry_sanity(model: RepoModel, item: Item) -> Iterator[Finding]:
     for d in item.diags:
         if d.severity is not Severity.ERROR:
             continue
-        if d.code in _REGISTRY_CODES or (d.code == "unsafe-path" and not _tolerated_glob(item, d)):
-            # A path render refuses (a symlink out of the repository, a link to a file it
-            # does not mean) is a MUST failure here too, never a pass with rules skipped.
+        if d.code in _REGISTRY_CODES:
+            # unsafe-target: a well-formed path render refuses where it leads (a symlink
+            # out of the repository, a link to a file it does not mean) is a MUST
+            # failure here too, never a pass with rules skipped. A malformed path
+            # (unsafe-path) is -013's.
             yield bad(rule, item, d.message, path=d.path, line=d.line, hint=d.hint)
     e = item.entry if isinstance(item.entry, dict) else {}
     losers = model.registry.duplicate_names if model.registry is not None else {}
