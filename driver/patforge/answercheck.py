@@ -58,10 +58,11 @@ def layout_problem(rec: Recorded, unit: Unit) -> str | None:
         return f"{rec.answers_file} records name {_show(answers.get('name'))}, not {unit.pattern}"
     expected = unit.answers
     for key in sorted(k for k in set(answers) | set(expected) if _is_path_key(k)):
-        want, got = expected.get(key), answers.get(key)
+        want, got = expected.get(key) or None, answers.get(key) or None  # "" and absent: no file
         if got != want and _written(want, unit.files):
+            wants = "no file there" if want is None else _show(want)
             return (f"{rec.answers_file} records {key} {_show(got)}, but the {rec.kind} kind writes "
-                    f"{_show(want)} for {rec.pattern}")
+                    f"{wants} for {rec.pattern}")
     recorded_hashes = answers.get("derived_sha256")
     if recorded_hashes is not None:
         keys = sorted(recorded_hashes) if isinstance(recorded_hashes, dict) else None

@@ -50,6 +50,20 @@ def validator(schema: Any, cls: type | None = None, *, formats: bool = False) ->
     return cls(schema, registry=REGISTRY)
 
 
+def _has_ref(schema: Any) -> bool:
+    """Whether any object in the document has a ``$ref`` key (cheap: no resolver)."""
+    stack = [schema]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            if "$ref" in node:
+                return True
+            stack.extend(v for v in node.values() if isinstance(v, (dict, list)))
+        elif isinstance(node, list):
+            stack.extend(v for v in node if isinstance(v, (dict, list)))
+    return False
+
+
 def _pointers(schema: Any) -> dict[int, str]:
     """The JSON pointer of every object and array in the document, by identity."""
     out: dict[int, str] = {}
@@ -76,8 +90,8 @@ def _escape(token: Any) -> str:
 def ref_problem(schema: Any) -> str | None:
     """None when every ``$ref`` in ``schema`` resolves inside the document to a schema,
     else ``$ref "<ref>" at <pointer> <why>`` (the first one, in document order)."""
-    if not isinstance(schema, dict):
-        return None
+    if not isinstance(schema, dict) or not _has_ref(schema):
+        return None  # most schemas (every compiled one) have none: no resolver is built
     dialect = schema.get("$schema")
     spec = specification_with(dialect if isinstance(dialect, str) else "", default=DRAFT7)
     root = spec.create_resource(schema)
