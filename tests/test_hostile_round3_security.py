@@ -541,6 +541,20 @@ def test_a_lone_surrogate_crashes_no_format(tmp_path, cli, fmt):
         ET.fromstring(data.encode("utf-8"))
 
 
+def test_a_lone_surrogate_in_a_schema_is_a_schema_problem_not_a_crash(tmp_path, cli):
+    repo = build(tmp_path)
+    (repo / SCHEMA).write_text('{"type": "object", "required": ["a"], "properties": {"a": {"const": "\\ud800"}}}')
+    git(repo, "init", "-q")
+    commit_all(repo)
+    message = "the string at #/properties/a/const holds a lone surrogate (\\ud800), which is not text"
+    r = cli("render", "--repo", str(repo))
+    no_traceback(r)
+    assert r.code == 1 and message in r.text, r
+    assert not (repo / "patterns/examples/alpha/instance_minimal.json").exists()
+    r = cli("example", str(repo / SCHEMA))
+    assert r.code == 2 and message in r.text, r
+
+
 def test_an_unsafe_name_is_shown_escaped_by_render_and_status(tmp_path, cli):
     bad = "alpha\x1b]0;pwned\x07\nforged line"
     repo = build(tmp_path, reg_with(GOOD_ENTRY.replace("name: alpha", f"name: {json.dumps(bad)}")))

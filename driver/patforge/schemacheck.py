@@ -11,7 +11,7 @@ from typing import Any
 import jsonschema
 
 from patforge.fastvalid import FastValidator
-from patforge.schemaref import ref_problem, validator, validator_class
+from patforge.schemaref import document_problem, validator, validator_class
 
 _META_VALIDATORS: dict[type, Any] = {}
 
@@ -30,4 +30,4 @@ def schema_problem(schema: Any) -> str | None:
         if err is not None:
             where = "/".join(map(str, err.absolute_path)) or "(top level)"
             return f"{where}: {err.message}"
-    return ref_problem(schema)
+    return document_problem(schema)

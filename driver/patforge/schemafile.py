@@ -12,7 +12,7 @@ from jsonschema.exceptions import SchemaError
 
 from patforge.errors import SchemaFileError
 from patforge.instances import ExampleSet, example_instance
-from patforge.schemaref import ref_problem
+from patforge.schemaref import document_problem
 from patforge.walktypes import escape_pointer
 
 
@@ -51,8 +51,8 @@ def schema_problem(schema: Any) -> str | None:
     except SchemaError as exc:
         where = "#" + "".join(f"/{escape_pointer(p)}" for p in exc.absolute_path)
         return f"not a valid draft-07 schema at {where}: {exc.message}"
-    ref = ref_problem(schema)
-    return f"not usable: {ref}" if ref else None
+    problem = document_problem(schema)
+    return f"not usable: {problem}" if problem else None
 
 
 def example_from_file(path: Path, kind: str = "minimal", *, doc_id: str | None = None,

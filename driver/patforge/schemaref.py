@@ -16,6 +16,7 @@ file), never a traceback or a silently empty example.
 
 from __future__ import annotations
 
+import re
 import warnings
 from typing import Any
 
@@ -62,6 +63,37 @@ def _has_ref(schema: Any) -> bool:
         elif isinstance(node, list):
             stack.extend(v for v in node if isinstance(v, (dict, list)))
     return False
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def text_problem(schema: Any) -> str | None:
+    """A lone surrogate (``"\\ud800"`` in the JSON) in any key or string: JSON lets it
+    be written, but it is no Unicode text, and it could not be written into an example
+    or hashed. None when every string is text."""
+    stack: list[tuple[Any, str]] = [(schema, "#")]
+    while stack:
+        node, ptr = stack.pop()
+        if isinstance(node, str):
+            m = _SURROGATE.search(node)
+            if m:
+                return f"the string at {ptr} holds a lone surrogate (\\u{ord(m.group()):04x}), which is not text"
+        elif isinstance(node, dict):
+            for k, v in node.items():
+                m = _SURROGATE.search(k) if isinstance(k, str) else None
+                if m:
+                    return f"a key at {ptr} holds a lone surrogate (\\u{ord(m.group()):04x}), which is not text"
+                stack.append((v, f"{ptr}/{_escape(k)}"))
+        elif isinstance(node, list):
+            stack.extend((v, f"{ptr}/{i}") for i, v in enumerate(node))
+    return None
+
+
+def document_problem(schema: Any) -> str | None:
+    """Why a schema document cannot be used beyond its metaschema: not text, or a
+    ``$ref`` that does not resolve inside it; None when it can."""
+    return text_problem(schema) or ref_problem(schema)
 
 
 def _pointers(schema: Any) -> dict[int, str]:
