@@ -304,9 +304,7 @@ def _load_entry(repo: Path, doc: YamlDocument, config: Config, i: int, entry: An
         value = entry.get(f)
         if value in (None, ""):
             continue
-        # A malformed path is unsafe-path (check's -013 judges it); a well-formed one
-        # that leads outside through a symlink is unsafe-target (check's PATFORGE-REGISTRY).
-        code = "unsafe-path"
+        code = "unsafe-path"  # malformed (check: -013); unsafe-target: leads outside (PATFORGE-REGISTRY)
         try:
             # test_path may be a glob (PAT-CHECK-001-013); it is only ever matched, not written
             norm = normalize_repo_path(value, allow_glob=(f == "test_path"))
