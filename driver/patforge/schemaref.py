@@ -51,18 +51,36 @@ def validator(schema: Any, cls: type | None = None, *, formats: bool = False) ->
     return cls(schema, registry=REGISTRY)
 
 
-def _has_ref(schema: Any) -> bool:
-    """Whether any object in the document has a ``$ref`` key (cheap: no resolver)."""
+def _scan(schema: Any) -> tuple[bool, bool]:
+    """(any object has a ``$ref`` key, any key or string holds a lone surrogate): one
+    cheap walk, so that a schema with neither (every compiled one) costs no resolver
+    and no pointer bookkeeping."""
+    has_ref = has_surrogate = False
     stack = [schema]
     while stack:
         node = stack.pop()
         if isinstance(node, dict):
-            if "$ref" in node:
-                return True
-            stack.extend(v for v in node.values() if isinstance(v, (dict, list)))
+            has_ref = has_ref or "$ref" in node
+            for k, v in node.items():
+                if isinstance(v, (dict, list)):
+                    stack.append(v)
+                elif isinstance(v, str) and not has_surrogate:
+                    has_surrogate = _SURROGATE.search(v) is not None
+                if not has_surrogate and isinstance(k, str):
+                    has_surrogate = _SURROGATE.search(k) is not None
         elif isinstance(node, list):
-            stack.extend(v for v in node if isinstance(v, (dict, list)))
-    return False
+            for v in node:
+                if isinstance(v, (dict, list)):
+                    stack.append(v)
+                elif isinstance(v, str) and not has_surrogate:
+                    has_surrogate = _SURROGATE.search(v) is not None
+        elif isinstance(node, str):
+            has_surrogate = has_surrogate or _SURROGATE.search(node) is not None
+    return has_ref, has_surrogate
+
+
+def _has_ref(schema: Any) -> bool:
+    return _scan(schema)[0]
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -93,7 +111,10 @@ def text_problem(schema: Any) -> str | None:
 def document_problem(schema: Any) -> str | None:
     """Why a schema document cannot be used beyond its metaschema: not text, or a
     ``$ref`` that does not resolve inside it; None when it can."""
-    return text_problem(schema) or ref_problem(schema)
+    has_ref, has_surrogate = _scan(schema)
+    if has_surrogate:
+        return text_problem(schema)
+    return ref_problem(schema) if has_ref else None
 
 
 def _pointers(schema: Any) -> dict[int, str]:
