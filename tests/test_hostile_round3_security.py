@@ -326,6 +326,21 @@ def test_check_fails_an_artifact_linked_out_of_the_repository(tmp_path, cli, ren
     assert "PATFORGE-REGISTRY" in r.out
 
 
+def test_check_fails_one_example_linked_out_without_judging_its_content(tmp_path, cli, rendered):
+    repo = copy_rendered(tmp_path, rendered)
+    example = repo / "patterns/examples/alpha/instance_minimal.json"
+    outside = tmp_path / "outside.json"
+    outside.write_text(json.dumps({**json.loads(example.read_text()), "leaked_key": SECRET}))
+    example.unlink()
+    example.symlink_to(outside)
+    commit_all(repo, "one example links out")
+    r = cli("check", "--repo", str(repo), "--verbose")
+    no_traceback(r)
+    assert r.code == 1, r
+    assert "instance_minimal.json: path 'patterns/examples/alpha/instance_minimal.json' resolves outside" in r.out
+    assert "leaked_key" not in r.out and SECRET not in r.out
+
+
 def test_check_json_and_check_file_fail_an_executor_linked_out(tmp_path, cli, rendered):
     repo = _linked_out("executor")(tmp_path, rendered)
     r = cli("check", "--repo", str(repo), "--format", "json")
