@@ -474,6 +474,7 @@ def _forged_file(tmp: Path) -> tuple[Path, Path]:
     return repo, path
 
 
+@pytest.mark.skipif(os.name == "nt", reason="Windows forbids newlines and colons in file names")
 @pytest.mark.parametrize("fmt", ["text", "github"])
 def test_a_file_name_never_injects_a_workflow_command(tmp_path, cli, fmt):
     repo, path = _forged_file(tmp_path)
@@ -487,6 +488,7 @@ def test_a_file_name_never_injects_a_workflow_command(tmp_path, cli, fmt):
             assert "x\\n::error file=README.md" in r.text, r
 
 
+@pytest.mark.skipif(os.name == "nt", reason="Windows forbids newlines and colons in file names")
 def test_a_file_name_never_injects_in_a_separate_process(tmp_path):
     repo, path = _forged_file(tmp_path)
     res = run_patforge("check", "--repo", str(repo), "--verbose", str(path))
@@ -582,6 +584,7 @@ def test_an_unsafe_name_is_shown_escaped_by_render_and_status(tmp_path, cli):
         assert not any(line.startswith("forged line") for line in r.text.splitlines()), (args, r)
 
 
+@pytest.mark.skipif(os.name == "nt", reason="Windows forbids newlines and colons in file names")
 def test_error_messages_show_values_escaped(tmp_path, cli):
     repo = build(tmp_path)
     git(repo, "init", "-q")
