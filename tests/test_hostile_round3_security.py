@@ -21,7 +21,6 @@ import json
 import os
 import shutil
 import stat
-import sys
 import threading
 import xml.etree.ElementTree as ET
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -30,7 +29,7 @@ from pathlib import Path
 import pytest
 
 from conftest import commit_all, git, run_patforge, tree_snapshot
-from test_hostile import GOOD_ENTRY, REG, SPEC, build, reg_with
+from test_hostile import GOOD_ENTRY, SPEC, build, reg_with
 from test_hostile_state import _foreign_bundle, copy_rendered, rendered  # noqa: F401 - the fixture
 
 SCHEMA = "patterns/schemas/alpha.schema.json"
