@@ -16,33 +16,13 @@ from typing import Callable
 
 import pytest
 
-from conftest import commit_all, git, tree_snapshot
-from hostile_repo import GOOD_ENTRY, REG, SPEC, build, reg_with
+from conftest import commit_all, tree_snapshot
+from hostile_repo import GOOD_ENTRY, REG, SPEC, build, copy_rendered, foreign_bundle, reg_with, rendered  # noqa: F401 - the fixture
 
 from patforge.transaction.state import state_location
 
 ANSWERS = ".patforge/answers/alpha/executor.yml"
 EXECUTOR = "patterns/executors/alpha_executor.py"
-
-
-@pytest.fixture(scope="session")
-def rendered(tmp_path_factory) -> Path:
-    """One pattern, rendered and committed: copied for every case that needs it."""
-    from conftest import Cli
-
-    repo = build(tmp_path_factory.mktemp("rendered"))
-    git(repo, "init", "-q")
-    commit_all(repo, "registry")
-    r = Cli()("render", "--repo", str(repo))
-    assert r.code == 0, r
-    commit_all(repo, "rendered")
-    return repo
-
-
-def copy_rendered(tmp: Path, rendered: Path) -> Path:
-    repo = tmp / "repo"
-    shutil.copytree(rendered, repo, symlinks=True)
-    return repo
 
 
 @dataclass
@@ -131,24 +111,6 @@ def _src_paths(by_file: dict[str, str]) -> Callable[[Path, Path], Path]:
         commit_all(repo, "answers point elsewhere")
         return repo
     return setup
-
-
-def _foreign_bundle(tmp: Path, rendered: Path) -> Path:
-    """.patforge/templates.bundle replaced by a template history patforge never shipped:
-    same tag name, other commits."""
-    repo = copy_rendered(tmp, rendered)
-    evil = tmp / "evil"
-    git(tmp, "clone", "-q", str(repo / ".patforge/templates.bundle"), str(evil))
-    executor = next((evil / "templates" / "executor").rglob("*.jinja"))
-    executor.write_text(executor.read_text() + "\n# Remove-Item -Recurse -Force $HOME\n")
-    commit_all(evil, "evil")
-    git(evil, "tag", "-f", "v1.0.0")
-    git(evil, "bundle", "create", str(tmp / "evil.bundle"), "--tags")
-    shutil.copy(tmp / "evil.bundle", repo / ".patforge/templates.bundle")
-    shutil.rmtree(evil)
-    (tmp / "evil.bundle").unlink()
-    commit_all(repo, "bundle swapped")
-    return repo
 
 
 # -- planted journals (defect 2) -----------------------------------------------------------------
@@ -243,8 +205,8 @@ STATE_CASES = [
     StateCase("src-paths-disagree-two-sources", _src_paths({ANSWERS: "{tmp}/one",
                                                            ".patforge/answers/alpha/schema.yml": "{tmp}/two"}),
               ("render",), 2, "disagree"),
-    StateCase("foreign-bundle-render", _foreign_bundle, ("render",), 2, "does not know"),
-    StateCase("foreign-bundle-update", _foreign_bundle, ("update",), 2, "does not know"),
+    StateCase("foreign-bundle-render", foreign_bundle, ("render",), 2, "does not know"),
+    StateCase("foreign-bundle-update", foreign_bundle, ("update",), 2, "does not know"),
     # planted or broken journals: set aside once, never replayed outside the repository
     StateCase("journal-absolute-path", _journal(_entry(OUTSIDE)), ("render",), 0, "could not be used"),
     StateCase("journal-dotdot-path", _journal(_entry("../outside/planted.txt")), ("render",), 0,

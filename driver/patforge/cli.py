@@ -14,6 +14,7 @@ import click
 from patforge import __version__
 from patforge.errors import PatforgeError, UsageError
 from patforge import completion
+from patforge.reports.escaping import ENCODE_ERRORS, visible
 from patforge.exitcodes import epilog
 from patforge.kinds import names as kind_names
 from patforge.reports.console import color_wanted, echo_json, output_options, print_diagnostics
@@ -281,9 +282,12 @@ def doctor(repo, fix, template, as_json, quiet):
         for c in report.checks:
             if quiet and c.status == "ok":
                 continue
-            click.echo(f"[{marks[c.status]}] {c.name}: {c.message}", err=quiet)
+            head, *listed = c.message.split("\n    ")  # a check may list items, one per line
+            click.echo(f"[{marks[c.status]}] " + visible(f"{c.name}: {head}"), err=quiet)
+            for item in listed:
+                click.echo(f"    {visible(item)}", err=quiet)
             if c.hint:
-                click.echo(f"       what to do: {c.hint}", err=quiet)
+                click.echo(visible(f"       what to do: {c.hint}"), err=quiet)
         if not quiet:
             for r in report.repairs:
                 click.echo(r.diff())
@@ -319,7 +323,7 @@ def status(repo, only, kinds, template, verbose, as_json):
     else:
         print_diagnostics(report.diagnostics)
         for line in status_lines(report, verbose=verbose):
-            click.echo(line)
+            click.echo(line)  # values escaped in status_lines
     sys.exit(report.exit_code)
 
 
@@ -344,12 +348,12 @@ def diff(names, repo, kinds, template, stat, quiet):
     report = unit_diffs(repo, tuple(names), tuple(kinds), template=template)
     if stat:
         for line in stat_lines(report):
-            click.echo(line)
+            click.echo(visible(line))
     else:
-        for f in report.files:
-            click.echo(f.text, nl=False)
+        for f in report.files:  # file content and names: control characters shown escaped
+            click.echo("".join(visible(line) + "\n" for line in f.text.splitlines()), nl=False)
     for e in report.errors:
-        click.echo(click.style("error: ", fg="red") + e, err=True)
+        click.echo(click.style("error: ", fg="red") + visible(e), err=True)
     sys.exit(2 if report.errors else 0)
 
 
@@ -420,8 +424,19 @@ from patforge.check.command import check_command  # noqa: E402
 cli.add_command(check_command)
 
 
+def _never_unencodable() -> None:
+    """A value no encoding can write (a lone surrogate from a repository's JSON) is
+    written as ``\\udXXXX`` (escaping.ENCODE_ERRORS), never a UnicodeEncodeError."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.reconfigure(errors=ENCODE_ERRORS)  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            pass  # not a text stream we can reconfigure; every report escapes its values anyway
+
+
 def run(argv: list[str] | None = None) -> int:
     """Run the CLI and return its exit code (``main`` exits with it)."""
+    _never_unencodable()
     try:
         cli.main(args=argv, prog_name="patforge", standalone_mode=False)
     except SystemExit as exc:
@@ -437,9 +452,14 @@ def run(argv: list[str] | None = None) -> int:
         color = color_wanted("--no-color" in (argv if argv is not None else sys.argv[1:]))
         if exc.diagnostics:
             print_diagnostics(exc.diagnostics, color=color)
-        click.echo(click.style("error: ", fg="red", bold=True) + exc.message, err=True, color=color)
+        # Values in messages come from the repository: shown escaped, one line each
+        # (escaping.visible); the lines a message lists are its own.
+        head, *listed = exc.message.split("\n    ") if exc.listing else [exc.message]
+        click.echo(click.style("error: ", fg="red", bold=True) + visible(head), err=True, color=color)
+        for item in listed:
+            click.echo(f"    {visible(item)}", err=True)
         if exc.hint:
-            click.echo(f"  what to do: {exc.hint}", err=True)
+            click.echo(f"  what to do: {visible(exc.hint)}", err=True)
         return exc.exit_code
     except KeyboardInterrupt:
         click.echo("interrupted", err=True)

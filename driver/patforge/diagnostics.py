@@ -6,6 +6,8 @@ import enum
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
+from patforge.reports.escaping import visible
+
 
 class Severity(str, enum.Enum):
     ERROR = "error"
@@ -34,7 +36,7 @@ class Diagnostic:
     def location(self) -> str:
         if not self.path:
             return ""
-        loc = self.path
+        loc = visible(self.path)
         if self.line is not None:
             loc += f":{self.line}"
             if self.column is not None:
@@ -44,11 +46,12 @@ class Diagnostic:
     def format(self) -> str:
         loc = self.location()
         text = f"{loc}: " if loc else ""
-        text += f"{self.severity.value}: {self.message}"
+        # Values are escaped (escaping.visible): the one line break is the hint's.
+        text += f"{self.severity.value}: {visible(self.message)}"
         if self.code:
-            text += f" [{self.code}]"
+            text += f" [{visible(self.code)}]"
         if self.hint:
-            text += f"\n    fix: {self.hint}"
+            text += f"\n    fix: {visible(self.hint)}"
         return text
 
     def to_dict(self) -> dict[str, Any]:

@@ -15,11 +15,14 @@ class PatforgeError(Exception):
     exit_code = 2
 
     def __init__(self, message: str, *, hint: str | None = None,
-                 diagnostics: list[Diagnostic] | None = None) -> None:
+                 diagnostics: list[Diagnostic] | None = None, listing: bool = False) -> None:
         super().__init__(message)
         self.message = message
         self.hint = hint
         self.diagnostics = list(diagnostics or [])
+        #: the message lists items, one per "\n    " (each printed on its own line,
+        #: escaped); any other line break in a message is a value's, shown escaped
+        self.listing = listing
 
 
 class UsageError(PatforgeError):

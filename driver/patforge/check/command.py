@@ -56,14 +56,15 @@ def check_command(files, repo, fmt, output, strict, blocking, only, rules, fix, 
     """
     from patforge.check import CheckOptions, run_check
     from patforge.check.reporters import format_report, print_text_report, show_report
-    from patforge.transaction.atomic import atomic_write
+    from patforge.reports.escaping import safe_bytes
+    from patforge.transaction.atomic import write_user_output
 
     result = run_check(repo, CheckOptions(only=tuple(only), rules=tuple(rules), strict=strict,
                                           blocking=tuple(blocking), fix=fix,
                                           dry_run=dry_run, files=tuple(str(f) for f in files), staged=staged))
     detail = "quiet" if quiet else "verbose" if verbose else "summary"
     if output is not None:
-        atomic_write(output, format_report(result, fmt, detail).encode("utf-8"))
+        write_user_output(output, safe_bytes(format_report(result, fmt, detail)))
         if not quiet:
             print_text_report(result, detail)
             click.echo(f"report ({fmt}) written to {output}")

@@ -1,11 +1,16 @@
 """``patforge diff``: the hand edits in managed files.
 
 For each managed unit, its recorded answers are rendered with Copier at the template
-version the unit recorded (``_commit``), from the source it recorded (``_src_path``;
-the repository's own ``.patforge/templates.bundle`` by default), into a temporary
-staging folder; each rendered file is compared with the file on disk. What differs
-is what a person changed since patforge wrote it: the part ``patforge update`` tries
-to keep, and where an update can conflict. Nothing in the repository is written.
+version the unit recorded (``_commit``), into a temporary staging folder; each
+rendered file is compared with the file on disk. What differs is what a person
+changed since patforge wrote it: the part ``patforge update`` tries to keep, and
+where an update can conflict. Nothing in the repository is written.
+
+The template comes from the one template-source decision every rendering command
+makes (``templatesrc.resolve_source``): what the answers files record (``_src_path``)
+and ``.patforge/templates.bundle`` are used only when render would use them. The
+answers are checked against each unit's layout first (``answercheck``), and a file
+on disk is read only when it is inside the repository.
 """
 
 from __future__ import annotations
@@ -14,9 +19,12 @@ import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from patforge.rendering.answercheck import check_units
 from patforge.rendering.copier_runner import RenderJob, render_jobs
+from patforge.diagnostics import DiagnosticList, Severity
 from patforge.errors import UsageError
-from patforge.rendering.template_source import REPO_BUNDLE, TemplateSource
+from patforge.repository.paths import PathProblem, resolve_inside
+from patforge.rendering.template_source import TemplateSource, resolve_source
 from patforge import kinds
 
 
@@ -39,10 +47,11 @@ class DiffReport:
     units: int = 0
 
 
-def _location(repo: Path, src: str) -> str:
-    if src == REPO_BUNDLE or not (src.startswith(("/", "\\")) or "://" in src or ":" in src[:3]):
-        return str((repo / src).resolve())  # a repository-relative record
-    return src
+def _read_inside(repo: Path, rel: str) -> bytes | None:
+    """The file's bytes when it is a regular file inside the repository, else None;
+    ``PathProblem`` when a link takes it outside (never read, never shown)."""
+    path = resolve_inside(repo, rel)
+    return path.read_bytes() if path.is_file() else None
 
 
 def unit_diffs(repo: Path, names: tuple[str, ...] = (), kind_names: tuple[str, ...] = (),
@@ -54,8 +63,6 @@ def unit_diffs(repo: Path, names: tuple[str, ...] = (), kind_names: tuple[str, .
     repo = Path(repo).resolve()
     named = None
     if template is not None:
-        from patforge.rendering.template_source import resolve_source
-
         named = resolve_source(repo, template)  # checked like render's: exists, is git, has tags
     bad = sorted(set(kind_names) - set(kinds.names()))
     if bad:
@@ -69,17 +76,26 @@ def unit_diffs(repo: Path, names: tuple[str, ...] = (), kind_names: tuple[str, .
         units = [u for u in units if u.pattern in names]
     if kind_names:
         units = [u for u in units if u.kind in kind_names]
+    from patforge.repository.config import load_config
+
+    # The template render would use, or a TemplateError saying why not (a swapped
+    # bundle, an answers file naming another source): never what _src_path says.
+    trusted = named or resolve_source(repo, None, None, load_config(repo).template)
     report = DiffReport(units=len(units))
+    diags = DiagnosticList()
+    units = [mu for mu, _unit in check_units(repo, units, diags)]
+    report.errors += [d.message for d in diags if d.severity is Severity.ERROR]
     originals = _derived_originals(repo, units, report)
-    groups: dict[tuple[str, str, str], list] = {}
+    groups: dict[tuple[str, str], list] = {}
     for mu in units:
-        groups.setdefault((mu.kind, mu.commit, mu.src), []).append(mu)
+        if mu.commit not in trusted.tags:
+            report.errors.append(f"{mu.answers_file} was rendered from template version {mu.commit or '(none)'}, "
+                                 f"which {trusted.record} does not have")
+            continue
+        groups.setdefault((mu.kind, mu.commit), []).append(mu)
     jobs, members = [], []
-    for (kind, commit, src), group in sorted(groups.items()):
-        if named is not None:
-            source = TemplateSource(location=named.location, record=named.record, ref=commit, tags=(commit,))
-        else:
-            source = TemplateSource(location=_location(repo, src), record=src, ref=commit, tags=(commit,))
+    for (kind, commit), group in sorted(groups.items()):
+        source = TemplateSource(location=trusted.location, record=trusted.record, ref=commit, tags=(commit,))
         data = [{**mu.answers, "derived": originals[mu.answers_file]} if originals.get(mu.answers_file)
                 else mu.answers for mu in group]
         jobs.append(RenderJob(kind, data, source))
@@ -92,8 +108,11 @@ def unit_diffs(repo: Path, names: tuple[str, ...] = (), kind_names: tuple[str, .
             if rel.startswith(".patforge/answers/"):
                 continue
             mu = next((m for m in group if rel in _unit_files(m)), group[0])
-            disk_path = repo / rel
-            on_disk = disk_path.read_bytes() if disk_path.is_file() else None
+            try:
+                on_disk = _read_inside(repo, rel)
+            except PathProblem as exc:
+                report.errors.append(f"{rel}: not shown: {exc}")
+                continue
             if on_disk is not None and _same_text(on_disk, rendered):
                 continue
             report.files.append(_file_diff(rel, mu.pattern, job.kind, job.source.ref, rendered, on_disk))
@@ -115,13 +134,18 @@ def _derived_originals(repo: Path, units: list, report: DiffReport) -> dict[str,
         return out
     renderer = Renderer(repo, RenderOptions(dry_run=True))
     by_name = {p.name: p for p in renderer.patterns}
-    from patforge.diagnostics import DiagnosticList
     from patforge.kinds import BuildContext
 
     for mu in wanted:
         hashes = mu.answers["derived_sha256"]
-        edited = [rel for rel, digest in hashes.items()
-                  if (repo / rel).is_file() and not matches((repo / rel).read_bytes(), digest)]
+        edited = []
+        for rel, digest in hashes.items():
+            try:
+                data = _read_inside(repo, rel)
+            except PathProblem:
+                continue  # reported when the render is compared with it
+            if data is not None and not matches(data, digest):
+                edited.append(rel)
         if not edited:
             continue  # nothing to show: the template would render what is there
         p = by_name.get(mu.pattern)

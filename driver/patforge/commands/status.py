@@ -134,6 +134,7 @@ def collect_status(repo: Path, options: StatusOptions | None = None) -> StatusRe
 def status_lines(report: StatusReport, *, verbose: bool = False) -> list[str]:
     """The text report: a table per kind × state, then one line per unit that lags
     (every unit with ``verbose``)."""
+    from patforge.reports.escaping import visible
     from patforge.reports.console import table
 
     counts = report.counts()
@@ -141,11 +142,12 @@ def status_lines(report: StatusReport, *, verbose: bool = False) -> list[str]:
     out = [table([[k, *[c.get(s, 0) or "" for s in present]] for k, c in counts.items()], ["kind", *present])
            if counts else "no units: the registry has no usable pattern"]
     if report.template:
-        out.append(f"templates: {report.template}, newest {report.newest}")
+        out.append(visible(f"templates: {report.template}, newest {report.newest}"))
     shown = report.units if verbose else report.lagging
-    width = max((len(u.pattern) for u in shown), default=0)
-    for u in shown:
-        out.append(f"{u.state.state:<12} {u.kind:<9} {u.pattern:<{width}}  {u.state.detail}".rstrip())
+    width = max((len(visible(u.pattern)) for u in shown), default=0)
+    for u in shown:  # names and details come from the repository: shown escaped, one line each
+        out.append(visible(f"{u.state.state:<12} {u.kind:<9} {visible(u.pattern):<{width}}  {u.state.detail}"
+                           ).rstrip())
     hand = sum(u.state.state == "hand-written" for u in report.units)
     if hand and not verbose:
         out.append(f"({hand} hand-written unit(s) not listed; -v lists every unit)")

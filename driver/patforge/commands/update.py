@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from patforge import kinds
+from patforge.rendering.answercheck import check_units
 from patforge.rendering.answers import AnswersError, Recorded, answers_files, parse_answers, restamp
 from patforge.transaction.changes import FileChange
 from patforge.rendering.output_hashes import hashes_path, manifest_text, matches, parse_manifest, sha256_bytes
@@ -35,11 +36,9 @@ from patforge.vcs.git import is_git_repo, no_auto_gc, require_clean, run_git, ve
 from patforge.transaction.journal import Journal
 from patforge.transaction.lock import RepoLock
 from patforge.transaction.state import state_dir
-from patforge.repository.registry import load_registry
 from patforge.rendering.template_source import REPO_BUNDLE, TemplateSource, repo_bundle_change, resolve_source
 from patforge.kinds.base import sha256_text
 from patforge.repository.layout import BATCH_ANSWERS
-from patforge.transaction.workspace import Workspace
 
 if TYPE_CHECKING:
     from patforge.rendering.bundle_refresh import TemplatesOutcome
@@ -133,28 +132,17 @@ def read_managed_units(repo: Path) -> list[ManagedUnit]:
     return out
 
 
-def _new_answers(repo: Path, units: list[ManagedUnit], diags: DiagnosticList) -> None:
-    """Recompute each unit's answers (and derived output) from the registry as it is now."""
-    registry = load_registry(repo)
-    diags.extend(registry.diagnostics)
-    ws = Workspace(repo, dry_run=True)
-    for mu in units:
-        try:
-            kind = kinds.by_name(mu.kind)
-        except KeyError:
-            diags.add(warning(f"{mu.answers_file}: kind {mu.kind} is not known to this patforge; left as it is"))
-            continue
-        p = None
-        if kind.scope != kinds.REPOSITORY:
-            p = registry.by_name(mu.pattern)
-            if p is None:
-                diags.add(warning(f"{mu.answers_file}: pattern {mu.pattern} is no longer usable in the registry; "
-                                  "its files are left as they are", pattern=mu.pattern))
-                continue
-        ctx = kinds.BuildContext(registry, ws, diags, 0, registry.patterns)
-        unit = kind.build(ctx, p)
-        if unit is not None:
+def _checked_units(repo: Path, units: list[ManagedUnit], diags: DiagnosticList, registry: bool
+                   ) -> list[ManagedUnit]:
+    """The units Copier may see: recorded answers that match the unit's layout
+    (answercheck.py). With ``registry``, each keeps its answers (and derived output)
+    recomputed from the registry as it is now."""
+    kept = []
+    for mu, unit in check_units(repo, units, diags, registry_data=registry):
+        if registry:
             mu.new_answers, mu.new_derived = unit.answers, unit.derived or None
+        kept.append(mu)
+    return kept
 
 
 def _old_derived(repo: Path, units: list[ManagedUnit], diags: DiagnosticList) -> None:
@@ -230,8 +218,7 @@ def _update(repo: Path, options: UpdateOptions, report: UpdateReport) -> UpdateR
         units = [u for u in units if u.pattern in options.only]
     if options.kinds:
         units = [u for u in units if u.kind in options.kinds]
-    if options.registry:
-        _new_answers(repo, units, report.diagnostics)
+    units = _checked_units(repo, units, report.diagnostics, options.registry)
     todo: list[ManagedUnit] = []
     for mu in units:
         older = mu.commit != source.ref and version_key(mu.commit) < version_key(source.ref)

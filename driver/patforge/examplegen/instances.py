@@ -39,6 +39,7 @@ from patforge.validation.fastvalid import surely_valid
 from patforge.validation.messages import readable, readable_message, shown
 from patforge.examplegen.regexgen import regex_strings
 from patforge.examplegen.schemamerge import json_key
+from patforge.validation.refs import validator
 from patforge.examplegen.schemawalk import RootPolicy, Walker, escape_pointer
 from patforge.examplegen.walktypes import BudgetSpent
 
@@ -63,8 +64,11 @@ def validate_instance(schema: dict[str, Any], instance: Any) -> list[str]:
     """Every way ``instance`` fails ``schema``, as sorted ``<json path>: <message>`` lines."""
     if surely_valid(schema, instance, _Validator, formats=True):
         return []
-    v = _Validator(schema, format_checker=_Validator.FORMAT_CHECKER)
-    return sorted(readable(e) for e in v.iter_errors(instance))  # JSON values, not Python reprs
+    v = validator(schema, _Validator, formats=True)
+    try:
+        return sorted(readable(e) for e in v.iter_errors(instance))  # JSON values, not Python reprs
+    except Unresolvable as exc:  # schema_problem names it first; never fetched, never a traceback
+        return [f'cannot resolve $ref "{getattr(exc, "ref", exc)}" inside the schema']
 
 
 @dataclass(frozen=True)
@@ -249,7 +253,7 @@ def generate_instances(schema: dict[str, Any], *, doc_id: str,
 
 def find_blocker(schema: Any, instance: Any) -> Blocker:
     """The keyword and JSON pointer that reject ``instance`` (the walker's best try)."""
-    v = _Validator(schema, format_checker=_Validator.FORMAT_CHECKER)
+    v = validator(schema, _Validator, formats=True)
     try:
         err = best_match(v.iter_errors(instance))
     except Unresolvable as exc:

@@ -15,6 +15,7 @@ from patforge.errors import SchemaFileError
 from patforge.examplegen.instances import ExampleSet, example_instance
 from patforge.validation.tolerance import draft03_message, draft03_required
 from patforge.validation.messages import readable_message
+from patforge.validation.refs import document_problem
 from patforge.examplegen.walktypes import escape_pointer
 
 
@@ -62,7 +63,8 @@ def schema_problem(schema: Any) -> str | None:
     except SchemaError as exc:
         where = "#" + "".join(f"/{escape_pointer(p)}" for p in exc.absolute_path)
         return f"not a valid draft-07 schema at {where}: {readable_message(exc)}"
-    return None
+    problem = document_problem(schema)
+    return f"not usable: {problem}" if problem else None
 
 
 def example_from_file(path: Path, kind: str = "minimal", *, doc_id: str | None = None,

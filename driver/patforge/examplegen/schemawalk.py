@@ -31,6 +31,7 @@ from referencing.jsonschema import DRAFT7
 
 from patforge.examplegen.leafvalues import synthesise
 from patforge.examplegen.schemamerge import MAX_BRANCHES, json_key, merge
+from patforge.validation.refs import validator
 from patforge.examplegen.walkshapes import ShapeBuilder
 from patforge.examplegen.walktypes import (
     _ALL_TYPES,
@@ -62,7 +63,7 @@ class Walker(ShapeBuilder):
         self.ptr = "#"  # where the walk is (what a spent budget reports)
         self.mode = mode
         self.policy = policy or RootPolicy()
-        self._root_validator = Validator(root, format_checker=Validator.FORMAT_CHECKER)
+        self._root_validator = validator(root, Validator, formats=True)  # offline $ref
         self._validators: dict[tuple[int, Any], tuple[Any, Any, Any]] = {}
         self._alts: dict[tuple[int, Any], tuple[Any, list[Any]]] = {}
         self._inlined: dict[tuple[int, Any], tuple[int, ...]] = {}

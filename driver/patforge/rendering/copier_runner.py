@@ -79,12 +79,20 @@ def render_job(job: RenderJob) -> RenderResult:
         except Exception as exc:  # Copier raises many types; each becomes a message
             result.error = describe_error(job, exc)
             return result
-        for dirpath, _dirs, files in os.walk(staging):
-            for fname in files:
+        for dirpath, dirs, files in os.walk(staging):
+            for fname in sorted(files) + sorted(dirs):
                 abs_p = Path(dirpath) / fname
                 rel = abs_p.relative_to(staging).as_posix()
-                if rel == LAST_RUN_ANSWERS:
-                    continue  # the batch's own answers file: per-unit ones are the record
+                if abs_p.is_symlink():
+                    # A template with _preserve_symlinks can stage a link (to /etc/passwd,
+                    # to ~/.ssh): reading through it would put an outside file in the
+                    # repository or on the screen. patforge's templates make none.
+                    result.error = (f"the template collection {job.source.record} @ {job.source.ref} "
+                                    f"produced a symbolic link, {rel}; patforge renders regular files only")
+                    result.files.clear()
+                    return result
+                if fname not in files or rel == LAST_RUN_ANSWERS:
+                    continue  # a folder, or the batch's own answers file (per-unit ones are the record)
                 result.files[rel] = abs_p.read_bytes()
     finally:
         shutil.rmtree(staging, ignore_errors=True)

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 
 import click
 
+from patforge.reports.escaping import visible
+
 _HUNK = re.compile(r"^@@ -\d+(?:,(\d+))? \+\d+(?:,(\d+))? @@")
 
 
@@ -81,7 +83,8 @@ def stat_block(stats: list[FileStat], width: int = 40, style=click.style) -> str
     most = max((s.added + s.removed for s in stats), default=0) or 1
     lines = []
     for s in stats:
-        name = s.path if len(s.path) <= name_w else "..." + s.path[-(name_w - 3):]
+        path = visible(s.path)
+        name = path if len(path) <= name_w else "..." + path[-(name_w - 3):]
         if s.binary:
             lines.append(f" {name:<{name_w}} | Bin")
             continue
@@ -99,6 +102,7 @@ def colorize(diff: str, style=click.style) -> str:
     """Colour a unified diff the way git does on a terminal."""
     out = []
     for line in diff.splitlines():
+        line = visible(line)  # file content: an ESC or a form feed in it is shown, not run
         if line.startswith(("+++ ", "--- ", "diff --git")):
             out.append(style(line, bold=True))
         elif line.startswith("@@"):

@@ -173,7 +173,8 @@ def _inside(repo: Path, rel: str) -> tuple[str, bool]:
         resolved = os.path.join(_real_dir(os.path.dirname(target)), os.path.basename(target))
     if resolved != root_s and not resolved.startswith(root_s.rstrip(os.sep) + os.sep):
         raise PathProblem(f"path {shown(rel)} resolves outside the repository (through a symlink) to {resolved}",
-                          "replace the symlink with a real folder inside the repository")
+                          "replace the symlink with the real file, inside the repository" if link else
+                          "replace the symlinked folder with a real folder inside the repository")
     return target, link
 
 
@@ -198,8 +199,11 @@ def write_target(repo: Path, rel: str, *, normalized: bool = False) -> Path:
     """The file a write to ``rel`` must change: ``rel`` itself, or, when ``rel`` is a
     symlink to another file in the repository, the link's target (replacing the link
     with a regular file would leave two diverging copies). A link to a different kind
-    of file (an executor linked to README.md) is refused: writing through it would
-    change a file the user did not name. Raises ``PathProblem``."""
+    of file (an executor linked to README.md), or to a file in another folder (a
+    ``doc_id_mapping.json`` linked to ``config/settings.json``, a spec ``alpha.md``
+    linked to the top-level ``README.md``) is refused: a link patforge writes through
+    is an alias of a file of the same role beside it, and anything else would change
+    a file the user did not mean. Raises ``PathProblem``."""
     norm = rel if normalized else normalize_repo_path(rel, internal=True)
     target = resolve_inside(repo, norm)
     if not os.path.islink(target):
@@ -208,11 +212,16 @@ def write_target(repo: Path, rel: str, *, normalized: bool = False) -> Path:
     if real.is_dir():
         raise PathProblem(f"{norm} is a symbolic link to the folder {real}",
                           "replace the link with the file it should be")
+    listed = real.relative_to(_root(repo)).as_posix()
     if real.suffix.lower() != target.suffix.lower():
-        listed = real.relative_to(_root(repo)).as_posix()
         raise PathProblem(f"{norm} is a symbolic link to {listed}, a different kind of file; "
                           "patforge will not write through it",
                           f"replace the link with the real file (or point it at a {target.suffix or 'same-kind'} file)")
+    if os.path.normcase(str(real.parent)) != os.path.normcase(_real_dir(str(target.parent))):
+        raise PathProblem(f"{norm} is a symbolic link to {listed}, a file in another folder; "
+                          "patforge will not write through it (it would change a file it does not mean to edit)",
+                          f"replace the link with the real file, or point it at a file beside it in "
+                          f"{PurePosixPath(norm).parent.as_posix()}/")
     return real
 
 

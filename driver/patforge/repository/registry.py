@@ -315,12 +315,14 @@ def _load_entry(repo: Path, doc: YamlDocument, config: Config, i: int, entry: An
         value = entry.get(f)
         if value in (None, ""):
             continue
+        code = "unsafe-path"  # malformed (check: -013); unsafe-target: leads outside (PATFORGE-REGISTRY)
         try:
             # test_path may be a glob (PAT-CHECK-001-013); it is only ever matched, not written
             norm = normalize_repo_path(value, allow_glob=(f == "test_path"))
+            code = "unsafe-target"
             check_inside(repo, norm)
         except PathProblem as exc:
-            diags.add(doc.diag(f"{f} of {label}: {exc}", *kp, f, hint=exc.hint, code="unsafe-path",
+            diags.add(doc.diag(f"{f} of {label}: {exc}", *kp, f, hint=exc.hint, code=code,
                                pattern=str(label)))
             ok = False
             continue
@@ -342,7 +344,7 @@ def _load_entry(repo: Path, doc: YamlDocument, config: Config, i: int, entry: An
                 check_write_target(repo, rel)  # files: also a link to another kind
         except PathProblem as exc:
             diags.add(doc.diag(f"{f} of {label}: {exc}", *kp, f if f in entry else "name", hint=exc.hint,
-                               code="unsafe-path", pattern=str(label)))
+                               code="unsafe-target", pattern=str(label)))
             return None
         too_long = length_problem(repo, rel)
         if too_long is not None:
@@ -477,7 +479,7 @@ def load_spec(registry: Registry, pat: Pattern) -> Spec | None:
                                             d.line, d.column, d.hint, d.code, pat.name))
         return None
     except PathProblem as exc:
-        registry.diagnostics.add(error(str(exc), path=rel, hint=exc.hint, code="unsafe-path",
+        registry.diagnostics.add(error(str(exc), path=rel, hint=exc.hint, code="unsafe-target",
                                        pattern=pat.name))
         return None
     if not isinstance(doc.data, dict):

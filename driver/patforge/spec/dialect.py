@@ -16,9 +16,11 @@ import re
 from typing import Any, Iterable, Mapping
 
 import jsonschema
+from referencing.exceptions import Unresolvable
 
 from patforge.spec.inputshapes import required_flag, several_examples
 from patforge.diagnostics import Diagnostic, Severity, error, warning
+from patforge.validation.refs import validator
 from patforge.repository.yamlsrc import YamlDocument
 from patforge.validation.messages import readable_message, shown
 
@@ -492,7 +494,11 @@ class FieldCompiler:
 
 def _first_violation(schema: dict[str, Any], value: Any) -> tuple[str, str] | None:
     """The first (deterministic) reason ``value`` fails ``schema``, or None."""
-    errors: Iterable[jsonschema.ValidationError] = jsonschema.Draft7Validator(schema).iter_errors(value)
+    try:
+        errors: Iterable[jsonschema.ValidationError] = list(
+            validator(schema, jsonschema.Draft7Validator).iter_errors(value))
+    except Unresolvable as exc:
+        return "$ref", 'cannot resolve $ref "%s" inside the spec' % getattr(exc, "ref", exc)
     ordered = sorted(errors, key=lambda e: (len(e.absolute_path), list(map(str, e.absolute_path)),
                                             str(e.validator)))
     if not ordered:

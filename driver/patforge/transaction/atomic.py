@@ -77,3 +77,33 @@ def sweep_temp_files(root: Path, folders: set[Path] | None = None) -> list[Path]
             except OSError:
                 pass
     return removed
+
+
+def write_user_output(path: Path, data: bytes) -> None:
+    """Write a file the user named (``check --output FILE``) the way a shell redirection
+    would: through a symlink to what it points at (``/dev/stdout``, a link the user
+    keeps), straight into a FIFO or a device (its reader gets the bytes, the node
+    stays), and only a regular file (or a new one) is replaced atomically.
+    ``WriteError`` (exit 2) with the system's reason for anything that cannot be
+    written: a parent that is a file, a read-only or virtual file system (``/sys``)."""
+    import stat
+
+    from patforge.errors import WriteError
+
+    target = Path(os.path.realpath(path)) if os.path.islink(path) else path
+    try:
+        try:
+            st = os.stat(target)
+        except FileNotFoundError:
+            st = None
+        if st is not None and stat.S_ISDIR(st.st_mode):
+            raise IsADirectoryError(21, "Is a directory")
+        if st is not None and not stat.S_ISREG(st.st_mode):
+            with open(target, "wb") as fh:  # a FIFO, a terminal, /dev/null: write through
+                fh.write(data)
+            return
+        atomic_write(target, data)
+    except OSError as exc:
+        raise WriteError(f"cannot write the report to {path}: {exc.strerror or exc}",
+                         hint="name a file in a folder you can write to (or leave out --output for stdout)"
+                         ) from None

@@ -29,14 +29,15 @@ from pathlib import Path
 from typing import Iterator
 
 from patforge.errors import PatforgeError
+from patforge.reports.escaping import visible
+from patforge.repository.paths import PathProblem, resolve_inside
+from patforge.transaction.rollback_record import LOG, META, blob, read_record
 from patforge.transaction.atomic import atomic_write
 from patforge.transaction.journal import Journal, observing
 from patforge.transaction.lock import RepoLock
 from patforge.transaction.state import state_dir
 
 RUNS = "runs"
-LOG = "log.jsonl"
-META = "meta.json"
 #: The latest run that wrote nothing (it keeps no record): what rollback says before it
 #: undoes the earlier run that did write, so nobody undoes that run thinking it is the
 #: one they just ran. Removed when a later run writes.
@@ -156,14 +157,6 @@ def recording(repo: Path, command: str) -> Iterator[RunRecorder | None]:
 
 
 @dataclass
-class RecordedFile:
-    path: str
-    before: str | None  # pre-image hash; None: the run created the file
-    after: str | None  # what the run left; None: the run deleted it
-    created_dirs: list[str] = field(default_factory=list)
-
-
-@dataclass
 class RollbackReport:
     command: str = ""
     at: str = ""  # when the run rolled back started ("" for a record made before this was kept)
@@ -189,25 +182,8 @@ def _read_json(path: Path) -> dict:
     return data if isinstance(data, dict) else {}
 
 
-def read_record(folder: Path) -> tuple[str, list[RecordedFile]]:
-    meta = _read_json(folder / META)
-    files: dict[str, RecordedFile] = {}
-    text = (folder / LOG).read_text(encoding="utf-8") if (folder / LOG).is_file() else ""
-    for line in text.splitlines():
-        try:
-            e = json.loads(line)
-        except ValueError:
-            continue  # a torn last line of a killed run: its journal never committed
-        f = files.get(e["path"])
-        if f is None:
-            files[e["path"]] = RecordedFile(e["path"], e["before"], e["after"], e.get("created_dirs", []))
-        else:
-            f.after = e["after"]
-    return meta.get("command", "run"), sorted(files.values(), key=lambda f: f.path)
-
-
 def _current_hash(repo: Path, rel: str) -> str | None:
-    p = repo / rel
+    p = resolve_inside(repo, rel)  # a link out of the repository is refused, never read
     return _sha(p.read_bytes()) if p.is_file() else None
 
 
@@ -226,14 +202,18 @@ def rollback(repo: Path, *, dry_run: bool = False) -> RollbackReport:
             raise PatforgeError("there is no run to roll back: no render, update, new, init or check --fix has "
                                 f"written files here since the last rollback{said}",
                                 hint="patforge rollback undoes the last run that wrote files")
-        command, files = read_record(folder)
+        command, files = read_record(folder)  # checked for shape and paths (rollback_record.py)
         report = RollbackReport(command=command, dry_run=dry_run, at=str(_read_json(folder / META).get("at", "")))
         noop = _read_json(runs / NOOP)
         if noop:
             report.noop_after = (str(noop.get("command", "run")), str(noop.get("at", "")))
         changed, writes, doomed_dirs = [], [], []
         for f in files:
-            now = _current_hash(repo, f.path)
+            try:
+                now = _current_hash(repo, f.path)
+            except PathProblem as exc:
+                raise RollbackRefused(f"cannot roll back the last {command}: {exc}",
+                                      hint="nothing was changed; " + exc.hint) from None
             if now == f.before:
                 report.already.append(f.path)
             elif now != f.after:
@@ -243,23 +223,23 @@ def rollback(repo: Path, *, dry_run: bool = False) -> RollbackReport:
                 report.deleted.append(f.path)
                 doomed_dirs += f.created_dirs
             else:
-                writes.append((f.path, (folder / "blobs" / f.before).read_bytes()))
+                writes.append((f.path, blob(folder, f.before)))
                 report.restored.append(f.path)
         if changed:
-            shown = "\n".join(f"    {rel}" for rel in changed[:20])
+            shown = "\n".join(f"    {visible(rel)}" for rel in changed[:20])
             more = f"\n    ... and {len(changed) - 20} more" if len(changed) > 20 else ""
             raise RollbackRefused(
                 f"cannot roll back the last {command}: {len(changed)} of the files it wrote changed since:\n"
                 f"{shown}{more}",
                 hint="nothing was changed. Keep your edits (commit them) or undo them (git checkout -- <file>), "
-                     "then run patforge rollback again")
+                     "then run patforge rollback again", listing=True)
         if dry_run:
             return report
         journal.apply(writes)
         with contextlib.suppress(FileNotFoundError):
             (runs / NOOP).unlink()
         for d in sorted(set(doomed_dirs), key=lambda p: -p.count("/")):
-            with contextlib.suppress(OSError):  # not empty: something else lives there now
-                (repo / d).rmdir()
+            with contextlib.suppress(OSError, PathProblem):  # not empty: something else lives there now
+                resolve_inside(repo, d).rmdir()
         shutil.rmtree(folder, ignore_errors=True)
         return report

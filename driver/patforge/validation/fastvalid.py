@@ -33,6 +33,10 @@ _DRAFTS = {"Draft4Validator": "Draft4Validator", "Draft6Validator": "Draft6Valid
            "Draft202012Validator": "Draft202012Validator"}
 
 
+def _refuse(uri: str) -> Any:
+    raise ValueError(f"{uri}: patforge does not retrieve schemas")
+
+
 def _has_format(schema: Any) -> bool:
     """Whether a ``format`` key appears anywhere (a property named format counts too:
     it only costs the fast path)."""
@@ -62,7 +66,9 @@ class FastValidator:
         if formats and _has_format(schema):
             return
         try:
-            self._rs = getattr(jsonschema_rs, name)(schema, validate_formats=False)
+            # A retriever that refuses: jsonschema-rs would otherwise fetch http(s) and
+            # file references (schemaref.py explains why nothing outside is followed).
+            self._rs = getattr(jsonschema_rs, name)(schema, validate_formats=False, retriever=_refuse)
         except Exception:  # noqa: BLE001 - anything it cannot build, jsonschema judges
             self._rs = None
 

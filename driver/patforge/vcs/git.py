@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from patforge.errors import DirtyTreeError, GitError
+from patforge.reports.escaping import visible
 
 _VERSION_TAG = re.compile(r"^v?(\d+)\.(\d+)\.(\d+)(?:[-.+]?(.*))?$")
 
@@ -82,11 +83,11 @@ def status_porcelain(path: Path, *pathspec: str) -> list[str]:
 def require_clean(path: Path, what: str) -> None:
     dirty = status_porcelain(path)
     if dirty:
-        shown = "\n".join(f"    {line}" for line in dirty[:10])
+        shown = "\n".join(f"    {visible(line)}" for line in dirty[:10])
         more = f"\n    ... and {len(dirty) - 10} more" if len(dirty) > 10 else ""
         raise DirtyTreeError(
             f"{what} needs a clean git working tree; uncommitted changes:\n{shown}{more}",
-            hint="commit or stash them (git stash -u), then run again")
+            hint="commit or stash them (git stash -u), then run again", listing=True)
 
 
 def version_key(tag: str) -> tuple:

@@ -21,7 +21,7 @@ from patforge.check.rules import Finding
 from patforge.validation.messages import shown
 
 _REGISTRY_CODES = {"registry-entry", "bad-pattern-id", "unsafe-name", "spec-mismatch", "path-collision",
-                   "long-path"}
+                   "unsafe-target", "long-path"}
 
 
 def judge_entry(model: RepoModel, item: Item) -> Iterator[Finding]:
@@ -140,7 +140,13 @@ def _entry_paths(model: RepoModel, item: Item) -> Iterator[Finding]:
 def _entry_sanity(model: RepoModel, item: Item) -> Iterator[Finding]:
     rule = "PATFORGE-REGISTRY"
     for d in item.diags:
-        if d.code in _REGISTRY_CODES and d.severity is Severity.ERROR:
+        if d.severity is not Severity.ERROR:
+            continue
+        if d.code in _REGISTRY_CODES:
+            # unsafe-target: a well-formed path render refuses where it leads (a symlink
+            # out of the repository, a link to a file it does not mean) is a MUST
+            # failure here too, never a pass with rules skipped. A malformed path
+            # (unsafe-path) is -013's.
             yield bad(rule, item, d.message, path=d.path, line=d.line, hint=d.hint)
     e = item.entry if isinstance(item.entry, dict) else {}
     losers = model.registry.duplicate_names if model.registry is not None else {}

@@ -16,6 +16,7 @@ from typing import Any, Iterator
 from patforge.diagnostics import Diagnostic
 from patforge.examplegen.instances import validate_instance
 from patforge.repository.layout import EXAMPLES_INDEX
+from patforge.repository.paths import PathProblem, check_inside
 from patforge.repository.files import RepoFiles
 from patforge.repository.registry import Pattern
 from patforge.repository.yamlsrc import YamlDocument
@@ -202,6 +203,11 @@ def judge(model: RepoModel, item: Item, s: Suite) -> Iterator[Finding]:
         return
     usable = schema.usable_schema(s)
     for rel in part.files:
+        try:
+            check_inside(model.repo, rel)  # render refuses it, so check fails it (never judges its content)
+        except PathProblem as exc:
+            yield bad(rule, item, f"example {PurePosixPath(rel).name}: {exc}", path=rel, hint=exc.hint)
+            continue
         data, err = f.json(rel)
         if err is not None:
             m = re.search(r"line (\d+)", err)

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import re
-import warnings
 from dataclasses import dataclass
 from typing import Any, Iterator
-
-import jsonschema
 
 from patforge.diagnostics import Diagnostic
 from patforge.validation.fastvalid import FastValidator
 from patforge.repository.registry import Pattern
 from patforge.validation.metaschema import schema_problem
+from patforge.validation.refs import validator as offline_validator, validator_class
 from patforge.repository.yamlsrc import YamlDocument
 
 from patforge.validation.messages import readable_message, shown
@@ -82,10 +80,8 @@ def prepare(model: RepoModel) -> None:
                               f"{rel} is not a usable JSON Schema ({prob}); specs are not validated",
                               "restore it (`patforge render` writes it in phase 4)")
         return
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # an unknown $schema URI: draft-07
-        cls = jsonschema.validators.validator_for(data, default=jsonschema.Draft7Validator)
-    shared.validator = cls(data)
+    cls = validator_class(data)
+    shared.validator = offline_validator(data, cls)  # offline: no $ref is fetched (schemaref.py)
     shared.fast = FastValidator(data, cls)
 
 

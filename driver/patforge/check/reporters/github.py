@@ -20,6 +20,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from patforge.reports.escaping import visible, visible_or_none
+
 from patforge.check.reporters import Reporter, register
 from patforge.check.rules import FAIL, WARN
 
@@ -55,15 +57,21 @@ def github_report(result: CheckResult) -> str:
         for f in record.findings:
             if f.status not in (FAIL, WARN):
                 continue
-            who = f.pattern or (f"root {f.root}" if f.root else "repository")
-            message = f"{who}: {f.message}" + (f"\nWhat to do: {f.hint}" if f.hint else "")
+            # Each value shown escaped (escaping.visible) before the toolkit's escaping:
+            # a name with a newline or an ESC is one visible value, never a command.
+            who = visible(f.pattern or (f"root {f.root}" if f.root else "repository"))
+            message = f"{who}: {visible(f.message)}" + (f"\nWhat to do: {visible(f.hint)}" if f.hint else "")
             command = "error" if f.status == FAIL else "warning"
             errors += f.status == FAIL
             warnings += f.status == WARN
-            lines.append(workflow_command(command, message, file=f.path, line=f.line if f.path else None,
-                                          title=f.rule))
+            lines.append(workflow_command(command, message, file=visible_or_none(f.path),
+                                          line=f.line if f.path else None, title=visible(f.rule)))
     lines.append(f"patforge check: {result.verdict}: {errors} error(s), {warnings} warning(s) "
                  f"in {result.patterns} pattern(s)")
+    incremental = getattr(result, "incremental", None)
+    for rel in getattr(incremental, "unmatched", None) or ():
+        # a named file no entry owns: said, escaped, never as a raw line of its own
+        lines.insert(-1, workflow_command("notice", f"not checked (no registry entry owns it): {visible(rel)}"))
     return "\n".join(lines) + "\n"
 
 

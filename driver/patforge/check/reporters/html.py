@@ -24,6 +24,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from patforge.reports.escaping import markup_safe
+
 from patforge.check.matrix import CELL_STATES, COLUMN_LABELS, PROBLEM_STATES, Cell, build_matrix
 from patforge.check.reporters import Reporter, register
 from patforge.check.reporters.causes import top_causes
@@ -107,7 +109,7 @@ def html_report(result: CheckResult) -> str:
     counts = result.counts()
     rule_counts = result.rule_counts()
     shown_states = PROBLEM_STATES if result.failed else CELL_STATES
-    return _environment().get_template("report.html.jinja").render(
+    return markup_safe(_environment().get_template("report.html.jinja").render(
         verdict=result.verdict, repo=str(result.repo), registry=result.registry_path, patterns=result.patterns,
         commit=result.commit, generated_at=result.generated_at, strict=result.options.strict,
         blocking=list(result.options.blocking),
@@ -117,7 +119,7 @@ def html_report(result: CheckResult) -> str:
         causes=top_causes(result), findings=findings, findings_total=total,
         rules=list(result.rules), statuses=STATUSES, states=CELL_STATES, shown_states=shown_states,
         problem_states=PROBLEM_STATES,
-        columns=[{"id": c, "label": lab} for c, lab in zip(cols, labels)], rows=page_rows)
+        columns=[{"id": c, "label": lab} for c, lab in zip(cols, labels)], rows=page_rows))
 
 
 @register

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
+from patforge.reports.escaping import markup_safe
+
 from patforge.check.reporters import Reporter, problem_lines, record_name, register
 from patforge.check.result import CheckResult, Record
 from patforge.check.rules import FAIL, SKIP, WARN
@@ -65,7 +67,9 @@ def junit_report(result: CheckResult) -> str:
     root.set("errors", "0")
     root.set("time", "0")
     ET.indent(root)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+    # Values may hold characters XML 1.0 forbids (a doc_id claim with \x01 or U+FFFF):
+    # shown escaped, so the report stays well-formed (escaping.markup_safe).
+    return markup_safe('<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n")
 
 
 def _details(r: Record) -> str:

@@ -14,11 +14,14 @@ JSON, JUnit and SARIF stay complete whatever the level.
 
 from __future__ import annotations
 
+import re
+import secrets
 from typing import Callable
 
 import click
 
 from patforge.reports.diffview import change_stats, colorize, stat_block
+from patforge.reports.escaping import visible
 
 from patforge.check.reporters import Reporter, problem_lines, record_name, register
 from patforge.check.reporters.causes import TOP_CAUSES, problems, template, top_causes
@@ -36,11 +39,24 @@ class TextReporter(Reporter):
     name = "text"
 
     def render(self, result: CheckResult) -> str:
-        return "\n".join(text_lines(result, _plain, self.detail)) + "\n"
+        return "\n".join(visible(line) for line in text_lines(result, _plain, self.detail)) + "\n"
 
     def show(self, result: CheckResult) -> None:
-        for line in text_lines(result, click.style, self.detail):
-            click.echo(line)
+        # Every line is escaped (escaping.visible: a value with a newline or an ESC
+        # stays on its line, shown escaped) before the colours go in: the styled
+        # words are patforge's own, so they are marked, escaped as plain text, and
+        # only then replaced by their escape codes. The nonce keeps a value from
+        # spelling a marker.
+        nonce = secrets.token_hex(8)
+        spans: list[str] = []
+
+        def mark(s: str, **kw: object) -> str:
+            spans.append(click.style(visible(s), **kw))  # type: ignore[arg-type]
+            return f"<{nonce}:{len(spans) - 1}>"
+
+        marker = re.compile(f"<{nonce}:(\\d+)>")
+        for line in text_lines(result, mark, self.detail):
+            click.echo(marker.sub(lambda m: spans[int(m.group(1))], visible(line)))
 
 
 def _plain(s: str, **_: object) -> str:
@@ -211,15 +227,15 @@ def _verbose(result: CheckResult, style: Style) -> list[str]:
 def _fix_lines(result: CheckResult, style: Style) -> list[str]:
     out: list[str] = []
     if result.fix_changes:  # a --stat summary first, then the diffs
-        out.append(stat_block(change_stats(result.fix_changes), style=style))
+        out += stat_block(change_stats(result.fix_changes), style=style).split("\n")  # one line each
     for ch in result.fix_changes:
         if ch.path.endswith(".bundle"):
             out.append(f"--- binary: {ch.path} ({'new' if ch.is_new else 'changed'}): the template history "
                        "render keeps in the repository")
         else:
-            out.append(colorize(ch.diff().rstrip("\n"), style=style))
+            out += colorize(ch.diff().rstrip("\n"), style=style).split("\n")
     for d in result.fix_diagnostics:
-        out.append(d.format())
+        out += d.format().split("\n")  # its values are escaped; the hint is its second line
     n = len(result.fix_changes)
     if result.options.dry_run:
         out.append(style(f"--fix --dry-run: {n} file(s) would change; nothing written", bold=True))
