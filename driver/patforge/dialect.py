@@ -12,12 +12,13 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import math
-import re
 from typing import Any, Iterable, Mapping
 
 import jsonschema
 
+from patforge.boundedschema import Draft7
 from patforge.inputshapes import required_flag, several_examples
+from patforge.regexes import regex_problem
 from patforge.diagnostics import Diagnostic, Severity, error, warning
 from patforge.yamlsrc import YamlDocument
 
@@ -275,11 +276,11 @@ class FieldCompiler:
                            kp + ("pattern",), hint="quote the pattern: pattern: '^[a-z]+$'",
                            code="spec-regex")
             else:
-                try:
-                    re.compile(p)
+                problem = regex_problem(p)  # ECMA-262, as the schema's pattern is read
+                if problem is None:
                     out["pattern"] = p
-                except re.error as exc:
-                    self.error(f"{where}.pattern {p!r} is not a valid regular expression: {exc}",
+                else:
+                    self.error(f"{where}.pattern: {problem}",
                                kp + ("pattern",),
                                hint="fix the regex (in single quotes a backslash needs no doubling)",
                                code="spec-regex")
@@ -491,7 +492,7 @@ class FieldCompiler:
 
 def _first_violation(schema: dict[str, Any], value: Any) -> tuple[str, str] | None:
     """The first (deterministic) reason ``value`` fails ``schema``, or None."""
-    errors: Iterable[jsonschema.ValidationError] = jsonschema.Draft7Validator(schema).iter_errors(value)
+    errors: Iterable[jsonschema.ValidationError] = Draft7(schema).iter_errors(value)
     ordered = sorted(errors, key=lambda e: (len(e.absolute_path), list(map(str, e.absolute_path)),
                                             str(e.validator)))
     if not ordered:

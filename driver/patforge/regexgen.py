@@ -1,7 +1,8 @@
 """A tiny regex-to-string generator for JSON Schema ``pattern`` keywords.
 
-Built on Python's own regex parser (the same engine jsonschema validates ``pattern``
-with), so every construct is parsed exactly as validation will read it. It covers
+Built on Python's own regex parser, reading the ECMA-262 pattern as
+:mod:`patforge.regexes` translates it; every string is then matched the way
+validation matches it (bounded, ECMA-262 semantics). It covers
 literals, classes (incl. negated ones and categories such as ``\\d``/``\\w``),
 quantifiers, anchors, groups, back-references and alternation; lookarounds emit
 nothing and the caller's validation filters what they reject. ``variant`` shifts
@@ -15,6 +16,8 @@ from __future__ import annotations
 
 import re
 from typing import Any
+
+from patforge.regexes import generator_syntax, matches_or_false
 
 try:  # Python 3.11+
     from re import _constants as _c  # type: ignore[attr-defined]
@@ -45,12 +48,15 @@ _REPEAT_OPS = {_c.MAX_REPEAT, _c.MIN_REPEAT} | (
 
 
 def regex_strings(pattern: str, variants: int = 6) -> list[str]:
-    """A few distinct strings that ``re.search(pattern, s)`` should accept.
+    """A few distinct strings that ``pattern`` (ECMA-262) should accept.
 
     Covers literals, classes, quantifiers, anchors, groups, back-references and
     alternation; lookarounds are ignored. Results are checked by the caller."""
+    spelled = generator_syntax(pattern)  # ECMA-262 read into Python's syntax
+    if spelled is None:
+        return []
     try:
-        parsed = _sre.parse(pattern)
+        parsed = _sre.parse(spelled)
     except (re.error, RecursionError, OverflowError):
         return []
     out = []
@@ -63,10 +69,7 @@ def regex_strings(pattern: str, variants: int = 6) -> list[str]:
 
 
 def _matches(pattern: str, s: str) -> bool:
-    try:
-        return re.search(pattern, s) is not None
-    except re.error:
-        return False
+    return matches_or_false(pattern, s)  # bounded, as validation reads it
 
 
 class _Emitter:

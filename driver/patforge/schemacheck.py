@@ -2,33 +2,50 @@
 
 The metaschema is the one the schema names in ``$schema``, draft-07 when it names
 none (what patforge compiles). The message names the first (best) problem and where.
+Every regular expression in the schema (``pattern``, ``patternProperties``) must be a
+valid ECMA-262 regular expression (patforge.regexes): a schema whose patterns cannot
+be run is refused here, before anything validates against it.
 """
 
 from __future__ import annotations
 
-import warnings
 from typing import Any
 
 import jsonschema
 
+from patforge.boundedschema import REGEX_FORMAT, bounded, schema_regexes, validator_for
 from patforge.fastvalid import FastValidator
+from patforge.regexes import regex_problem
 
 _META_VALIDATORS: dict[type, Any] = {}
+
+def regex_problems(schema: Any) -> str | None:
+    """``<json path>: <why>`` for the first pattern in ``schema`` that is not a valid
+    ECMA-262 regular expression, or None."""
+    for where, pattern in schema_regexes(schema):
+        if isinstance(pattern, str):
+            problem = regex_problem(pattern)
+            if problem is not None:
+                return f"{where.lstrip('/') or '(top level)'}: {problem}"
+    return None
 
 
 def schema_problem(schema: Any) -> str | None:
     """None when ``schema`` passes its metaschema, else ``<json path>: <message>``."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        cls = jsonschema.validators.validator_for(schema, default=jsonschema.Draft7Validator)
+    cls = validator_for(schema).BASE
     pair = _META_VALIDATORS.get(cls)
     if pair is None:
-        pair = _META_VALIDATORS[cls] = (cls(cls.META_SCHEMA), FastValidator(cls.META_SCHEMA, cls))
+        pair = _META_VALIDATORS[cls] = (bounded(cls)(cls.META_SCHEMA, format_checker=REGEX_FORMAT),
+                                        FastValidator(cls.META_SCHEMA, cls))
     meta, fast = pair
     if fast.is_valid(schema):
-        return None  # jsonschema-rs is sure; jsonschema judges (and explains) the rest
+        # jsonschema-rs is sure of the structure; it does not compile the patterns
+        return regex_problems(schema)
     err = jsonschema.exceptions.best_match(meta.iter_errors(schema))
     if err is None:
         return None
     where = "/".join(map(str, err.absolute_path)) or "(top level)"
-    return f"{where}: {err.message}"
+    message = err.message
+    if err.validator == "format" and err.cause is not None:
+        message = str(err.cause)  # the pattern's own problem, not "is not a 'regex'"
+    return f"{where}: {message}"

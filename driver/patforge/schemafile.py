@@ -7,9 +7,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-import jsonschema
 from jsonschema.exceptions import SchemaError
 
+from patforge.boundedschema import Draft7
 from patforge.errors import SchemaFileError
 from patforge.instances import ExampleSet, example_instance
 from patforge.walktypes import escape_pointer
@@ -46,10 +46,11 @@ SCHEMA_HINT = "fix that keyword (see https://json-schema.org/draft-07)"
 def schema_problem(schema: Any) -> str | None:
     """Why ``schema`` is not a draft-07 schema (checked against the metaschema), or None."""
     try:
-        jsonschema.Draft7Validator.check_schema(schema)
+        Draft7.check_schema(schema)  # patterns read as ECMA-262 (boundedschema.py)
     except SchemaError as exc:
         where = "#" + "".join(f"/{escape_pointer(p)}" for p in exc.absolute_path)
-        return f"not a valid draft-07 schema at {where}: {exc.message}"
+        message = str(exc.cause) if exc.validator == "format" and exc.cause is not None else exc.message
+        return f"not a valid draft-07 schema at {where}: {message}"
     return None
 
 

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import re
-import warnings
 from dataclasses import dataclass
 from typing import Any, Iterator
 
-import jsonschema
-
 from patforge.diagnostics import Diagnostic
+from patforge.boundedschema import validator_for
 from patforge.fastvalid import FastValidator
 from patforge.registry import Pattern
 from patforge.schemacheck import schema_problem
@@ -82,9 +80,7 @@ def prepare(model: RepoModel) -> None:
                               f"{rel} is not a usable JSON Schema ({prob}); specs are not validated",
                               "restore it (`patforge render` writes it in phase 4)")
         return
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # an unknown $schema URI: draft-07
-        cls = jsonschema.validators.validator_for(data, default=jsonschema.Draft7Validator)
+    cls = validator_for(data)  # bounded regexes; an unknown $schema URI: draft-07
     shared.validator = cls(data)
     shared.fast = FastValidator(data, cls)
 
