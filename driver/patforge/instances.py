@@ -39,6 +39,7 @@ from patforge.fastvalid import surely_valid
 from patforge.jsonmsg import readable
 from patforge.regexgen import regex_strings
 from patforge.schemawalk import RootPolicy, Walker, escape_pointer
+from patforge.walktypes import MAX_DEPTH, MAX_WORK
 
 INSTANCE_KINDS: tuple[str, ...] = ("instance_minimal", "instance_full", "instance_test")
 #: The kind names users type (``patforge example --kind``).
@@ -74,15 +75,25 @@ class Blocker:
     detail: str = ""
 
     def message(self) -> str:
-        what = ("the boolean schema false" if self.keyword == "false"
-                else f'"{self.keyword}"')
+        what = _BOUNDS.get(self.keyword) or ("the boolean schema false" if self.keyword == "false"
+                                             else f'"{self.keyword}"')
         text = f"{what} at {self.pointer} blocks every candidate"
         return f"{text}: {self.detail}" if self.detail else text
 
+    def hint(self) -> str:
+        if self.keyword in _BOUNDS:
+            return (f"simplify the schema at {self.pointer} (fewer nested levels or alternatives), "
+                    "or write the examples by hand")
+        return f"relax {self.keyword!r} at {self.pointer} in the schema"
+
     def error(self) -> NoInstanceError:
-        return NoInstanceError(f"no valid instance: {self.message()}", keyword=self.keyword,
-                               pointer=self.pointer,
-                               hint=f"relax {self.keyword!r} at {self.pointer} in the schema")
+        # "could not find": the walker searched with a bound; it proves nothing about the schema
+        return NoInstanceError(f"could not find a valid instance: {self.message()}", keyword=self.keyword,
+                               pointer=self.pointer, hint=self.hint())
+
+
+#: Blocker keywords that are the generator's own bounds, not the schema's keywords.
+_BOUNDS = {"depth": "the generator's depth bound", "work": "the generator's work bound"}
 
 
 @dataclass
@@ -125,7 +136,15 @@ def _build(schema: Any, mode: str, ids: dict[str, str]) -> tuple[Any, Blocker | 
     found = walker.candidates(schema, walker.start(_root_name(schema)))
     if found:
         return found.get(0), None
-    return found.first, find_blocker(schema, found.first)
+    if walker.depth_cut is not None:
+        return found.first, Blocker("depth", walker.depth_cut,
+                                    f"the schema nests deeper than the {MAX_DEPTH} levels the generator follows")
+    blocker = find_blocker(schema, found.first)
+    if walker.exhausted:  # the keyword that rejects the best try, and why the search stopped
+        note = f"the search stopped after {MAX_WORK:,} validations (its bound)"
+        blocker = Blocker(blocker.keyword, blocker.pointer,
+                          f"{blocker.detail}; {note}" if blocker.detail else note)
+    return found.first, blocker
 
 
 def _ids(doc_id: str | None, pattern_id: str | None) -> dict[str, str]:

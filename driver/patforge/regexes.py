@@ -303,10 +303,10 @@ def _compile(source: str, syntax: str) -> Regex:
         exact = _translate(source, "python") if syntax == "ecma" else source
         bt = _regex.compile(exact)
     except _Invalid as exc:
-        raise RegexError(f"{_describe(source)} is not a valid ECMA-262 regular expression: {exc}") from None
+        raise RegexError(f"{_describe(source)} is not a valid regular expression (ECMA-262): {exc}") from None
     except (_regex.error, OverflowError, RecursionError, MemoryError, ValueError) as exc:
-        what = "ECMA-262 " if syntax == "ecma" else ""
-        raise RegexError(f"{_describe(source)} is not a valid {what}regular expression: {exc}") from None
+        what = " (ECMA-262)" if syntax == "ecma" else ""
+        raise RegexError(f"{_describe(source)} is not a valid regular expression{what}: {exc}") from None
     linear = None
     if _re2 is not None:
         try:

@@ -36,6 +36,7 @@ from patforge.walktypes import (
     _ALL_TYPES,
     COMBINATORS,
     MAX_DEPTH,
+    MAX_WORK,
     MAX_RECURSION,
     MAX_TRIED,
     WANTED,
@@ -62,6 +63,13 @@ class Walker(ShapeBuilder):
         self._alts: dict[tuple[int, int], tuple[Any, list[Any]]] = {}
         self._inlined: dict[tuple[int, int], tuple[int, ...]] = {}
         self._built: Any = object()  # the last object _object validated against its own schema
+        # The search is bounded per schema and kind: each (sub)schema's candidates are
+        # computed once per place in the walk (memo), and at most MAX_WORK validations
+        # are spent; past that every search ends and the caller reports the best try.
+        self._memo: dict[tuple[Any, ...], tuple[Any, Candidates]] = {}
+        self.work = 0
+        self.exhausted = False
+        self.depth_cut: str | None = None  # where the walk first went MAX_DEPTH levels deep
 
     def start(self, name: str = "value") -> Where:
         return Where(name=name, index=0, ptr="#", scope=self._root_validator._resolver, mode=self.mode)
@@ -78,7 +86,16 @@ class Walker(ShapeBuilder):
             self._validators[k] = hit
         return hit[2]
 
+    def _spend(self) -> bool:
+        """Count one validation; False once the walk's work bound is spent."""
+        self.work += 1
+        if self.work > MAX_WORK:
+            self.exhausted = True
+        return not self.exhausted
+
     def valid(self, schema: Any, scope: Any, value: Any) -> bool:
+        if not self._spend():
+            return False
         try:
             return self._validator(schema, scope).is_valid(value)
         except (Unresolvable, RecursionError):
@@ -86,6 +103,8 @@ class Walker(ShapeBuilder):
 
     def _errors(self, schema: Any, scope: Any, value: Any) -> list[Any] | None:
         """The validation errors ([] when valid); None when validation itself fails."""
+        if not self._spend():
+            return None
         try:
             return list(self._validator(schema, scope).iter_errors(value))
         except (Unresolvable, RecursionError):
@@ -94,13 +113,23 @@ class Walker(ShapeBuilder):
     # -- candidates ----------------------------------------------------------------
 
     def candidates(self, schema: Any, at: Where) -> "Candidates":
-        """The valid candidates for ``schema``, best first, computed only as far as asked."""
+        """The valid candidates for ``schema``, best first, computed only as far as asked
+        (once per schema, scope, kind, name, position, $ref path and depth: the lazy list
+        is shared, so trying both kinds at every level costs twice the levels, not 2**n)."""
+        key = (id(schema), id(at.scope), at.mode, at.name, at.index, at.stack, at.at_root, at.depth)
+        hit = self._memo.get(key)
+        if hit is not None:
+            return hit[1]
         found = Candidates()
         found.source = self._valid(schema, at, found)
+        self._memo[key] = (schema, found)  # the schema is kept alive with it: ids stay unique
         return found
 
     def _valid(self, schema: Any, at: Where, found: "Candidates") -> Iterator[Any]:
+        if self.exhausted:
+            return
         if at.depth > MAX_DEPTH:
+            self.depth_cut = self.depth_cut or at.ptr
             return
         if schema is True:
             schema = {}

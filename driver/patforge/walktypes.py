@@ -17,6 +17,9 @@ COMBINATORS = ("allOf", "anyOf", "oneOf", "if", "then", "else")
 #: Valid candidates kept per (sub)schema: enough for uniqueItems and backtracking.
 WANTED = 6
 MAX_DEPTH = 48
+#: Validations one walk (one schema, one kind) may spend before it gives up and reports
+#: its best try (docs/reliability.md: generation is bounded per schema).
+MAX_WORK = 20_000
 #: How often one $ref target may recur on a path (recursive schemas) before giving up.
 MAX_RECURSION = 4
 _BACKTRACK_STEPS = 24

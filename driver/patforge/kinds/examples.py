@@ -103,10 +103,12 @@ def examples_to_link(registry: Registry, files: Reader, p: Pattern) -> list[str]
 
 def _blocked(p: Pattern, blocker: Blocker, hand_written: bool) -> Diagnostic:
     where = f"{blocker.keyword!r} at {blocker.pointer} in {p.schema_path}"
+    if blocker.keyword in ("depth", "work"):
+        where = f"the schema at {blocker.pointer} in {p.schema_path}"
     hint = (f"relax {where}; the hand-written schema is what the examples must satisfy"
             if hand_written else
             f"the schema is compiled from {p.spec_path}: relax the spec constraint behind {where}")
-    return error(f"{p.name}: no valid example instance exists: {blocker.message()}",
+    return error(f"{p.name}: could not find a valid example instance: {blocker.message()}",
                  path=p.schema_path, pattern=p.name, code="example-blocked", hint=hint)
 
 
