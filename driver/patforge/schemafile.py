@@ -3,12 +3,12 @@ names the file (and the line where the JSON breaks) and what to do."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 from jsonschema.exceptions import SchemaError
 
+from patforge.boundedread import ContentError, parse_json, read_regular
 from patforge.boundedschema import Draft7
 from patforge.errors import SchemaFileError
 from patforge.instances import ExampleSet, example_instance
@@ -18,22 +18,15 @@ from patforge.walktypes import escape_pointer
 def load_schema_file(path: Path) -> Any:
     """The parsed schema; :class:`SchemaFileError` (exit 2) when it is unreadable,
     not JSON (with line and column) or not a draft-07 schema (with its pointer)."""
+    try:  # a regular file, bounded in size and nesting, strict UTF-8 (boundedread.py)
+        raw = read_regular(Path(path), str(path))
+    except ContentError as exc:
+        raise SchemaFileError(exc.message.replace(f"{path}: ", f"{path}: cannot read the schema: ", 1),
+                              hint=exc.hint or "check the path") from None
     try:
-        raw = Path(path).read_bytes()
-    except OSError as exc:
-        raise SchemaFileError(f"{path}: cannot read the schema: {exc.strerror or exc}",
-                              hint="check the path") from exc
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[:exc.start].count(b"\n") + 1
-        raise SchemaFileError(f"{path}:{line}: not UTF-8 text (byte {exc.start})",
-                              hint="save the schema as UTF-8") from exc
-    try:
-        schema = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise SchemaFileError(f"{path}:{exc.lineno}:{exc.colno}: not valid JSON: {exc.msg}",
-                              hint=f"fix the JSON syntax at line {exc.lineno}") from exc
+        schema = parse_json(raw, str(path))
+    except ContentError as exc:
+        raise SchemaFileError(exc.message, hint=exc.hint) from None
     problem = schema_problem(schema)
     if problem:
         raise SchemaFileError(f"{path}: {problem}", hint=SCHEMA_HINT)
