@@ -106,12 +106,13 @@ class Manifest:
     def load(cls, state: Path) -> "Manifest | None":
         """The manifest, or None when it is missing, damaged or not what patforge
         writes (every entry checked: a cache miss costs a full run, nothing more)."""
-        from patforge.boundedread import ContentError, read_json
+        from patforge.boundedread import ContentError, parse_json, read_regular
         from patforge.manifestshape import checked
+        from patforge.stateshape import unseal
 
         try:
-            data = read_json(manifest_path(state), MANIFEST)
-        except ContentError:
+            data = parse_json(unseal(read_regular(manifest_path(state), MANIFEST)), MANIFEST)
+        except (ContentError, ValueError):
             return None
         body = checked(data, FORMAT)
         if body is None:
@@ -121,14 +122,13 @@ class Manifest:
 
     def save(self, state: Path) -> None:
         from patforge.fsutil import atomic_write
-        from patforge.stateshape import seal
+        from patforge.stateshape import sealed
 
         self.written_ns = _now_ns(state)
         body = {"format": FORMAT, "written_ns": self.written_ns, "context": self.context,
                 "files": self.files, "dirs": self.dirs, "units": self.units, "report": self.report,
                 "inputs": sorted(set(self.inputs))}
-        body["seal"] = seal(body)
-        atomic_write(manifest_path(state), json.dumps(body, separators=(",", ":")).encode("utf-8"),
+        atomic_write(manifest_path(state), sealed(json.dumps(body, separators=(",", ":")).encode("utf-8")),
                      durable=False)
 
     # -- is a recorded file still what it was? ---------------------------------

@@ -13,7 +13,6 @@ system call.
 from __future__ import annotations
 
 import hashlib
-import json
 import math
 from typing import Any
 
@@ -85,12 +84,19 @@ def hex_digest(value: Any, where: str, *, optional: bool = False) -> Any:
     return value
 
 
-def seal(body: dict[str, Any]) -> str:
-    """Digest of a state body (keys sorted): a file whose seal does not match was
-    damaged or edited after patforge wrote it."""
-    return hashlib.sha256(json.dumps(body, sort_keys=True, separators=(",", ":"),
-                                     ensure_ascii=True).encode("ascii")).hexdigest()
+def sealed(body: bytes) -> bytes:
+    """``body`` followed by a line with its SHA-256: a file whose last line does not
+    match its body was damaged or edited after patforge wrote it."""
+    return body + b"\n" + hashlib.sha256(body).hexdigest().encode("ascii") + b"\n"
 
 
-__all__ = ["BadShape", "finite", "hex_digest", "listing", "mapping", "rel_path", "seal", "text",
+def unseal(data: bytes) -> bytes:
+    """The body of a :func:`sealed` file; :class:`BadShape` when the seal is missing or wrong."""
+    body, _, tail = data.rstrip(b"\n").rpartition(b"\n")
+    if not body or hashlib.sha256(body).hexdigest().encode("ascii") != tail:
+        raise BadShape("the seal does not match the body")
+    return body
+
+
+__all__ = ["BadShape", "finite", "hex_digest", "listing", "mapping", "rel_path", "sealed", "text", "unseal",
            "text_list", "whole"]
