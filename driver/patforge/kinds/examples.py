@@ -55,7 +55,7 @@ def cached_examples(registry: Registry, schema: Any, doc_id: str, pattern_id: st
     """The pattern's three instances (never raising: a blocked schema carries its
     :class:`Blocker`), cached across runs."""
     k = cache_key("examples", schema, doc_id, pattern_id)
-    hit = registry.cache.get(k) if registry.cache else None
+    hit = registry.cache.get(k, _cached_examples) if registry.cache else None
     if hit is None:
         found = generate_examples(schema, doc_id=doc_id, pattern_id=pattern_id, strict=False)
         b = found.blocker
@@ -65,6 +65,20 @@ def cached_examples(registry: Registry, schema: Any, doc_id: str, pattern_id: st
             registry.cache.put(k, hit)
     b = hit["blocker"]
     return ExampleSet(hit["instances"], dict(hit["embedded"]), Blocker(*b) if b else None)
+
+
+def _cached_examples(hit: Any) -> dict[str, Any]:
+    """A cache entry of :func:`cached_examples`; TypeError when it is not one (a miss:
+    a damaged entry is generated again, never a unit failure)."""
+    b = hit["blocker"]
+    from patforge.instances import INSTANCE_KINDS
+
+    if not (isinstance(hit["instances"], dict) and set(INSTANCE_KINDS) <= set(hit["instances"])
+            and isinstance(hit["embedded"], dict)
+            and all(isinstance(v, bool) for v in hit["embedded"].values())
+            and (b is None or (isinstance(b, list) and len(b) == 3 and all(isinstance(x, str) for x in b)))):
+        raise TypeError("not an examples entry")
+    return hit
 
 
 _NOT_HAND_WRITTEN = object()
