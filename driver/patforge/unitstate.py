@@ -31,6 +31,7 @@ from typing import Any, Callable
 import yaml
 
 from patforge.answers import AnswersError, parse_answers, same_answers
+from patforge.boundedread import ContentError
 from patforge.outputs import hashes_path, modified_files, parse_manifest
 
 CURRENT, OUTDATED, STALE, MISSING, MODIFIED, HAND_WRITTEN, BLOCKED = (
@@ -127,7 +128,13 @@ def classify_unit(unit: Any, files: Any, ref: str, *, edits: bool = False,
         return UnitState(MISSING, "missing: " + ", ".join(missing), RESTORE, recorded=recorded, newest=ref,
                          files=tuple(missing))
     if edits:
-        hashes = parse_manifest(files.read_text(hashes_path(unit.answers_file)))
+        hashes_rel = hashes_path(unit.answers_file)
+        try:
+            hashes = parse_manifest(files.read_text(hashes_rel), hashes_rel)
+        except (ContentError, UnicodeDecodeError) as exc:
+            why = exc.message if isinstance(exc, ContentError) else f"{hashes_rel}: not UTF-8 text"
+            return blocked(f"{why}: the output hashes are not usable; restore the file from git "
+                           f"(git checkout -- {hashes_rel}) or delete it")
         if hashes is None:
             return UnitState(CURRENT, "no output hashes recorded (rendered by an older patforge): hand edits "
                              "cannot be told; `patforge diff` shows them", recorded=recorded, newest=ref)

@@ -25,6 +25,7 @@ import yaml
 
 from patforge import kinds
 from patforge.answers import AnswersError, Recorded, answers_files, parse_answers, restamp
+from patforge.boundedread import ContentError, read_regular
 from patforge.changes import FileChange
 from patforge.outputs import hashes_path, manifest_text, matches, parse_manifest, sha256_bytes
 from patforge.diagnostics import DiagnosticList, error, warning
@@ -37,6 +38,8 @@ from patforge.registry import load_registry
 from patforge.templatesrc import REPO_BUNDLE, TemplateSource, repo_bundle_change, resolve_source
 from patforge.kinds.base import sha256_text
 from patforge.layout import BATCH_ANSWERS
+from patforge.paths import PathProblem, resolve_inside
+from patforge.stateshape import BadShape, rel_path
 from patforge.workspace import Workspace
 
 _MARKERS = ("<<<<<<< ", ">>>>>>> ")
@@ -113,7 +116,7 @@ def read_managed_units(repo: Path) -> list[ManagedUnit]:
     out: list[ManagedUnit] = []
     for rel in answers_files(repo):
         try:
-            rec = parse_answers((repo / rel).read_bytes(), rel)
+            rec = parse_answers(_bounded_bytes(repo, rel), rel)
             if not rec.kind or not rec.unit:
                 raise AnswersError("no artifact or units")
         except (AnswersError, OSError) as exc:
@@ -161,8 +164,12 @@ def _old_derived(repo: Path, units: list[ManagedUnit], diags: DiagnosticList) ->
             continue
         mu.derived = {}
         for rel, digest in hashes.items():
+            try:
+                rel_path(rel, mu.answers_file)  # a recorded path: never one outside the repository
+            except BadShape as exc:
+                raise UsageError(f"{exc}", hint=f"restore {mu.answers_file} from git") from None
             path = repo / rel
-            text = path.read_text(encoding="utf-8") if path.is_file() else ""
+            text = _bounded_bytes(repo, rel).decode("utf-8") if path.is_file() else ""
             if sha256_text(text) != digest:
                 diags.add(warning(f"{rel} changed since patforge rendered it; the update starts from it as it is",
                                   path=rel, pattern=mu.pattern,
@@ -336,12 +343,29 @@ def _run_in_worktree(repo: Path, source: TemplateSource, todo: list[ManagedUnit]
 def _pristine_files(wt: Path, mu: ManagedUnit) -> tuple[dict[str, str], set[str]] | None:
     """(recorded output hashes, the files that still match them) before the update; None
     when the unit has no hashes (rendered by an older patforge)."""
-    path = wt / hashes_path(mu.answers_file)
-    recorded = parse_manifest(path.read_text(encoding="utf-8") if path.is_file() else None)
+    rel_hashes = hashes_path(mu.answers_file)
+    path = wt / rel_hashes
+    try:  # bounded; every listed path a normalised repository path (outputs.parse_manifest)
+        recorded = parse_manifest(read_regular(path, rel_hashes).decode("utf-8") if path.is_file() else None,
+                                  rel_hashes)
+    except (ContentError, UnicodeDecodeError) as exc:
+        raise UsageError(f"{exc.message if isinstance(exc, ContentError) else rel_hashes + ': not UTF-8'}",
+                         hint=f"restore it from git (git checkout -- {rel_hashes}) or delete it") from None
     if recorded is None:
         return None
-    same = {rel for rel, digest in recorded.items() if (wt / rel).is_file() and matches((wt / rel).read_bytes(), digest)}
+    same = {rel for rel, digest in recorded.items()
+            if (wt / rel).is_file() and matches(_bounded_bytes(wt, rel), digest)}
     return recorded, same
+
+
+def _bounded_bytes(root: Path, rel: str) -> bytes:
+    """A repository file's bytes through the reading layer (regular, inside, bounded)."""
+    try:
+        return read_regular(resolve_inside(root, rel), rel)
+    except PathProblem as exc:
+        raise UsageError(str(exc), hint=exc.hint) from None
+    except ContentError as exc:
+        raise UsageError(exc.message, hint=exc.hint) from None
 
 
 def _rehash(wt: Path, todo: list[ManagedUnit], pristine: dict) -> bool:
