@@ -19,6 +19,8 @@ import posixpath
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from patforge.boundedread import ContentError, check_nesting
+
 if TYPE_CHECKING:
     from patforge.registry import Pattern, Registry
     from patforge.render_report import RenderReport
@@ -57,8 +59,11 @@ def parse_members(text: str) -> list[Member]:
     (not JSON, not an object) — values may be anything, callers judge them."""
     decoder = json.JSONDecoder()
     try:
+        check_nesting(text.encode("utf-8", "surrogatepass"), "the file")
         json.loads(text)
-    except ValueError as exc:
+    except ContentError as exc:
+        raise MappingShapeError(exc.message.removeprefix("the file: ")) from None
+    except (ValueError, RecursionError) as exc:
         raise MappingShapeError(f"not valid JSON: {exc}") from None
     i = _skip_ws(text, 1 if text.startswith("\ufeff") else 0)
     if i >= len(text) or text[i] != "{":
