@@ -87,9 +87,13 @@ def print_rollback_report(report, *, verbose: bool = False) -> None:
     """What ``rollback`` restored (rollback.RollbackReport)."""
     verb = "would restore" if report.dry_run else "restored"
     gone = "would delete" if report.dry_run else "deleted"
+    if getattr(report, "resumed", False):
+        click.echo("completed a rollback that was interrupted after it had started writing")
     click.echo(f"rollback of the last {report.command}: {verb} {len(report.restored)} changed file(s), "
                f"{gone} {len(report.deleted)} file(s) it created"
-               + (f"; {len(report.already)} already as before" if report.already else ""))
+               + (f"; {len(report.already)} already as before" if report.already else "")
+               + (f"; removed {len(report.removed_dirs)} empty folder(s) it created"
+                  if getattr(report, "removed_dirs", None) else ""))
     if verbose:
         for rel in report.restored:
             click.echo(f"  {'restore ' if report.dry_run else 'restored'}  {rel}")

@@ -36,6 +36,9 @@ from patforge.state import state_dir
 RUNS = "runs"
 LOG = "log.jsonl"
 META = "meta.json"
+#: Written (durably) just before a rollback's journal commits: a rerun after a kill
+#: knows the record was applied (rollback() then reports it as done).
+APPLYING = "applying"
 
 
 class RollbackRefused(PatforgeError):
@@ -144,10 +147,13 @@ class RollbackReport:
     deleted: list[str] = field(default_factory=list)  # created by the run, now removed
     already: list[str] = field(default_factory=list)  # already as before the run
     dry_run: bool = False
+    resumed: bool = False  # completes a rollback that was killed after its journal committed
+    removed_dirs: list[str] = field(default_factory=list)  # folders the run created, now removed
 
     def to_dict(self) -> dict:
         return {"command": self.command, "restored": self.restored, "deleted": self.deleted,
-                "already_as_before": self.already, "dry_run": self.dry_run}
+                "already_as_before": self.already, "dry_run": self.dry_run,
+                "completed_interrupted_rollback": self.resumed, "removed_folders": self.removed_dirs}
 
 
 def read_record(folder: Path) -> tuple[str, list[RecordedFile]]:
@@ -185,12 +191,20 @@ def rollback(repo: Path, *, dry_run: bool = False) -> RollbackReport:
                                 "written files here since the last rollback",
                                 hint="patforge rollback undoes the last run that wrote files")
         command, files = read_record(folder)
-        report = RollbackReport(command=command, dry_run=dry_run)
+        # A rollback killed after its journal committed: the recovery above landed its
+        # writes, so what it did is reported as done (and its folders go too).
+        resumed = (folder / APPLYING).is_file()
+        report = RollbackReport(command=command, dry_run=dry_run, resumed=resumed)
         changed, writes, doomed_dirs = [], [], []
         for f in files:
             now = _current_hash(repo, f.path)
             if now == f.before:
-                report.already.append(f.path)
+                if resumed:
+                    (report.deleted if f.before is None else report.restored).append(f.path)
+                else:
+                    report.already.append(f.path)
+                if f.before is None:
+                    doomed_dirs += f.created_dirs  # removed below when empty
             elif now != f.after:
                 changed.append(f.path)
             elif f.before is None:
@@ -210,9 +224,11 @@ def rollback(repo: Path, *, dry_run: bool = False) -> RollbackReport:
                      "then run patforge rollback again")
         if dry_run:
             return report
+        atomic_write(folder / APPLYING, b"", durable=True)  # before the journal's commit point
         journal.apply(writes)
         for d in sorted(set(doomed_dirs), key=lambda p: -p.count("/")):
-            with contextlib.suppress(OSError):  # not empty: something else lives there now
+            with contextlib.suppress(OSError):  # not empty (something else lives there now), or gone
                 (repo / d).rmdir()
+                report.removed_dirs.append(d)
         shutil.rmtree(folder, ignore_errors=True)
         return report

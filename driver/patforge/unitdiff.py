@@ -16,6 +16,7 @@ from pathlib import Path
 
 from patforge.copier_runner import RenderJob, render_jobs
 from patforge.errors import UsageError
+from patforge.state import run_temp_dir
 from patforge.templatesrc import REPO_BUNDLE, TemplateSource
 from patforge import kinds
 
@@ -71,7 +72,7 @@ def unit_diffs(repo: Path, names: tuple[str, ...] = (), kind_names: tuple[str, .
         source = TemplateSource(location=_location(repo, src), record=src, ref=commit, tags=(commit,))
         data = [{**mu.answers, "derived": originals[mu.answers_file]} if originals.get(mu.answers_file)
                 else mu.answers for mu in group]
-        jobs.append(RenderJob(kind, data, source))
+        jobs.append(RenderJob(kind, data, source, str(run_temp_dir(repo))))  # swept if killed
         members.append(group)
     for job, group, result in zip(jobs, members, render_jobs(jobs, 1)):
         if result.error:
