@@ -27,12 +27,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
 
+from patforge.boundedread import ContentError, read_regular
 from patforge.errors import ConcurrentChangeError, UnsafePathError, WriteError
 from patforge.fsutil import atomic_write
 from patforge.paths import PathProblem, writable_problem, write_target
 from patforge.state import state_dir
 
 JOURNAL = "journal.json"
+#: A transaction holds every file of one step, base64-encoded.
+MAX_JOURNAL_BYTES = 1 << 30
 
 Writes = list[tuple[str, "bytes | None"]]
 
@@ -153,10 +156,10 @@ class Journal:
         if not path.is_file():
             return []
         try:
-            writes = _parse_journal(path.read_bytes())
+            writes = _parse_journal(read_regular(path, JOURNAL, max_bytes=MAX_JOURNAL_BYTES))
             for rel, _ in writes:
                 self._target(rel)  # every path is checked before any is written
-        except (ValueError, UnsafePathError) as exc:
+        except (ValueError, UnsafePathError, ContentError) as exc:
             aside = self._set_aside(path)
             self.set_aside = (f"an interrupted run's journal could not be used ({exc}); "
                               f"nothing was replayed, and it was moved to {aside}")

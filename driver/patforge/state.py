@@ -91,9 +91,9 @@ def _make_private_dir(path: Path) -> None:
 
 
 #: Temporary work (Copier's template clones and copies, render's staging folders)
-#: lives under ``<state>/tmp/<pid>``, never in the system temp folder: a killed run's
+#: lives under ``<state>/work/<pid>``, never in the system temp folder: a killed run's
 #: leftovers are found and removed by the next run (:func:`run_temp_dir`).
-TMP = "tmp"
+TMP = "work"  # not "tmp": the journal keeps its temp files there and empties it
 _OWNER_LOCK = ".owner.lock"
 _HELD: dict[str, object] = {}  # temp folder -> the lock this process holds on it
 
