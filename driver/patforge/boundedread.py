@@ -112,7 +112,10 @@ def parse_json(raw: bytes, shown: str) -> Any:
     except json.JSONDecodeError as exc:
         raise ContentError(f"{shown}:{exc.lineno}:{exc.colno}: not valid JSON: {exc.msg}",
                            hint=f"fix the JSON syntax at line {exc.lineno}") from None
-    except (ValueError, RecursionError) as exc:
+    except RecursionError:  # deeper than the parser goes (the skeleton was unbalanced)
+        raise ContentError(f"{shown}: JSON nested more than {MAX_NESTING} levels deep",
+                           hint="flatten the document") from None
+    except ValueError as exc:
         raise ContentError(f"{shown}: not valid JSON: {exc}") from None
     if _SURROGATE_ESCAPE.search(raw):
         try:

@@ -12,10 +12,10 @@ keyword that blocks it.
 
 from __future__ import annotations
 
-import json
 from pathlib import PurePosixPath
 from typing import Any
 
+from patforge.boundedread import ContentError, parse_json
 from patforge.cache import key as cache_key
 from patforge.diagnostics import Diagnostic, error
 from patforge.jsonmsg import exception_text
@@ -36,8 +36,8 @@ from patforge.schemafile import SCHEMA_HINT, schema_problem
 
 def _json_file_doc_id(files: Reader, rel: str) -> str | None:
     try:
-        data = json.loads(files.read_text(rel) or "")
-    except (ValueError, UnicodeDecodeError):
+        data = parse_json(files.read_bytes(rel) or b"", rel)
+    except ContentError:
         return None
     return data.get("doc_id") if isinstance(data, dict) else None
 
@@ -91,10 +91,10 @@ def hand_written_schema(files: Reader, p: Pattern) -> Any:
 
     if not p.schema_path or not files.exists(p.schema_path) or SCHEMA.managed(files, p):
         return _NOT_HAND_WRITTEN
-    try:
-        return json.loads(files.read_text(p.schema_path) or "")
-    except ValueError as exc:
-        return exc
+    try:  # bounded nesting, strict UTF-8, no lone surrogate (boundedread.py)
+        return parse_json(files.read_bytes(p.schema_path) or b"", p.schema_path)
+    except ContentError as exc:
+        return ValueError(exc.message.removeprefix(f"{p.schema_path}:").lstrip())
 
 
 def examples_to_link(registry: Registry, files: Reader, p: Pattern) -> list[str]:
@@ -142,9 +142,9 @@ class ExamplesKind(Kind):
         schema is the authority; the spec only matters when patforge compiles the schema."""
         schema = hand_written_schema(ctx.files, p)
         if isinstance(schema, ValueError):
-            ctx.diagnostics.add(error(f"hand-written schema is not valid JSON: {schema}", path=p.schema_path,
+            ctx.diagnostics.add(error(f"hand-written schema is not usable JSON: {schema}", path=p.schema_path,
                                       line=getattr(schema, "lineno", None), pattern=p.name,
-                                      hint="fix the JSON syntax"))
+                                      hint="fix the JSON"))
             return None, True
         if schema is not _NOT_HAND_WRITTEN:
             problem = schema_problem(schema)
@@ -197,15 +197,15 @@ class ExamplesKind(Kind):
         if text is None:
             return out  # schema not rendered (its own failure is reported); check will flag it
         try:
-            schema = json.loads(text)
-        except ValueError:
+            schema = parse_json(text.encode("utf-8", "surrogatepass"), schema_rel)
+        except ContentError:
             return out
         for rel in unit.files:
             if rel not in staged:
                 continue
             try:
-                instance = json.loads(staged[rel])
-            except ValueError:
+                instance = parse_json(staged[rel], rel)
+            except ContentError:
                 continue  # reported by the syntax check
             for msg in validate_instance(schema, instance):
                 out.append(error(f"example does not validate against {schema_rel}: {msg}", path=rel,

@@ -1,0 +1,460 @@
+"""Issue 21, round 3: hangs, runaway memory and tampered state.
+
+Each case runs the real command in a separate process with a 20 s guard (a hang is a
+failure, not a slow pass: no timed assertion of speed here) and asserts a clear
+refusal or an exact recovery: no traceback, the message naming the file, nothing
+written outside the repository. The classes and their guarantees are in
+docs/reliability.md ("Untrusted repository: bounds and state (issue 21)").
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import commit_all, git, tree_snapshot
+from test_hostile import GOOD_SPEC, REG, SPEC, build
+from test_hostile_state import copy_rendered, rendered  # noqa: F401 - the shared rendered fixture
+
+try:
+    from patforge.state import state_location
+except ImportError:  # pragma: no cover - older code
+    from patforge.journal import state_dir as state_location
+
+GUARD = 20  # seconds: past this a command counts as hung
+POSIX = pytest.mark.skipif(os.name != "posix", reason="devices and symlinks to them are POSIX")
+SCHEMA = "patterns/schemas/alpha.schema.json"
+EXECUTOR = "patterns/executors/alpha_executor.py"
+EXAMPLES = "patterns/examples/alpha"
+MAPPING = "patterns/registry/doc_id_mapping.json"
+
+
+def run(*args: str, cwd: Path | None = None, guard: int = GUARD) -> subprocess.CompletedProcess:
+    """``patforge *args`` in its own process; a run past ``guard`` seconds fails the test."""
+    import patforge  # the child runs the code this test imported (the worktree's, in CI the installed)
+
+    driver = str(Path(patforge.__file__).resolve().parents[1])
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8",
+           "PYTHONPATH": os.pathsep.join([driver, os.environ.get("PYTHONPATH", "")])}
+    try:
+        res = subprocess.run([sys.executable, "-m", "patforge", *args], cwd=cwd, capture_output=True,
+                             text=True, encoding="utf-8", errors="replace", env=env, timeout=guard)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"patforge {' '.join(args)} ran past {guard} s (hung)")
+    assert "Traceback" not in res.stdout + res.stderr, res.stdout + res.stderr
+    return res
+
+
+def out(res: subprocess.CompletedProcess) -> str:
+    return res.stdout + res.stderr
+
+
+def fresh(tmp: Path, spec: str = GOOD_SPEC) -> Path:
+    repo = build(tmp, spec=spec)
+    git(repo, "init", "-q")
+    commit_all(repo, "registry")
+    return repo
+
+
+def spec_with(extra: str) -> str:
+    """GOOD_SPEC with ``extra`` lines added under inputs.target."""
+    return GOOD_SPEC + extra
+
+
+def hand_schema(repo: Path, schema: dict | str) -> None:
+    """A hand-written schema for alpha (render keeps it, examples are generated from it)."""
+    text = schema if isinstance(schema, str) else json.dumps(schema, indent=2)
+    (repo / SCHEMA).write_text(text, encoding="utf-8")
+    commit_all(repo, "hand-written schema")
+
+
+def outside_unchanged(tmp: Path, repo: Path, before: dict[str, bytes]) -> None:
+    after = {k: v for k, v in tree_snapshot(tmp).items() if not k.startswith(repo.name + "/")}
+    assert after == before
+
+
+# -- regular expressions ------------------------------------------------------------
+
+def test_a_catastrophic_spec_pattern_does_not_hang_render(tmp_path):
+    repo = fresh(tmp_path, spec_with("    pattern: '^(\\w+\\s?)*$'\n    min_length: 40\n"))
+    res = run("render", "--repo", str(repo))
+    assert res.returncode == 0, out(res)
+    example = json.loads((repo / EXAMPLES / "instance_minimal.json").read_text("utf-8")) \
+        if (repo / EXAMPLES / "instance_minimal.json").is_file() else None
+    assert example is None or len(example["inputs"]["target"]) >= 40
+
+
+def test_example_with_a_catastrophic_pattern_finishes(tmp_path):
+    schema = tmp_path / "s.json"
+    schema.write_text(json.dumps({"type": "object", "required": ["a"], "properties": {
+        "a": {"type": "string", "pattern": "(x+x+)+y", "minLength": 40}}}), "utf-8")
+    res = run("example", str(schema))
+    assert res.returncode == 0, out(res)
+    assert "xxy" in json.loads(res.stdout)["a"]
+
+
+def test_check_validating_an_example_against_a_catastrophic_pattern_finishes(tmp_path, rendered):
+    repo = copy_rendered(tmp_path, rendered)
+    schema = json.loads((repo / SCHEMA).read_text("utf-8"))
+    schema["properties"]["inputs"]["properties"]["target"]["pattern"] = "^(x+x+)+y$"
+    (repo / SCHEMA).write_text(json.dumps(schema, indent=2), "utf-8")
+    for f in (repo / EXAMPLES).glob("*.json"):
+        data = json.loads(f.read_text("utf-8"))
+        data["inputs"]["target"] = "x" * 60
+        f.write_text(json.dumps(data, indent=2), "utf-8")
+    res = run("check", "--repo", str(repo))
+    assert res.returncode == 1, out(res)
+    assert "does not match" in out(res)
+
+
+def test_a_backtracking_only_pattern_past_its_bound_is_named(tmp_path):
+    schema = tmp_path / "s.json"
+    schema.write_text(json.dumps({"type": "string", "pattern": "^(a|aa)+(?=b)c", "minLength": 40,
+                                  "maxLength": 40}), "utf-8")
+    res = run("example", str(schema))
+    assert res.returncode == 1, out(res)
+    assert "ran past its 1 s bound" in out(res) and "^(a|aa)+(?=b)c" in out(res)
+
+
+def test_an_invalid_pattern_in_a_hand_written_schema_is_refused_by_check(tmp_path, rendered):
+    repo = copy_rendered(tmp_path, rendered)
+    schema = json.loads((repo / SCHEMA).read_text("utf-8"))
+    schema["properties"]["inputs"]["properties"]["target"]["pattern"] = "(unclosed"
+    (repo / SCHEMA).write_text(json.dumps(schema, indent=2), "utf-8")
+    res = run("check", "--repo", str(repo))
+    assert res.returncode == 1, out(res)
+    assert "'(unclosed' is not a valid regular expression" in out(res)
+
+
+def test_ecma_named_groups_are_read_in_generation_and_validation(tmp_path):
+    schema = tmp_path / "s.json"
+    schema.write_text(json.dumps({"type": "string", "pattern": "^(?<y>[0-9]{4})-\\k<y>$"}), "utf-8")
+    res = run("example", str(schema))
+    assert res.returncode == 0, out(res)
+    y, again = json.loads(res.stdout).split("-")
+    assert y == again and len(y) == 4
+
+
+@pytest.mark.parametrize("pattern,value,valid", [
+    ("^abc$", "abc\n", False),          # $ is the very end (Python's $ also before a final \n)
+    ("^\\d$", "\u0664", False),          # \d is ASCII
+    ("^\\w$", "\u00e9", False),          # \w is ASCII
+    ("^\\s$", "\u00a0", True),           # \s is Unicode white space
+    ("^\\s$", "\ufeff", True),
+    ("^.$", "\u2028", False),           # . stops at every line terminator
+    ("^[^]$", "\n", True),              # [^] is any character
+    ("^\\cJ$", "\n", True),
+    ("a{,5}", "a{,5}", True),           # not a quantifier in ECMA-262
+    ("\\u00e9", "\u00e9", True),
+    ("^\\ud83d\\ude00$", "\U0001F600", True),
+])
+def test_patterns_follow_ecma_262(pattern, value, valid):
+    from patforge.boundedschema import Draft7
+
+    assert Draft7({"pattern": pattern}).is_valid(value) is valid
+
+
+# -- bounded example generation ------------------------------------------------------
+
+def _nest(depth: int, leaf: dict) -> dict:
+    schema = leaf
+    for _ in range(depth):
+        schema = {"type": "object", "required": ["a"], "properties": {"a": schema, "b": {"type": "string"}}}
+    return schema
+
+
+@pytest.mark.parametrize("depth", [10, 14, 18])
+def test_an_unsatisfiable_nested_schema_is_reported_not_searched_forever(tmp_path, depth):
+    schema = tmp_path / "s.json"
+    schema.write_text(json.dumps(_nest(depth, {"type": "string", "minLength": 5, "maxLength": 2})), "utf-8")
+    res = run("example", str(schema))
+    assert res.returncode == 1, out(res)
+    assert "could not find a valid instance" in out(res)
+    assert '"minLength" at #' + "/properties/a" * depth in out(res)
+    assert "no valid instance exists" not in out(res)
+
+
+def test_a_chain_deeper_than_the_generator_follows_names_the_depth_bound(tmp_path):
+    schema = tmp_path / "s.json"
+    schema.write_text(json.dumps(_nest(49, {"type": "string"})), "utf-8")
+    res = run("example", str(schema))
+    assert res.returncode == 1, out(res)
+    assert "the generator's depth bound at #/properties/a" in out(res)
+
+
+def test_the_search_spends_at_most_its_work_bound():
+    from patforge.instances import generate_examples
+    from patforge.schemawalk import Walker
+    from patforge.walktypes import MAX_WORK
+
+    walkers = []
+    init = Walker.__init__
+
+    def spy(self, *a, **k):
+        init(self, *a, **k)
+        walkers.append(self)
+
+    Walker.__init__ = spy
+    try:
+        generate_examples(_nest(18, {"type": "string", "minLength": 5, "maxLength": 2}), strict=False)
+        generate_examples(_nest(49, {"type": "string"}), strict=False)
+    finally:
+        Walker.__init__ = init
+    assert walkers and all(w.work <= MAX_WORK + 1 for w in walkers)
+
+
+# -- bounded reads ---------------------------------------------------------------------
+
+@POSIX
+def test_check_refuses_a_mapping_that_links_to_dev_zero(tmp_path, rendered):
+    repo = copy_rendered(tmp_path, rendered)
+    (repo / MAPPING).unlink(missing_ok=True)
+    os.symlink("/dev/zero", repo / MAPPING)
+    res = run("check", "--repo", str(repo))
+    assert res.returncode == 1, out(res)
+    assert MAPPING in out(res)
+
+
+@POSIX
+def test_render_refuses_a_forged_manifest_naming_dev_zero(tmp_path, rendered):
+    from patforge.manifest import FORMAT, MANIFEST
+
+    repo = copy_rendered(tmp_path, rendered)
+    state = state_location(repo)
+    path = state / MANIFEST
+    body = json.loads(path.read_bytes().rsplit(b"\n", 2)[0]) if path.is_file() else {}
+    body.setdefault("files", {})["/dev/zero"] = [0, 0, "0" * 64]
+    body.setdefault("inputs", []).append("/dev/zero")
+    body["format"] = FORMAT
+    raw = json.dumps(body).encode()
+    try:
+        from patforge.stateshape import sealed
+        raw = sealed(raw)  # a well-sealed forgery: refused for its path, not its seal
+    except ImportError:
+        pass
+    path.write_bytes(raw)
+    (repo / EXECUTOR).unlink()
+    res = run("render", "--repo", str(repo))
+    assert res.returncode == 0, out(res)
+    assert "nothing to do" not in out(res)
+    assert (repo / EXECUTOR).is_file()
+
+
+@POSIX
+def test_status_names_a_sha256_list_that_lists_dev_zero(tmp_path, rendered):
+    repo = copy_rendered(tmp_path, rendered)
+    sha = next((repo / ".patforge" / "answers").rglob("*.sha256"))
+    sha.write_text(f"{'0' * 64}  /dev/zero\n", "utf-8")
+    res = run("status", "--repo", str(repo))
+    rel = sha.relative_to(repo).as_posix()
+    assert rel in out(res), out(res)
+    assert "resolves outside" not in out(res)
+
+
+DEEP = "[" * 100_000
+
+
+@pytest.mark.parametrize("where", ["mapping", "schema", "example"])
+def test_deep_nesting_in_a_repository_file_is_refused_by_check(tmp_path, rendered, where):
+    repo = copy_rendered(tmp_path, rendered)
+    target = {"mapping": repo / MAPPING, "schema": repo / SCHEMA,
+              "example": next((repo / EXAMPLES).glob("*.json"))}[where]
+    target.write_text(DEEP, "utf-8")
+    res = run("check", "--repo", str(repo))
+    assert res.returncode == 1, out(res)
+    assert "RecursionError" not in out(res)
+    assert target.relative_to(repo).as_posix() in out(res)
+
+
+def test_deep_nesting_in_the_file_given_to_example_is_refused(tmp_path):
+    schema = tmp_path / "s.json"
+    schema.write_text(DEEP, "utf-8")
+    res = run("example", str(schema))
+    assert res.returncode == 2, out(res)
+    assert "nested more than" in out(res) and str(schema) in out(res)
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "junit", "sarif", "github", "html"])
+def test_a_lone_surrogate_in_an_example_is_reported_in_every_check_format(tmp_path, rendered, fmt):
+    repo = copy_rendered(tmp_path, rendered)
+    example = next((repo / EXAMPLES).glob("*.json"))
+    example.write_text(example.read_text("utf-8").replace('"inputs": {', '"inputs": {"x": "\\ud800", ', 1),
+                       "utf-8")
+    res = run("check", "--repo", str(repo), "--format", fmt)
+    assert res.returncode == 1, out(res)
+    assert "UnicodeEncodeError" not in out(res)
+
+
+def test_a_lone_surrogate_in_a_hand_written_schema_does_not_crash_render(tmp_path):
+    repo = fresh(tmp_path)
+    hand_schema(repo, '{"type": "object", "required": ["target"], '
+                      '"properties": {"target": {"const": "\\ud800"}}}')
+    res = run("render", "--repo", str(repo))
+    assert res.returncode in (1, 2), out(res)
+    assert SCHEMA in out(res) and "surrogate" in out(res)
+    assert not (repo / EXAMPLES).exists() or not list((repo / EXAMPLES).glob("*.json"))
+
+
+# -- tampered state ---------------------------------------------------------------------
+
+def _manifest(repo: Path) -> Path:
+    from patforge.manifest import MANIFEST
+
+    return state_location(repo) / MANIFEST
+
+
+def _fresh_manifest(repo: Path) -> Path:
+    """Render again with no manifest, so one is recorded for the repository as it is."""
+    _manifest(repo).unlink(missing_ok=True)
+    res = run("render", "--repo", str(repo))
+    assert res.returncode == 0, out(res)
+    assert _manifest(repo).is_file()
+    return _manifest(repo)
+
+
+def _body(path: Path) -> tuple[dict, bool]:
+    raw = path.read_bytes()
+    try:
+        return json.loads(raw), False
+    except ValueError:
+        return json.loads(raw.rstrip(b"\n").rpartition(b"\n")[0]), True
+
+
+def _write_body(path: Path, body: dict, sealed_: bool) -> None:
+    raw = json.dumps(body).encode()
+    if sealed_:
+        from patforge.stateshape import sealed
+        raw = sealed(raw)
+    path.write_bytes(raw)
+
+
+@pytest.mark.parametrize("reseal", [False, True])
+def test_a_manifest_with_empty_files_does_not_hide_a_missing_executor(tmp_path, rendered, reseal):
+    repo = copy_rendered(tmp_path, rendered)
+    path = _fresh_manifest(repo)
+    body, sealed_ = _body(path)
+    body["files"] = {}
+    _write_body(path, body, sealed_ and reseal)
+    (repo / EXECUTOR).unlink()
+    res = run("render", "--repo", str(repo))
+    assert res.returncode == 0, out(res)
+    assert "nothing to do" not in out(res)
+    assert (repo / EXECUTOR).is_file()
+
+
+@pytest.mark.parametrize("damage", ["unit-not-an-object", "report-without-template", "file-entry-short",
+                                    "diagnostic-not-an-object", "written-ns-text"])
+def test_a_wrong_shaped_manifest_is_a_full_run(tmp_path, rendered, damage):
+    repo = copy_rendered(tmp_path, rendered)
+    path = _fresh_manifest(repo)
+    body, sealed_ = _body(path)
+    if damage == "unit-not-an-object":
+        body["units"][next(iter(body["units"]))] = ["x"]
+    elif damage == "report-without-template":
+        del body["report"]["template"]
+    elif damage == "file-entry-short":
+        body["files"][next(iter(body["files"]))] = [1]
+    elif damage == "diagnostic-not-an-object":
+        body["report"]["diagnostics"] = ["x"]
+    else:
+        body["written_ns"] = "soon"
+    _write_body(path, body, sealed_)
+    res = run("render", "--repo", str(repo))
+    assert res.returncode == 0, out(res)
+
+
+def test_an_input_edited_with_its_size_and_mtime_kept_is_noticed(tmp_path, rendered):
+    repo = copy_rendered(tmp_path, rendered)
+    spec = repo / SPEC
+    old = (1_600_000_000, 1_600_000_000)
+    os.utime(spec, old)
+    _fresh_manifest(repo)
+    text = spec.read_text("utf-8")
+    edited = text.replace("Demo.", "Dome.")
+    assert len(edited) == len(text) and edited != text
+    spec.write_text(edited, "utf-8")
+    os.utime(spec, old)  # what touch -r, cp -p, rsync and tar do
+    res = run("render", "--repo", str(repo))
+    assert "nothing to do" not in out(res), out(res)
+    status = run("status", "--repo", str(repo))
+    assert "stale" in out(status)
+
+
+def test_an_overflowing_number_in_the_failed_units_list_is_refused_clearly(tmp_path, rendered):
+    from patforge.failed_units import FILE
+
+    repo = copy_rendered(tmp_path, rendered)
+    path = state_location(repo) / FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text('{"units": [[1e400, "executor", "alpha"]], "other_errors": 0}', "utf-8")
+    res = run("render", "--repo", str(repo), "--failed")
+    assert res.returncode == 2, out(res)
+    assert "failed-units record is damaged" in out(res) and FILE in out(res)
+
+
+def test_a_damaged_compile_cache_entry_is_a_cache_miss(tmp_path, rendered):
+    from patforge.cache import CACHE_FILE
+
+    repo = copy_rendered(tmp_path, rendered)
+    path = state_location(repo) / CACHE_FILE
+    body, sealed_ = _body(path)
+    for entry in body["entries"].values():
+        if isinstance(entry, dict) and "instances" in entry:
+            del entry["blocker"]  # the damage that made a unit fail with 'blocker'
+        elif isinstance(entry, dict):
+            entry["diagnostics"] = [7]
+    _write_body(path, body, sealed_)
+    _manifest(repo).unlink(missing_ok=True)  # a full run, which consults the cache
+    (repo / EXAMPLES / "instance_minimal.json").unlink()
+    res = run("render", "--repo", str(repo))
+    assert res.returncode == 0, out(res)
+    assert "'blocker'" not in out(res)
+    assert (repo / EXAMPLES / "instance_minimal.json").is_file()
+    res = run("render", "--repo", str(repo))  # and the cache was written again, whole
+    assert res.returncode == 0, out(res)
+
+
+def test_a_rollback_killed_after_its_journal_committed_is_completed_truthfully(tmp_path, cli, monkeypatch):
+    from patforge import journal as journal_mod
+
+    repo = fresh(tmp_path)
+    assert cli("render", "--repo", str(repo)).code == 0
+    created = [p for p in (repo / "patterns" / "examples").iterdir() if p.is_dir()]
+    assert created
+    real = journal_mod.Journal._replay
+    calls = {"n": 0}
+
+    def killed(self, writes):  # the journal is committed; the process dies before landing
+        calls["n"] += 1
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(journal_mod.Journal, "_replay", killed)
+    with pytest.raises(KeyboardInterrupt):
+        from patforge.rollback import rollback
+        rollback(repo)
+    monkeypatch.setattr(journal_mod.Journal, "_replay", real)
+    r = cli("rollback", "--repo", str(repo))
+    assert r.code == 0, r
+    assert "completed a rollback that was interrupted" in r.text
+    assert "deleted 0" not in r.text
+    assert not any(p.exists() for p in created)
+    assert git(repo, "status", "--porcelain") == ""
+
+
+def test_a_killed_runs_temporary_folder_is_swept_by_the_next_run(tmp_path, rendered):
+    from patforge.state import TMP
+
+    repo = copy_rendered(tmp_path, rendered)
+    left = state_location(repo) / TMP / "999999999"
+    (left / "copier._vcs.clone.x").mkdir(parents=True)
+    (left / "copier._vcs.clone.x" / "f").write_text("left by a killed run", "utf-8")
+    (repo / EXECUTOR).unlink()  # a full run, which renders with Copier
+    res = run("render", "--repo", str(repo))
+    assert res.returncode == 0, out(res)
+    assert not left.exists()
