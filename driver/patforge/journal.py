@@ -187,8 +187,8 @@ def _parse_journal(raw: bytes) -> list[tuple[str, bytes | None]]:
         raise ValueError("not a mapping with a 'writes' list")
     out: list[tuple[str, bytes | None]] = []
     for i, e in enumerate(data["writes"]):
-        if not isinstance(e, dict) or not isinstance(e.get("path"), str) or \
-                not (e.get("data") is None or isinstance(e.get("data"), str)):
+        if not isinstance(e, dict) or not isinstance(e.get("path"), str) or "data" not in e or \
+                not (e["data"] is None or isinstance(e["data"], str)):
             raise ValueError(f"entry #{i + 1} is not a {{path, data}} mapping")
         try:
             content = None if e["data"] is None else base64.b64decode(e["data"], validate=True)
