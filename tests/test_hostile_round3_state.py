@@ -458,3 +458,219 @@ def test_a_killed_runs_temporary_folder_is_swept_by_the_next_run(tmp_path, rende
     res = run("render", "--repo", str(repo))
     assert res.returncode == 0, out(res)
     assert not left.exists()
+
+
+# -- the same causes through other doors ------------------------------------------------
+#
+# Each case builds a repository (or a schema file), runs one command in the guarded
+# subprocess and expects a clear refusal or an exact recovery: its exit code, a message
+# naming what is wrong, and nothing changed outside the repository.
+
+def _schema_file(schema: dict | str) -> "Setup":
+    def setup(tmp: Path, _rendered: Path) -> tuple[Path, tuple[str, ...]]:
+        path = tmp / "s.json"
+        path.write_text(schema if isinstance(schema, str) else json.dumps(schema), "utf-8")
+        return tmp, ("example", str(path))
+    return setup
+
+
+def _edit_rendered(edit, *args: str) -> "Setup":
+    def setup(tmp: Path, rendered_repo: Path) -> tuple[Path, tuple[str, ...]]:
+        repo = copy_rendered(tmp, rendered_repo)
+        edit(repo)
+        return repo, (*args, "--repo", str(repo))
+    return setup
+
+
+def _fresh_with(edit, *args: str, spec: str = GOOD_SPEC) -> "Setup":
+    def setup(tmp: Path, _rendered: Path) -> tuple[Path, tuple[str, ...]]:
+        repo = fresh(tmp, spec)
+        edit(repo)  # after the commit: git cannot add a FIFO
+        return repo, (*args, "--repo", str(repo))
+    return setup
+
+
+def _set_schema_prop(prop: dict, example_value=None):
+    def edit(repo: Path) -> None:
+        schema = json.loads((repo / SCHEMA).read_text("utf-8"))
+        schema["properties"]["inputs"]["properties"]["target"] = prop
+        (repo / SCHEMA).write_text(json.dumps(schema, indent=2), "utf-8")
+        if example_value is not None:
+            for f in (repo / EXAMPLES).glob("*.json"):
+                data = json.loads(f.read_text("utf-8"))
+                data["inputs"]["target"] = example_value
+                f.write_text(json.dumps(data, indent=2), "utf-8")
+    return edit
+
+
+def _replace(rel: str, kind: str, payload: bytes = b""):
+    """Replace ``rel`` with a link to ``/dev/...``, a FIFO, or ``payload`` bytes."""
+    def edit(repo: Path) -> None:
+        path = repo / rel
+        if path.is_file() or path.is_symlink():
+            path.unlink()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if kind == "fifo":
+            os.mkfifo(path)
+        elif kind.startswith("/dev/"):
+            os.symlink(kind, path)
+        else:
+            path.write_bytes(payload)
+    return edit
+
+
+def _state(name: str, kind: str, payload: bytes = b""):
+    """Replace the state file ``name`` the same way (the state folder is outside the tree)."""
+    def edit(repo: Path) -> None:
+        state = state_location(repo)
+        state.mkdir(parents=True, exist_ok=True)
+        _replace(name, kind, payload)(state)
+    return edit
+
+
+def _two(*edits):
+    def edit(repo: Path) -> None:
+        for e in edits:
+            e(repo)
+    return edit
+
+
+def _unlink(rel: str):
+    return lambda repo: (repo / rel).unlink()
+
+
+def _deep_nest(depth: int, leaf: dict, wrap) -> dict:
+    schema = leaf
+    for _ in range(depth):
+        schema = wrap(schema)
+    return schema
+
+
+def _sha256_of(kind: str):
+    def edit(repo: Path) -> None:
+        sha = repo / ".patforge" / "answers" / "alpha" / f"{kind}.sha256"
+        sha.write_text(f"{'0' * 64}  ../outside.txt\n", "utf-8")
+    return edit
+
+
+UNSAT = {"type": "string", "minLength": 5, "maxLength": 2}
+DOORS = [
+    # regular expressions
+    ("example-patternProperties-catastrophic",
+     _schema_file({"type": "object", "minProperties": 1, "patternProperties": {"^(x+x+)+y$": {"type": "string"}},
+                   "additionalProperties": False}), {0, 1}, ""),
+    ("example-propertyNames-catastrophic",
+     _schema_file({"type": "object", "minProperties": 1, "propertyNames": {"pattern": "^(a|aa)+(?=b)c"}}),
+     {1}, "could not find"),
+    ("example-pattern-too-long", _schema_file({"type": "string", "pattern": "a" * 20_000}), {2},
+     "characters long"),
+    ("example-pattern-python-only-escape", _schema_file({"type": "string", "pattern": "\\Aabc"}), {2},
+     "not an ECMA-262 escape"),
+    ("example-format-regex-instance", _schema_file({"type": "string", "format": "regex", "const": "(x"}), {1},
+     "could not find"),
+    ("check-patternProperties-catastrophic-key",
+     _edit_rendered(_set_schema_prop({"type": "object", "patternProperties": {"^(x+x+)+y$": {"type": "integer"}}},
+                                     {"x" * 60: "s"}), "check"), {0}, "COMPLIANT"),
+    ("check-additionalProperties-with-backtracking-pattern",
+     _edit_rendered(_set_schema_prop({"type": "object", "additionalProperties": False,
+                                      "patternProperties": {"^(a|aa)+(?=b)c": {}}}, {"a" * 40: 1}), "check"),
+     {1}, "ran past its 1 s bound"),
+    ("render-spec-pattern-invalid",
+     _fresh_with(lambda r: None, "render", spec=spec_with("    pattern: '(unclosed'\n")), {1, 2},
+     "not a valid regular expression"),
+    ("render-spec-pattern-named-group",
+     _fresh_with(lambda r: None, "render", spec=spec_with("    pattern: '^(?<w>[a-z]+)-\\k<w>$'\n")), {0}, ""),
+    ("render-name-pattern-catastrophic",
+     _fresh_with(lambda r: (r / "patforge.toml").write_text('name_pattern = "^(a|aa)+(?=b)c"\n', "utf-8"),
+                 "render"), {1, 2}, "does not match ^(a|aa)+(?=b)c"),
+    # bounded generation
+    ("example-anyOf-nested-unsatisfiable",
+     _schema_file(_deep_nest(12, UNSAT, lambda s: {"anyOf": [{"type": "object", "required": ["a"],
+                                                              "properties": {"a": s}}, {"not": {}}]})),
+     {1}, "could not find"),
+    ("example-arrays-nested-unsatisfiable",
+     _schema_file(_deep_nest(30, UNSAT, lambda s: {"type": "array", "minItems": 1, "items": s})),
+     {1}, "could not find"),
+    ("example-recursive-ref-required-self",
+     _schema_file({"$ref": "#/definitions/n", "definitions": {"n": {"type": "object", "required": ["next"],
+                                                                    "properties": {"next": {"$ref": "#/definitions/n"}}}}}),
+     {1}, "could not find"),
+    ("example-if-then-nested",
+     _schema_file(_deep_nest(14, UNSAT, lambda s: {"type": "object", "required": ["a"], "if": {"required": ["a"]},
+                                                   "then": {"properties": {"a": s}}, "else": {"properties": {"a": s}}})),
+     {1}, "could not find"),
+    ("render-hand-written-deep-unsatisfiable",
+     _fresh_with(lambda r: hand_schema(r, _nest(18, UNSAT)), "render"), {1}, "could not find a valid example"),
+    # bounded reads: devices, FIFOs, sizes, depth, surrogates
+    ("render-spec-is-dev-zero", _fresh_with(_replace(SPEC, "/dev/zero"), "render"), {1, 2}, SPEC),
+    ("render-spec-is-a-fifo", _fresh_with(_replace(SPEC, "fifo"), "render"), {1, 2}, SPEC),
+    ("check-registry-is-a-fifo", _edit_rendered(_replace(REG, "fifo"), "check"), {1, 2}, "PATTERN_INDEX.yaml"),
+    ("check-schema-is-a-fifo", _edit_rendered(_replace(SCHEMA, "fifo"), "check"), {1}, "schema_path"),
+    ("check-example-is-dev-urandom",
+     _edit_rendered(_replace(EXAMPLES + "/instance_full.json", "/dev/urandom"), "check"), {0, 1}, "Verdict"),
+    ("check-example-over-the-size-bound",
+     _edit_rendered(_replace(EXAMPLES + "/instance_test.json", "bytes", b" " * (17 * 1024 * 1024) + b"{}"), "check"),
+     {1}, "instance_test"),
+    ("render-config-is-dev-zero", _fresh_with(_replace("patforge.toml", "/dev/zero"), "render"), {2},
+     "patforge.toml"),
+    ("status-answers-is-a-fifo", _edit_rendered(_replace(".patforge/answers/alpha/executor.yml", "fifo"), "status"),
+     {2}, "executor.yml: not a regular file"),
+    ("status-sha256-is-a-fifo", _edit_rendered(_replace(".patforge/answers/alpha/tests.sha256", "fifo"), "status"),
+     {0, 1, 2}, "tests.sha256"),
+    ("status-sha256-lists-a-path-outside", _edit_rendered(_sha256_of("schema"), "status"), {0, 1, 2},
+     "schema.sha256"),
+    ("check-schema-key-lone-surrogate",
+     _edit_rendered(_replace(SCHEMA, "bytes", b'{"type": "object", "properties": {"\\udc00": {}}}'), "check"),
+     {1}, "surrogate"),
+    ("render-spec-deep-yaml", _fresh_with(_replace(SPEC, "bytes", b"inputs: " + b"[" * 100_000), "render"),
+     {1, 2}, SPEC),
+    ("status-answers-deep-yaml",
+     _edit_rendered(_replace(".patforge/answers/alpha/executor.yml", "bytes", b"a: " + b"[" * 100_000), "status"),
+     {0, 1, 2}, "executor.yml"),
+    ("render-mapping-deep-json",
+     _edit_rendered(_two(_replace(MAPPING, "bytes", DEEP.encode()), _unlink(EXECUTOR)), "render"), {0, 1, 2},
+     "doc_id_mapping.json"),
+    # state files: devices, FIFOs, depth, shapes
+    ("render-manifest-is-a-fifo", _edit_rendered(_two(_state("manifest.json", "fifo"), _unlink(EXECUTOR)), "render"),
+     {0}, "wrote"),
+    ("render-manifest-deep-json",
+     _edit_rendered(_two(_state("manifest.json", "bytes", DEEP.encode()), _unlink(EXECUTOR)), "render"), {0},
+     "wrote"),
+    ("render-compile-cache-is-dev-zero",
+     _edit_rendered(_two(_state("compile-cache.json", "/dev/zero"), _state("manifest.json", "bytes", b"{}"),
+                         _unlink(EXAMPLES + "/instance_full.json")), "render"), {0}, "wrote"),
+    ("render-compile-cache-deep-json",
+     _edit_rendered(_two(_state("compile-cache.json", "bytes", DEEP.encode()), _state("manifest.json", "bytes", b"{}"),
+                         _unlink(EXAMPLES + "/instance_full.json")), "render"), {0}, "wrote"),
+    ("render-journal-is-dev-zero", _edit_rendered(_state("journal.json", "/dev/zero"), "render"), {0, 1, 2}, ""),
+    ("render-journal-deep-json", _edit_rendered(_state("journal.json", "bytes", DEEP.encode()), "render"), {0},
+     "could not be used"),
+    ("render-journal-entry-without-data",
+     _edit_rendered(_state("journal.json", "bytes", b'{"writes": [{"path": "x.txt"}]}'), "render"), {0},
+     "could not be used"),
+    ("render-failed-units-is-dev-zero",
+     _edit_rendered(_state("failed-units.json", "/dev/zero"), "render", "--failed"), {2}, "failed-units"),
+    ("render-failed-units-wrong-shape",
+     _edit_rendered(_state("failed-units.json", "bytes", b'{"units": [["a"]]}'), "render", "--failed"), {2},
+     "failed-units record is damaged"),
+]
+
+
+@POSIX
+@pytest.mark.parametrize("case_id,setup,codes,message", DOORS, ids=[d[0] for d in DOORS])
+def test_other_doors_to_the_same_causes(tmp_path, rendered, case_id, setup, codes, message):
+    (tmp_path / "outside.txt").write_text("keep me\n", "utf-8")
+    where, args = setup(tmp_path, rendered)
+    repo_name = "repo" if (tmp_path / "repo").exists() else None
+    before = {k: v for k, v in tree_snapshot(tmp_path).items()
+              if repo_name is None or not k.startswith(repo_name + "/")}
+    res = run(*args)
+    assert res.returncode in codes, out(res)
+    assert message in out(res), out(res)
+    after = {k: v for k, v in tree_snapshot(tmp_path).items()
+             if repo_name is None or not k.startswith(repo_name + "/")}
+    assert after == before, "something outside the repository changed"
+
+
+def test_the_other_doors_are_at_least_thirty():
+    assert len(DOORS) >= 30

@@ -37,11 +37,12 @@ _NOT_BRACKET = bytes(b for b in range(256) if b not in b"[]{}")
 _SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
 
 
-def read_regular(path: Path, shown: str, *, max_bytes: int = MAX_FILE_BYTES) -> bytes:
+def read_regular(path: Path, shown: str, *, max_bytes: int = MAX_FILE_BYTES, head: int | None = None) -> bytes:
     """The bytes of ``path`` (``shown`` in messages), which must be a regular file of at
     most ``max_bytes``: a device (``/dev/zero``), FIFO or socket is refused before a
     byte is read (opened non-blocking, checked on the open descriptor), and a file
-    that grows past the bound while read is refused too."""
+    that grows past the bound while read is refused too. ``head``: only that many
+    first bytes are read (a header), the size is not bounded."""
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
     try:
         fd = os.open(path, flags)
@@ -55,6 +56,8 @@ def read_regular(path: Path, shown: str, *, max_bytes: int = MAX_FILE_BYTES) -> 
             what = "a folder" if stat.S_ISDIR(st.st_mode) else "a device, FIFO or socket"
             raise ContentError(f"{shown}: not a regular file ({what})",
                                hint="replace it with the file patforge expects")
+        if head is not None:  # only the first bytes (a header), whatever the size
+            return os.read(fd, head)
         if st.st_size > max_bytes:
             raise ContentError(f"{shown}: {st.st_size:,} bytes, over the {max_bytes:,}-byte limit",
                                hint="this is not a file patforge writes; check the path")
