@@ -105,7 +105,8 @@ class RepoFiles:
             try:  # lenient, yet never read through a link out of the repository
                 data = read_regular(resolve_inside(self.repo, rel), rel)
             except ContentError as exc:
-                self._why[rel] = exc.message.removeprefix(f"{rel}: ")
+                if os.path.lexists(self.repo / rel):  # absent is absent, not unreadable
+                    self._why[rel] = exc.message.removeprefix(f"{rel}: ")
                 data = None
             except PathProblem as exc:
                 self._why[rel] = str(exc)
