@@ -251,7 +251,8 @@ def _literal(ch: str, target: str) -> str:
 def _describe(pattern: str) -> str:
     """The pattern as messages show it: quoted, control characters escaped, cut short."""
     shown = pattern if len(pattern) <= 120 else pattern[:117] + "..."
-    return "'" + shown.encode("unicode_escape").decode("ascii").replace("'", "\\'") + "'"
+    return "'" + "".join(ch if ch.isprintable() else ch.encode("unicode_escape", "backslashreplace")
+                         .decode("ascii") for ch in shown) + "'"
 
 
 @dataclass
