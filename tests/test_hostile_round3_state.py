@@ -160,6 +160,19 @@ def test_patterns_follow_ecma_262(pattern, value, valid):
     assert Draft7({"pattern": pattern}).is_valid(value) is valid
 
 
+def test_the_fast_path_is_not_taken_for_a_pattern_re2_cannot_run():
+    """jsonschema-rs runs look-arounds and back-references on fancy-regex, which
+    backtracks without a bound: such a schema is judged by the bounded jsonschema."""
+    from patforge.boundedschema import Draft7
+    from patforge.fastvalid import FastValidator, jsonschema_rs
+
+    if jsonschema_rs is None:
+        pytest.skip("jsonschema-rs is not installed")
+    assert FastValidator({"pattern": "^(x+x+)+y$"}, Draft7)._rs is not None  # linear: fast path kept
+    assert FastValidator({"pattern": "^(a|aa)+(?=b)c"}, Draft7)._rs is None
+    assert FastValidator({"properties": {"a": {"patternProperties": {"(a)\\1": {}}}}}, Draft7)._rs is None
+
+
 # -- bounded example generation ------------------------------------------------------
 
 def _nest(depth: int, leaf: dict) -> dict:
