@@ -14,8 +14,10 @@ import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from patforge.boundedread import ContentError, read_regular
 from patforge.copier_runner import RenderJob, render_jobs
 from patforge.errors import UsageError
+from patforge.paths import PathProblem, resolve_inside
 from patforge.state import run_temp_dir
 from patforge.templatesrc import REPO_BUNDLE, TemplateSource
 from patforge import kinds
@@ -83,7 +85,7 @@ def unit_diffs(repo: Path, names: tuple[str, ...] = (), kind_names: tuple[str, .
                 continue
             mu = next((m for m in group if rel in _unit_files(m)), group[0])
             disk_path = repo / rel
-            on_disk = disk_path.read_bytes() if disk_path.is_file() else None
+            on_disk = _disk_bytes(repo, rel) if disk_path.is_file() else None
             if on_disk is not None and _same_text(on_disk, rendered):
                 continue
             report.files.append(_file_diff(rel, mu.pattern, job.kind, job.source.ref, rendered, on_disk))
@@ -111,7 +113,7 @@ def _derived_originals(repo: Path, units: list, report: DiffReport) -> dict[str,
     for mu in wanted:
         hashes = mu.answers["derived_sha256"]
         edited = [rel for rel, digest in hashes.items()
-                  if (repo / rel).is_file() and not matches((repo / rel).read_bytes(), digest)]
+                  if (repo / rel).is_file() and not matches(_disk_bytes(repo, rel) or b"", digest)]
         if not edited:
             continue  # nothing to show: the template would render what is there
         p = by_name.get(mu.pattern)
@@ -176,3 +178,12 @@ def stat_lines(report: DiffReport) -> list[str]:
     out.append(f" {len(report.files)} file(s) differ from their template render in {report.units} managed unit(s), "
                f"+{sum(f.added for f in report.files)} -{sum(f.removed for f in report.files)}")
     return out
+
+
+def _disk_bytes(repo: Path, rel: str) -> bytes | None:
+    """A repository file through the reading layer; None when it is not a regular file
+    inside the repository of bounded size (never read through a link out of it)."""
+    try:
+        return read_regular(resolve_inside(repo, rel), rel)
+    except (ContentError, PathProblem):
+        return None
