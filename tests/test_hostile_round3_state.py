@@ -617,6 +617,8 @@ DOORS = [
     # bounded reads: devices, FIFOs, sizes, depth, surrogates
     ("render-spec-is-dev-zero", _fresh_with(_replace(SPEC, "/dev/zero"), "render"), {1, 2}, SPEC),
     ("render-spec-is-a-fifo", _fresh_with(_replace(SPEC, "fifo"), "render"), {1, 2}, SPEC),
+    ("render-id-yaml-is-a-fifo", _fresh_with(_replace("patterns/schemas/other.schema.id.yaml", "fifo"), "render"),
+     {0}, "wrote"),
     ("check-registry-is-a-fifo", _edit_rendered(_replace(REG, "fifo"), "check"), {1, 2}, "PATTERN_INDEX.yaml"),
     ("check-schema-is-a-fifo", _edit_rendered(_replace(SCHEMA, "fifo"), "check"), {1}, "schema_path"),
     ("check-example-is-dev-urandom",
