@@ -33,18 +33,22 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-import regex as _regex
-
 from patforge.errors import RegexError
 
-try:  # linear-time engine; without a wheel everything runs on ``regex`` with its timeout
-    import re2 as _re2
 
-    _RE2_OPTIONS = _re2.Options()
-    _RE2_OPTIONS.log_errors = False  # RE2 prints every parse error to stderr otherwise
-except ImportError:  # pragma: no cover - google-re2 ships wheels for every supported platform
-    _re2 = None
-    _RE2_OPTIONS = None
+@functools.lru_cache(maxsize=1)
+def _engines() -> tuple[Any, Any, Any]:
+    """(regex module, re2 module or None, RE2 options): imported on first use, so that
+    commands that never compile a repository regex (render's no-op) do not pay for it."""
+    import regex
+
+    try:  # linear-time engine; without a wheel everything runs on ``regex`` with its timeout
+        import re2
+    except ImportError:  # pragma: no cover - google-re2 ships wheels for every supported platform
+        return regex, None, None
+    options = re2.Options()
+    options.log_errors = False  # RE2 prints every parse error to stderr otherwise
+    return regex, re2, options
 
 #: Seconds one match may take on the backtracking engine (only patterns RE2 cannot run).
 TIMEOUT = 1.0
@@ -300,6 +304,7 @@ def _compile(source: str, syntax: str) -> Regex:
     if len(source) > MAX_PATTERN:
         raise RegexError(f"the regular expression {_describe(source)} is {len(source)} characters "
                          f"long (at most {MAX_PATTERN})")
+    _regex, _re2, options = _engines()
     try:
         exact = _translate(source, "python") if syntax == "ecma" else source
         bt = _regex.compile(exact)
@@ -312,7 +317,7 @@ def _compile(source: str, syntax: str) -> Regex:
     if _re2 is not None:
         try:
             spelled = _translate(source, "re2") if syntax == "ecma" else source
-            linear = _re2.compile(spelled, _RE2_OPTIONS)
+            linear = _re2.compile(spelled, options)
         except Exception:  # noqa: BLE001 - anything RE2 cannot read runs on the bounded engine
             linear = None
     return Regex(source, "re2" if linear is not None else "regex", linear, bt)
