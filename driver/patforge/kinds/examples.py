@@ -93,8 +93,12 @@ def hand_written_schema(files: Reader, p: Pattern) -> Any:
         return _NOT_HAND_WRITTEN
     try:  # bounded nesting, strict UTF-8, no lone surrogate (boundedread.py)
         return parse_json(files.read_bytes(p.schema_path) or b"", p.schema_path)
-    except ContentError as exc:
-        return ValueError(exc.message.removeprefix(f"{p.schema_path}:").lstrip())
+    except ContentError as exc:  # "<file>:<line>:<col>: why" -> the why, with its line
+        where, _, why = exc.message.removeprefix(f"{p.schema_path}:").partition(": ")
+        line = where.split(":")[0]
+        err = ValueError(why if why and line.isdigit() else exc.message.removeprefix(f"{p.schema_path}: "))
+        err.lineno = int(line) if why and line.isdigit() else None  # type: ignore[attr-defined]
+        return err
 
 
 def examples_to_link(registry: Registry, files: Reader, p: Pattern) -> list[str]:
@@ -142,7 +146,7 @@ class ExamplesKind(Kind):
         schema is the authority; the spec only matters when patforge compiles the schema."""
         schema = hand_written_schema(ctx.files, p)
         if isinstance(schema, ValueError):
-            ctx.diagnostics.add(error(f"hand-written schema is not usable JSON: {schema}", path=p.schema_path,
+            ctx.diagnostics.add(error(f"hand-written schema cannot be read: {schema}", path=p.schema_path,
                                       line=getattr(schema, "lineno", None), pattern=p.name,
                                       hint="fix the JSON"))
             return None, True
