@@ -76,12 +76,12 @@ def describe_error(job: RenderJob, exc: BaseException) -> str:
 def render_job(job: RenderJob) -> RenderResult:
     """Render one batch into a private staging folder and read the files back."""
     result = RenderResult(kind=job.kind)
-    with _temp_folder(job.tmp):
+    with temp_folder(job.tmp):
         return _render_job(job, result)
 
 
 @contextlib.contextmanager
-def _temp_folder(folder: str | None) -> Iterator[None]:
+def temp_folder(folder: str | None) -> Iterator[None]:
     """While a job runs, ``tempfile`` (Copier's clones and copies) and git use ``folder``."""
     if folder is None or not os.path.isdir(folder):
         yield

@@ -33,7 +33,8 @@ from patforge.errors import ConcurrentChangeError, GitError, TemplateError, Usag
 from patforge.gitutil import is_git_repo, no_auto_gc, require_clean, run_git, version_key
 from patforge.journal import Journal
 from patforge.lock import RepoLock
-from patforge.state import state_dir
+from patforge.copier_runner import temp_folder
+from patforge.state import run_temp_dir, state_dir
 from patforge.registry import load_registry
 from patforge.templatesrc import REPO_BUNDLE, TemplateSource, repo_bundle_change, resolve_source
 from patforge.kinds.base import sha256_text
@@ -187,7 +188,8 @@ def update(repo: Path, options: UpdateOptions) -> UpdateReport:
         raise GitError(f"{repo} is not a git repository, so it cannot be updated",
                        hint="Copier's update is a 3-way merge against git history: run `git init`, "
                             "commit the repository, then update (render works without git)")
-    with RepoLock(repo, "update"):
+    # Copier's temporary clones and copies go under the state folder, swept if killed
+    with RepoLock(repo, "update"), temp_folder(str(run_temp_dir(repo))):
         report = UpdateReport(repo=repo, dry_run=options.dry_run)
         # A killed update may have left its worktree behind, whatever state it reached.
         _clean_worktrees(repo, state_dir(repo) / "worktrees")
