@@ -173,6 +173,18 @@ def test_the_fast_path_is_not_taken_for_a_pattern_re2_cannot_run():
     assert FastValidator({"properties": {"a": {"patternProperties": {"(a)\\1": {}}}}}, Draft7)._rs is None
 
 
+def test_unevaluated_properties_run_patterns_bounded_too():
+    """2019-09 / 2020-12 schemas: unevaluatedProperties consults patternProperties."""
+    import jsonschema
+
+    from patforge.boundedschema import bounded
+
+    cls = bounded(jsonschema.Draft202012Validator)
+    schema = {"patternProperties": {"^(x+x+)+y$": {}}, "unevaluatedProperties": False}
+    errors = list(cls(schema).iter_errors({"x" * 60: 1, "xxy": 2}))
+    assert [e.message for e in errors] == [f"Unevaluated properties are not allowed ('{'x' * 60}' was unexpected)"]
+
+
 # -- bounded example generation ------------------------------------------------------
 
 def _nest(depth: int, leaf: dict) -> dict:
