@@ -8,12 +8,11 @@ choosing every default/example/enum value so that it satisfies its field.
 
 from __future__ import annotations
 
-import re
-
 import jsonschema
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from patforge.validation.regexes import search as ecma_search
 from patforge.spec.compiler import TYPE_ALIASES, TYPE_NAMES, compile_schema, schema_to_text
 from patforge.examplegen.instances import INSTANCE_KINDS, generate_instances, instance_to_text, validate_instance
 
@@ -30,7 +29,8 @@ names = st.from_regex(r"[a-z][a-z0-9_]{0,7}", fullmatch=True).filter(lambda n: n
 
 def _valid_for(pattern: str, lo: int, hi: int | None):
     return st.from_regex(pattern, fullmatch=True).filter(
-        lambda s: lo <= len(s) and (hi is None or len(s) <= hi) and re.search(pattern, s))
+        # ECMA-262, as JSON Schema reads patterns (\d is ASCII): patforge.validation.regexes
+        lambda s: lo <= len(s) and (hi is None or len(s) <= hi) and ecma_search(pattern, s))
 
 
 def _with_values(draw, field: dict, values) -> dict:

@@ -83,10 +83,12 @@ def test_any_change_takes_the_full_path(rendered: Path, change: str) -> None:
 
 
 def _save_keeping_clock(m: manifest.Manifest, state: Path) -> None:
+    from patforge.transaction.state_shape import sealed, unseal
+
     path = manifest.manifest_path(state)
-    data = json.loads(path.read_text(encoding="utf-8"))
+    data = json.loads(unseal(path.read_bytes()))  # the manifest is sealed: an edit re-seals it
     data["written_ns"] = m.written_ns
-    path.write_text(json.dumps(data), encoding="utf-8")
+    path.write_bytes(sealed(json.dumps(data).encode("utf-8")))
 
 
 def test_a_deleted_output_is_still_restored(rendered: Path) -> None:

@@ -85,3 +85,8 @@ class NoInstanceError(PatforgeError):
 
 class SchemaFileError(PatforgeError):
     """A schema file cannot be read, is not JSON, or is not a draft-07 schema."""
+
+
+class RegexError(PatforgeError):
+    """A regular expression from the repository is not valid, or ran past its bound
+    (patforge.validation.regexes); the message names the pattern, the caller adds the file."""

@@ -82,7 +82,7 @@ def without_render_advice(findings: list[Finding], blockers: dict[str, str]) -> 
 def _examples_blocked(model: RepoModel, p) -> str | None:
     """Why no example instance can be generated from a hand-written schema (None: it can,
     or examples exist)."""
-    import json
+    from patforge.repository.bounded import parse_json
 
     from patforge.examplegen.instances import generate_instances
     from patforge.validation.messages import exception_text
@@ -91,7 +91,7 @@ def _examples_blocked(model: RepoModel, p) -> str | None:
     if model.files.is_dir(folder) and any(n.endswith(".json") for n in model.files.list_files(folder)):
         return None
     try:
-        schema = json.loads(model.files.text(p.schema_path) or "")
+        schema = parse_json(model.files.read_bytes(p.schema_path) or b"", p.schema_path)
         doc_id = model.registry.doc_id_for(p) if model.registry is not None else "DOC-X"
         generate_instances(schema, doc_id=doc_id, pattern_id=p.pattern_id)
     except Exception as exc:  # noqa: BLE001 - whatever stops the generator stops render

@@ -20,10 +20,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from patforge.rendering.answercheck import check_units
+from patforge.repository.bounded import ContentError, read_regular
 from patforge.rendering.copier_runner import RenderJob, render_jobs
 from patforge.diagnostics import DiagnosticList, Severity
 from patforge.errors import UsageError
 from patforge.repository.paths import PathProblem, resolve_inside
+from patforge.transaction.state import run_temp_dir
 from patforge.rendering.template_source import TemplateSource, resolve_source
 from patforge import kinds
 
@@ -49,9 +51,10 @@ class DiffReport:
 
 def _read_inside(repo: Path, rel: str) -> bytes | None:
     """The file's bytes when it is a regular file inside the repository, else None;
-    ``PathProblem`` when a link takes it outside (never read, never shown)."""
+    ``PathProblem`` when a link takes it outside (never read, never shown),
+    ``ContentError`` when it is not a regular file or past the size bound."""
     path = resolve_inside(repo, rel)
-    return path.read_bytes() if path.is_file() else None
+    return read_regular(path, rel) if path.is_file() else None
 
 
 def unit_diffs(repo: Path, names: tuple[str, ...] = (), kind_names: tuple[str, ...] = (),
@@ -98,7 +101,7 @@ def unit_diffs(repo: Path, names: tuple[str, ...] = (), kind_names: tuple[str, .
         source = TemplateSource(location=trusted.location, record=trusted.record, ref=commit, tags=(commit,))
         data = [{**mu.answers, "derived": originals[mu.answers_file]} if originals.get(mu.answers_file)
                 else mu.answers for mu in group]
-        jobs.append(RenderJob(kind, data, source))
+        jobs.append(RenderJob(kind, data, source, str(run_temp_dir(repo))))  # swept if killed
         members.append(group)
     for job, group, result in zip(jobs, members, render_jobs(jobs, 1)):
         if result.error:
@@ -110,7 +113,7 @@ def unit_diffs(repo: Path, names: tuple[str, ...] = (), kind_names: tuple[str, .
             mu = next((m for m in group if rel in _unit_files(m)), group[0])
             try:
                 on_disk = _read_inside(repo, rel)
-            except PathProblem as exc:
+            except (PathProblem, ContentError) as exc:
                 report.errors.append(f"{rel}: not shown: {exc}")
                 continue
             if on_disk is not None and _same_text(on_disk, rendered):
@@ -142,7 +145,7 @@ def _derived_originals(repo: Path, units: list, report: DiffReport) -> dict[str,
         for rel, digest in hashes.items():
             try:
                 data = _read_inside(repo, rel)
-            except PathProblem:
+            except (PathProblem, ContentError):
                 continue  # reported when the render is compared with it
             if data is not None and not matches(data, digest):
                 edited.append(rel)

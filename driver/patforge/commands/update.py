@@ -28,6 +28,7 @@ import yaml
 from patforge import kinds
 from patforge.rendering.answercheck import check_units
 from patforge.rendering.answers import AnswersError, Recorded, answers_files, parse_answers, restamp
+from patforge.repository.bounded import ContentError, read_regular
 from patforge.transaction.changes import FileChange
 from patforge.rendering.output_hashes import hashes_path, manifest_text, matches, parse_manifest, sha256_bytes
 from patforge.diagnostics import DiagnosticList, error, warning
@@ -35,10 +36,13 @@ from patforge.errors import ConcurrentChangeError, GitError, TemplateError, Usag
 from patforge.vcs.git import is_git_repo, no_auto_gc, require_clean, run_git, version_key
 from patforge.transaction.journal import Journal
 from patforge.transaction.lock import RepoLock
-from patforge.transaction.state import state_dir
+from patforge.rendering.copier_runner import temp_folder
+from patforge.transaction.state import run_temp_dir, state_dir
 from patforge.rendering.template_source import REPO_BUNDLE, TemplateSource, repo_bundle_change, resolve_source
 from patforge.kinds.base import sha256_text
 from patforge.repository.layout import BATCH_ANSWERS
+from patforge.repository.paths import PathProblem, resolve_inside
+from patforge.transaction.state_shape import BadShape, rel_path
 
 if TYPE_CHECKING:
     from patforge.rendering.bundle_refresh import TemplatesOutcome
@@ -120,7 +124,7 @@ def read_managed_units(repo: Path) -> list[ManagedUnit]:
     out: list[ManagedUnit] = []
     for rel in answers_files(repo):
         try:
-            rec = parse_answers((repo / rel).read_bytes(), rel)
+            rec = parse_answers(_bounded_bytes(repo, rel), rel)
             if not rec.kind or not rec.unit:
                 raise AnswersError("no artifact or units")
         except (AnswersError, OSError) as exc:
@@ -157,8 +161,12 @@ def _old_derived(repo: Path, units: list[ManagedUnit], diags: DiagnosticList) ->
             continue
         mu.derived = {}
         for rel, digest in hashes.items():
+            try:
+                rel_path(rel, mu.answers_file)  # a recorded path: never one outside the repository
+            except BadShape as exc:
+                raise UsageError(f"{exc}", hint=f"restore {mu.answers_file} from git") from None
             path = repo / rel
-            text = path.read_text(encoding="utf-8") if path.is_file() else ""
+            text = _bounded_bytes(repo, rel).decode("utf-8") if path.is_file() else ""
             if sha256_text(text) != digest:
                 diags.add(warning(f"{rel} changed since patforge rendered it; the update starts from it as it is",
                                   path=rel, pattern=mu.pattern,
@@ -176,7 +184,8 @@ def update(repo: Path, options: UpdateOptions) -> UpdateReport:
         raise GitError(f"{repo} is not a git repository, so it cannot be updated",
                        hint="Copier's update is a 3-way merge against git history: run `git init`, "
                             "commit the repository, then update (render works without git)")
-    with RepoLock(repo, "update"):
+    # Copier's temporary clones and copies go under the state folder, swept if killed
+    with RepoLock(repo, "update"), temp_folder(str(run_temp_dir(repo))):
         report = UpdateReport(repo=repo, dry_run=options.dry_run)
         # A killed update may have left its worktree behind, whatever state it reached.
         _clean_worktrees(repo, state_dir(repo) / "worktrees")
@@ -311,12 +320,29 @@ def _run_in_worktree(repo: Path, source: TemplateSource, todo: list[ManagedUnit]
 def _pristine_files(wt: Path, mu: ManagedUnit) -> tuple[dict[str, str], set[str]] | None:
     """(recorded output hashes, the files that still match them) before the update; None
     when the unit has no hashes (rendered by an older patforge)."""
-    path = wt / hashes_path(mu.answers_file)
-    recorded = parse_manifest(path.read_text(encoding="utf-8") if path.is_file() else None)
+    rel_hashes = hashes_path(mu.answers_file)
+    path = wt / rel_hashes
+    try:  # bounded; every listed path a normalised repository path (outputs.parse_manifest)
+        recorded = parse_manifest(read_regular(path, rel_hashes).decode("utf-8") if path.is_file() else None,
+                                  rel_hashes)
+    except (ContentError, UnicodeDecodeError) as exc:
+        raise UsageError(f"{exc.message if isinstance(exc, ContentError) else rel_hashes + ': not UTF-8'}",
+                         hint=f"restore it from git (git checkout -- {rel_hashes}) or delete it") from None
     if recorded is None:
         return None
-    same = {rel for rel, digest in recorded.items() if (wt / rel).is_file() and matches((wt / rel).read_bytes(), digest)}
+    same = {rel for rel, digest in recorded.items()
+            if (wt / rel).is_file() and matches(_bounded_bytes(wt, rel), digest)}
     return recorded, same
+
+
+def _bounded_bytes(root: Path, rel: str) -> bytes:
+    """A repository file's bytes through the reading layer (regular, inside, bounded)."""
+    try:
+        return read_regular(resolve_inside(root, rel), rel)
+    except PathProblem as exc:
+        raise UsageError(str(exc), hint=exc.hint) from None
+    except ContentError as exc:
+        raise UsageError(exc.message, hint=exc.hint) from None
 
 
 def _rehash(wt: Path, todo: list[ManagedUnit], pristine: dict) -> bool:

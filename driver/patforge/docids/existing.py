@@ -28,12 +28,14 @@ import json
 import re
 from collections import Counter
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+from patforge.repository.bounded import ContentError, parse_json, read_regular
 from patforge.diagnostics import Diagnostic, error
 from patforge.docids.rule import DOC_ID_RE, doc_id_instance_pattern, is_valid_doc_id
 from patforge.docids.doclink import find_doc_link
-from patforge.validation.messages import json_error_text
+from patforge.repository.paths import PathProblem, resolve_inside
 import yaml
 
 _FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -77,11 +79,13 @@ def read_mapping(registry: Any) -> dict[str, IdClaim]:
         path = registry.repo / rel
         if not path.is_file():
             continue
-        try:
-            text = path.read_text(encoding="utf-8-sig")
-            data = json.loads(text)
-        except (OSError, ValueError, UnicodeDecodeError) as exc:
-            registry.diagnostics.add(error(f"{rel} is not readable JSON ({json_error_text(exc)}); its doc_ids are not used",
+        try:  # the reading layer: regular, inside, bounded in size and depth, strict text
+            raw = _read(registry.repo, rel)
+            text = raw.decode("utf-8-sig")
+            data = parse_json(raw, rel)
+        except (ContentError, PathProblem, UnicodeDecodeError) as exc:
+            why = str(exc).removeprefix(f"{rel}: ").removeprefix(f"{rel}:")
+            registry.diagnostics.add(error(f"{rel} is not readable JSON ({why}); its doc_ids are not used",
                                            path=rel, hint="fix the JSON", code="doc-id-mapping"))
             return {}
         rows: list[Any] = []
@@ -103,6 +107,12 @@ def read_mapping(registry: Any) -> dict[str, IdClaim]:
                                                      _line_of(text, row[key]), row["doc_id"]))
         return out
     return {}
+
+
+def _read(repo: Path, rel: str) -> bytes:
+    """A repository file through the reading layer (boundedread.py): ``ContentError`` or
+    ``PathProblem`` when it is not a regular file inside the repository of bounded size."""
+    return read_regular(resolve_inside(repo, rel), rel)
 
 
 def _line_of(text: str, value: str) -> int | None:
@@ -136,9 +146,9 @@ def claims_for(registry: Any, p: Any, mapping: dict[str, IdClaim]) -> list[IdCla
     side = p.sidecar_path()
     if not _rendered(registry, p, side):
         try:  # the fast loader: a 1,000-pattern check reads every sidecar again anyway
-            text = (registry.repo / side).read_text(encoding="utf-8-sig")
+            text = _read(registry.repo, side).decode("utf-8-sig")
             data = yaml.load(text, Loader=_FAST_LOADER)
-        except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        except (ContentError, PathProblem, UnicodeDecodeError, yaml.YAMLError, RecursionError):
             data = None  # absent; or unreadable, which check reports
         if isinstance(data, dict) and isinstance(data.get("doc_id"), str):
             m = re.search(r"^doc_id\s*:", text, re.M)
@@ -148,9 +158,9 @@ def claims_for(registry: Any, p: Any, mapping: dict[str, IdClaim]) -> list[IdCla
         path = registry.repo / p.schema_path  # validated by the registry loader
         if path.is_file():
             try:
-                text = path.read_text(encoding="utf-8-sig")
-                data = json.loads(text)
-            except (OSError, ValueError, UnicodeDecodeError):
+                raw = _read(registry.repo, p.schema_path)
+                text, data = raw.decode("utf-8-sig"), parse_json(raw, p.schema_path)
+            except (ContentError, PathProblem, UnicodeDecodeError):
                 data, text = None, ""
             if isinstance(data, dict) and isinstance(data.get("doc_id"), str):
                 out.append(IdClaim("schema", p.schema_path, _json_key_line(text, "doc_id"), data["doc_id"]))
@@ -162,8 +172,8 @@ def claims_for(registry: Any, p: Any, mapping: dict[str, IdClaim]) -> list[IdCla
         path = registry.repo / p.executor_path
         if path.is_file():
             try:
-                text = path.read_text(encoding="utf-8", errors="replace")
-            except OSError:
+                text = _read(registry.repo, p.executor_path).decode("utf-8", errors="replace")
+            except (ContentError, PathProblem):
                 text = ""
             link = find_doc_link(text)
             if link is not None:

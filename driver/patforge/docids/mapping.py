@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from patforge.validation.messages import json_error_text, shown
+from patforge.repository.bounded import ContentError, check_nesting
 
 if TYPE_CHECKING:
     from patforge.repository.registry import Pattern, Registry
@@ -59,8 +60,11 @@ def parse_members(text: str) -> list[Member]:
     (not JSON, not an object) — values may be anything, callers judge them."""
     decoder = json.JSONDecoder()
     try:
+        check_nesting(text.encode("utf-8", "surrogatepass"), "the file")
         json.loads(text)
-    except ValueError as exc:
+    except ContentError as exc:
+        raise MappingShapeError(exc.message.removeprefix("the file: ")) from None
+    except (ValueError, RecursionError) as exc:
         raise MappingShapeError(f"not valid JSON: {json_error_text(exc)}") from None
     i = _skip_ws(text, 1 if text.startswith("\ufeff") else 0)
     if i >= len(text) or text[i] != "{":

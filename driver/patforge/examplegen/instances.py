@@ -33,7 +33,7 @@ from typing import Any
 from jsonschema.exceptions import best_match
 from referencing.exceptions import Unresolvable
 
-from patforge.validation.draft7 import Validator
+from patforge.validation.bounded_schema import Draft7
 from patforge.errors import NoInstanceError
 from patforge.validation.fastvalid import surely_valid
 from patforge.validation.messages import readable, readable_message, shown
@@ -41,14 +41,14 @@ from patforge.examplegen.regexgen import regex_strings
 from patforge.examplegen.schemamerge import json_key
 from patforge.validation.refs import validator
 from patforge.examplegen.schemawalk import RootPolicy, Walker, escape_pointer
-from patforge.examplegen.walktypes import BudgetSpent
+from patforge.examplegen.walktypes import MAX_DEPTH, BudgetSpent
 
 INSTANCE_KINDS: tuple[str, ...] = ("instance_minimal", "instance_full", "instance_test")
 #: The kind names users type (``patforge example --kind``).
 KINDS: tuple[str, ...] = ("minimal", "full", "test")
 _MODES = {"instance_minimal": "minimal", "instance_full": "full", "instance_test": "test"}
 
-_Validator = Validator  # draft-07, patterns read as ECMA-262
+_Validator = Draft7  # draft-07, patterns read as ECMA-262 and bounded (bounded_schema.py)
 #: Recorded in the examples kind's answers files: bump it when the instances generated
 #: for the same schema change (tests/golden shows it). 2: the candidate walker (any
 #: draft-07 schema; compiled schemas give the same bytes, hand-written ones may not).
@@ -88,6 +88,8 @@ class Blocker:
                 else f'"{self.keyword}"')
         if self.keyword == "budget":
             return f"generation stopped at {self.pointer}: {self.detail}"
+        if self.keyword == "depth":
+            return f"the generator's depth bound at {self.pointer}: {self.detail}"
         if self.proved:
             text = f"{what} at {self.pointer} admits no instance"
         else:
@@ -100,8 +102,9 @@ class Blocker:
         return "no valid instance exists" if self.proved else "could not find a valid instance"
 
     def error(self) -> NoInstanceError:
-        hint = (f"write the example by hand, or simplify the schema near {self.pointer}"
-                if self.keyword == "budget" else f"relax {shown(self.keyword)} at {self.pointer} in the schema")
+        hint = (f"write the example by hand, or simplify the schema near {self.pointer} (fewer nested "
+                "levels or alternatives)" if self.keyword in ("budget", "depth")
+                else f"relax {shown(self.keyword)} at {self.pointer} in the schema")
         return NoInstanceError(f"{self.headline()}: {self.message()}", keyword=self.keyword,
                                pointer=self.pointer, hint=hint)
 
@@ -190,6 +193,9 @@ def _build(schema: Any, mode: str, ids: dict[str, str]) -> tuple[Any, Blocker | 
         break
     if authored:
         return authored[0], None, note
+    if walker.depth_cut is not None:
+        return found.first, Blocker("depth", walker.depth_cut, f"the schema nests deeper than the {MAX_DEPTH} "
+                                    "levels the generator follows"), note
     blocker = find_blocker(schema, found.first)
     # Proved only where the schema is false or every branch merged into a contradiction.
     root = walker.deref(schema, walker.start().scope)

@@ -1,7 +1,8 @@
 """A tiny regex-to-string generator for JSON Schema ``pattern`` keywords.
 
-Built on Python's own regex parser (the same engine jsonschema validates ``pattern``
-with), so every construct is parsed exactly as validation will read it. It covers
+Built on Python's own regex parser, reading the ECMA-262 pattern as
+:mod:`patforge.validation.regexes` translates it; every string is then matched the way
+validation matches it (bounded, ECMA-262 semantics). It covers
 literals, classes (incl. negated ones and categories such as ``\\d``/``\\w``),
 quantifiers, anchors, groups, back-references and alternation; lookarounds emit
 nothing and the caller's validation filters what they reject. ``variant`` shifts
@@ -17,7 +18,7 @@ import re
 from functools import lru_cache
 from typing import Any
 
-from patforge.validation.ecmaregex import ecma_to_python
+from patforge.validation.regexes import generator_syntax, matches_or_false
 
 try:  # Python 3.11+
     from re import _constants as _c  # type: ignore[attr-defined]
@@ -48,7 +49,7 @@ _REPEAT_OPS = {_c.MAX_REPEAT, _c.MIN_REPEAT} | (
 
 
 def regex_strings(pattern: str, variants: int = 6) -> list[str]:
-    """A few distinct strings that ``re.search(pattern, s)`` should accept.
+    """A few distinct strings that ``pattern`` (ECMA-262) should accept.
 
     Covers literals, classes, quantifiers, anchors, groups, back-references and
     alternation; lookarounds are ignored. Results are checked by the caller."""
@@ -58,9 +59,11 @@ def regex_strings(pattern: str, variants: int = 6) -> list[str]:
 @lru_cache(maxsize=2048)
 def _regex_strings(pattern: str, variants: int) -> tuple[str, ...]:
     """:func:`regex_strings`, remembered: one schema uses the same pattern in many places."""
-    pattern = ecma_to_python(pattern)  # draft-07 patterns are ECMA-262
+    spelled = generator_syntax(pattern)  # ECMA-262 read into Python's syntax
+    if spelled is None:
+        return ()
     try:
-        parsed = _sre.parse(pattern)
+        parsed = _sre.parse(spelled)
     except (re.error, RecursionError, OverflowError):
         return ()
     out = []
@@ -73,10 +76,7 @@ def _regex_strings(pattern: str, variants: int) -> tuple[str, ...]:
 
 
 def _matches(pattern: str, s: str) -> bool:
-    try:
-        return re.search(pattern, s) is not None
-    except re.error:
-        return False
+    return matches_or_false(pattern, s)  # bounded, as validation reads it
 
 
 class _Emitter:

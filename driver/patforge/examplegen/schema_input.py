@@ -3,14 +3,13 @@ names the file (and the line where the JSON breaks) and what to do."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
-import jsonschema
 from jsonschema.exceptions import SchemaError
 
-from patforge.validation.draft7 import FORMAT_CHECKER
+from patforge.repository.bounded import ContentError, parse_json, read_regular
+from patforge.validation.bounded_schema import Draft7
 from patforge.errors import SchemaFileError
 from patforge.examplegen.instances import ExampleSet, example_instance
 from patforge.validation.tolerance import draft03_message, draft03_required
@@ -27,22 +26,15 @@ def load_schema_file(path: Path) -> Any:
 
 def _load(path: Path) -> tuple[Any, list[str]]:
     """(schema, pointers of draft-03 ``required`` flags read as their author meant)."""
+    try:  # a regular file, bounded in size and nesting, strict UTF-8 (repository/bounded.py)
+        raw = read_regular(Path(path), str(path))
+    except ContentError as exc:
+        raise SchemaFileError(exc.message.replace(f"{path}: ", f"{path}: cannot read the schema: ", 1),
+                              hint=exc.hint or "check the path") from None
     try:
-        raw = Path(path).read_bytes()
-    except OSError as exc:
-        raise SchemaFileError(f"{path}: cannot read the schema: {exc.strerror or exc}",
-                              hint="check the path") from exc
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[:exc.start].count(b"\n") + 1
-        raise SchemaFileError(f"{path}:{line}: not UTF-8 text (byte {exc.start})",
-                              hint="save the schema as UTF-8") from exc
-    try:
-        schema = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise SchemaFileError(f"{path}:{exc.lineno}:{exc.colno}: not valid JSON: {exc.msg}",
-                              hint=f"fix the JSON syntax at line {exc.lineno}") from exc
+        schema = parse_json(raw, str(path))
+    except ContentError as exc:
+        raise SchemaFileError(exc.message, hint=exc.hint) from None
     problem = schema_problem(schema)
     if problem:
         fixed, flags = draft03_required(schema)
@@ -58,11 +50,11 @@ SCHEMA_HINT = "fix that keyword (see https://json-schema.org/draft-07)"
 def schema_problem(schema: Any) -> str | None:
     """Why ``schema`` is not a draft-07 schema (checked against the metaschema), or None."""
     try:
-        # format regex read as ECMA-262, as draft-07 means it
-        jsonschema.Draft7Validator.check_schema(schema, format_checker=FORMAT_CHECKER)
+        Draft7.check_schema(schema)  # patterns and format regex read as ECMA-262, bounded
     except SchemaError as exc:
         where = "#" + "".join(f"/{escape_pointer(p)}" for p in exc.absolute_path)
-        return f"not a valid draft-07 schema at {where}: {readable_message(exc)}"
+        message = str(exc.cause) if exc.validator == "format" and exc.cause is not None else readable_message(exc)
+        return f"not a valid draft-07 schema at {where}: {message}"
     problem = document_problem(schema)
     return f"not usable: {problem}" if problem else None
 

@@ -71,6 +71,10 @@ class Walker(ShapeBuilder):
         self._shallows: dict[tuple[int, frozenset[str]], tuple[Any, Any]] = {}
         self._verdicts: dict[tuple[int, Any, str], bool] = {}
         self.checks = 0  # candidate values validated (what a "could not find" reports as tried)
+        # Each (sub)schema's candidates are computed once per place in the walk (memo):
+        # trying both kinds at every level costs twice the levels, not 2**levels.
+        self._memo: dict[tuple[Any, ...], tuple[Any, Candidates]] = {}
+        self.depth_cut: str | None = None  # where the walk first went MAX_DEPTH levels deep
 
     def start(self, name: str = "value") -> Where:
         return Where(name=name, index=0, ptr="#", scope=self._root_validator._resolver, mode=self.mode)
@@ -118,13 +122,21 @@ class Walker(ShapeBuilder):
     # -- candidates ----------------------------------------------------------------
 
     def candidates(self, schema: Any, at: Where) -> "Candidates":
-        """The valid candidates for ``schema``, best first, computed only as far as asked."""
+        """The valid candidates for ``schema``, best first, computed only as far as asked
+        (once per schema, scope, kind, name, position, $ref path and depth: the lazy list
+        is shared, so trying both kinds at every level costs twice the levels, not 2**n)."""
+        key = (id(schema), _scope_key(at.scope), at.mode, at.name, at.index, at.stack, at.at_root, at.depth)
+        hit = self._memo.get(key)
+        if hit is not None:
+            return hit[1]
         found = Candidates()
         found.source = self._valid(schema, at, found)
+        self._memo[key] = (schema, found)  # the schema is kept alive with it: ids stay unique
         return found
 
     def _valid(self, schema: Any, at: Where, found: "Candidates") -> Iterator[Any]:
         if at.depth > MAX_DEPTH:
+            self.depth_cut = self.depth_cut or at.ptr
             return
         self.ptr = at.ptr
         if schema is True:

@@ -5,14 +5,14 @@ filled (:class:`RootPolicy`), and the schema-reading helpers the walker shares."
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
-from patforge.validation.draft7 import Validator
-from patforge.validation.ecmaregex import ecma_to_python
+from patforge.validation.bounded_schema import Draft7
+from patforge.validation.regexes import matches_or_false
 from patforge.examplegen.schemamerge import json_key
 
+Validator = Draft7  # jsonschema's, with bounded regexes (boundedschema.py)
 COMBINATORS = ("allOf", "anyOf", "oneOf", "if", "then", "else")
 #: Valid candidates kept per (sub)schema: enough for uniqueItems and backtracking.
 WANTED = 6
@@ -180,10 +180,7 @@ def _seeded(schema: dict[str, Any]) -> list[Any]:
 
 
 def _search(pattern: str, name: str) -> bool:
-    try:
-        return re.search(ecma_to_python(pattern), name) is not None
-    except (re.error, TypeError):
-        return False
+    return matches_or_false(pattern, name)  # ECMA-262, bounded; invalid or runaway: no match
 
 
 def _property_schema(schema: Any, name: str) -> tuple[Any, str]:

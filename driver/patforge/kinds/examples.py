@@ -12,10 +12,10 @@ keyword that blocks it.
 
 from __future__ import annotations
 
-import json
 from pathlib import PurePosixPath
 from typing import Any
 
+from patforge.repository.bounded import ContentError, parse_json
 from patforge.rendering.compile_cache import key as cache_key
 from patforge.diagnostics import Diagnostic, error, info, warning
 from patforge.validation.messages import exception_text, shown
@@ -37,8 +37,8 @@ from patforge.validation.tolerance import draft03_message, draft03_required
 
 def _json_file_doc_id(files: Reader, rel: str) -> str | None:
     try:
-        data = json.loads(files.read_text(rel) or "")
-    except (ValueError, UnicodeDecodeError):
+        data = parse_json(files.read_bytes(rel) or b"", rel)
+    except ContentError:
         return None
     return data.get("doc_id") if isinstance(data, dict) else None
 
@@ -56,7 +56,7 @@ def cached_examples(registry: Registry, schema: Any, doc_id: str, pattern_id: st
     """The pattern's three instances (never raising: a blocked schema carries its
     :class:`Blocker`), cached across runs."""
     k = cache_key("examples", schema, doc_id, pattern_id)
-    hit = registry.cache.get(k) if registry.cache else None
+    hit = registry.cache.get(k, _cached_examples) if registry.cache else None
     if hit is None:
         found = generate_examples(schema, doc_id=doc_id, pattern_id=pattern_id, strict=False)
         b = found.blocker
@@ -70,6 +70,20 @@ def cached_examples(registry: Registry, schema: Any, doc_id: str, pattern_id: st
                       list(hit.get("notes") or []))
 
 
+def _cached_examples(hit: Any) -> dict[str, Any]:
+    """A cache entry of :func:`cached_examples`; TypeError when it is not one (a miss:
+    a damaged entry is generated again, never a unit failure)."""
+    b = hit["blocker"]
+    from patforge.examplegen.instances import INSTANCE_KINDS
+
+    if not (isinstance(hit["instances"], dict) and set(INSTANCE_KINDS) <= set(hit["instances"])
+            and isinstance(hit["embedded"], dict)
+            and all(isinstance(v, bool) for v in hit["embedded"].values())
+            and (b is None or (isinstance(b, list) and len(b) == 3 and all(isinstance(x, str) for x in b)))):
+        raise TypeError("not an examples entry")
+    return hit
+
+
 _NOT_HAND_WRITTEN = object()
 
 
@@ -80,10 +94,14 @@ def hand_written_schema(files: Reader, p: Pattern) -> Any:
 
     if not p.schema_path or not files.exists(p.schema_path) or SCHEMA.managed(files, p):
         return _NOT_HAND_WRITTEN
-    try:
-        schema = json.loads(files.read_text(p.schema_path) or "")
-    except ValueError as exc:
-        return exc
+    try:  # bounded nesting, strict UTF-8, no lone surrogate (repository/bounded.py)
+        schema = parse_json(files.read_bytes(p.schema_path) or b"", p.schema_path)
+    except ContentError as exc:  # "<file>:<line>:<col>: why" -> the why, with its line
+        where, _, why = exc.message.removeprefix(f"{p.schema_path}:").partition(": ")
+        line = where.split(":")[0]
+        err = ValueError(why if why and line.isdigit() else exc.message.removeprefix(f"{p.schema_path}: "))
+        err.lineno = int(line) if why and line.isdigit() else None  # type: ignore[attr-defined]
+        return err
     return draft03_required(schema)[0]  # read as its author meant (the build warns)
 
 
@@ -119,8 +137,8 @@ def own_examples(files: Reader, p: Pattern, schema: Any) -> tuple[list[str], lis
     for n in names:
         rel = f"{folder}/{n}"
         try:
-            instance = json.loads(files.read_text(rel) or "")
-        except (ValueError, UnicodeDecodeError) as exc:
+            instance = parse_json(files.read_bytes(rel) or b"", rel)  # bounded, strict (repository/bounded.py)
+        except (ContentError, ValueError) as exc:
             invalid.append((rel, f"not valid JSON: {exception_text(exc)}"))
             continue
         problems = validate_instance(schema, instance)
@@ -134,6 +152,8 @@ def own_examples(files: Reader, p: Pattern, schema: Any) -> tuple[list[str], lis
 
 def _blocked(p: Pattern, blocker: Blocker, hand_written: bool) -> Diagnostic:
     where = f"{shown(blocker.keyword)} at {blocker.pointer} in {p.schema_path}"
+    if blocker.keyword in ("depth", "budget"):  # the generator's own bounds, not a keyword
+        where = f"the schema at {blocker.pointer} in {p.schema_path}"
     hint = (f"relax {where}; the hand-written schema is what the examples must satisfy"
             if hand_written else
             f"the schema is compiled from {p.spec_path}: relax the spec constraint behind {where}")
@@ -157,12 +177,12 @@ class ExamplesKind(Kind):
         schema is the authority; the spec only matters when patforge compiles the schema."""
         schema = hand_written_schema(ctx.files, p)
         if isinstance(schema, ValueError):
-            ctx.diagnostics.add(error(f"hand-written schema is not valid JSON: {schema}", path=p.schema_path,
+            ctx.diagnostics.add(error(f"hand-written schema cannot be read: {schema}", path=p.schema_path,
                                       line=getattr(schema, "lineno", None), pattern=p.name,
-                                      hint="fix the JSON syntax"))
+                                      hint="fix the JSON"))
             return None, True
         if schema is not _NOT_HAND_WRITTEN:
-            raw = json.loads(ctx.files.read_text(p.schema_path) or "")
+            raw = parse_json(ctx.files.read_bytes(p.schema_path) or b"", p.schema_path)
             flags = draft03_required(raw)[1]
             if flags:
                 ctx.diagnostics.add(warning(
@@ -244,15 +264,15 @@ class ExamplesKind(Kind):
         if text is None:
             return out  # schema not rendered (its own failure is reported); check will flag it
         try:
-            schema = draft03_required(json.loads(text))[0]
-        except ValueError:
+            schema = draft03_required(parse_json(text.encode("utf-8", "surrogatepass"), schema_rel))[0]
+        except (ContentError, ValueError):
             return out
         for rel in unit.files:
             if rel not in staged:
                 continue
             try:
-                instance = json.loads(staged[rel])
-            except ValueError:
+                instance = parse_json(staged[rel], rel)
+            except ContentError:
                 continue  # reported by the syntax check
             for msg in validate_instance(schema, instance):
                 out.append(error(f"example does not validate against {schema_rel}: {msg}", path=rel,

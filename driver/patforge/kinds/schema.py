@@ -38,10 +38,11 @@ def _compile(ctx: BuildContext, p: Pattern) -> dict[str, Any] | None:
         return None
     pattern = instance_pattern_for(registry.config.doc_id_rule, registry.doc_id_for(p))
     k = cache_key("schema", p.spec.text, p.spec_path, p.name, p.pattern_id, registry.doc_id_for(p), pattern)
-    hit = registry.cache.get(k) if registry.cache else None
+    hit = registry.cache.get(k, _cached_schema) if registry.cache else None
     if hit is not None:
-        diags.extend(diag_from_dict(d) for d in hit["diagnostics"])
-        return hit["schema"]
+        schema, cached_diags = hit
+        diags.extend(cached_diags)
+        return schema
 
     # The spec's node positions are parsed only if a diagnostic needs a line (yamlsrc).
     result = compile_schema(p.spec.data, name=p.name, pattern_id=p.pattern_id,
@@ -53,6 +54,14 @@ def _compile(ctx: BuildContext, p: Pattern) -> dict[str, Any] | None:
     if registry.cache:
         registry.cache.put(k, {"schema": schema, "diagnostics": [d.to_dict() for d in result.diagnostics]})
     return schema
+
+
+def _cached_schema(hit: Any) -> tuple[dict[str, Any] | None, list[Any]]:
+    """(schema, diagnostics) of a cache entry; TypeError when it is not one (a miss)."""
+    schema = hit["schema"]
+    if schema is not None and not isinstance(schema, dict):
+        raise TypeError("not a schema")
+    return schema, [diag_from_dict(d) for d in hit["diagnostics"]]
 
 
 def _derived(p: Pattern, field: str) -> list[tuple[str, str]]:

@@ -13,21 +13,25 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from patforge.diagnostics import Diagnostic, Severity
 from patforge.transaction.atomic import atomic_write
+from patforge.transaction.state_shape import sealed
 
 CACHE_FILE = "compile-cache.json"
+#: The cache holds a schema and three instances per pattern: ~5 KB each.
+MAX_CACHE_BYTES = 1 << 30
 
 
 def _code_fingerprint() -> str:
+    from patforge.validation import bounded_schema as boundedschema, regexes
     from patforge.spec import compiler, dialect
     from patforge.examplegen import instances, leafvalues, regexgen, schemamerge, schemawalk, walkshapes, walktypes
 
     h = hashlib.sha256()
     for mod in (compiler, dialect, instances, schemawalk, walkshapes, walktypes, schemamerge,
-                leafvalues, regexgen):
+                leafvalues, regexgen, regexes, boundedschema):
         h.update(Path(mod.__file__).read_bytes())
     return h.hexdigest()[:16]
 
@@ -41,6 +45,16 @@ def diag_to_dict(d: Diagnostic) -> dict[str, Any]:
 
 
 def diag_from_dict(d: dict[str, Any]) -> Diagnostic:
+    """The diagnostic ``d`` records; ``ValueError``/``TypeError``/``KeyError`` when ``d``
+    is not what :func:`diag_to_dict` writes (a damaged cache or manifest)."""
+    if not isinstance(d, dict) or not isinstance(d.get("message"), str):
+        raise TypeError("not a diagnostic")
+    for name in ("path", "hint", "code", "pattern"):
+        if d.get(name) is not None and not isinstance(d[name], str):
+            raise TypeError(f"diagnostic {name}: not text")
+    for name in ("line", "column"):
+        if d.get(name) is not None and (isinstance(d[name], bool) or not isinstance(d[name], int)):
+            raise TypeError(f"diagnostic {name}: not a whole number")
     return Diagnostic(Severity(d["severity"]), d["message"], d.get("path"), d.get("line"), d.get("column"),
                       d.get("hint"), d.get("code"), d.get("pattern"))
 
@@ -55,21 +69,36 @@ class CompileCache:
 
     @classmethod
     def load(cls, state: Path | None) -> "CompileCache":
+        from patforge.repository.bounded import ContentError, parse_json, read_regular
+        from patforge.transaction.state_shape import unseal
+
         cache = cls(path=(state / CACHE_FILE) if state else None, code=_code_fingerprint())
         if cache.path is not None and cache.path.is_file():
-            try:
-                data = json.loads(cache.path.read_text(encoding="utf-8"))
-                if data.get("code") == cache.code:
-                    cache.entries = data.get("entries", {})
-            except (ValueError, OSError):
-                pass
+            try:  # sealed: a damaged or edited file is a miss as a whole
+                data = parse_json(unseal(read_regular(cache.path, CACHE_FILE, max_bytes=MAX_CACHE_BYTES)),
+                                  CACHE_FILE)
+            except (ContentError, ValueError):
+                return cache
+            if isinstance(data, dict) and data.get("code") == cache.code and isinstance(data.get("entries"), dict):
+                cache.entries = data["entries"]
         return cache
 
-    def get(self, k: str) -> Any:
-        if k in self.entries:
-            self.used.add(k)
-            return self.entries[k]
-        return None
+    def get(self, k: str, shape: Callable[[Any], Any] | None = None) -> Any:
+        """The entry for ``k`` read through ``shape`` (which raises ``ValueError`` or
+        ``TypeError`` for an entry it cannot use); None on a miss. An entry of the
+        wrong shape is a miss, dropped: it is recomputed and written again."""
+        if k not in self.entries:
+            return None
+        value = self.entries[k]
+        if shape is not None:
+            try:
+                value = shape(value)
+            except (ValueError, TypeError, KeyError):
+                del self.entries[k]
+                self.dirty = True
+                return None
+        self.used.add(k)
+        return value
 
     def put(self, k: str, value: Any) -> None:
         self.entries[k] = value
@@ -83,7 +112,7 @@ class CompileCache:
             return
         kept = {k: v for k, v in self.entries.items() if k in self.used} if prune else self.entries
         try:
-            atomic_write(self.path, json.dumps({"code": self.code, "entries": kept}).encode("utf-8"),
+            atomic_write(self.path, sealed(json.dumps({"code": self.code, "entries": kept}).encode("utf-8")),
                          durable=False)
         except OSError:
             pass

@@ -10,6 +10,7 @@ measurements behind this.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -29,6 +30,9 @@ class RenderJob:
     kind: str
     units: list[dict[str, Any]]
     source: TemplateSource
+    #: The run's temporary folder (state.run_temp_dir): Copier's clones and copies and
+    #: the staging folder go there, where the next run sweeps what a killed one left.
+    tmp: str | None = None
 
 
 @dataclass
@@ -72,6 +76,31 @@ def describe_error(job: RenderJob, exc: BaseException) -> str:
 def render_job(job: RenderJob) -> RenderResult:
     """Render one batch into a private staging folder and read the files back."""
     result = RenderResult(kind=job.kind)
+    with temp_folder(job.tmp):
+        return _render_job(job, result)
+
+
+@contextlib.contextmanager
+def temp_folder(folder: str | None) -> Iterator[None]:
+    """While a job runs, ``tempfile`` (Copier's clones and copies) and git use ``folder``."""
+    if folder is None or not os.path.isdir(folder):
+        yield
+        return
+    saved_dir, saved_env = tempfile.tempdir, {k: os.environ.get(k) for k in ("TMPDIR", "TEMP", "TMP")}
+    tempfile.tempdir = folder
+    os.environ.update({k: folder for k in saved_env})
+    try:
+        yield
+    finally:
+        tempfile.tempdir = saved_dir
+        for k, v in saved_env.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+def _render_job(job: RenderJob, result: RenderResult) -> RenderResult:
     staging = Path(tempfile.mkdtemp(prefix="patforge-stage-"))
     try:
         try:

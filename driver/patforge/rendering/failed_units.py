@@ -11,6 +11,7 @@ so a unit that now succeeds drops out of the list.
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -67,10 +68,23 @@ def rerun_options(repo: Path, options: "RenderOptions") -> tuple["RenderOptions 
 
 def load(repo: Path) -> FailedRecord | None:
     """The last render's record; None when no render has recorded one."""
+    from patforge.repository.bounded import ContentError, read_json
+    from patforge.errors import RepositoryError
+    from patforge.transaction.state_shape import BadShape, listing, mapping, text, whole
+
     path = state_dir(repo) / FILE
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        return FailedRecord([(int(p), str(k), str(n)) for p, k, n in data["units"]],
-                            int(data.get("other_errors", 0)))
-    except (OSError, ValueError, KeyError, TypeError):
+    if not os.path.lexists(path):
         return None
+    try:
+        data = mapping(read_json(path, str(path)), FILE)
+        units = []
+        for i, unit in enumerate(listing(data["units"], "units")):
+            phase, kind, name = listing(unit, f"units[{i}]")
+            units.append((whole(phase, f"units[{i}]"), text(kind, f"units[{i}]"), text(name, f"units[{i}]")))
+        return FailedRecord(units, whole(data.get("other_errors", 0), "other_errors"))
+    except ContentError as exc:
+        why = exc.message
+    except (BadShape, KeyError, ValueError) as exc:  # ValueError: a unit that is not three values
+        why = f"{path}: not the record patforge writes ({exc})"
+    raise RepositoryError(f"the failed-units record is damaged: {why}",
+                          hint="run patforge render (without --failed): it records the failed units again")

@@ -44,7 +44,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 MANIFEST = "manifest.json"
-FORMAT = 1
+FORMAT = 2  # 2: inputs hashed on every replay, the body sealed, every entry shape-checked
 #: A file modified this close (ns) to the manifest's own write is hashed, not trusted
 #: by its stat: a second edit within the file system's timestamp granularity would
 #: keep size and mtime (git's "racily clean" entries).
@@ -97,32 +97,44 @@ class Manifest:
     units: dict[str, dict[str, Any]] = field(default_factory=dict)
     report: dict[str, Any] = field(default_factory=dict)  # what a replay shows: template, mapping, diagnostics
     written_ns: int = 0
+    #: Files whose *content* decides what render does (registry, specs, configuration,
+    #: template history, mappings, what kinds read): hashed on every replay, because an
+    #: edit can keep size and mtime (``touch -r``, ``cp -p``, rsync, tar).
+    inputs: list[str] = field(default_factory=list)
 
     @classmethod
     def load(cls, state: Path) -> "Manifest | None":
+        """The manifest, or None when it is missing, damaged or not what patforge
+        writes (every entry checked: a cache miss costs a full run, nothing more)."""
+        from patforge.repository.bounded import ContentError, parse_json, read_regular
+        from patforge.rendering.manifest_shape import checked
+        from patforge.transaction.state_shape import unseal
+
         try:
-            data = json.loads(manifest_path(state).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            data = parse_json(unseal(read_regular(manifest_path(state), MANIFEST)), MANIFEST)
+        except (ContentError, ValueError):
             return None
-        if not isinstance(data, dict) or data.get("format") != FORMAT:
+        body = checked(data, FORMAT)
+        if body is None:
             return None
-        try:
-            return cls(data["context"], data["files"], data["dirs"], data["units"], data["report"],
-                       int(data["written_ns"]))
-        except (KeyError, TypeError, ValueError):
-            return None
+        return cls(body["context"], body["files"], body["dirs"], body["units"], body["report"],
+                   body["written_ns"], body["inputs"])
 
     def save(self, state: Path) -> None:
         from patforge.transaction.atomic import atomic_write
+        from patforge.transaction.state_shape import sealed
 
         self.written_ns = _now_ns(state)
         body = {"format": FORMAT, "written_ns": self.written_ns, "context": self.context,
-                "files": self.files, "dirs": self.dirs, "units": self.units, "report": self.report}
-        atomic_write(manifest_path(state), json.dumps(body, separators=(",", ":")).encode("utf-8"),
+                "files": self.files, "dirs": self.dirs, "units": self.units, "report": self.report,
+                "inputs": sorted(set(self.inputs))}
+        atomic_write(manifest_path(state), sealed(json.dumps(body, separators=(",", ":")).encode("utf-8")),
                      durable=False)
 
     # -- is a recorded file still what it was? ---------------------------------
-    def file_unchanged(self, repo: Path, rel: str) -> bool:
+    def file_unchanged(self, repo: Path, rel: str, *, by_content: bool = False) -> bool:
+        """Whether ``rel`` still has its recorded bytes: by its stat when that is old
+        enough to trust, else (or with ``by_content``) by its hash."""
         size, mtime, want = self.files[rel]
         path = os.path.join(repo, rel)  # a string, not a Path: 13,000 files at 1,000 patterns
         try:
@@ -133,13 +145,9 @@ class Manifest:
             return False
         if st.st_size != size:
             return False
-        if st.st_mtime_ns == mtime and mtime < self.written_ns - RACY_NS:
+        if not by_content and st.st_mtime_ns == mtime and mtime < self.written_ns - RACY_NS:
             return True
-        try:
-            with open(path, "rb") as fh:
-                return digest(fh.read()) == want
-        except OSError:
-            return False
+        return hashed(repo, rel) == want
 
     def known_digest(self, repo: Path, rel: str) -> str | None:
         """The recorded digest of ``rel`` if its stat says it has not changed since
@@ -200,8 +208,8 @@ class Recorder:
                     and prev[2] is not None and prev[1] < self.previous.written_ns - RACY_NS:
                 d = prev[2]
             if d is None:
-                d = digest(path.read_bytes())
-            entry = [st.st_size, st.st_mtime_ns, d]
+                d = hashed(self.repo, rel)
+            entry = [st.st_size, st.st_mtime_ns, d] if d is not None else [None, None, None]
         self.manifest.files[rel] = entry
         return entry
 
@@ -216,7 +224,20 @@ def unchanged(repo: Path, state: Path, context: dict[str, Any]) -> Manifest | No
     m = Manifest.load(state)
     if m is None or m.context != context:
         return None
+    inputs = set(m.inputs)
     for rel in m.files:
-        if not m.file_unchanged(repo, rel):
+        if not m.file_unchanged(repo, rel, by_content=rel in inputs):
             return None
     return m if m.dirs_unchanged(repo) else None
+
+
+def hashed(repo: Path, rel: str) -> str | None:
+    """The digest of ``rel``'s bytes; None when it is not a regular file inside the
+    repository of bounded size (a link to /dev/zero or out of the tree is never read)."""
+    from patforge.repository.bounded import ContentError, read_regular
+    from patforge.repository.paths import PathProblem, resolve_inside
+
+    try:
+        return digest(read_regular(resolve_inside(repo, rel), rel))
+    except (ContentError, PathProblem):
+        return None

@@ -104,9 +104,11 @@ def record(repo: Path, registry: "Registry", patterns: "list[Pattern]",
     # the doc_id mappings existing doc_ids are read from (docmap.py writes one of them)
     for rel in (registry.path, CONFIG_FILE, REPO_BUNDLE, *MAPPING_FILES):
         recorder.stamp(rel)
+        m.inputs.append(rel)
     by_name = {p.name: p for p in patterns}
     for p in patterns:
         recorder.stamp(p.spec_path)
+        m.inputs.append(p.spec_path)
     outcomes = {(o.phase, o.kind, o.pattern): o for o in report.outcomes
                 if o.status in STATUSES and o.status != UPDATED}
     # In the order units are classified: a rerun reports them in that order.
@@ -120,6 +122,7 @@ def record(repo: Path, registry: "Registry", patterns: "list[Pattern]",
             present = [f for f in files if (repo / f).is_file()]
             for f in [*present, *managed]:  # presence decides, and the answers file's absence
                 recorder.stamp(f)
+            m.inputs += present
         else:
             for f in [*files, *managed]:
                 recorder.stamp(f)
@@ -128,6 +131,7 @@ def record(repo: Path, registry: "Registry", patterns: "list[Pattern]",
             read_files, read_folders = kind.inputs(p)
             for f in read_files:
                 recorder.stamp(f)
+                m.inputs.append(f)
             for folder in read_folders:
                 m.dirs[folder] = listing_digest(repo / folder)
         m.units[f"{o.pattern}/{o.kind}"] = {

@@ -39,17 +39,30 @@ def manifest_bytes(files: dict[str, bytes]) -> bytes:
     return manifest_text({rel: sha256_bytes(data) for rel, data in files.items()}).encode("utf-8")
 
 
-def parse_manifest(text: str | None) -> dict[str, str] | None:
-    """path -> hex digest; None when there is no manifest or it is not one."""
+def parse_manifest(text: str | None, shown: str | None = None) -> dict[str, str] | None:
+    """path -> hex digest; None when there is no manifest or it is not one. With
+    ``shown`` (the file's name), a list that is not one is a ``ContentError`` naming the
+    file and line; every path must be a normalised repository path (a forged line
+    naming ``/dev/zero`` or ``../x`` is refused before anything is read)."""
+    from patforge.repository.bounded import ContentError
+    from patforge.transaction.state_shape import BadShape, rel_path
+
     if text is None:
         return None
     out: dict[str, str] = {}
-    for line in text.splitlines():
+    for n, line in enumerate(text.splitlines(), 1):
         if not line.strip():
             continue
         m = _LINE.match(line.strip("\r"))
-        if m is None:
-            return None
+        try:
+            if m is None:
+                raise BadShape("not a '<sha256>  <path>' line")
+            rel_path(m.group(2), "path")
+        except BadShape as exc:
+            if shown is None:
+                return None
+            raise ContentError(f"{shown}:{n}: {exc}",
+                               hint=f"restore it from git (git checkout -- {shown}) or delete it") from None
         out[m.group(2)] = m.group(1)
     return out
 

@@ -37,7 +37,7 @@ from patforge.kinds.base import sha256_text
 from patforge.transaction.lock import RepoLock
 from patforge.repository.registry import Pattern, Registry
 from patforge.rendering.report import FAILED, GENERATED, HAND_WRITTEN, OUTDATED, SKIPPED, STALE, RenderReport
-from patforge.transaction.state import state_dir
+from patforge.transaction.state import run_temp_dir, state_dir
 from patforge.rendering.template_source import REPO_BUNDLE, TemplateSource, repo_bundle_change, resolve_source
 from patforge.transaction.workspace import Workspace
 from patforge.validation.messages import shown
@@ -191,6 +191,9 @@ class RenderSession:
                     if replayed:
                         self.report.diagnostics.add(info(
                             f"completed an interrupted run: replayed {len(replayed)} file(s) from the journal"))
+                # Copier's temporary clones and copies go under the state folder; what a
+                # killed run left there is swept now (state.run_temp_dir)
+                self.tmp = str(run_temp_dir(self.repo))
                 yield self
             finally:
                 shutdown_pool()
@@ -287,8 +290,9 @@ class RenderSession:
         if chunk[0][1] == RESTORE_OUTDATED:  # the batch's units share one recorded version
             ref = self._recorded[chunk[0][0].key][0]
             return RenderJob(chunk[0][0].kind, [self._recorded[u.key][1] for u, _ in chunk],
-                             dataclasses.replace(self.source, ref=ref))
-        return RenderJob(chunk[0][0].kind, [u.copier_data() for u, _ in chunk], self.source)
+                             dataclasses.replace(self.source, ref=ref), getattr(self, "tmp", None))
+        return RenderJob(chunk[0][0].kind, [u.copier_data() for u, _ in chunk], self.source,
+                         getattr(self, "tmp", None))
 
     def _render_halves(self, halves: list[Batch]) -> list[RenderResult]:
         return render_jobs([self._job(h) for h in halves], self.jobs)

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+from patforge.repository.bounded import ContentError, read_regular
 from patforge.transaction.changes import FileChange
 from patforge.errors import GitError, TemplateError
 from patforge.vcs.git import list_tags, run_git, version_key
@@ -109,10 +110,9 @@ def recorded_sources(repo: Path) -> dict[str, list[str]]:
         return {}
     found: dict[str, list[str]] = {}
     for path in sorted(root.glob("*/*.yml")):
-        try:
-            with path.open("rb") as fh:
-                head = fh.read(400).decode("utf-8", "replace")
-        except OSError:
+        try:  # a regular file only: a FIFO named *.yml must not block the run
+            head = read_regular(path, path.name, head=400).decode("utf-8", "replace")
+        except ContentError:
             continue
         m = re.search(r"^_src_path: (.+)$", head, re.M)
         if m:

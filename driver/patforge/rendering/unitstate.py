@@ -31,6 +31,7 @@ from typing import Any, Callable
 import yaml
 
 from patforge.rendering.answers import AnswersError, parse_answers, same_answers
+from patforge.repository.bounded import ContentError
 from patforge.rendering.output_hashes import hashes_path, modified_files, parse_manifest
 
 CURRENT, OUTDATED, STALE, MISSING, MODIFIED, HAND_WRITTEN, BLOCKED = (
@@ -148,8 +149,15 @@ def current_or_modified(answers_file: str, files: Any, recorded: str | None, ref
                         ) -> UnitState:
     """The state of a rendered unit that is neither outdated, stale nor missing: modified
     when a file differs from the output hashes next to its answers file, else current.
-    ``known``: a file's SHA-256 without reading it, when known (``outputs.modified_files``)."""
-    hashes = parse_manifest(files.read_text(hashes_path(answers_file)))
+    ``known``: a file's SHA-256 without reading it, when known (``outputs.modified_files``).
+    A damaged hashes list blocks the unit, naming the list (state is checked before use)."""
+    hashes_rel = hashes_path(answers_file)
+    try:
+        hashes = parse_manifest(files.read_text(hashes_rel), hashes_rel)
+    except (ContentError, UnicodeDecodeError) as exc:
+        why = exc.message if isinstance(exc, ContentError) else f"{hashes_rel}: not UTF-8 text"
+        return blocked(f"{why}: the output hashes are not usable; restore the file from git "
+                       f"(git checkout -- {hashes_rel}) or delete it")
     if hashes is None:
         return UnitState(CURRENT, "no output hashes recorded (rendered by an older patforge): hand edits "
                          "cannot be told; `patforge diff` shows them", recorded=recorded, newest=ref)

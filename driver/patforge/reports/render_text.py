@@ -102,6 +102,8 @@ def print_rollback_report(report, *, verbose: bool = False) -> None:
     verb = "would restore" if report.dry_run else "restored"
     gone = "would delete" if report.dry_run else "deleted"
     when = f" at {report.at}" if report.at else ""
+    if getattr(report, "resumed", False):
+        _say("completed a rollback that was interrupted after it had started writing")
     if report.noop_after is not None:
         later, at = report.noop_after
         _say(f"note: the last run, {later}{f' at {at}' if at else ''}, wrote nothing, so there is nothing of "
@@ -109,6 +111,8 @@ def print_rollback_report(report, *, verbose: bool = False) -> None:
     _say(f"rollback of the last {report.command}: {verb} {len(report.restored)} changed file(s), "
          f"{gone} {len(report.deleted)} file(s) it created"
          + (f"; {len(report.already)} already as before" if report.already else "")
+         + (f"; removed {len(report.removed_dirs)} empty folder(s) it created"
+            if getattr(report, "removed_dirs", None) else "")
          + (f" (the {report.command} started{when})" if when else ""))
     if verbose:
         for rel in report.restored:

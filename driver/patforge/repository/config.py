@@ -17,14 +17,15 @@ paths. The file only exists to override those conventions.
 from __future__ import annotations
 
 import os
-import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from patforge.diagnostics import error
-from patforge.errors import RepositoryError
+from patforge.repository.bounded import ContentError, read_regular
+from patforge.errors import RegexError, RepositoryError
 from patforge.validation.messages import shown
+from patforge.validation.regexes import Regex, compile_regex
 
 CONFIG_FILE = "patforge.toml"
 DEFAULT_REGISTRY = "patterns/registry/PATTERN_INDEX.yaml"
@@ -50,8 +51,10 @@ class Config:
     executor_language: str | None = None  # for entries without executor_path (else the majority)
 
     @property
-    def name_regex(self) -> re.Pattern[str]:
-        return re.compile(self.name_pattern)
+    def name_regex(self) -> Regex:
+        """The name pattern (Python syntax, from the repository's patforge.toml), bounded:
+        ``fullmatch`` raises ``RegexError`` past its bound (patforge.validation.regexes)."""
+        return compile_regex(self.name_pattern, "python")
 
     def effective_jobs(self) -> int:
         return self.jobs if self.jobs > 0 else max(1, min(4, os.cpu_count() or 1))
@@ -60,10 +63,12 @@ class Config:
 def load_config(repo: Path) -> Config:
     """Read ``patforge.toml`` if present; a broken file is an error, not a silent default."""
     path = repo / CONFIG_FILE
-    if not path.is_file():
+    if not os.path.lexists(path):
         return Config()
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(read_regular(path, CONFIG_FILE, max_bytes=1 << 20).decode("utf-8"))
+    except ContentError as exc:
+        raise RepositoryError(exc.message, hint=exc.hint or f"fix or remove {CONFIG_FILE}") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise RepositoryError(f"{CONFIG_FILE} is not valid TOML: {exc}",
                               hint=f"fix or remove {CONFIG_FILE}") from None
@@ -82,9 +87,9 @@ def load_config(repo: Path) -> Config:
                               hint='e.g. doc_id_rule = "DOC-<REST>"')
     name_pattern = str(section.get("name_pattern", DEFAULT_NAME_PATTERN))
     try:
-        re.compile(name_pattern)
-    except re.error as exc:
-        raise RepositoryError(f"{CONFIG_FILE}: name_pattern is not a valid regex: {exc}") from None
+        compile_regex(name_pattern, "python")
+    except RegexError as exc:
+        raise RepositoryError(f"{CONFIG_FILE}: name_pattern is not a valid regex: {exc.message}") from None
     roots = section.get("roots", [])
     if not isinstance(roots, list) or not all(isinstance(r, str) for r in roots):
         raise RepositoryError(f"{CONFIG_FILE}: roots must be a list of folder paths")

@@ -26,6 +26,7 @@ from typing import Any
 
 import yaml
 
+from patforge.repository.bounded import ContentError, read_regular
 from patforge.repository.edits import yaml_scalar
 from patforge.repository.layout import executor_language, new_pattern_paths
 
@@ -68,9 +69,9 @@ class SidecarIndex:
         if not folder.is_dir():
             return out
         for f in sorted(folder.glob("*.id.yaml")):
-            try:
-                data = yaml.load(f.read_text(encoding="utf-8-sig"), Loader=_FAST_LOADER)
-            except (OSError, UnicodeDecodeError, yaml.YAMLError):
+            try:  # a regular file of bounded size only (a FIFO named *.id.yaml must not block)
+                data = yaml.load(read_regular(f, f.name).decode("utf-8-sig"), Loader=_FAST_LOADER)
+            except (ContentError, UnicodeDecodeError, yaml.YAMLError, RecursionError):
                 continue
             if not isinstance(data, dict) or not isinstance(data.get("doc_id"), str):
                 continue
@@ -163,16 +164,16 @@ def apply_line_edit(text: str, edit: LineEdit) -> str:
 
 def spec_identity(repo: Path, entry: dict[str, Any]) -> dict[str, Any]:
     """The spec's own pattern_id / doc_id (top level or front matter); {} if unreadable."""
-    from patforge.repository.paths import PathProblem, normalize_repo_path
+    from patforge.repository.paths import PathProblem, normalize_repo_path, resolve_inside
     from patforge.spec.read import load_spec_text
     from patforge.repository.yamlsrc import YamlLoadError, decode_yaml_bytes
 
     try:
         rel = normalize_repo_path(entry.get("spec_path"))
-        raw = (repo / rel).read_bytes()
+        raw = read_regular(resolve_inside(repo, rel), rel)
         text, bom = decode_yaml_bytes(raw, rel)
         data = load_spec_text(text, rel, has_bom=bom).data
-    except (PathProblem, OSError, YamlLoadError, TypeError):
+    except (PathProblem, ContentError, YamlLoadError, TypeError):
         return {}
     return {k: data.get(k) for k in ("pattern_id", "doc_id")} if isinstance(data, dict) else {}
 

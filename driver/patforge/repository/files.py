@@ -16,17 +16,25 @@ Two reading modes, because the two users need different failure behaviour:
 
 from __future__ import annotations
 
-import json
 import os
+import stat
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
+from patforge.repository.bounded import (  # noqa: F401 - the reading layer's primitives, re-exported
+    MAX_FILE_BYTES,
+    MAX_NESTING,
+    ContentError,
+    check_nesting,
+    parse_json,
+    read_json,
+    read_regular,
+)
 from patforge.diagnostics import Diagnostic
-from patforge.repository.paths import resolve_inside
+from patforge.repository.paths import PathProblem, resolve_inside
 from patforge.repository.yamlsrc import YamlDocument, YamlLoadError, load_yaml_file
 
 _SKIP_DIRS = {"__pycache__", ".git", ".pytest_cache", "node_modules"}
-
 
 class RepoFiles:
     """Read-only view of a repository; with ``cache``, each file is read and parsed once."""
@@ -39,6 +47,7 @@ class RepoFiles:
         self._text: dict[str, str | None] = {}
         self._yaml: dict[str, YamlDocument | Diagnostic] = {}
         self._json: dict[str, tuple[Any, str | None]] = {}
+        self._why: dict[str, str] = {}  # why a file read as None (lenient mode)
         self._listing: dict[str, list[str]] = {}
         self._walk: dict[str, list[str]] = {}
 
@@ -68,6 +77,10 @@ class RepoFiles:
         """The file's absolute path (confined: refused when it leaves the repository)."""
         return resolve_inside(self.repo, rel) if self.confined else self.repo / rel
 
+    def why(self, rel: str) -> str | None:
+        """Why a lenient read of ``rel`` gave None (not a regular file, too large...)."""
+        return self._why.get(rel)
+
     def is_file(self, rel: str) -> bool:
         # Existence needs no symlink check (nothing is read or written through it).
         if rel in self._bytes:
@@ -86,11 +99,17 @@ class RepoFiles:
             return self._bytes[rel]
         path = self.abspath(rel)
         if self.confined:
-            data = path.read_bytes() if path.is_file() else None
+            # an existing file that cannot be read raises (it must not pass for absent)
+            data = read_regular(path, rel) if path.is_file() or _special(path) else None
         else:
-            try:
-                data = path.read_bytes()
-            except OSError:
+            try:  # lenient, yet never read through a link out of the repository
+                data = read_regular(resolve_inside(self.repo, rel), rel)
+            except ContentError as exc:
+                if os.path.lexists(self.repo / rel):  # absent is absent, not unreadable
+                    self._why[rel] = exc.message.removeprefix(f"{rel}: ")
+                data = None
+            except PathProblem as exc:
+                self._why[rel] = str(exc)
                 data = None
         if self.cache:
             self._bytes[rel] = data
@@ -128,13 +147,11 @@ class RepoFiles:
         def load() -> tuple[Any, str | None]:
             raw = self.read_bytes(rel)
             if raw is None:
-                return (None, "cannot read the file")
+                return (None, self._why.get(rel, "cannot read the file"))
             try:
-                return (json.loads(raw.decode("utf-8-sig")), None)
-            except UnicodeDecodeError as exc:
-                return (None, f"not UTF-8 ({exc.reason} at byte {exc.start})")
-            except ValueError as exc:
-                return (None, str(exc))
+                return (parse_json(raw, rel), None)
+            except ContentError as exc:
+                return (None, exc.message.removeprefix(f"{rel}:").lstrip(" "))
 
         return self._memo(self._json, rel, load)
 
@@ -167,3 +184,12 @@ class RepoFiles:
             return sorted(p.relative_to(self.repo).as_posix() for p in self.repo.glob(pattern) if p.is_file())
         except (ValueError, NotImplementedError):
             return []
+
+
+def _special(path: Path) -> bool:
+    """A device, FIFO or socket at ``path`` (exists, but neither a file nor a folder)."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return False
+    return not stat.S_ISREG(st.st_mode) and not stat.S_ISDIR(st.st_mode)

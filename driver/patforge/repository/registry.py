@@ -18,7 +18,7 @@ from typing import Any, Iterator
 from patforge.repository.config import Config, load_config
 from patforge.diagnostics import Diagnostic, DiagnosticList, Severity, error, warning
 from patforge.docids.rule import PATTERN_ID_RE, derive_doc_id, is_valid_doc_id
-from patforge.errors import RegistryError, RepositoryError
+from patforge.errors import RegexError, RegistryError, RepositoryError
 from patforge.repository.layout import (ROOT_SUBDIRS, default_example_dir, default_test_path, executor_language, infer_root,
                              sidecar_path, write_targets)
 from patforge.repository.paths import (PathProblem, check_inside, check_write_target, is_windows_reserved, length_problem,
@@ -296,8 +296,11 @@ def _load_entry(repo: Path, doc: YamlDocument, config: Config, i: int, entry: An
                            code="bad-pattern-id", pattern=str(label)))
         ok = False
     why = name_problem(name)
-    if why is None and not config.name_regex.fullmatch(name):
-        why = f"does not match {config.name_pattern}"
+    try:
+        if why is None and not config.name_regex.fullmatch(name):
+            why = f"does not match {config.name_pattern}"
+    except RegexError as exc:  # patforge.toml's name_pattern backtracks past its bound
+        why = f"cannot be checked against name_pattern in patforge.toml ({exc.message})"
     if why is not None:
         diags.add(doc.diag(f"name {shown(name)} is not a safe identifier: it {why}", *kp, "name",
                            hint="use lowercase letters, digits and underscores, e.g. atomic_create "

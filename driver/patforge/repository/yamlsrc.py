@@ -15,6 +15,7 @@ from typing import Any, NamedTuple
 
 import yaml
 
+from patforge.repository.bounded import ContentError, read_regular
 from patforge.diagnostics import Diagnostic, error
 from patforge.validation.messages import shown
 
@@ -451,9 +452,9 @@ def read_yaml_source(abs_path: Path, rel_path: str, *, max_bytes: int = MAX_YAML
             f"file is {size / 1048576:.1f} MiB, over the {max_bytes // 1048576} MiB limit for YAML files",
             path=rel_path, hint="this is almost certainly not a registry or spec; check the path",
             code="yaml-too-large"))
-    try:
-        raw = abs_path.read_bytes()
-    except OSError as exc:
-        raise YamlLoadError(error(f"cannot read file: {exc.strerror}", path=rel_path,
-                                  code="file-unreadable")) from None
+    try:  # a regular file only (a link to /dev/zero reports size 0), bounded as it is read
+        raw = read_regular(abs_path, rel_path, max_bytes=max_bytes)
+    except ContentError as exc:
+        raise YamlLoadError(error(exc.message.removeprefix(f"{rel_path}: "), path=rel_path,
+                                  hint=exc.hint, code="file-unreadable")) from None
     return decode_yaml_bytes(raw, rel_path)

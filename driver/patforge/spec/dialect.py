@@ -12,13 +12,13 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import math
-import re
 from typing import Any, Iterable, Mapping
 
 import jsonschema
 from referencing.exceptions import Unresolvable
 
 from patforge.spec.inputshapes import required_flag, several_examples
+from patforge.validation.regexes import regex_problem
 from patforge.diagnostics import Diagnostic, Severity, error, warning
 from patforge.validation.refs import validator
 from patforge.repository.yamlsrc import YamlDocument
@@ -278,11 +278,11 @@ class FieldCompiler:
                            kp + ("pattern",), hint="quote the pattern: pattern: '^[a-z]+$'",
                            code="spec-regex")
             else:
-                try:
-                    re.compile(p)
+                problem = regex_problem(p)  # ECMA-262, as the schema's pattern is read
+                if problem is None:
                     out["pattern"] = p
-                except re.error as exc:
-                    self.error(f"{where}.pattern {shown(p)} is not a valid regular expression: {exc}",
+                else:
+                    self.error(f"{where}.pattern: {problem}",
                                kp + ("pattern",),
                                hint="fix the regex (in single quotes a backslash needs no doubling)",
                                code="spec-regex")

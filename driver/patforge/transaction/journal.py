@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
 
+from patforge.repository.bounded import ContentError, read_regular
 from patforge.errors import ConcurrentChangeError, UnsafePathError, WriteError
 from patforge.transaction.atomic import atomic_write
 from patforge.repository.paths import PathProblem, writable_problem, write_target
@@ -34,6 +35,8 @@ from patforge.transaction.state import state_dir
 from patforge.validation.messages import shown
 
 JOURNAL = "journal.json"
+#: A transaction holds every file of one step, base64-encoded.
+MAX_JOURNAL_BYTES = 1 << 30
 
 Writes = list[tuple[str, "bytes | None"]]
 
@@ -154,10 +157,10 @@ class Journal:
         if not path.is_file():
             return []
         try:
-            writes = _parse_journal(path.read_bytes())
+            writes = _parse_journal(read_regular(path, JOURNAL, max_bytes=MAX_JOURNAL_BYTES))
             for rel, _ in writes:
                 self._target(rel)  # every path is checked before any is written
-        except (ValueError, UnsafePathError) as exc:
+        except (ValueError, UnsafePathError, ContentError) as exc:
             aside = self._set_aside(path)
             self.set_aside = (f"an interrupted run's journal could not be used ({exc}); "
                               f"nothing was replayed, and it was moved to {aside}")
@@ -185,8 +188,8 @@ def _parse_journal(raw: bytes) -> list[tuple[str, bytes | None]]:
         raise ValueError("not a mapping with a 'writes' list")
     out: list[tuple[str, bytes | None]] = []
     for i, e in enumerate(data["writes"]):
-        if not isinstance(e, dict) or not isinstance(e.get("path"), str) or \
-                not (e.get("data") is None or isinstance(e.get("data"), str)):
+        if not isinstance(e, dict) or not isinstance(e.get("path"), str) or "data" not in e or \
+                not (e["data"] is None or isinstance(e["data"], str)):
             raise ValueError(f"entry #{i + 1} is not a {{path, data}} mapping")
         try:
             content = None if e["data"] is None else base64.b64decode(e["data"], validate=True)

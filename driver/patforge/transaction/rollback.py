@@ -42,6 +42,9 @@ RUNS = "runs"
 #: undoes the earlier run that did write, so nobody undoes that run thinking it is the
 #: one they just ran. Removed when a later run writes.
 NOOP = "last-noop.json"
+#: Written (durably) just before a rollback's journal commits: a rerun after a kill
+#: knows the record was applied (rollback() then reports it as done).
+APPLYING = "applying"
 
 
 def _now() -> str:
@@ -166,12 +169,15 @@ class RollbackReport:
     deleted: list[str] = field(default_factory=list)  # created by the run, now removed
     already: list[str] = field(default_factory=list)  # already as before the run
     dry_run: bool = False
+    resumed: bool = False  # completes a rollback that was killed after its journal committed
+    removed_dirs: list[str] = field(default_factory=list)  # folders the run created, now removed
 
     def to_dict(self) -> dict:
         return {"command": self.command, "at": self.at or None, "restored": self.restored,
                 "deleted": self.deleted, "already_as_before": self.already, "dry_run": self.dry_run,
                 "later_run_wrote_nothing": None if self.noop_after is None else
-                {"command": self.noop_after[0], "at": self.noop_after[1]}}
+                {"command": self.noop_after[0], "at": self.noop_after[1]},
+                "completed_interrupted_rollback": self.resumed, "removed_folders": self.removed_dirs}
 
 
 def _read_json(path: Path) -> dict:
@@ -203,7 +209,11 @@ def rollback(repo: Path, *, dry_run: bool = False) -> RollbackReport:
                                 f"written files here since the last rollback{said}",
                                 hint="patforge rollback undoes the last run that wrote files")
         command, files = read_record(folder)  # checked for shape and paths (rollback_record.py)
-        report = RollbackReport(command=command, dry_run=dry_run, at=str(_read_json(folder / META).get("at", "")))
+        # A rollback killed after its journal committed: the recovery above landed its
+        # writes, so what it did is reported as done (and its folders go too).
+        resumed = (folder / APPLYING).is_file()
+        report = RollbackReport(command=command, dry_run=dry_run, resumed=resumed,
+                                at=str(_read_json(folder / META).get("at", "")))
         noop = _read_json(runs / NOOP)
         if noop:
             report.noop_after = (str(noop.get("command", "run")), str(noop.get("at", "")))
@@ -215,7 +225,12 @@ def rollback(repo: Path, *, dry_run: bool = False) -> RollbackReport:
                 raise RollbackRefused(f"cannot roll back the last {command}: {exc}",
                                       hint="nothing was changed; " + exc.hint) from None
             if now == f.before:
-                report.already.append(f.path)
+                if resumed:
+                    (report.deleted if f.before is None else report.restored).append(f.path)
+                else:
+                    report.already.append(f.path)
+                if f.before is None:
+                    doomed_dirs += f.created_dirs  # removed below when empty
             elif now != f.after:
                 changed.append(f.path)
             elif f.before is None:
@@ -235,11 +250,13 @@ def rollback(repo: Path, *, dry_run: bool = False) -> RollbackReport:
                      "then run patforge rollback again", listing=True)
         if dry_run:
             return report
+        atomic_write(folder / APPLYING, b"", durable=True)  # before the journal's commit point
         journal.apply(writes)
         with contextlib.suppress(FileNotFoundError):
             (runs / NOOP).unlink()
         for d in sorted(set(doomed_dirs), key=lambda p: -p.count("/")):
-            with contextlib.suppress(OSError, PathProblem):  # not empty: something else lives there now
+            with contextlib.suppress(OSError, PathProblem):  # not empty (something else lives there now), or gone
                 resolve_inside(repo, d).rmdir()
+                report.removed_dirs.append(d)
         shutil.rmtree(folder, ignore_errors=True)
         return report

@@ -20,16 +20,18 @@ whose journal never committed) is skipped, as before.
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from patforge.errors import PatforgeError
+from patforge.repository.bounded import ContentError, parse_json, read_regular
 from patforge.repository.paths import PathProblem, normalize_repo_path
 
 LOG = "log.jsonl"
+#: A record lists one line per file a run touched: far more than any registry has.
+_MAX_LOG = 1 << 30
 META = "meta.json"
 _SHA = re.compile(r"[0-9a-f]{64}")
 _COMMAND = re.compile(r"[a-z][a-z -]{0,39}")
@@ -90,13 +92,18 @@ def read_record(folder: Path) -> tuple[str, list[RecordedFile]]:
     """(the command that wrote the run, every file it touched); RollbackRecordError
     when the record is damaged."""
     meta: Any = {}
+    # Through the reading layer: regular files, bounded size and nesting, strict UTF-8.
     try:
         if (folder / META).is_file():
-            meta = json.loads((folder / META).read_text(encoding="utf-8"))
-        text = (folder / LOG).read_text(encoding="utf-8") if (folder / LOG).is_file() else ""
-    except (OSError, UnicodeDecodeError, ValueError) as exc:
-        raise _damaged(folder, META if not isinstance(meta, dict) or not meta else LOG,
-                       f"cannot be read: {exc}") from None
+            meta = parse_json(read_regular(folder / META, META), META)
+    except ContentError as exc:
+        raise _damaged(folder, META, f"cannot be read: {exc.message}") from None
+    try:
+        raw_log = read_regular(folder / LOG, LOG, max_bytes=_MAX_LOG) if (folder / LOG).is_file() else b""
+        text = raw_log.decode("utf-8")
+    except (ContentError, UnicodeDecodeError) as exc:
+        why = exc.message if isinstance(exc, ContentError) else "not UTF-8 text"
+        raise _damaged(folder, LOG, f"cannot be read: {why}") from None
     command = meta.get("command") if isinstance(meta, dict) else None
     if not isinstance(command, str) or not _COMMAND.fullmatch(command):
         command = "run"  # shown in messages: only a command name, never arbitrary text
@@ -104,8 +111,8 @@ def read_record(folder: Path) -> tuple[str, list[RecordedFile]]:
     lines = text.splitlines()
     for n, line in enumerate(lines, 1):
         try:
-            raw = json.loads(line)
-        except ValueError:
+            raw = parse_json(line.encode("utf-8"), f"{LOG} line {n}")
+        except (ContentError, ValueError):
             if n == len(lines) and not text.endswith("\n"):
                 continue  # a torn last line of a killed run: its journal never committed
             raise _damaged(folder, f"{LOG} line {n}", "not JSON") from None

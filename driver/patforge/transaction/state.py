@@ -88,3 +88,59 @@ def _make_private_dir(path: Path) -> None:
             f"patforge's state folder {path} {problem}: a journal planted there would be replayed "
             "with your rights, so patforge refuses to use it",
             hint=f"remove the folder (rm -r '{path}') or make it yours and private (chmod 700)")
+
+
+#: Temporary work (Copier's template clones and copies, render's staging folders)
+#: lives under ``<state>/work/<pid>``, never in the system temp folder: a killed run's
+#: leftovers are found and removed by the next run (:func:`run_temp_dir`).
+TMP = "work"  # not "tmp": the journal keeps its temp files there and empties it
+_OWNER_LOCK = ".owner.lock"
+_HELD: dict[str, object] = {}  # temp folder -> the lock this process holds on it
+
+
+def run_temp_dir(repo: Path) -> Path:
+    """This process's temporary folder under ``repo``'s state folder (created once per
+    process, then reused). First, every other process's folder whose owner is gone is
+    removed: each folder holds an OS-level lock (``filelock``) for as long as its
+    process lives, so a folder whose lock can be taken belongs to a killed run."""
+    base = state_dir(repo) / TMP
+    mine = base / str(os.getpid())
+    if str(mine) in _HELD and mine.is_dir():
+        return mine
+    _make_private_dir(base)
+    sweep_temp(base)
+    mine.mkdir(mode=0o700, exist_ok=True)
+    from filelock import FileLock
+
+    lock = FileLock(str(mine / _OWNER_LOCK))
+    lock.acquire()
+    _HELD[str(mine)] = lock
+    return mine
+
+
+def sweep_temp(base: Path) -> list[str]:
+    """Remove the temporary folders of processes that are gone; returns their names."""
+    import shutil
+
+    from filelock import FileLock, Timeout
+
+    removed = []
+    try:
+        entries = sorted(base.iterdir())
+    except OSError:
+        return removed
+    for sub in entries:
+        if str(sub) in _HELD or sub.is_symlink() or not sub.is_dir():
+            continue
+        lock = FileLock(str(sub / _OWNER_LOCK))
+        try:
+            lock.acquire(timeout=0)
+        except Timeout:
+            continue  # its process is alive
+        except OSError:
+            pass  # no lock file can be made there: a leftover all the same
+        else:
+            lock.release()
+        shutil.rmtree(sub, ignore_errors=True)
+        removed.append(sub.name)
+    return removed

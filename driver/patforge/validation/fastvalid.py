@@ -22,6 +22,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from patforge.validation.bounded_schema import all_linear
+
 try:  # a wheel for every platform patforge runs on; without it everything still works
     import jsonschema_rs
 except ImportError:  # pragma: no cover - exercised by the fallback test with a stub
@@ -60,10 +62,15 @@ class FastValidator:
 
     def __init__(self, schema: Any, python_cls: type, *, formats: bool = False) -> None:
         self._rs = None
-        name = _DRAFTS.get(getattr(python_cls, "__name__", ""))
+        base = getattr(python_cls, "BASE", python_cls)  # a bounded class reads its base draft
+        name = _DRAFTS.get(getattr(base, "__name__", ""))
         if jsonschema_rs is None or name is None or not isinstance(schema, (dict, bool)):
             return
         if formats and _has_format(schema):
+            return
+        if not all_linear(schema):
+            # jsonschema-rs runs look-arounds and back-references on a backtracking engine
+            # (fancy-regex) without a bound: such a schema is judged by the bounded jsonschema
             return
         try:
             # A retriever that refuses: jsonschema-rs would otherwise fetch http(s) and

@@ -17,14 +17,14 @@ file), never a traceback or a silently empty example.
 from __future__ import annotations
 
 import re
-import warnings
 from typing import Any
 
-import jsonschema
 from jsonschema_specifications import REGISTRY as SPECIFICATIONS
 from referencing import Registry, Resource
 from referencing.exceptions import NoSuchResource, Unresolvable
 from referencing.jsonschema import DRAFT7, specification_with
+
+from patforge.validation.bounded_schema import bounded, validator_for
 
 def _refuse(uri: str) -> Resource:
     """The registry's retrieval: nothing outside the document is fetched or read."""
@@ -36,16 +36,17 @@ REGISTRY: Registry = SPECIFICATIONS.combine(Registry(retrieve=_refuse))
 
 
 def validator_class(schema: Any) -> type:
-    """The jsonschema validator class for the draft ``schema`` names (draft-07 when it
-    names none or one jsonschema does not know)."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # an unknown $schema URI: draft-07
-        return jsonschema.validators.validator_for(schema, default=jsonschema.Draft7Validator)
+    """The validator class for the draft ``schema`` names (draft-07 when it names none or
+    one jsonschema does not know), with its regular expressions bounded (bounded_schema)."""
+    return validator_for(schema)
 
 
 def validator(schema: Any, cls: type | None = None, *, formats: bool = False) -> Any:
-    """A jsonschema validator for ``schema`` that never retrieves a reference."""
+    """A jsonschema validator for ``schema`` that never retrieves a reference and runs its
+    regular expressions bounded: the one way patforge builds a validator for a schema."""
     cls = cls or validator_class(schema)
+    if getattr(cls, "BASE", None) is None:  # a plain jsonschema class: bound its regexes too
+        cls = bounded(cls)
     if formats:
         return cls(schema, registry=REGISTRY, format_checker=cls.FORMAT_CHECKER)
     return cls(schema, registry=REGISTRY)

@@ -28,6 +28,12 @@ def judge_doc_id_mapping(model: RepoModel) -> Iterator[Finding]:
     rel = mapping_path(model.reg_path)
     root = model.primary_root
     data = model.files.read_bytes(rel)
+    why = model.files.why(rel) if data is None and hasattr(model.files, "why") else None
+    if why is not None:  # present, but not a regular file inside the repository of bounded size
+        yield bad(RULE, None, f"{rel} cannot be read: {why}", path=rel, root=root,
+                  hint="replace it with the JSON object {pattern_id: doc_id}, or delete it and run "
+                       "`patforge render --phase 1`, which writes it again")
+        return
     if data is None:
         yield skip(RULE, None, f"there is no {rel}; `patforge render` writes it", path=rel, root=root)
         return

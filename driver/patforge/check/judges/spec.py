@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from typing import Any, Iterator
 
 from patforge.diagnostics import Diagnostic
+from patforge.validation.bounded_schema import validator_for
 from patforge.validation.fastvalid import FastValidator
 from patforge.repository.registry import Pattern
 from patforge.validation.metaschema import schema_problem
-from patforge.validation.refs import validator as offline_validator, validator_class
+from patforge.validation.refs import validator as offline_validator
 from patforge.repository.yamlsrc import YamlDocument
 
 from patforge.validation.messages import readable_message, shown
@@ -80,8 +81,8 @@ def prepare(model: RepoModel) -> None:
                               f"{rel} is not a usable JSON Schema ({prob}); specs are not validated",
                               "restore it (`patforge render` writes it in phase 4)")
         return
-    cls = validator_class(data)
-    shared.validator = offline_validator(data, cls)  # offline: no $ref is fetched (schemaref.py)
+    cls = validator_for(data)  # bounded regexes; an unknown $schema URI: draft-07
+    shared.validator = offline_validator(data, cls)  # offline: no $ref is fetched (refs.py)
     shared.fast = FastValidator(data, cls)
 
 
