@@ -245,8 +245,7 @@ def load_registry(repo: Path, config: Config | None = None, *, load_specs: bool 
 
         found = apply_existing_ids(registry, registry.patterns)
         registry.id_conflicts = found.conflicts
-        if found.note:
-            registry.notes.append(found.note)
+        registry.notes += found.notes
     return registry
 
 
@@ -483,7 +482,8 @@ def load_spec(registry: Registry, pat: Pattern) -> Spec | None:
                 code="spec-mismatch", pattern=pat.name))
             return None
     spec_doc_id = doc.data.get("doc_id")
-    if spec_doc_id is not None and pat.doc_id is not None and spec_doc_id != pat.doc_id:
+    if spec_doc_id is not None and pat.doc_id is not None and spec_doc_id != pat.doc_id \
+            and not _per_file_of(spec_doc_id, pat.doc_id):
         registry.diagnostics.add(doc.diag(
             f"spec doc_id {spec_doc_id!r} differs from the registry's {pat.doc_id!r}", "doc_id",
             severity=Severity.WARNING, hint="decide which is right and fix the other by hand",
@@ -493,6 +493,14 @@ def load_spec(registry: Registry, pat: Pattern) -> Spec | None:
         registry.diagnostics.add(note)
     pat.spec = Spec(path=rel, doc=doc)
     return pat.spec
+
+
+def _per_file_of(doc_id: Any, pattern_doc_id: str) -> bool:
+    """Whether ``doc_id`` is a per-file id of the pattern's (said once, existing_ids.py)."""
+    from patforge.existing_ids import per_file_stem, stem_of
+
+    found = per_file_stem(doc_id) if isinstance(doc_id, str) else None
+    return found is not None and found[0] == stem_of(pattern_doc_id)
 
 
 def moved_spec_diagnostic(registry: Registry, pat: Pattern) -> Diagnostic | None:

@@ -75,7 +75,7 @@ class Renderer:
         found = apply_existing_ids(self.registry, self.patterns)
         self.patterns = [p for p in self.patterns if p.name not in found.conflicts]
         self.registry.diagnostics.extend(found.conflicts.values())
-        self.registry.notes += [found.note] if found.note else []
+        self.registry.notes += found.notes
         # The registry's node positions served its diagnostics, all made by now; every
         # registry edit parses the text it edits (150 MB for 10,000 patterns otherwise).
         self.registry.doc.forget_positions()
