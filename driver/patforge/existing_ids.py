@@ -153,7 +153,7 @@ def claims_for(registry: Any, p: Any, mapping: dict[str, IdClaim]) -> list[IdCla
         out.append(IdClaim("registry entry", registry.path, m.line if m else None, e["doc_id"]))
     if p.spec is not None and isinstance(p.spec.data.get("doc_id"), str):
         # its line is looked up only for a conflict (_located): specs keep no positions
-        out.append(IdClaim("spec", p.spec_path, None, p.spec.data["doc_id"]))
+        out.append(IdClaim("spec", p.spec_file, None, p.spec.data["doc_id"]))
     side = p.sidecar_path()
     if not _rendered(registry, p, side):
         try:  # the fast loader: a 1,000-pattern check reads every sidecar again anyway

@@ -107,6 +107,8 @@ def record(repo: Path, registry: "Registry", patterns: "list[Pattern]",
     by_name = {p.name: p for p in patterns}
     for p in patterns:
         recorder.stamp(p.spec_path)
+        if p.spec_file != p.spec_path:  # read where it was found (specplace.py)
+            recorder.stamp(p.spec_file)
     outcomes = {(o.phase, o.kind, o.pattern): o for o in report.outcomes
                 if o.status in STATUSES and o.status != UPDATED}
     # In the order units are classified: a rerun reports them in that order.

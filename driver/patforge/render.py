@@ -27,6 +27,7 @@ from patforge.pipeline import RenderSession
 from patforge.existing_ids import apply_existing_ids
 from patforge.registry import Pattern, load_registry, load_spec
 from patforge.render_report import GENERATED, HAND_WRITTEN, PHASES, SKIPPED, RenderReport
+from patforge.specplace import found_note
 from patforge.state import state_dir
 from patforge.workspace import Workspace
 
@@ -71,6 +72,7 @@ class Renderer:
             self.patterns = [p for p in self.patterns if any(n == p.name for _ph, _k, n in options.unit_filter)]
         for p in self.patterns:
             load_spec(self.registry, p)  # node positions parsed only if an edit or a diagnostic needs them
+        self.registry.notes += [n for n in (found_note(self.registry),) if n]
         # doc_ids the repository already gives a pattern win over minting (existing_ids.py)
         found = apply_existing_ids(self.registry, self.patterns)
         self.patterns = [p for p in self.patterns if p.name not in found.conflicts]
@@ -169,6 +171,10 @@ class Renderer:
 
     def phase_ids(self) -> None:
         self.ids.registry_doc_ids(self.patterns)
+        # an entry without spec_path uses the one spec naming its pattern_id (specplace.py)
+        found = {p.name: [("spec_path", p.derived["spec_path"])] for p in self.patterns if "spec_path" in p.derived}
+        if found:
+            self.ids.edit_registry(found, after=("category", "status", "version", "name"), reason="spec_path")
         self.ids.spec_fields(self.patterns)
         for kind in kinds.in_scope(kinds.IDS):
             if self.want(kind):
