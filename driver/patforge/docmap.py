@@ -121,8 +121,10 @@ def sync_mapping(existing: bytes | None, wanted: dict[str, str]) -> MappingSync:
 
 def _insert(text: str, members: list[Member], new: dict[str, str]) -> str:
     """Insert ``new`` members as text: in key order when the file's keys are sorted
-    (each before the first greater key), else after the last member; the separator
-    (newline and indent, or a space) is copied from the file."""
+    (each before the first greater key), else -- and for keys greater than every
+    key -- before the last member, so that no existing line changes (appending after
+    the last member would add a comma to its line); the separator (newline and
+    indent, or a space) is copied from the file."""
     first = members[0]
     if len(members) > 1:
         second = members[1]
@@ -146,7 +148,8 @@ def _insert(text: str, members: list[Member], new: dict[str, str]) -> str:
         else:
             inserts[before.key_start] = inserts.get(before.key_start, "") + member(k) + "," + sep
     if tail:
-        inserts[members[-1].value_end] = "".join("," + sep + member(k) for k in tail)
+        last = members[-1].key_start
+        inserts[last] = inserts.get(last, "") + "".join(member(k) + "," + sep for k in tail)
     for offset in sorted(inserts, reverse=True):
         text = text[:offset] + inserts[offset] + text[offset:]
     return text

@@ -101,7 +101,7 @@ class IdEditor:
             in_overlay = rel in self.ws.overlay
             doc = load_spec_text(self.ws.read_text(rel), rel) if in_overlay else None
             data = doc.data if doc is not None else p.spec.data
-            wanted = [("doc_id", self.registry.doc_id_for(p)), ("role", "spec"),
+            wanted = [*_identity(p, data), ("doc_id", self.registry.doc_id_for(p)), ("role", "spec"),
                       ("schema_ref", p.schema_path), ("executor_ref", p.executor_path)]
             missing = [(k, v) for k, v in wanted if k not in data]
             if not missing:
@@ -150,6 +150,20 @@ class IdEditor:
             return False
         self._land(rel, new.encode("utf-8"), "DOC_LINK")
         return True
+
+
+def _identity(p: Pattern, data: dict) -> list[tuple[str, str]]:
+    """pattern_id / name / version a spec lacks, from its registry entry (PAT-CHECK-001-021).
+    ``id:`` is read as the pattern_id: when it names another one, no pattern_id is added."""
+    out = []
+    if "pattern_id" not in data and data.get("id", p.pattern_id) == p.pattern_id:
+        out.append(("pattern_id", p.pattern_id))
+    if "name" not in data:
+        out.append(("name", p.name))
+    version = p.entry.get("version")
+    if "version" not in data and isinstance(version, (str, int, float)) and not isinstance(version, bool):
+        out.append(("version", str(version)))
+    return out
 
 
 # -- a new entry (patforge new) ----------------------------------------------------------
