@@ -92,6 +92,13 @@ class MappingSync:
     added: list[str] = field(default_factory=list)
     disagree: list[tuple[str, object, str]] = field(default_factory=list)  # (pattern_id, file, registry)
     problem: str | None = None  # the file cannot be edited (shape, encoding)
+    rows: bool = False  # another shape patforge reads doc_ids from (rows under a key): left as it is
+
+
+def is_rows(members: list[Member]) -> bool:
+    """Whether the object is not flat ``{pattern_id: doc_id}`` but rows under a key
+    (``{"mappings": [{pattern_id, doc_id}, ...]}``): an input, read, never edited."""
+    return any(not isinstance(m.value, str) for m in members)
 
 
 def sync_mapping(existing: bytes | None, wanted: dict[str, str]) -> MappingSync:
@@ -105,6 +112,8 @@ def sync_mapping(existing: bytes | None, wanted: dict[str, str]) -> MappingSync:
         return MappingSync(problem="not UTF-8 text")
     except MappingShapeError as exc:
         return MappingSync(problem=str(exc))
+    if is_rows(members):
+        return MappingSync(rows=True)
     have = {m.key: m.value for m in members}
     sync = MappingSync(disagree=[(k, have[k], v) for k, v in sorted(wanted.items())
                                  if k in have and have[k] != v])
@@ -176,7 +185,7 @@ def render_step(ws: "Workspace", registry: "Registry", report: "RenderReport", p
     sync = sync_mapping(ws.read_bytes(rel), wanted)
     for pid, have, want in sync.disagree:
         report.diagnostics.add(warning(
-            f"{rel}: {pid} maps to {have!r}, the registry says {want}; left as it is",
+            f"{rel}: {pid} maps to {json.dumps(have, ensure_ascii=False)}, the registry says {want}; left as it is",
             path=rel, code="doc-id-mapping",
             hint="correct the value (or the registry) by hand; `patforge check` reports it"))
     if sync.problem:

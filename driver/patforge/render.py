@@ -74,7 +74,7 @@ class Renderer:
             load_spec(self.registry, p)  # node positions parsed only if an edit or a diagnostic needs them
         self.registry.notes += [n for n in (found_note(self.registry),) if n]
         # doc_ids the repository already gives a pattern win over minting (existing_ids.py)
-        found = apply_existing_ids(self.registry, self.patterns)
+        found = self.found_ids = apply_existing_ids(self.registry, self.patterns)
         self.patterns = [p for p in self.patterns if p.name not in found.conflicts]
         self.registry.diagnostics.extend(found.conflicts.values())
         self.registry.notes += found.notes

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from patforge.compiler import compile_schema
+from patforge.docids import is_valid_doc_id, suggest_id
 from patforge.existing_ids import instance_pattern_for
 
 from patforge.check.model import RepoModel
@@ -37,6 +38,11 @@ def render_blockers(model: RepoModel, labels: set[str]) -> dict[str, str]:
             continue
         if model.registry is not None and p.index in model.registry.duplicate_names:
             out[item.label] = "another entry with the same name matches the spec (remove this entry)"
+            continue
+        if p.doc_id is not None and not is_valid_doc_id(p.doc_id):
+            better = suggest_id(p.doc_id)
+            out[item.label] = (f"the registry's doc_id {p.doc_id} is malformed (ID-SYS-101): correct it by hand"
+                               + (f" to {better}" if better else ""))
             continue
         if model.files.is_file(p.schema_path):
             # a schema exists: render works from it, not from the spec -- unless no example
