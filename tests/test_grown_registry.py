@@ -132,7 +132,9 @@ def test_nothing_is_removed_and_a_rerun_writes_nothing(rendered):
     assert numstat and all(line.split("\t")[1] == "0" for line in numstat.splitlines()), numstat
     # front matter bodies and Markdown survive byte for byte below the inserted keys
     md = (repo / "patterns/specs/md_prose_01.md").read_text("utf-8")
-    assert md.startswith("---\ndoc_id: DOC-PAT-MD-PROSE-01-001\n") and md.endswith(
+    # (the spec's identity from its entry first: PAT-CHECK-001-021, issue 22)
+    assert md.startswith("---\npattern_id: PAT-MD-PROSE-01-001\nname: md_prose_01\nversion: \"1.0.0\"\n"
+                         "doc_id: DOC-PAT-MD-PROSE-01-001\n") and md.endswith(
         "---\n# md_prose_01\n\nInputs: to be decided with the team.\n")
     git(repo, "add", "-A")
     again = cli("render", "--repo", str(repo))

@@ -294,7 +294,8 @@ def _load_entry(repo: Path, doc: YamlDocument, config: Config, i: int, entry: An
     pid, name = entry["pattern_id"], entry["name"]
     if not isinstance(pid, str) or not PATTERN_ID_RE.fullmatch(pid):
         better = suggest_id(pid)
-        diags.add(doc.diag(f"pattern_id {pid} is not uppercase letters and digits joined by single dashes",
+        diags.add(doc.diag(f"pattern_id {pid} of {name if isinstance(name, str) else f'entry #{i + 1}'} is not "
+                           "uppercase letters and digits joined by single dashes",
                            *kp, "pattern_id", hint=f"use {better} (in the entry and its spec)" if better else
                            "use a pattern_id like PAT-ATOMIC-CREATE-001", code="bad-pattern-id",
                            pattern=str(label)))
@@ -311,7 +312,7 @@ def _load_entry(repo: Path, doc: YamlDocument, config: Config, i: int, entry: An
     doc_id = entry.get("doc_id")
     if doc_id is not None and not is_valid_doc_id(doc_id):
         better = suggest_id(doc_id)
-        diags.add(doc.diag(f"doc_id {doc_id} breaks ID-SYS-101 (uppercase letters and digits joined by single "
+        diags.add(doc.diag(f"doc_id {doc_id} of {label} breaks ID-SYS-101 (uppercase letters and digits joined by single "
                            "dashes)", *kp, "doc_id", hint=(f"correct it by hand to {better}" if better else
                                                            "correct it by hand") +
                            " (patforge never re-mints an existing doc_id)", code="bad-doc-id", pattern=str(label)))

@@ -30,7 +30,7 @@ def render_blockers(model: RepoModel, labels: set[str]) -> dict[str, str]:
             continue
         p = item.pattern
         if p is None:
-            out[item.label] = f"the registry entry cannot be used ({item.why_not or 'see PATFORGE-REGISTRY'})"
+            out[item.label] = f"the registry entry cannot be used: {item.why_not or 'see PATFORGE-REGISTRY'}"
             continue
         if p.name in conflicts:
             d = conflicts[p.name]
@@ -41,7 +41,7 @@ def render_blockers(model: RepoModel, labels: set[str]) -> dict[str, str]:
             continue
         if p.doc_id is not None and not is_valid_doc_id(p.doc_id):
             better = suggest_id(p.doc_id)
-            out[item.label] = (f"the registry's doc_id {p.doc_id} is malformed (ID-SYS-101): correct it by hand"
+            out[item.label] = (f"the registry's doc_id {p.doc_id} is malformed (ID-SYS-101) -- correct the registry's doc_id by hand"
                                + (f" to {better}" if better else ""))
             continue
         if model.files.is_file(p.schema_path):
@@ -54,7 +54,9 @@ def render_blockers(model: RepoModel, labels: set[str]) -> dict[str, str]:
         spec = p.spec
         if spec is None:
             moved = next((d for d in item.diags if d.code == "spec-moved"), None)
-            out[item.label] = (moved.message.split(": ", 1)[-1] + f" ({moved.hint})" if moved else
+            own = next((d for d in item.diags if d.is_error and d.hint), None)
+            out[item.label] = (moved.message.split(": ", 1)[-1] + f" -- {moved.hint}" if moved else
+                               f"its spec cannot be read: {own.message} -- {own.hint}" if own else
                                f"its spec {p.spec_path} cannot be read (PAT-CHECK-001-020/-021)")
             continue
         doc_id = model.registry.doc_id_for(p) if model.registry is not None else None
