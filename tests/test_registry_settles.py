@@ -104,3 +104,18 @@ def test_check_fix_never_proposes_a_fifth_id(rendered):
     known = {f"{stem(n)}-{s}" for n in PER_FILE for s in ("739", "SPEC-001", "SPEC-003", "SCHEMA-022", "EXECUTOR-238")}
     assert ids <= known, (ids - known, res.text)
     git(repo, "checkout", "--", ".")
+
+
+def test_per_file_ids_without_a_registry_doc_id_suggest_no_new_id(tmp_path, cli):
+    """Only per-file ids and no registry doc_id: a conflict that names the stem and mints
+    nothing; check --fix holds the pattern (no fifth id)."""
+    repo = grown_copy(tmp_path / "repo")
+    reg_file = repo / "patterns/registry/PATTERN_INDEX.yaml"
+    text = reg_file.read_text("utf-8")
+    reg_file.write_text(text.replace("    doc_id: DOC-PAT-PER-FILE-IDS-01-739\n", ""), "utf-8")
+    commit_all(repo, "no registry doc_id")
+    d = load_registry(repo).id_conflicts["per_file_ids_01"]
+    assert "suggested" not in d.hint and "per-file ids of DOC-PAT-PER-FILE-IDS-01" in d.hint
+    cli("check", "--repo", str(repo), "--fix", "--only", "per_file_ids_01")
+    added = "\n".join(ln for ln in git(repo, "diff", "-U0").splitlines() if ln.startswith("+"))
+    assert not re.findall(r"DOC-PAT-PER-FILE-IDS-01-(?!SPEC-|SCHEMA-|EXECUTOR-)[A-Z0-9]+", added), added

@@ -269,14 +269,25 @@ def _conflict(registry: Any, p: Any, claims: list[IdClaim]) -> Diagnostic:
         f"{p.name}: the registry entry has no doc_id and the repository gives it {len(values)} different "
         f"doc_ids: {sources}; nothing is minted or rendered for it", path=registry.path, line=m.line if m else None,
         hint=f"decide which doc_id is right ({f'suggested: {best[0]}, {best[1]}' if best else ' or '.join(values)}), "
-             "add it to the registry entry and correct the other source(s) by hand, then render again",
+             "add it to the registry entry and correct the other source(s) by hand, then render again"
+        if best or not _all_per_file(values) else
+        f"these are per-file ids of {per_file_stem(values[0])[0]}: add the pattern's own doc_id to the registry "
+        "entry by hand (patforge mints none beside them), then render again",
         code="doc-id-conflict", pattern=p.name)
+
+
+def _all_per_file(values: list[str]) -> bool:
+    return len({(per_file_stem(v) or (None,))[0] for v in values} - {None}) == 1 and all(
+        per_file_stem(v) for v in values)
 
 
 def suggest(claims: list[IdClaim], derived: str) -> tuple[str, str] | None:
     """The doc_id to suggest for a conflict, and why: the one most sources agree on,
     else the one the repository's doc_id rule derives; None when nothing stands out."""
     counts = Counter(c.doc_id for c in claims)
+    stems = {(per_file_stem(d) or (None,))[0] for d in counts}
+    if len(stems) == 1 and None not in stems:  # per-file ids only: the pattern's own is none of them
+        return None
     ranked = counts.most_common()
     if len(ranked) > 1 and ranked[0][1] > ranked[1][1]:
         value = ranked[0][0]
