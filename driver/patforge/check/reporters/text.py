@@ -249,9 +249,8 @@ def _verbose(result: CheckResult, style: Style) -> list[str]:
                 out.append(f"    {head} {record_name(r)}: {loc + ': ' if loc else ''}{f.message}")
             hint = members[0][1].hint
             if hint:
-                count = f" ({len(members)} findings)" if len(members) > 1 else ""
-                shown = hint if len(members) == 1 else _template(hint, members[0][0].pattern)
-                out.append(f"        what to do{count}: {shown}")
+                count = f" ({len(members)} findings, e.g. for {record_name(members[0][0])})" if len(members) > 1 else ""
+                out.append(f"        what to do{count}: {hint}")
     return out
 
 
