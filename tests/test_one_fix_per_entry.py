@@ -14,7 +14,7 @@ import re
 
 import pytest
 
-from conftest import Cli, git, grown_copy
+from conftest import Cli, commit_all, git, grown_copy
 from patforge.docmap import sync_mapping
 
 EXPECTED = json.loads((__import__("conftest").FIXTURES / "grown_repo/EXPECTED.json").read_text("utf-8"))
@@ -96,13 +96,31 @@ def test_top_causes_show_an_example_that_matches_their_fix(rendered):
 
 
 @pytest.mark.slow
-def test_mapping_message_is_true_after_render(rendered):
-    repo, _, cli = rendered
-    res = cli("check", "--repo", str(repo), "--format", "json")
-    data = json.loads(res.out)
-    hints = [f.get("hint") or "" for r in data["results"] if r["rule"] == "PATFORGE-DOC-ID-MAPPING"
-             for f in r["findings"] if f["status"] in ("FAIL", "WARN")]
-    assert not [h for h in hints if "adds the missing" in h], hints
+def test_mapping_message_is_true_after_render(tmp_path):
+    """After render every key render can add is there: check names no missing key (the
+    entries render does not work on have their own one fix), and the file only grew."""
+    repo = grown_copy(tmp_path / "repo")
+    mapping = repo / "patterns/registry/doc_id_mapping.json"
+    mapping.write_text('{\n  "PAT-MAPPED-01-001": "DOC-PAT-MAPPED-01-001",\n  "PAT-ZZZ-001": "DOC-ZZZ-001"\n}\n', "utf-8")
+    commit_all(repo, "a flat mapping with a key after every pattern_id")
+    cli = Cli()
+    cli("render", "--repo", str(repo))
+    data = json.loads(cli("check", "--repo", str(repo), "--format", "json").out)
+    found = [f for r in data["results"] if r["rule"] == "PATFORGE-DOC-ID-MAPPING" for f in r["findings"]
+             if f["status"] in ("FAIL", "WARN")]
+    assert not [f for f in found if "lacks" in f["message"]], found
+    assert git(repo, "diff", "--numstat", "--", str(mapping)).split()[1] == "0"  # nothing removed or changed
+    assert json.loads(mapping.read_text("utf-8"))["PAT-PER-FILE-IDS-01-001"] == "DOC-PAT-PER-FILE-IDS-01-739"
+
+
+@pytest.mark.slow
+def test_check_fix_inserts_a_specs_missing_identity(tmp_path):
+    repo = grown_copy(tmp_path / "repo")
+    res = Cli()("check", "--repo", str(repo), "--fix", "--only", "spec_fields_missing_02")
+    text = (repo / "patterns/specs/spec_fields_missing_02.pattern.yaml").read_text("utf-8")
+    assert text.startswith("pattern_id: PAT-SPEC-FIELDS-MISSING-02-001\nname: spec_fields_missing_02\n"), res.text
+    numstat = git(repo, "diff", "--numstat")
+    assert numstat and all(line.split("\t")[1] == "0" for line in numstat.splitlines()), numstat
 
 
 @pytest.mark.slow

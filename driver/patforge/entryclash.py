@@ -112,7 +112,7 @@ def find_duplicates(doc: YamlDocument, entries: list[Any], diags: DiagnosticList
                 mj = doc.mark("patterns", j, key)
                 names = [entries[k].get("name") if isinstance(entries[k].get("name"), str) else "?" for k in (j, i)]
                 diags.add(doc.diag(
-                    f"duplicate {key} {value!r}: entries #{j + 1} (line {mj.line if mj else '?'}, {names[0]}) "
+                    f"duplicate {key} {value}: entries #{j + 1} (line {mj.line if mj else '?'}, {names[0]}) "
                     f"and #{i + 1} ({names[1]})", "patterns", i, key,
                     hint=f"give each entry its own {key}; patforge skips both until then",
                     code=f"duplicate-{key.replace('_', '-')}", pattern=str(value)))
