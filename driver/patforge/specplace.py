@@ -79,7 +79,7 @@ def unregistered_note(patterns: list["Pattern"]) -> str | None:
         return None
     shown = ", ".join(f"{p.name} ({p.derived['spec_path']})" for p in chosen[:_SHOWN])
     more = f" and {len(chosen) - _SHOWN} more" if len(chosen) > _SHOWN else ""
-    return (f"{len(chosen)} entr(y/ies) without spec_path use the one spec naming their pattern_id: {shown}{more}; "
+    return (f"{len(chosen)} registry entries without spec_path use the one spec naming their pattern_id: {shown}{more}; "
             "render records spec_path")
 
 

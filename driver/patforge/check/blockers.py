@@ -72,11 +72,31 @@ def render_blockers(model: RepoModel, labels: set[str]) -> dict[str, str]:
     return out
 
 
-def without_render_advice(findings: list[Finding], blockers: dict[str, str]) -> list[Finding]:
-    """Findings whose hint advises render for a blocked pattern get the blocker instead."""
+#: Findings that are the cause itself, never a consequence of another fix.
+_CAUSES = ("PATFORGE-REGISTRY", "PAT-CHECK-001-010", "PAT-CHECK-001-012", "ID-SYS-101")
+
+
+def whole_entry_blocked(model: RepoModel) -> set[str]:
+    """Labels of entries render does not work on at all (unusable, a doc_id conflict, a
+    duplicate left untouched): every finding about their files waits for that one fix."""
+    reg = model.registry
+    if reg is None:
+        return set()
+    return {it.label for it in model.items if it.pattern is None or it.pattern.name in reg.id_conflicts
+            or it.index in reg.duplicate_names}
+
+
+def without_render_advice(findings: list[Finding], blockers: dict[str, str],
+                          entire: set[str] = frozenset()) -> list[Finding]:
+    """Findings whose hint advises render for a blocked pattern get the blocker instead;
+    for an entry render does not work on at all (``entire``), every consequential
+    finding does (one fix per entry)."""
     out = []
     for f in findings:
         why = blockers.get(f.pattern) if f.pattern is not None else None
+        if why and f.pattern in entire and f.status not in (PASS, SKIP) and f.rule not in _CAUSES \
+                and not (f.hint or "").startswith("render cannot produce it"):
+            f = replace(f, hint=f"render cannot produce it: {why}")
         if why and f.status not in (PASS, SKIP) and f.hint and _RENDER in f.hint:
             f = replace(f, hint=f"render cannot produce it: {why}")
         if why and f.status not in (PASS, SKIP) and _RENDER in f.message:

@@ -153,7 +153,7 @@ def _summary(result: CheckResult, style: Style) -> list[str]:
             example = f" (e.g. {r0.pattern})" if r0.pattern else ""
             out.append(_cut(f"  {status} {rule} x {len(records)}{example}: {loc + ': ' if loc else ''}{f0.message}"))
             if best:
-                out.append(_cut(f"       fix ({n} of {len(records)}): {f0.hint}"))
+                out.append(_cut(f"       fix ({n} of {len(records)}): {_fix_first(f0.hint)}"))
         if len(ranked) > TOP_CAUSES:
             out.append(f"  ... and {len(ranked) - TOP_CAUSES} more rule(s) (--verbose)")
     if per_pattern:
@@ -175,6 +175,15 @@ def _summary(result: CheckResult, style: Style) -> list[str]:
     return out
 
 
+def _fix_first(fix: str) -> str:
+    """A blocker's hint with the fix first and why render is blocked after it (the why
+    is what a cut line loses)."""
+    if fix.startswith(BLOCKED + ": ") and " -- " in fix:
+        why, _, todo = fix[len(BLOCKED) + 2:].rpartition(" -- ")
+        return f"{todo} (until then {BLOCKED}: {why})"
+    return fix
+
+
 def _groups(per_pattern: dict[str, list[Record]], style: Style) -> list[str]:
     """The failing patterns grouped by their first fix: the fix once (as the first
     pattern's own), then every other pattern it is for."""
@@ -193,9 +202,7 @@ def _groups(per_pattern: dict[str, list[Record]], style: Style) -> list[str]:
     for (status, _), members in ranked[:MAX_GROUPS]:
         name, records, fix = sorted(members, key=lambda m: m[0])[0]
         rules = ", ".join(_short_rule(r) for r in records)
-        if fix.startswith(BLOCKED + ": ") and " -- " in fix:  # the fix first, why it blocks after
-            why, _, todo = fix[len(BLOCKED) + 2:].rpartition(" -- ")
-            fix = f"{todo} (until then {BLOCKED}: {why})"
+        fix = _fix_first(fix)
         out.append(_cut(f"  {style(status, fg=_COLORS[status])} {name}: {rules} -- {fix}"))
         others = sorted(m[0] for m in members if m[0] != name)
         if others:
