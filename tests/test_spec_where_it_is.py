@@ -68,6 +68,27 @@ def test_duplicate_registrations_the_spec_tells_the_live_entry(grown):
     assert all("same paths" in m for m in msgs), msgs
 
 
+def test_an_entry_pasted_twice_the_first_is_live(grown):
+    reg = load_registry(grown)
+    live = reg.by_name("pasted_twice")
+    assert live is not None
+    fixes = [d.hint for d in reg.diagnostics if d.pattern == "pasted_twice"]
+    assert fixes == [f"remove entry #{live.index + 2}"], fixes
+
+
+def test_doctor_json_lists_the_moves(tmp_path, cli):
+    import jsonschema
+
+    from conftest import ROOT
+
+    repo = grown_copy(tmp_path / "repo")
+    data = json.loads(cli("doctor", "--repo", str(repo), "--json").out)
+    schema = json.loads((ROOT / "docs/doctor-report.schema.json").read_text("utf-8"))
+    jsonschema.validate(data, schema)
+    assert {"from": "patterns/behavioral/spec_elsewhere_01.pattern.yaml",
+            "to": "patterns/specs/spec_elsewhere_01.pattern.yaml"} in data["moves"]
+
+
 def test_ill_formed_ids_come_with_a_suggested_id(grown):
     reg = load_registry(grown)
     bad = {d.pattern: d for d in reg.diagnostics if d.code in ("bad-pattern-id", "bad-doc-id")}
