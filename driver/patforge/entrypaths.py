@@ -260,7 +260,11 @@ def matching_entry(repo: Path, entries: list[Any], indexes: list[int]) -> int | 
         ident = spec_identity(repo, e)
         if any(ident.get(k) is not None and ident.get(k) == e.get(k) for k in ("pattern_id", "doc_id")):
             matches.append(i)
-    if len(matches) > 1 and all(entries[i] == entries[matches[0]] for i in matches):
+    # the same entry pasted again: each later one says nothing the first does not (render
+    # records fields in the live entry only, so after a render the first has more)
+    first = entries[matches[0]] if matches else None
+    if len(matches) > 1 and all(all(k in first and first[k] == v for k, v in entries[i].items())
+                                for i in matches[1:]):
         return matches[0]
     return matches[0] if len(matches) == 1 else None
 
