@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import given, strategies as st
 
 from conftest import commit_all, git, grown_copy
 from patforge.registry import load_registry
@@ -24,6 +25,27 @@ REG = "patterns/registry/PATTERN_INDEX.yaml"
 @pytest.fixture(scope="module")
 def grown(tmp_path_factory):
     return grown_copy(tmp_path_factory.mktemp("where") / "repo")
+
+
+@given(st.text(max_size=40))
+def test_suggest_id_is_well_formed_or_none(value):
+    from patforge.docids import is_valid_doc_id
+
+    got = suggest_id(value)
+    assert got is None or is_valid_doc_id(got)
+
+
+def test_a_spec_behind_a_link_is_not_read(tmp_path):
+    from patforge.entrypaths import PatternIdIndex
+
+    outside = tmp_path / "outside.pattern.yaml"
+    outside.write_text("pattern_id: PAT-OUT-001\n")
+    (tmp_path / "repo/patterns/specs").mkdir(parents=True)
+    try:
+        (tmp_path / "repo/patterns/specs/out.pattern.yaml").symlink_to(outside)
+    except OSError:
+        pytest.skip("no symlinks here")
+    assert PatternIdIndex(tmp_path / "repo", ["patterns"]).find("PAT-OUT-001") == []
 
 
 def test_suggest_id():

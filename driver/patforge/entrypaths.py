@@ -163,8 +163,11 @@ class PatternIdIndex:
         return list(self._index.get(pattern_id, []))
 
     def _add(self, rel: str) -> None:
+        path = self.repo / rel
+        if path.is_symlink():
+            return  # never read through a link (it may lead out of the repository)
         try:
-            with open(self.repo / rel, "rb") as fh:
+            with open(path, "rb") as fh:
                 head = fh.read(_HEAD_BYTES).decode("utf-8", "replace")
         except OSError:
             return
