@@ -180,7 +180,8 @@ def _fix_first(fix: str) -> str:
     is what a cut line loses)."""
     if fix.startswith(BLOCKED + ": ") and " -- " in fix:
         why, _, todo = fix[len(BLOCKED) + 2:].rpartition(" -- ")
-        return f"{todo} (until then {BLOCKED}: {why})"
+        why = why.removeprefix("the registry entry cannot be used: ")
+        return f"{todo} (render is blocked until then: {why})"
     return fix
 
 
