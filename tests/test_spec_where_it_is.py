@@ -121,6 +121,15 @@ def test_ill_formed_ids_come_with_a_suggested_id(grown):
     assert len([d for d in reg.diagnostics if d.pattern == "bad_pid" and d.is_error]) == 1
 
 
+def test_doctor_repairs_the_yaml_of_a_spec_read_where_it_is(tmp_path, cli):
+    repo = grown_copy(tmp_path / "repo")
+    moved = repo / "patterns/behavioral/spec_elsewhere_01.pattern.yaml"
+    moved.write_text(moved.read_text("utf-8") + 'default_dir: "C:\\Tools\\grown"\n', "utf-8")
+    commit_all(repo, "a Windows path in the moved spec")
+    shown = cli("doctor", "--repo", str(repo))
+    assert "yaml:patterns/behavioral/spec_elsewhere_01.pattern.yaml" in shown.out, shown.out
+
+
 def test_doctor_fix_moves_the_spec_back_with_git_mv(tmp_path, cli):
     repo = grown_copy(tmp_path / "repo")
     before = (repo / REG).read_bytes()

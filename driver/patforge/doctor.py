@@ -142,7 +142,14 @@ def _yaml_files(repo: Path, registry_rel: str, report: DoctorReport) -> list[str
         more = f"\n    ... and {len(problems) - 5} more" if len(problems) > 5 else ""
         report.add("registry", FAIL, f"{len(problems)} entry problem(s):\n    {shown}{more}",
                    "fix the entries named above; `patforge check` lists every problem")
-    files += [p.spec_path for p in reg.patterns]
+    from patforge.specplace import finder_for
+
+    for p in reg.patterns:
+        if (repo / p.spec_path).is_file():
+            files.append(p.spec_path)
+            continue
+        found = finder_for(reg).moved(p.spec_path, p.name, p.pattern_id)  # read there by render
+        files += found if len(found) == 1 else [p.spec_path]
     return files
 
 
