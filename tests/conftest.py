@@ -80,6 +80,17 @@ def rendered_demo(rendered_demo_once: Path, tmp_path: Path) -> Path:
     return dst
 
 
+def grown_copy(dst: Path) -> Path:
+    """tests/fixtures/grown_repo (the registry grown by hand, issues 12 and 22) as a
+    committed git repository at ``dst`` (its EXPECTED.json left out)."""
+    import shutil
+
+    shutil.copytree(FIXTURES / "grown_repo", dst, ignore=shutil.ignore_patterns("EXPECTED.json"))
+    git(dst, "init", "-q", "-b", "main")
+    commit_all(dst, "grown registry")
+    return dst
+
+
 @pytest.fixture
 def wild_repo(tmp_path: Path) -> Path:
     """The fixture shaped like real registries (CRLF, \\T escapes...), as a git repository."""

@@ -30,11 +30,15 @@ def test_one_occurrence_shows_the_values(cli, tmp_path):
     assert "<id>" not in causes and "<name>" not in causes
 
 
-def test_several_occurrences_are_still_collapsed(cli, tmp_path):
+def test_several_occurrences_are_one_cause_shown_with_an_example_and_its_values(cli, tmp_path):
     from compliant_repo import A_EXEC, ALPHA
 
     repo = build_repo(tmp_path / "repo")
     edit(repo, B_EXEC, f"# DOC_LINK: {DOC[BETA]}", "# DOC_LINK: DOC-OTHER-001")
     edit(repo, A_EXEC, f"# DOC_LINK: {DOC[ALPHA]}", "# DOC_LINK: DOC-OTHER-002")
     causes = "\n".join(_top_causes(cli("check", "--repo", str(repo)).out))
-    assert "PAT-CHECK-001-042 x 2: executor says doc_id <id>, the registry says <id>" in causes, causes
+    # one line for both, shown for one example with its real values (issue 22: values,
+    # not <id> placeholders), and the fix below is that example's own
+    assert "PAT-CHECK-001-042 x 2 (e.g. " in causes, causes
+    line = next(c for c in causes.splitlines() if "PAT-CHECK-001-042 x 2" in c)
+    assert "<id>" not in line and "says doc_id DOC-OTHER-00" in line, line

@@ -47,16 +47,18 @@ def test_majority_language():
     assert majority_language([{"executor_path": "a.py"}], "powershell") == "powershell"
 
 
-def test_moved_spec_is_found_and_doctor_repoints_it(tmp_path, cli):
-    repo = _repo(tmp_path, _entry("alpha", "PAT-ALPHA-001", "patterns/specs/alpha.pattern.yaml"),
+def test_moved_spec_is_read_where_it_is_and_doctor_repoints_a_noncompliant_path(tmp_path, cli):
+    # spec_path is not the compliant place (<name>.pattern.yaml under specs/): doctor repoints it
+    # (when it is, doctor moves the spec back instead: tests/test_spec_where_it_is.py)
+    repo = _repo(tmp_path, _entry("alpha", "PAT-ALPHA-001", "patterns/specs/alpha.yaml"),
                  {"patterns/specs/old/alpha.md": "---\n" + _spec("alpha", "PAT-ALPHA-001") + "---\n# Alpha\n"})
     reg = load_registry(repo)
-    d = next(d for d in reg.diagnostics if d.code == "spec-moved")
-    assert "found at patterns/specs/old/alpha.md" in d.message and "doctor --fix" in d.hint
+    assert reg.by_name("alpha").spec.path == "patterns/specs/old/alpha.md"
+    assert any("read where it is: alpha (patterns/specs/old/alpha.md)" in n for n in reg.notes), reg.notes
     shown = cli("doctor", "--repo", str(repo))
-    assert "-    spec_path: patterns/specs/alpha.pattern.yaml" in shown.out
+    assert "-    spec_path: patterns/specs/alpha.yaml" in shown.out
     assert "+    spec_path: patterns/specs/old/alpha.md" in shown.out
-    assert (repo / REG).read_text().count("alpha.pattern.yaml") == 1  # shown, not written
+    assert (repo / REG).read_text().count("alpha.yaml") == 1  # shown, not written
     cli("doctor", "--repo", str(repo), "--fix")
     assert git(repo, "diff", "--numstat").split() == ["1", "1", REG]
     assert load_registry(repo).by_name("alpha").spec is not None

@@ -160,7 +160,7 @@ CASES = [
     Case("spec-invalid-escape", lambda t: build(t, spec=GOOD_SPEC + 'src: "D:\\Tools"\n'), SCHEMA_ONLY, 1,
          "unknown escape '\\T'"),
     Case("duplicate-pattern-id", _dup("pattern_id", "PAT-ALPHA-001"), ("render",), 1, "duplicate pattern_id"),
-    Case("duplicate-name", _dup("name", "alpha"), ("render",), 1, 'duplicate name "alpha"'),
+    Case("duplicate-name", _dup("name", "alpha"), ("render",), 1, "duplicate name alpha"),
     Case("duplicate-doc-id", _dup("doc_id", "DOC-SAME-001"), ("render",), 1, "duplicate doc_id"),
     Case("name-dotdot", _name("../evil"), ("render",), 1, "not a safe identifier"),
     Case("name-slash", _name("a/b"), ("render",), 1, "not a safe identifier"),

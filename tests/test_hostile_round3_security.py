@@ -602,14 +602,15 @@ def test_render_refuses_a_mapping_linked_to_another_file(tmp_path, cli):
     repo = build(tmp_path)
     (repo / "config").mkdir()
     settings = repo / "config/settings.json"
-    settings.write_text('{"keep": true}\n')
+    # an empty object: a mapping render would extend, so the write is what is refused
+    settings.write_text('{}\n')
     (repo / MAPPING).symlink_to("../../config/settings.json")
     git(repo, "init", "-q")
     commit_all(repo)
     r = cli("render", "--repo", str(repo))
     no_traceback(r)
     assert "a file in another folder; patforge will not write through it" in r.text, r
-    assert settings.read_text() == '{"keep": true}\n'
+    assert settings.read_text() == '{}\n'
     assert (repo / MAPPING).is_symlink()
 
 

@@ -108,7 +108,7 @@ def test_check_validating_an_example_against_a_catastrophic_pattern_finishes(tmp
         data = json.loads(f.read_text("utf-8"))
         data["inputs"]["target"] = "x" * 60
         f.write_text(json.dumps(data, indent=2), "utf-8")
-    res = run("check", "--repo", str(repo))
+    res = run("check", "--repo", str(repo), "--verbose")  # the summary cuts at 200 characters
     assert res.returncode == 1, out(res)
     assert "does not match" in out(res)
 
@@ -127,7 +127,7 @@ def test_an_invalid_pattern_in_a_hand_written_schema_is_refused_by_check(tmp_pat
     schema = json.loads((repo / SCHEMA).read_text("utf-8"))
     schema["properties"]["inputs"]["properties"]["target"]["pattern"] = "(unclosed"
     (repo / SCHEMA).write_text(json.dumps(schema, indent=2), "utf-8")
-    res = run("check", "--repo", str(repo))
+    res = run("check", "--repo", str(repo), "--verbose")  # the summary cuts at 200 characters
     assert res.returncode == 1, out(res)
     assert "'(unclosed' is not a valid regular expression" in out(res)
 
@@ -603,7 +603,7 @@ DOORS = [
                                      {"x" * 60: "s"}), "check"), {0}, "COMPLIANT"),
     ("check-additionalProperties-with-backtracking-pattern",
      _edit_rendered(_set_schema_prop({"type": "object", "additionalProperties": False,
-                                      "patternProperties": {"^(a|aa)+(?=b)c": {}}}, {"a" * 40: 1}), "check"),
+                                      "patternProperties": {"^(a|aa)+(?=b)c": {}}}, {"a" * 40: 1}), "check", "--verbose"),
      {1}, "ran past its 1 s bound"),
     ("render-spec-pattern-invalid",
      _fresh_with(lambda r: None, "render", spec=spec_with("    pattern: '(unclosed'\n")), {1, 2},

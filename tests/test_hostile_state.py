@@ -172,8 +172,9 @@ STATE_CASES = [
               "through a symlink"),
     StateCase("executor-links-to-readme", _file_link(EXECUTOR, "../../README.md"), ("render",), 1,
               "a different kind of file"),
-    StateCase("executor-links-to-readme-check-fix", _file_link(EXECUTOR, "../../README.md"), ("check", "--fix"),
-              1, "a different kind of file"),
+    # the summary cuts long messages at 200 characters; --verbose shows them whole
+    StateCase("executor-links-to-readme-check-fix", _file_link(EXECUTOR, "../../README.md"),
+              ("check", "--fix", "--verbose"), 1, "a different kind of file"),
     StateCase("dot-patforge-links-out-doctor", _link_out(".patforge"), ("doctor",), 1, "through a symlink"),
     # read-only files are the user's "do not change"
     StateCase("registry-read-only", _read_only(REG), ("render",), 2, "is read-only"),

@@ -262,7 +262,8 @@ def new(name, category, executor, repo, root, template, dry_run, as_json):
 
 @cli.command(epilog=epilog("doctor"))
 @_repo_option
-@click.option("--fix", is_flag=True, help="Apply the repairs shown (Windows paths in double-quoted YAML).")
+@click.option("--fix", is_flag=True, help="Apply the repairs shown (Windows paths in double-quoted YAML, specs moved back with git mv, "
+                   "spec_path repointed).")
 @click.option("--template", metavar="SRC", help="Template collection to check (default: as render uses).")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @output_options(own_quiet=True)  # -q: warnings and failures move to stderr, the rest is not printed
@@ -292,7 +293,8 @@ def doctor(repo, fix, template, as_json, quiet):
             for r in report.repairs:
                 click.echo(r.diff())
             if report.applied:
-                click.echo(f"repaired {len(report.repairs)} file(s)")
+                click.echo(f"repaired {len(report.repairs)} file(s)"
+                           + (f", moved {len(report.moves)} spec(s) back" if report.moves else ""))
     sys.exit(1 if report.failed else 0)
 
 

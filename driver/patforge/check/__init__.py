@@ -106,7 +106,7 @@ def _judged(model: RepoModel, options: CheckOptions) -> list:
 
 
 def _result(model: RepoModel, options: CheckOptions, selected: list[str] | None) -> CheckResult:
-    from patforge.check.blockers import render_blockers, without_render_advice
+    from patforge.check.blockers import render_blockers, whole_entry_blocked, without_render_advice
     from patforge.check.evaluate import aggregate, evaluate, keep_only
     from patforge.check.matrix import inventory
 
@@ -115,7 +115,8 @@ def _result(model: RepoModel, options: CheckOptions, selected: list[str] | None)
     if model.selected is not None:
         found = keep_only(found, model.selected)
     advised = {f.pattern for f in found if f.pattern is not None and f.hint and "patforge render" in f.hint}
-    found = without_render_advice(found, render_blockers(model, advised))
+    entire = whole_entry_blocked(model)
+    found = without_render_advice(found, render_blockers(model, advised | entire), entire)
     findings, records, summaries = aggregate(found, model.items, only=options.only, selected=selected,
                                              strict=options.strict, blocking=options.blocking)
     judged = _judged(model, options)

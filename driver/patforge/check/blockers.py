@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from patforge.spec.compiler import compile_schema
+from patforge.docids.rule import is_valid_doc_id, suggest_id
 from patforge.docids.existing import instance_pattern_for
 
 from patforge.check.model import RepoModel
@@ -29,7 +30,7 @@ def render_blockers(model: RepoModel, labels: set[str]) -> dict[str, str]:
             continue
         p = item.pattern
         if p is None:
-            out[item.label] = f"the registry entry cannot be used ({item.why_not or 'see PATFORGE-REGISTRY'})"
+            out[item.label] = f"the registry entry cannot be used: {item.why_not or 'see PATFORGE-REGISTRY'}"
             continue
         if p.name in conflicts:
             d = conflicts[p.name]
@@ -37,6 +38,11 @@ def render_blockers(model: RepoModel, labels: set[str]) -> dict[str, str]:
             continue
         if model.registry is not None and p.index in model.registry.duplicate_names:
             out[item.label] = "another entry with the same name matches the spec (remove this entry)"
+            continue
+        if p.doc_id is not None and not is_valid_doc_id(p.doc_id):
+            better = suggest_id(p.doc_id)
+            out[item.label] = (f"the registry's doc_id {p.doc_id} is malformed (ID-SYS-101) -- correct the registry's doc_id by hand"
+                               + (f" to {better}" if better else ""))
             continue
         if model.files.is_file(p.schema_path):
             # a schema exists: render works from it, not from the spec -- unless no example
@@ -48,7 +54,9 @@ def render_blockers(model: RepoModel, labels: set[str]) -> dict[str, str]:
         spec = p.spec
         if spec is None:
             moved = next((d for d in item.diags if d.code == "spec-moved"), None)
-            out[item.label] = (moved.message.split(": ", 1)[-1] + f" ({moved.hint})" if moved else
+            own = next((d for d in item.diags if d.is_error and d.hint), None)
+            out[item.label] = (moved.message.split(": ", 1)[-1] + f" -- {moved.hint}" if moved else
+                               f"its spec cannot be read: {own.message} -- {own.hint}" if own else
                                f"its spec {p.spec_path} cannot be read (PAT-CHECK-001-020/-021)")
             continue
         doc_id = model.registry.doc_id_for(p) if model.registry is not None else None
@@ -64,11 +72,31 @@ def render_blockers(model: RepoModel, labels: set[str]) -> dict[str, str]:
     return out
 
 
-def without_render_advice(findings: list[Finding], blockers: dict[str, str]) -> list[Finding]:
-    """Findings whose hint advises render for a blocked pattern get the blocker instead."""
+#: Findings that are the cause itself, never a consequence of another fix.
+_CAUSES = ("PATFORGE-REGISTRY", "PAT-CHECK-001-010", "PAT-CHECK-001-012", "ID-SYS-101")
+
+
+def whole_entry_blocked(model: RepoModel) -> set[str]:
+    """Labels of entries render does not work on at all (unusable, a doc_id conflict, a
+    duplicate left untouched): every finding about their files waits for that one fix."""
+    reg = model.registry
+    if reg is None:
+        return set()
+    return {it.label for it in model.items if it.pattern is None or it.pattern.name in reg.id_conflicts
+            or it.index in reg.duplicate_names}
+
+
+def without_render_advice(findings: list[Finding], blockers: dict[str, str],
+                          entire: set[str] = frozenset()) -> list[Finding]:
+    """Findings whose hint advises render for a blocked pattern get the blocker instead;
+    for an entry render does not work on at all (``entire``), every consequential
+    finding does (one fix per entry)."""
     out = []
     for f in findings:
         why = blockers.get(f.pattern) if f.pattern is not None else None
+        if why and f.pattern in entire and f.status not in (PASS, SKIP) and f.rule not in _CAUSES \
+                and not (f.hint or "").startswith("render cannot produce it"):
+            f = replace(f, hint=f"render cannot produce it: {why}")
         if why and f.status not in (PASS, SKIP) and f.hint and _RENDER in f.hint:
             f = replace(f, hint=f"render cannot produce it: {why}")
         if why and f.status not in (PASS, SKIP) and _RENDER in f.message:

@@ -95,8 +95,21 @@ def compare(model: RepoModel, rule: str, item: Item, src: DocIdSource) -> Iterat
         yield skip(rule, item, f"{src.kind} says {src.doc_id}, but {why}", path=path)
     elif src.doc_id != expected:
         yield bad(rule, item, f"{src.kind} says doc_id {src.doc_id}, the registry says {expected}", path=path,
-                  line=line, hint="decide which one is right and correct the other by hand: patforge never "
-                                  "changes a doc_id that is present")
+                  line=line, hint=per_file_hint(src.doc_id, expected) or
+                  "decide which one is right and correct the other by hand: patforge never "
+                  "changes a doc_id that is present")
+
+
+def per_file_hint(doc_id: str | None, expected: str) -> str | None:
+    """The one fix for a per-file id (``<stem>-SCHEMA-022`` beside the registry's
+    ``<stem>-739``, existing_ids.py); None for any other disagreement."""
+    from patforge.docids.existing import per_file_stem, stem_of
+
+    found = per_file_stem(doc_id) if isinstance(doc_id, str) else None
+    if found is None or found[0] != stem_of(expected):
+        return None
+    return (f"a per-file id: the pattern's doc_id is the registry's {expected}; write it in place of "
+            f"{doc_id} by hand (patforge never changes a doc_id that is present)")
 
 
 def doc_link_rules(model: RepoModel, item: Item, rule_has: str, rule_eq: str, kind: str, rels: list[str],

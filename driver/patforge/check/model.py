@@ -227,7 +227,7 @@ def build_items(model: RepoModel) -> None:
     # spec diagnostics (YAML errors, mismatches) belong to their pattern
     for it in model.items:
         if it.pattern is not None:
-            it.diags += [d for d in reg.diagnostics if d.path == it.pattern.spec_path]
+            it.diags += [d for d in reg.diagnostics if d.path in (it.pattern.spec_path, it.pattern.spec_file)]
 
 
 def hashable(value: Any) -> Any:
@@ -254,7 +254,7 @@ def _rescue(model: RepoModel, i: int, e: dict[str, Any], diags: list[Diagnostic]
         d.code == "unsafe-path" and glob_only and d.message.startswith(f"{GLOB_FIELD} "))]
     if len(tolerated) != len(errors):
         first = next(d for d in errors if d not in tolerated)
-        return None, f"the registry entry has errors ({first.message})"
+        return None, first.message + (f" -- {first.hint}" if first.hint else "")
     paths: dict[str, str] = {}
     for f in PATH_FIELDS:
         v = e.get(f)

@@ -33,6 +33,8 @@ class Check:
 class DoctorReport:
     checks: list[Check] = field(default_factory=list)
     repairs: list[FileChange] = field(default_factory=list)
+    #: specs found elsewhere, moved back to their (compliant) spec_path: (from, to)
+    moves: list[tuple[str, str]] = field(default_factory=list)
     applied: bool = False
 
     @property
@@ -48,7 +50,8 @@ class DoctorReport:
 
         return {**report_header("doctor"), "ok": not self.failed, "applied": self.applied,
                 "checks": [c.__dict__ for c in self.checks],
-                "repairs": [{"path": r.path, "diff": r.diff()} for r in self.repairs]}
+                "repairs": [{"path": r.path, "diff": r.diff()} for r in self.repairs],
+                "moves": [{"from": a, "to": b} for a, b in self.moves]}
 
 
 # -- the Windows-path repair ---------------------------------------------------------
@@ -139,15 +142,24 @@ def _yaml_files(repo: Path, registry_rel: str, report: DoctorReport) -> list[str
         more = f"\n    ... and {len(problems) - 5} more" if len(problems) > 5 else ""
         report.add("registry", FAIL, f"{len(problems)} entry problem(s):\n    {shown}{more}",
                    "fix the entries named above; `patforge check` lists every problem")
-    files += [p.spec_path for p in reg.patterns]
+    from patforge.spec.place import finder_for
+
+    for p in reg.patterns:
+        if (repo / p.spec_path).is_file():
+            files.append(p.spec_path)
+            continue
+        found = finder_for(reg).moved(p.spec_path, p.name, p.pattern_id)  # read there by render
+        files += found if len(found) == 1 else [p.spec_path]
     return files
 
 
 def _spec_repoints(repo: Path, registry_rel: str, report: DoctorReport, fix: bool) -> None:
-    """spec_path that does not exist, with exactly one file of that name (or ``<name>.md``)
-    under the pattern roots: repoint it with a one-line edit of the registry."""
-    from patforge.repository.entrypaths import FileNameIndex, apply_line_edit, repoint_line, spec_candidates
+    """spec_path that does not exist, with exactly one spec found by its file name or
+    pattern_id: moved back (``git mv``) when spec_path is the compliant place
+    (PAT-CHECK-001-020), else spec_path is repointed with a one-line edit of the registry."""
+    from patforge.repository.entrypaths import apply_line_edit, compliant_spec_path, repoint_line
     from patforge.repository.registry import load_registry
+    from patforge.spec.place import finder_for
 
     try:
         reg = load_registry(repo, load_specs=False)
@@ -155,14 +167,17 @@ def _spec_repoints(repo: Path, registry_rel: str, report: DoctorReport, fix: boo
         return
     if any(r.path == registry_rel for r in report.repairs):
         return  # the YAML repair goes first; run doctor again for the paths
-    names = FileNameIndex(repo, reg.roots)
+    finder = finder_for(reg)
     raw = (repo / registry_rel).read_bytes()
     text, bom = decode_yaml_bytes(raw, registry_rel)
     notes = []
     for p in reg.patterns:
         if (repo / p.spec_path).is_file():
             continue
-        found = spec_candidates(p.spec_path, p.name, names)
+        found = finder.moved(p.spec_path, p.name, p.pattern_id)
+        if len(found) == 1 and compliant_spec_path(p.spec_path, p.name) and not (repo / p.spec_path).exists():
+            report.moves.append((found[0], p.spec_path))
+            continue
         m = reg.doc.key_mark("patterns", p.index, "spec_path")
         edit = repoint_line(text, m.line, "spec_path", found[0]) if len(found) == 1 and m else None
         if edit is None:
@@ -172,11 +187,35 @@ def _spec_repoints(repo: Path, registry_rel: str, report: DoctorReport, fix: boo
             continue
         text = apply_line_edit(text, edit)
         notes.append(f"{p.name}: spec_path {p.spec_path} -> {found[0]}")
+    if report.moves:
+        shown = "; ".join(f"git mv {a} {b}" for a, b in report.moves)
+        report.add("spec-moves", WARN if fix else FAIL, f"spec(s) found elsewhere, moved back to their spec_path: "
+                   f"{shown}", "" if fix else "run `patforge doctor --fix` to move them")
     if notes:
         after = (b"\xef\xbb\xbf" if bom else b"") + text.encode("utf-8")
         report.repairs.append(FileChange(registry_rel, raw, after, "repoint spec_path"))
         report.add("spec-paths", WARN if fix else FAIL, "spec_path found elsewhere: " + "; ".join(notes),
                    "" if fix else "run `patforge doctor --fix` to apply the edit shown above")
+
+
+def _move_specs(repo: Path, moves: list[tuple[str, str]], report: DoctorReport) -> None:
+    """``git mv`` each spec back (a plain rename outside git or for an untracked file)."""
+    from patforge.repository.paths import check_write_target
+
+    from patforge.repository.paths import PathProblem
+
+    tracked = git_available() and is_git_repo(repo)
+    for src, dst in moves:
+        try:
+            check_write_target(repo, dst)  # never a write outside the repository
+        except PathProblem as exc:
+            report.add(f"spec:{dst}", FAIL, f"not moved: {dst}: {exc}", exc.hint or "move it by hand")
+            continue
+        (repo / dst).parent.mkdir(parents=True, exist_ok=True)
+        if tracked and run_git(repo, "ls-files", "--error-unmatch", "--", src, check=False).returncode == 0:
+            run_git(repo, "mv", "--", src, dst)
+        else:
+            (repo / src).rename(repo / dst)
 
 
 def run_doctor(repo: Path, *, fix: bool = False, template: str | None = None) -> DoctorReport:
@@ -253,11 +292,13 @@ def run_doctor(repo: Path, *, fix: bool = False, template: str | None = None) ->
                    f"{d.format()}\n    repair: " + "; ".join(n.split(": ", 1)[1] for n in notes),
                    "" if fix else "run `patforge doctor --fix` to apply the repair shown above")
     _spec_repoints(repo, config.registry, report, fix)
-    if fix and report.repairs:
+    if fix and (report.repairs or report.moves):
         with RepoLock(repo, "doctor"):
             journal = Journal.for_repo(repo)
             journal.recover()  # complete a killed run first: applying would replace its journal
-            journal.apply([(c.path, c.after) for c in report.repairs],
-                                         bases={c.path: c.before for c in report.repairs})
+            if report.repairs:
+                journal.apply([(c.path, c.after) for c in report.repairs],
+                              bases={c.path: c.before for c in report.repairs})
+            _move_specs(repo, report.moves, report)
         report.applied = True
     return report

@@ -29,6 +29,7 @@ from patforge.rendering.pipeline import RenderSession
 from patforge.docids.existing import apply_existing_ids
 from patforge.repository.registry import Pattern, load_registry, load_spec
 from patforge.rendering.report import GENERATED, HAND_WRITTEN, PHASES, SKIPPED, RenderReport
+from patforge.spec.place import found_note
 from patforge.transaction.state import state_dir
 from patforge.transaction.workspace import Workspace
 
@@ -73,11 +74,12 @@ class Renderer:
             self.patterns = [p for p in self.patterns if any(n == p.name for _ph, _k, n in options.unit_filter)]
         for p in self.patterns:
             load_spec(self.registry, p)  # node positions parsed only if an edit or a diagnostic needs them
+        self.registry.notes += [n for n in (found_note(self.registry),) if n]
         # doc_ids the repository already gives a pattern win over minting (existing_ids.py)
-        found = apply_existing_ids(self.registry, self.patterns)
+        found = self.found_ids = apply_existing_ids(self.registry, self.patterns)
         self.patterns = [p for p in self.patterns if p.name not in found.conflicts]
         self.registry.diagnostics.extend(found.conflicts.values())
-        self.registry.notes += [found.note] if found.note else []
+        self.registry.notes += found.notes
         # The registry's node positions served its diagnostics, all made by now; every
         # registry edit parses the text it edits (150 MB for 10,000 patterns otherwise).
         self.registry.doc.forget_positions()
@@ -171,6 +173,10 @@ class Renderer:
 
     def phase_ids(self) -> None:
         self.ids.registry_doc_ids(self.patterns)
+        # an entry without spec_path uses the one spec naming its pattern_id (specplace.py)
+        found = {p.name: [("spec_path", p.derived["spec_path"])] for p in self.patterns if "spec_path" in p.derived}
+        if found:
+            self.ids.edit_registry(found, after=("category", "status", "version", "name"), reason="spec_path")
         self.ids.spec_fields(self.patterns)
         for kind in kinds.in_scope(kinds.IDS):
             if self.want(kind):

@@ -100,9 +100,11 @@ def collect_status(repo: Path, options: StatusOptions | None = None) -> StatusRe
         name = entry.get("name") if isinstance(entry, dict) else None
         if i in usable or (options.only and name not in options.only):
             continue
-        why = next((d.message for d in reg.diagnostics.errors if d.pattern == name or name is None), "")
+        why = _entry_problem(reg, i, name)
         report.units.append(UnitStatus(str(name or f"#{i + 1}"), "entry",
                                        blocked(f"the registry entry is not usable: {why}".rstrip(": "))))
+    for name, d in sorted(renderer.found_ids.conflicts.items()):  # held out of the run: listed all the same
+        report.units.append(UnitStatus(name, "entry", blocked(f"{d.message.split(': ', 1)[-1]} -- {d.hint}")))
     if not renderer.patterns:
         report.diagnostics.extend(renderer.report.diagnostics)
         return report
@@ -129,6 +131,21 @@ def collect_status(repo: Path, options: StatusOptions | None = None) -> StatusRe
     report.diagnostics.extend(d for d in renderer.report.diagnostics if d.is_error)
     report.diagnostics.extend(d for d in diags if d.is_error)
     return report
+
+
+def _entry_problem(reg: Any, index: int, name: Any) -> str:
+    """The registry's error for entry ``index`` itself: of several entries sharing a
+    name, each gets its own (the one whose location is that entry's, or names it)."""
+    mine = [d for d in reg.diagnostics.errors if d.pattern == name or name is None]
+    mark = reg.doc.mark("patterns", index)
+    nxt = reg.doc.mark("patterns", index + 1) if index + 1 < len(reg.entries) else None
+    if mark is not None:
+        inside = [d for d in mine if d.line is not None and d.line >= mark.line
+                  and (nxt is None or d.line < nxt.line)]
+        if inside:
+            return inside[0].message
+    named = [d for d in mine if f"#{index + 1}" in d.message]
+    return (named or mine or [None])[0].message if (named or mine) else ""
 
 
 def status_lines(report: StatusReport, *, verbose: bool = False) -> list[str]:

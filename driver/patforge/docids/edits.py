@@ -99,10 +99,11 @@ class IdEditor:
         for p in patterns:
             if p.spec is None:
                 continue  # unparseable or missing: already reported
-            in_overlay = p.spec_path in self.ws.overlay
-            doc = load_spec_text(self.ws.read_text(p.spec_path), p.spec_path) if in_overlay else None
+            rel = p.spec.path  # spec_path, or where the spec was found (specplace.py)
+            in_overlay = rel in self.ws.overlay
+            doc = load_spec_text(self.ws.read_text(rel), rel) if in_overlay else None
             data = doc.data if doc is not None else p.spec.data
-            wanted = [("doc_id", self.registry.doc_id_for(p)), ("role", "spec"),
+            wanted = [*_identity(p, data), ("doc_id", self.registry.doc_id_for(p)), ("role", "spec"),
                       ("schema_ref", p.schema_path), ("executor_ref", p.executor_path)]
             missing = [(k, v) for k, v in wanted if k not in data]
             if not missing:
@@ -123,11 +124,11 @@ class IdEditor:
             except EditError as exc:
                 self.report.diagnostics.add(doc.diag(f"cannot insert {', '.join(k for k, _ in missing)}: {exc}",
                                                      hint="add them by hand", pattern=p.name))
-                self.report.outcome(1, "spec", p.name, FAILED, [p.spec_path], str(exc))
+                self.report.outcome(1, "spec", p.name, FAILED, [rel], str(exc))
                 continue
-            self._land(p.spec_path, render_bytes(doc, apply_insertions(doc.text, [ins])), "doc_id")
+            self._land(rel, render_bytes(doc, apply_insertions(doc.text, [ins])), "doc_id")
             p.spec.drop_positions()
-            self.report.outcome(1, "spec", p.name, UPDATED, [p.spec_path],
+            self.report.outcome(1, "spec", p.name, UPDATED, [rel],
                                 "added " + ", ".join(k for k, _ in missing))
 
     # -- DOC_LINK headers --------------------------------------------------------------
@@ -151,6 +152,20 @@ class IdEditor:
             return False
         self._land(rel, new.encode("utf-8"), "DOC_LINK")
         return True
+
+
+def _identity(p: Pattern, data: dict) -> list[tuple[str, str]]:
+    """pattern_id / name / version a spec lacks, from its registry entry (PAT-CHECK-001-021).
+    ``id:`` is read as the pattern_id: when it names another one, no pattern_id is added."""
+    out = []
+    if "pattern_id" not in data and data.get("id", p.pattern_id) == p.pattern_id:
+        out.append(("pattern_id", p.pattern_id))
+    if "name" not in data:
+        out.append(("name", p.name))
+    version = p.entry.get("version")
+    if "version" not in data and isinstance(version, (str, int, float)) and not isinstance(version, bool):
+        out.append(("version", str(version)))
+    return out
 
 
 # -- a new entry (patforge new) ----------------------------------------------------------

@@ -11,10 +11,15 @@ already has, in every place a person may have written it:
 * an executor header ``DOC_LINK:`` / ``DOC_ID:``.
 
 Files patforge rendered itself (it has their answers file) are its own output, not
-a person's decision, and are not asked. If every claim agrees, that doc_id is used
-(and recorded in the registry by Phase 1, not minted). If they disagree, the pattern
-gets one conflict that lists each source with its value; nothing is minted or
-rendered for it, and the others go on.
+a person's decision, and are not asked. Where the registry entry has a doc_id, it is
+the pattern's doc_id: files that say otherwise are left to ``check``, which names
+them (a person decides; patforge never changes a present doc_id), and render
+completes the missing units with the registry's. Per-file ids
+(``<stem>-SCHEMA|EXECUTOR|SPEC|PATTERN-NNN`` beside the registry's ``<stem>-NNN``) are
+a convention, said once per run. Only where the entry has no doc_id and the claims
+disagree is it a conflict: one diagnostic lists each source with its value and
+suggests the doc_id most sources (or the repository's rule) agree on; nothing is
+minted or rendered for that pattern, and the others go on.
 
 With no ``doc_id_rule`` in patforge.toml the rule new doc_ids follow
 (``DOC-<REST>``, ``DOC-PAT-<REST>``, ...) is inferred from the majority of the
@@ -33,7 +38,7 @@ from typing import Any
 
 from patforge.repository.bounded import ContentError, parse_json, read_regular
 from patforge.diagnostics import Diagnostic, error
-from patforge.docids.rule import DOC_ID_RE, doc_id_instance_pattern, is_valid_doc_id
+from patforge.docids.rule import DOC_ID_RE, derive_doc_id, doc_id_instance_pattern, is_valid_doc_id
 from patforge.docids.doclink import find_doc_link
 from patforge.repository.paths import PathProblem, resolve_inside
 import yaml
@@ -43,6 +48,23 @@ _FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 MAPPING_FILES = ("patterns/registry/doc_id_mapping.json", "doc_id_mapping.json")
 _DOC_ID_HEADER = re.compile(r"^\s*(?:#|//|--|;|<#|/\*|\*|\"\"\"|''')?\s*DOC_ID:\s*(\S+?)\s*(?:#>|\*/)?\s*$")
 _HEADER_LINES = 60
+#: A per-file id: the pattern's doc_id stem, the file's role, a number.
+_PER_FILE = re.compile(r"^(?P<stem>[A-Z0-9]+(?:-[A-Z0-9]+)*)-(?P<role>SCHEMA|EXECUTOR|SPEC|PATTERN)-[0-9]+$")
+
+
+def per_file_stem(doc_id: str) -> tuple[str, str] | None:
+    """(stem, role) of a per-file id such as ``DOC-PAT-AGENTS-SCHEMA-022``; None otherwise
+    (the stem must keep at least two groups: ``DOC-SCHEMA-001`` is an ordinary id)."""
+    m = _PER_FILE.fullmatch(doc_id)
+    if m is None or "-" not in m.group("stem"):
+        return None
+    return m.group("stem"), m.group("role")
+
+
+def stem_of(doc_id: str) -> str:
+    """``DOC-PAT-AGENTS-739`` -> ``DOC-PAT-AGENTS`` (the id without its trailing number)."""
+    head, _, tail = doc_id.rpartition("-")
+    return head if head and tail.isdigit() else doc_id
 
 
 @dataclass(frozen=True)
@@ -142,7 +164,7 @@ def claims_for(registry: Any, p: Any, mapping: dict[str, IdClaim]) -> list[IdCla
         out.append(IdClaim("registry entry", registry.path, m.line if m else None, e["doc_id"]))
     if p.spec is not None and isinstance(p.spec.data.get("doc_id"), str):
         # its line is looked up only for a conflict (_located): specs keep no positions
-        out.append(IdClaim("spec", p.spec_path, None, p.spec.data["doc_id"]))
+        out.append(IdClaim("spec", p.spec_file, None, p.spec.data["doc_id"]))
     side = p.sidecar_path()
     if not _rendered(registry, p, side):
         try:  # the fast loader: a 1,000-pattern check reads every sidecar again anyway
@@ -209,26 +231,35 @@ class ExistingIds:
     conflicts: dict[str, Diagnostic]  # pattern name -> the one conflict
     reused: dict[str, IdClaim]  # pattern name -> the agreeing claim used (no registry doc_id yet)
     note: str | None  # which doc_id rule was inferred, from how many ids
+    #: pattern name -> the per-file ids its files carry beside the registry's doc_id
+    per_file: dict[str, list[IdClaim]] = dataclasses.field(default_factory=dict)
+
+    @property
+    def notes(self) -> list[str]:
+        return [n for n in (self.note, per_file_note(self.per_file)) if n]
 
 
 def apply_existing_ids(registry: Any, patterns: list[Any]) -> ExistingIds:
     """Set ``found_doc_id`` on patterns whose sources agree, infer the doc_id rule, and
     return the conflicts (the caller decides whether to hold those patterns out)."""
     mapping = read_mapping(registry)
-    conflicts: dict[str, Diagnostic] = {}
+    pending: dict[str, tuple[Any, list[IdClaim]]] = {}
     reused: dict[str, IdClaim] = {}
+    per_file: dict[str, list[IdClaim]] = {}
     ids: list[tuple[str, str]] = []  # (doc_id, pattern_id) for the rule
     for p in patterns:
         claims = claims_for(registry, p, mapping)
         values = sorted({c.doc_id for c in claims})
+        if p.doc_id is not None and is_valid_doc_id(p.doc_id):
+            # the registry settles it; files that disagree are check's to name
+            ids.append((p.doc_id, p.pattern_id))
+            stem = stem_of(p.doc_id)
+            mine = [c for c in claims if (per_file_stem(c.doc_id) or ("",))[0] == stem]
+            if mine:
+                per_file[p.name] = mine
+            continue
         if len(values) > 1:
-            sources = "; ".join(_located(c, p).describe() for c in claims)
-            m = registry.doc.mark("patterns", p.index)
-            conflicts[p.name] = error(
-                f"{p.name}: the repository gives it {len(values)} different doc_ids: {sources}; "
-                "nothing is minted or rendered for it", path=registry.path, line=m.line if m else None,
-                hint=f"decide which doc_id is right ({' or '.join(values)}) and correct the other "
-                     "source(s) by hand, then render again", code="doc-id-conflict", pattern=p.name)
+            pending[p.name] = (p, claims)
             continue
         if values:
             ids.append((values[0], p.pattern_id))
@@ -236,7 +267,58 @@ def apply_existing_ids(registry: Any, patterns: list[Any]) -> ExistingIds:
                 p.found_doc_id = values[0]
                 reused[p.name] = claims[0]
     note = infer_rule(registry, ids)
-    return ExistingIds(conflicts, reused, note)
+    conflicts = {name: _conflict(registry, p, claims) for name, (p, claims) in pending.items()}
+    return ExistingIds(conflicts, reused, note, per_file)
+
+
+def _conflict(registry: Any, p: Any, claims: list[IdClaim]) -> Diagnostic:
+    values = sorted({c.doc_id for c in claims})
+    sources = "; ".join(_located(c, p).describe() for c in claims)
+    m = registry.doc.mark("patterns", p.index)
+    best = suggest(claims, derive_doc_id(p.pattern_id, registry.config.doc_id_rule))
+    return error(
+        f"{p.name}: the registry entry has no doc_id and the repository gives it {len(values)} different "
+        f"doc_ids: {sources}; nothing is minted or rendered for it", path=registry.path, line=m.line if m else None,
+        hint=f"decide which doc_id is right ({f'suggested: {best[0]}, {best[1]}' if best else ' or '.join(values)}), "
+             "add it to the registry entry and correct the other source(s) by hand, then render again"
+        if best or not _all_per_file(values) else
+        f"these are per-file ids of {per_file_stem(values[0])[0]}: add the pattern's own doc_id to the registry "
+        "entry by hand (patforge mints none beside them), then render again",
+        code="doc-id-conflict", pattern=p.name)
+
+
+def _all_per_file(values: list[str]) -> bool:
+    return len({(per_file_stem(v) or (None,))[0] for v in values} - {None}) == 1 and all(
+        per_file_stem(v) for v in values)
+
+
+def suggest(claims: list[IdClaim], derived: str) -> tuple[str, str] | None:
+    """The doc_id to suggest for a conflict, and why: the one most sources agree on,
+    else the one the repository's doc_id rule derives; None when nothing stands out."""
+    counts = Counter(c.doc_id for c in claims)
+    stems = {(per_file_stem(d) or (None,))[0] for d in counts}
+    if len(stems) == 1 and None not in stems:  # per-file ids only: the pattern's own is none of them
+        return None
+    ranked = counts.most_common()
+    if len(ranked) > 1 and ranked[0][1] > ranked[1][1]:
+        value = ranked[0][0]
+        who = [c.source for c in claims if c.doc_id == value]
+        return value, f"{' and '.join(dict.fromkeys(who))} agree"
+    if derived in counts:
+        return derived, "it follows the repository's doc_id rule"
+    return None
+
+
+def per_file_note(per_file: dict[str, list[IdClaim]]) -> str | None:
+    """One note for every pattern whose files carry per-file ids."""
+    if not per_file:
+        return None
+    names = sorted(per_file)
+    first = per_file[names[0]][0]
+    shown = ", ".join(names[:8]) + (f" and {len(names) - 8} more" if len(names) > 8 else "")
+    return (f"{len(names)} pattern(s) carry per-file ids beside the registry's doc_id (its stem + -SCHEMA-, "
+            f"-EXECUTOR-, -SPEC- or -PATTERN-NNN, e.g. {first.doc_id}): {shown}; rendered with the registry's "
+            "doc_id; `patforge check` names each such file")
 
 
 def infer_rule(registry: Any, ids: list[tuple[str, str]]) -> str | None:

@@ -98,6 +98,13 @@ class MappingSync:
     added: list[str] = field(default_factory=list)
     disagree: list[tuple[str, object, str]] = field(default_factory=list)  # (pattern_id, file, registry)
     problem: str | None = None  # the file cannot be edited (shape, encoding)
+    rows: bool = False  # another shape patforge reads doc_ids from (rows under a key): left as it is
+
+
+def is_rows(members: list[Member]) -> bool:
+    """Whether the object is not flat ``{pattern_id: doc_id}`` but rows under a key
+    (``{"mappings": [{pattern_id, doc_id}, ...]}``): an input, read, never edited."""
+    return any(not isinstance(m.value, str) for m in members)
 
 
 def sync_mapping(existing: bytes | None, wanted: dict[str, str]) -> MappingSync:
@@ -111,6 +118,8 @@ def sync_mapping(existing: bytes | None, wanted: dict[str, str]) -> MappingSync:
         return MappingSync(problem="not UTF-8 text")
     except MappingShapeError as exc:
         return MappingSync(problem=str(exc))
+    if is_rows(members):
+        return MappingSync(rows=True)
     have = {m.key: m.value for m in members}
     sync = MappingSync(disagree=[(k, have[k], v) for k, v in sorted(wanted.items())
                                  if k in have and have[k] != v])
@@ -127,8 +136,10 @@ def sync_mapping(existing: bytes | None, wanted: dict[str, str]) -> MappingSync:
 
 def _insert(text: str, members: list[Member], new: dict[str, str]) -> str:
     """Insert ``new`` members as text: in key order when the file's keys are sorted
-    (each before the first greater key), else after the last member; the separator
-    (newline and indent, or a space) is copied from the file."""
+    (each before the first greater key), else -- and for keys greater than every
+    key -- before the last member, so that no existing line changes (appending after
+    the last member would add a comma to its line); the separator (newline and
+    indent, or a space) is copied from the file."""
     first = members[0]
     if len(members) > 1:
         second = members[1]
@@ -152,7 +163,8 @@ def _insert(text: str, members: list[Member], new: dict[str, str]) -> str:
         else:
             inserts[before.key_start] = inserts.get(before.key_start, "") + member(k) + "," + sep
     if tail:
-        inserts[members[-1].value_end] = "".join("," + sep + member(k) for k in tail)
+        last = members[-1].key_start
+        inserts[last] = inserts.get(last, "") + "".join(member(k) + "," + sep for k in tail)
     for offset in sorted(inserts, reverse=True):
         text = text[:offset] + inserts[offset] + text[offset:]
     return text

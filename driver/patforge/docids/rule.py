@@ -14,6 +14,13 @@ def is_valid_doc_id(value: object) -> bool:
     return isinstance(value, str) and DOC_ID_RE.fullmatch(value) is not None
 
 
+def suggest_id(value: object) -> str | None:
+    """The well-formed id an ill-formed one most likely means: uppercase, every run of
+    other characters a single dash (``PAT_X_001`` -> ``PAT-X-001``); None if nothing is left."""
+    groups = re.findall(r"[A-Z0-9]+", str(value).upper())
+    return "-".join(groups) or None
+
+
 def derive_doc_id(pattern_id: str, rule: str = "DOC-<REST>") -> str:
     """``PAT-ATOMIC-CREATE-001`` -> ``DOC-ATOMIC-CREATE-001`` under the default rule.
 

@@ -29,15 +29,25 @@ def compiled_schema(ctx: BuildContext, p: Pattern) -> dict[str, Any] | None:
     return cache["schema"]
 
 
+def _spec_errors(registry: Any) -> set[str]:
+    """Patterns whose spec already has an error of its own (computed once per run)."""
+    found = registry.__dict__.get("_spec_errors")
+    if found is None:
+        found = registry.__dict__["_spec_errors"] = {d.pattern for d in registry.diagnostics.errors if d.pattern}
+    return found
+
+
 def _compile(ctx: BuildContext, p: Pattern) -> dict[str, Any] | None:
     registry, diags = ctx.registry, ctx.diagnostics
     if p.spec is None:
+        if p.name in _spec_errors(registry):
+            return None  # one fix per entry: the spec's own error says it (registry.load_spec)
         diags.add(error(f"{p.name}: no parseable spec, so no schema can be compiled",
                         path=p.spec_path, hint="fix the spec (errors above), then render again",
                         pattern=p.name, code="no-spec"))
         return None
     pattern = instance_pattern_for(registry.config.doc_id_rule, registry.doc_id_for(p))
-    k = cache_key("schema", p.spec.text, p.spec_path, p.name, p.pattern_id, registry.doc_id_for(p), pattern)
+    k = cache_key("schema", p.spec.text, p.spec_file, p.name, p.pattern_id, registry.doc_id_for(p), pattern)
     hit = registry.cache.get(k, _cached_schema) if registry.cache else None
     if hit is not None:
         schema, cached_diags = hit
@@ -47,7 +57,7 @@ def _compile(ctx: BuildContext, p: Pattern) -> dict[str, Any] | None:
     # The spec's node positions are parsed only if a diagnostic needs a line (yamlsrc).
     result = compile_schema(p.spec.data, name=p.name, pattern_id=p.pattern_id,
                             doc_id=registry.doc_id_for(p), doc_id_pattern=pattern,
-                            doc=p.spec.doc, spec_path=p.spec_path)
+                            doc=p.spec.doc, spec_path=p.spec_file)
     p.spec.drop_positions()
     diags.extend(result.diagnostics)
     schema = result.schema if result.ok else None

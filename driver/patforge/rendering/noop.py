@@ -109,6 +109,9 @@ def record(repo: Path, registry: "Registry", patterns: "list[Pattern]",
     for p in patterns:
         recorder.stamp(p.spec_path)
         m.inputs.append(p.spec_path)
+        if p.spec_file != p.spec_path:  # read where it was found (spec/place.py)
+            recorder.stamp(p.spec_file)
+            m.inputs.append(p.spec_file)
     outcomes = {(o.phase, o.kind, o.pattern): o for o in report.outcomes
                 if o.status in STATUSES and o.status != UPDATED}
     # In the order units are classified: a rerun reports them in that order.

@@ -8,10 +8,15 @@ backslashes.
   The executor language of an entry without ``executor_path`` is the registry's
   majority (``executor_language`` in patforge.toml overrides it).
 * A ``spec_path`` that does not exist is searched for under the pattern roots, by
-  its file name and as ``<name>.md`` / ``<name>.pattern.yaml``; "found at X" is
-  reported and ``doctor --fix`` repoints ``spec_path`` (a one-line edit).
+  its file name, as ``<name>.md`` / ``<name>.pattern.yaml``, and by the pattern_id a
+  spec names; a unique match is read where it is (one note per run), and ``doctor
+  --fix`` moves it back (``git mv``) when spec_path is the compliant place, else
+  repoints ``spec_path`` (a one-line edit).
+* An entry without ``spec_path`` uses the one spec that names its pattern_id; render
+  records the path.
 * Entries that share a name: the one whose spec names the same doc_id or pattern_id
-  is worked on; the other is left untouched, with the advice to remove it.
+  is worked on (of identical entries, the first); the others are left untouched,
+  with the advice to remove them.
 * Backslash paths are read as forward slashes; a note says so once per run.
 """
 
@@ -131,6 +136,78 @@ def spec_candidates(spec_path: str, name: str, files: FileNameIndex) -> list[str
             if c != spec_path]
 
 
+#: ``pattern_id: X`` (or ``id: X``) at the top level of a spec's first lines
+_PID_LINE = re.compile(r"^(?:pattern_id|id)[ \t]*:[ \t]*[\"']?([A-Za-z0-9_.-]+)[\"']?[ \t]*(?:#.*)?$", re.M)
+_SPEC_SUFFIXES = (".yaml", ".yml", ".md")
+_NOT_SPEC_DIRS = {"registry", "schemas", "examples", "tests", "executors"}
+_HEAD_BYTES = 8192  # a spec names its pattern_id near the top; bounded read
+
+
+class PatternIdIndex:
+    """pattern_id -> spec files naming it (``pattern_id:`` or ``id:`` near the top), under
+    the pattern roots; built once, on first use, from each file's first 8 KiB."""
+
+    def __init__(self, repo: Path, roots: list[str]) -> None:
+        self.repo, self.roots = repo, roots
+        self._index: dict[str, list[str]] | None = None
+
+    def find(self, pattern_id: str) -> list[str]:
+        if self._index is None:
+            self._index = {}
+            for root in sorted(set(self.roots) | {"patterns"}):
+                for dirpath, dirnames, filenames in os.walk(self.repo / root):
+                    dirnames[:] = sorted(d for d in dirnames if d not in _SKIP_DIRS and d not in _NOT_SPEC_DIRS)
+                    rel_dir = Path(dirpath).relative_to(self.repo).as_posix()
+                    for fn in sorted(filenames):
+                        if fn.lower().endswith(_SPEC_SUFFIXES) and not fn.lower().endswith(".id.yaml"):
+                            self._add(f"{rel_dir}/{fn}")
+        return list(self._index.get(pattern_id, []))
+
+    def _add(self, rel: str) -> None:
+        path = self.repo / rel
+        if path.is_symlink():
+            return  # never read through a link (it may lead out of the repository)
+        try:
+            with open(path, "rb") as fh:
+                head = fh.read(_HEAD_BYTES).decode("utf-8", "replace")
+        except OSError:
+            return
+        for pid in dict.fromkeys(_PID_LINE.findall(head)):
+            self._index.setdefault(pid, []).append(rel)
+
+
+@dataclass
+class SpecFinder:
+    """Where a spec is when spec_path does not say (missing file, or no spec_path)."""
+
+    names: FileNameIndex
+    ids: PatternIdIndex
+
+    @classmethod
+    def for_repo(cls, repo: Path, roots: list[str]) -> "SpecFinder":
+        return cls(FileNameIndex(repo, roots), PatternIdIndex(repo, roots))
+
+    def moved(self, spec_path: str, name: str, pattern_id: str) -> list[str]:
+        """Candidates for a spec_path that does not exist: by file name or by pattern_id;
+        where both find files, those found both ways."""
+        by_name = spec_candidates(spec_path, name, self.names)
+        by_id = [c for c in self.ids.find(pattern_id) if c != spec_path]
+        both = [c for c in by_name if c in by_id]
+        if both:
+            return both
+        return list(dict.fromkeys(by_name + by_id))
+
+    def unregistered(self, pattern_id: str, taken: set[str]) -> list[str]:
+        """Specs naming ``pattern_id`` that no entry's spec_path names."""
+        return [c for c in self.ids.find(pattern_id) if c not in taken]
+
+
+def compliant_spec_path(spec_path: str, name: str) -> bool:
+    """Whether spec_path is where PAT-CHECK-001-020 wants it: under specs/, ``<name>.pattern.yaml``."""
+    parts = PurePosixPath(spec_path).parts
+    return len(parts) >= 2 and parts[-2] == "specs" and parts[-1] == f"{name}.pattern.yaml"
+
+
 @dataclass(frozen=True)
 class LineEdit:
     line: int  # 1-based
@@ -179,14 +256,29 @@ def spec_identity(repo: Path, entry: dict[str, Any]) -> dict[str, Any]:
 
 
 def matching_entry(repo: Path, entries: list[Any], indexes: list[int]) -> int | None:
-    """Among entries sharing a name, the only one whose spec names its pattern_id or doc_id."""
+    """Among entries sharing a name, the only one whose spec names its pattern_id or doc_id
+    (of entries identical in every field, the first)."""
     matches = []
     for i in indexes:
         e = entries[i]
         ident = spec_identity(repo, e)
         if any(ident.get(k) is not None and ident.get(k) == e.get(k) for k in ("pattern_id", "doc_id")):
             matches.append(i)
+    # the same entry pasted again: each later one says nothing the first does not (render
+    # records fields in the live entry only, so after a render the first has more)
+    first = entries[matches[0]] if matches else None
+    if len(matches) > 1 and all(all(k in first and first[k] == v for k, v in entries[i].items())
+                                for i in matches[1:]):
+        return matches[0]
     return matches[0] if len(matches) == 1 else None
+
+
+def same_paths(a: Any, b: Any) -> bool:
+    """Whether two entries name the same artifact paths (the same pattern registered twice)."""
+    if not (isinstance(a, dict) and isinstance(b, dict)) or a.get("spec_path") != b.get("spec_path"):
+        return False
+    # render records test_path / example_dir in the live entry only: compare what both have
+    return all(a[k] == b[k] for k in PATH_KEYS if k in a and k in b)
 
 
 def backslash_note(entries: list[Any]) -> str | None:

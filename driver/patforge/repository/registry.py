@@ -17,14 +17,15 @@ from typing import Any, Iterator
 
 from patforge.repository.config import Config, load_config
 from patforge.diagnostics import Diagnostic, DiagnosticList, Severity, error, warning
-from patforge.docids.rule import PATTERN_ID_RE, derive_doc_id, is_valid_doc_id
+from patforge.docids.rule import PATTERN_ID_RE, derive_doc_id, is_valid_doc_id, suggest_id
 from patforge.errors import RegexError, RegistryError, RepositoryError
 from patforge.repository.layout import (ROOT_SUBDIRS, default_example_dir, default_test_path, executor_language, infer_root,
                              sidecar_path, write_targets)
 from patforge.repository.paths import (PathProblem, check_inside, check_write_target, is_windows_reserved, length_problem,
                             name_problem, normalize_repo_path, resolve_inside)
-from patforge.repository.entrypaths import (FileNameIndex, SidecarIndex, backslash_note, derive_paths,
-                                 majority_language, matching_entry, spec_candidates)
+from patforge.repository.entrypaths import SidecarIndex, SpecFinder, backslash_note, derive_paths, majority_language
+from patforge.repository.entryclash import find_collisions, find_duplicates
+from patforge.spec.place import found_note, spec_elsewhere, unregistered_note, unregistered_spec
 from patforge.spec.read import form_note, load_spec_file
 from patforge.repository.yamlsrc import YamlDocument, YamlLoadError, load_yaml_file
 from patforge.validation.messages import shown
@@ -105,6 +106,11 @@ class Pattern:
         return self.paths["spec_path"]
 
     @property
+    def spec_file(self) -> str:
+        """The file the spec was read from: spec_path, or where it was found (specplace.py)."""
+        return self.spec.path if self.spec is not None else self.spec_path
+
+    @property
     def schema_path(self) -> str:
         return self.paths["schema_path"]
 
@@ -154,6 +160,8 @@ class Registry:
     duplicate_names: dict[int, int] = field(default_factory=dict)
     #: pattern name -> the doc_id conflict that keeps render from it (existing_ids.py)
     id_conflicts: dict[str, Diagnostic] = field(default_factory=dict)
+    #: pattern name -> where its spec was read, when not at spec_path (specplace.py)
+    spec_found: dict[str, str] = field(default_factory=dict)
 
     def __iter__(self) -> Iterator[Pattern]:
         return iter(self.patterns)
@@ -228,16 +236,22 @@ def load_registry(repo: Path, config: Config | None = None, *, load_specs: bool 
     candidates: list[Pattern] = []
     language = majority_language(entries, config.executor_language)
     sidecars = SidecarIndex(repo)
+    finder = SpecFinder.for_repo(repo, sorted(_raw_roots(entries) | set(config.roots)))
+    taken = {str(e["spec_path"]).replace("\\", "/").removeprefix("./") for e in entries
+             if isinstance(e, dict) and e.get("spec_path")}
     for i, entry in enumerate(entries):
         if only is not None and not (isinstance(entry, dict) and entry.get("name") in only):
             continue
-        pat = _load_entry(repo, doc, config, i, entry, diags, language, sidecars)
+        guess = (unregistered_spec(finder, entry, taken)
+                 if isinstance(entry, dict) and entry.get("spec_path") in (None, "") else [])
+        pat = _load_entry(repo, doc, config, i, entry, diags, language, sidecars,
+                          guess[0] if len(guess) == 1 else None)
         if pat is not None:
             candidates.append(pat)
 
     losers: dict[int, int] = {}
-    bad = _find_duplicates(doc, entries, diags, repo, losers)
-    bad |= _find_collisions(doc, [p for p in candidates if p.index not in bad], diags)
+    bad = find_duplicates(doc, entries, diags, repo, losers)
+    bad |= find_collisions(doc, [p for p in candidates if p.index not in bad], diags)
     patterns = [p for p in candidates if p.index not in bad]
 
     found_roots = {p.root for p in patterns} if only is None else _raw_roots(entries)
@@ -247,17 +261,15 @@ def load_registry(repo: Path, config: Config | None = None, *, load_specs: bool 
 
     registry = Registry(repo=repo, path=reg_path, doc=doc, config=config, patterns=patterns,
                         diagnostics=diags, roots=roots, entries=entries, duplicate_names=losers)
-    note = backslash_note(entries)
-    if note:
-        registry.notes.append(note)
+    registry.notes += [n for n in (backslash_note(entries), unregistered_note(patterns)) if n]
     if load_specs:
         load_all_specs(registry)
+        registry.notes += [n for n in (found_note(registry),) if n]
         from patforge.docids.existing import apply_existing_ids
 
         found = apply_existing_ids(registry, registry.patterns)
         registry.id_conflicts = found.conflicts
-        if found.note:
-            registry.notes.append(found.note)
+        registry.notes += found.notes
     return registry
 
 
@@ -273,7 +285,8 @@ def _raw_roots(entries: list[Any]) -> set[str]:
 
 
 def _load_entry(repo: Path, doc: YamlDocument, config: Config, i: int, entry: Any,
-                diags: DiagnosticList, language: str, sidecars: SidecarIndex) -> Pattern | None:
+                diags: DiagnosticList, language: str, sidecars: SidecarIndex,
+                spec_guess: str | None = None) -> Pattern | None:
     kp = ("patterns", i)
     if not isinstance(entry, dict):
         diags.add(doc.diag(f"registry entry #{i + 1} is not a mapping", *kp,
@@ -283,7 +296,7 @@ def _load_entry(repo: Path, doc: YamlDocument, config: Config, i: int, entry: An
     label = entry.get("name") or entry.get("pattern_id") or f"#{i + 1}"
     ok = True
     for f in ESSENTIAL_FIELDS:
-        if entry.get(f) in (None, ""):
+        if entry.get(f) in (None, "") and not (f == "spec_path" and spec_guess):
             diags.add(doc.diag(f"entry {label!s} has no {f}", *kp, hint=f"add '{f}:' to the entry",
                                code="missing-field", pattern=str(label)))
             ok = False
@@ -291,10 +304,13 @@ def _load_entry(repo: Path, doc: YamlDocument, config: Config, i: int, entry: An
         return None
     pid, name = entry["pattern_id"], entry["name"]
     if not isinstance(pid, str) or not PATTERN_ID_RE.fullmatch(pid):
-        diags.add(doc.diag(f"pattern_id {shown(pid)} is not uppercase letters/digits joined by single dashes",
-                           *kp, "pattern_id", hint="use a pattern_id like PAT-ATOMIC-CREATE-001",
-                           code="bad-pattern-id", pattern=str(label)))
-        ok = False
+        better = suggest_id(pid)
+        diags.add(doc.diag(f"pattern_id {pid} of {name if isinstance(name, str) else f'entry #{i + 1}'} is not "
+                           "uppercase letters and digits joined by single dashes",
+                           *kp, "pattern_id", hint=f"use {better} (in the entry and its spec)" if better else
+                           "use a pattern_id like PAT-ATOMIC-CREATE-001", code="bad-pattern-id",
+                           pattern=str(label)))
+        return None  # one fix per entry: its doc_id and paths wait for this one
     why = name_problem(name)
     try:
         if why is None and not config.name_regex.fullmatch(name):
@@ -309,11 +325,13 @@ def _load_entry(repo: Path, doc: YamlDocument, config: Config, i: int, entry: An
         ok = False
     doc_id = entry.get("doc_id")
     if doc_id is not None and not is_valid_doc_id(doc_id):
-        diags.add(doc.diag(f"doc_id {shown(doc_id)} breaks ID-SYS-101 (uppercase, digits, single dashes)",
-                           *kp, "doc_id", hint="fix it by hand: patforge never re-mints an existing doc_id",
-                           code="bad-doc-id", pattern=str(label)))
+        better = suggest_id(doc_id)
+        diags.add(doc.diag(f"doc_id {doc_id} of {label} breaks ID-SYS-101 (uppercase letters and digits joined by single "
+                           "dashes)", *kp, "doc_id", hint=(f"correct it by hand to {better}" if better else
+                                                           "correct it by hand") +
+                           " (patforge never re-mints an existing doc_id)", code="bad-doc-id", pattern=str(label)))
         ok = False
-    paths: dict[str, str] = {}
+    paths: dict[str, str] = {"spec_path": spec_guess} if spec_guess and not entry.get("spec_path") else {}
     for f in PATH_FIELDS:
         value = entry.get(f)
         if value in (None, ""):
@@ -335,6 +353,8 @@ def _load_entry(repo: Path, doc: YamlDocument, config: Config, i: int, entry: An
     root = infer_root(paths["spec_path"]) or infer_root(paths.get("schema_path", "")) or "patterns"
     pat = Pattern(index=i, pattern_id=pid, name=name, entry=entry, root=root, paths=paths)
     pat.derived = derive_paths(entry, pat.root, pat.name, language, sidecars)
+    if "spec_path" not in entry or entry.get("spec_path") in (None, ""):
+        pat.derived["spec_path"] = paths["spec_path"]  # the one spec naming its pattern_id: recorded by render
     pat.paths.update(pat.derived)
     # Every path patforge may write for this pattern is checked now, before any command
     # writes anything: a symlinked folder that leads out of the repository, a path too
@@ -362,108 +382,6 @@ def _load_entry(repo: Path, doc: YamlDocument, config: Config, i: int, entry: An
     return pat
 
 
-def _find_collisions(doc: YamlDocument, patterns: list[Pattern], diags: DiagnosticList) -> set[int]:
-    """Two entries (or two fields of one entry) that would write the same file, compared
-    case-folded (Windows and macOS file systems ignore case), or a file where another
-    entry needs a folder. Both entries are named in one message and neither is worked on."""
-    bad: set[int] = set()
-    owners: dict[str, tuple[Pattern, str, str]] = {}
-    folders: dict[str, tuple[Pattern, str, str]] = {}
-    for p in patterns:
-        for f, rel in write_targets(p):
-            if f == "answers folder":
-                continue  # names are compared case-folded with the duplicates
-            key = rel.casefold()
-            other = owners.get(key) or folders.get(key)
-            if other is not None and not (other[0] is p and other[1] == f):
-                _report_collision(doc, diags, (p, f, rel), other)
-                bad.update({p.index, other[0].index})
-                continue
-            owners[key] = (p, f, rel)
-            parts = key.split("/")
-            for n in range(1, len(parts)):
-                folders.setdefault("/".join(parts[:n]), (p, f, rel))
-    # a file that another entry needs as a folder (or the reverse)
-    for key, (p, f, rel) in owners.items():
-        other = folders.get(key)
-        if other is not None and other[0] is not p and (p.index not in bad or other[0].index not in bad):
-            _report_collision(doc, diags, (p, f, rel), other)
-            bad.update({p.index, other[0].index})
-    return bad
-
-
-def _report_collision(doc: YamlDocument, diags: DiagnosticList, this: tuple[Pattern, str, str],
-                      other: tuple[Pattern, str, str]) -> None:
-    (p, f, rel), (q, g, orel) = this, other
-    mq = doc.mark("patterns", q.index)
-    how = ("the same path" if rel == orel else
-           "the same file on Windows and macOS (the paths differ only by letter case)"
-           if rel.casefold() == orel.casefold() else "a path inside the other")
-    whose = "its own" if p is q else f"{q.name}'s (entry #{q.index + 1}, line {mq.line if mq else '?'})"
-    diags.add(doc.diag(
-        f"{f} of {p.name} (entry #{p.index + 1}) and {whose} {g} are {how}: {rel} / {orel}",
-        "patterns", p.index, f if f in p.entry else "name",
-        hint="give each artifact its own path; patforge works on neither entry until then",
-        code="path-collision", pattern=p.name))
-
-
-def _find_duplicates(doc: YamlDocument, entries: list[Any], diags: DiagnosticList, repo: Path,
-                     losers: dict[int, int]) -> set[int]:
-    """Duplicate pattern_id / name / doc_id: name both entries; neither is worked on --
-    except entries sharing only a name where exactly one matches the spec (same
-    pattern_id or doc_id): that one is worked on, the other is left untouched."""
-    bad: set[int] = set()
-    groups: dict[Any, list[int]] = {}
-    for i, entry in enumerate(entries):
-        if isinstance(entry, dict) and isinstance(entry.get("name"), str):
-            groups.setdefault(entry["name"], []).append(i)
-    for name, idx in groups.items():
-        if len(idx) < 2:
-            continue
-        winner = matching_entry(repo, entries, idx)
-        if winner is None:
-            continue
-        wm = doc.mark("patterns", winner)
-        for i in idx:
-            if i == winner:
-                continue
-            losers[i] = winner
-            diags.add(doc.diag(
-                f"duplicate name {shown(name)}: entry #{winner + 1} (line {wm.line if wm else '?'}) matches the "
-                f"spec (same pattern_id/doc_id), entry #{i + 1} does not; #{winner + 1} is rendered, "
-                f"#{i + 1} is left untouched", "patterns", i, "name",
-                hint=f"remove entry #{i + 1} (or give it its own name and spec)",
-                code="duplicate-name-resolved", pattern=name))
-            bad.add(i)
-    for key in ("pattern_id", "name", "doc_id"):
-        first: dict[Any, int] = {}
-        for i, entry in enumerate(entries):
-            if not isinstance(entry, dict) or entry.get(key) in (None, ""):
-                continue
-            value = entry[key]
-            try:
-                hash(value)
-            except TypeError:
-                continue
-            if i in losers:
-                continue  # left untouched, reported above
-            if key == "name" and isinstance(value, str):
-                value = value.casefold()  # names become folder names: Alpha and alpha collide
-            if value in first:
-                j = first[value]
-                mj = doc.mark("patterns", j, key)
-                names = [entries[k].get("name") if isinstance(entries[k].get("name"), str) else "?" for k in (j, i)]
-                diags.add(doc.diag(
-                    f"duplicate {key} {shown(value)}: entries #{j + 1} (line {mj.line if mj else '?'}, {names[0]}) "
-                    f"and #{i + 1} ({names[1]})", "patterns", i, key,
-                    hint=f"give each entry its own {key}; patforge skips both until then",
-                    code=f"duplicate-{key.replace('_', '-')}", pattern=str(value)))
-                bad.update({i, j})
-            else:
-                first[value] = i
-    return bad
-
-
 def load_all_specs(registry: Registry) -> None:
     """Parse each pattern's spec; a broken spec is a diagnostic, never a stop."""
     for pat in registry.patterns:
@@ -473,11 +391,9 @@ def load_all_specs(registry: Registry) -> None:
 def load_spec(registry: Registry, pat: Pattern) -> Spec | None:
     rel = pat.spec_path
     try:
-        doc = load_spec_file(registry.abspath(rel), rel, positions=False)
+        doc = _read_spec(registry, pat)
     except YamlLoadError as exc:
         d = exc.diagnostic
-        if d.code == "file-missing":
-            d = moved_spec_diagnostic(registry, pat) or d
         registry.diagnostics.add(Diagnostic(d.severity, f"spec of {pat.name}: {d.message}", d.path,
                                             d.line, d.column, d.hint, d.code, pat.name))
         return None
@@ -494,39 +410,50 @@ def load_spec(registry: Registry, pat: Pattern) -> Spec | None:
         value = doc.data.get(key)
         if value is not None and value != expected:
             registry.diagnostics.add(doc.diag(
-                f"spec says {key} {shown(value)} but its registry entry says {shown(expected)}", key,
+                f"spec says {key} {value} but its registry entry says {expected}", key,
                 hint=f"make the spec's {key} match the registry (or fix the entry's spec_path)",
                 code="spec-mismatch", pattern=pat.name))
+            registry.spec_found.pop(pat.name, None)
             return None
     spec_doc_id = doc.data.get("doc_id")
-    if spec_doc_id is not None and pat.doc_id is not None and spec_doc_id != pat.doc_id:
+    if spec_doc_id is not None and pat.doc_id is not None and spec_doc_id != pat.doc_id \
+            and not _per_file_of(spec_doc_id, pat.doc_id):
         registry.diagnostics.add(doc.diag(
-            f"spec doc_id {shown(spec_doc_id)} differs from the registry's {shown(pat.doc_id)}", "doc_id",
+            f"spec doc_id {spec_doc_id} differs from the registry's {pat.doc_id}", "doc_id",
             severity=Severity.WARNING, hint="decide which is right and fix the other by hand",
             code="doc-id-mismatch", pattern=pat.name))
     note = form_note(doc, pat.name)
     if note is not None:
         registry.diagnostics.add(note)
-    pat.spec = Spec(path=rel, doc=doc)
+    pat.spec = Spec(path=doc.path, doc=doc)
     return pat.spec
 
 
-def moved_spec_diagnostic(registry: Registry, pat: Pattern) -> Diagnostic | None:
-    """A missing spec found elsewhere under the pattern roots: "found at X"."""
-    if registry.__dict__.get("_file_names") is None:
-        registry.__dict__["_file_names"] = FileNameIndex(registry.repo, registry.roots)
-    found = spec_candidates(pat.spec_path, pat.name, registry.__dict__["_file_names"])
-    if not found:
-        return None
-    m = registry.doc.mark("patterns", pat.index, "spec_path")
-    if len(found) == 1:
-        return error(f"spec_path {pat.spec_path} does not exist; found at {found[0]}", path=registry.path,
-                     line=m.line if m else None, code="spec-moved", pattern=pat.name,
-                     hint=f"`patforge doctor --fix` repoints spec_path to {found[0]} (a one-line edit, "
-                          "shown as a diff first)")
-    return error(f"spec_path {pat.spec_path} does not exist; found {len(found)} candidates: "
-                 f"{', '.join(found)}", path=registry.path, line=m.line if m else None,
-                 code="spec-moved", pattern=pat.name, hint="set spec_path to the right one by hand")
+def _read_spec(registry: Registry, pat: Pattern) -> YamlDocument:
+    """The spec at spec_path; if there is no such file, the one found by its file name or
+    pattern_id (specplace.py). Raises ``YamlLoadError`` / ``PathProblem``."""
+    rel = pat.spec_path
+    try:
+        return load_spec_file(registry.abspath(rel), rel, positions=False)
+    except YamlLoadError as exc:
+        if exc.diagnostic.code != "file-missing":
+            raise
+        found, problem = spec_elsewhere(registry, pat)
+        if found is None:
+            if problem is not None:
+                raise YamlLoadError(problem) from None
+            raise
+    doc = load_spec_file(registry.abspath(found), found, positions=False)
+    registry.spec_found[pat.name] = found
+    return doc
+
+
+def _per_file_of(doc_id: Any, pattern_doc_id: str) -> bool:
+    """Whether ``doc_id`` is a per-file id of the pattern's (said once, existing_ids.py)."""
+    from patforge.docids.existing import per_file_stem, stem_of
+
+    found = per_file_stem(doc_id) if isinstance(doc_id, str) else None
+    return found is not None and found[0] == stem_of(pattern_doc_id)
 
 
 def summarize(diags: DiagnosticList) -> str:

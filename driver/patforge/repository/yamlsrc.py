@@ -154,9 +154,8 @@ class YamlLoadError(Exception):
 
 
 _ESCAPE_HINT = (
-    "a backslash inside a double-quoted string starts an escape; for a Windows path "
-    "use single quotes ('C:\\Tools\\x') or double each backslash (\"C:\\\\Tools\"). "
-    "`patforge doctor --fix` can repair this for you"
+    "`patforge doctor --fix` repairs it; by hand: a backslash inside a double-quoted string starts an "
+    "escape, so for a Windows path use single quotes ('C:\\Tools\\x') or double each backslash (\"C:\\\\Tools\")"
 )
 
 

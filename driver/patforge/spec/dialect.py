@@ -29,7 +29,7 @@ TYPE_NAMES: tuple[str, ...] = ("string", "boolean", "integer", "number", "array"
 #: Python-ish spellings seen in hand-written specs; accepted with a warning.
 TYPE_ALIASES: dict[str, str] = {
     "int": "integer", "bool": "boolean", "float": "number",
-    "str": "string", "list": "array", "dict": "object",
+    "str": "string", "list": "array", "dict": "object", "path": "string", "file": "string",
 }
 
 #: Every key a field description may carry, in the dialect's spelling.
@@ -197,6 +197,10 @@ class FieldCompiler:
             self.warn(f"{where} has no description, so it accepts any value", kp,
                       hint=f"give it a type, e.g. `{kp[-1]}: string`", code="spec-field-empty")
             return {}
+        if raw == []:  # `artifacts: []`: a list whose items the author left open
+            self.warn(f"{where} is an empty list; read as an open list (any items)", kp,
+                      hint=f"write `{kp[-1]}: {{type: array}}` to silence this", code="spec-field-shape")
+            return {"type": "array"}
         if not isinstance(raw, Mapping):
             self.error(f"{where} must be a field description (a mapping) or a type name, "
                        f"found {_kind(raw)}", kp,

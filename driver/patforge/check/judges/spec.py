@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Iterator
 
+from patforge.spec.place import move_back_hint
 from patforge.diagnostics import Diagnostic
 from patforge.validation.bounded_schema import validator_for
 from patforge.validation.fastvalid import FastValidator
@@ -44,7 +45,8 @@ def locate(model: RepoModel, p: Pattern) -> SpecPart:
     f = model.files
     part = SpecPart()
     if p.spec is not None:
-        f.seed_yaml(p.spec_path, p.spec.doc)
+        if p.spec.path == p.spec_path:  # not when read where it was found: spec_path is judged as it is
+            f.seed_yaml(p.spec_path, p.spec.doc)
         part.doc = p.spec.doc
     elif f.is_file(p.spec_path):
         doc = f.yaml(p.spec_path)
@@ -61,7 +63,7 @@ def sources(model: RepoModel, item: Item, s: Suite) -> list[DocIdSource]:
     doc = s.part(KIND).doc
     if doc is None:
         return []
-    return [DocIdSource("spec", s.p.spec_path, claimed_id(doc.data.get("doc_id")), yaml_line(doc, "doc_id"))]
+    return [DocIdSource("spec", s.p.spec_file, claimed_id(doc.data.get("doc_id")), yaml_line(doc, "doc_id"))]
 
 
 def prepare(model: RepoModel) -> None:
@@ -101,10 +103,12 @@ def judge(model: RepoModel, item: Item, s: Suite) -> Iterator[Finding]:
     rel = p.spec_path
     f = model.files
     exists = f.is_file(rel)
-    moved = next((d for d in item.diags if d.code == "spec-moved"), None)  # "found at X" (entrypaths.py)
+    moved = next((d for d in item.diags if d.code == "spec-moved"), None)  # candidates (specplace.py)
+    found = model.registry.spec_found.get(p.name) if model.registry is not None else None
     yield from judge_named_file(model, item, "PAT-CHECK-001-020", field="spec_path", noun="spec",
                                 filename=f"{p.name}.pattern.yaml",
-                                missing_hint=(moved.message.split(": ", 1)[-1] + "; " + moved.hint) if moved
+                                missing_hint=f"found at {found}: {move_back_hint(rel, found, p.name)}" if found
+                                else (moved.message.split(": ", 1)[-1] + "; " + moved.hint) if moved
                                 else "create the spec or correct spec_path")
     # -021
     rule = "PAT-CHECK-001-021"

@@ -14,7 +14,7 @@ from typing import Any, Iterator
 from patforge.docids.rule import derive_doc_id, is_valid_doc_id
 
 from patforge.check.judges import ARTIFACTS
-from patforge.check.judging import bad, fix_hint, skip
+from patforge.check.judging import bad, fix_hint, per_file_hint, skip
 from patforge.check.model import Item, RepoModel, Suite
 from patforge.check.resolve import DocIdSource, claimed_id
 from patforge.check.rules import Finding
@@ -97,8 +97,9 @@ def _same_doc_id(model: RepoModel, item: Item, sources: list[DocIdSource]) -> It
         elif src.doc_id != ref:
             yield bad(rule, item, f"{src.describe()} says {src.doc_id}, but the suite's doc_id is {ref} "
                       f"({basis})", path=path, line=line,
-                      hint="decide which doc_id is right and correct the others by hand: patforge never "
-                           "changes a doc_id that is present")
+                      hint=per_file_hint(src.doc_id, ref) or
+                      "decide which doc_id is right and correct the others by hand: patforge never "
+                      "changes a doc_id that is present")
 
 
 def _unlinked_hint(src: DocIdSource, ref: str) -> str:

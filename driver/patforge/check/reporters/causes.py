@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from patforge.check.result import CheckResult, Record
 from patforge.check.rules import FAIL, WARN, Finding
 
-TOP_CAUSES = 10
+TOP_CAUSES = 6  # the default report stays readable at hundreds of findings (issue 22: <= 80 lines)
 _ID = re.compile(r"\b(?:DOC|PAT)-[A-Z0-9]+(?:-[A-Z0-9]+)*\b")
 
 
@@ -29,11 +29,12 @@ class Cause:
     message: str  # the first finding's message (real values when count == 1)
     fix: str  # the fix that repairs most of them ("" when no finding has a hint)
     fixes: int  # how many of ``count`` that fix repairs
+    example: str | None = None  # the pattern the message and fix are shown for (when several)
 
     @property
     def location(self) -> str:
-        """Where it is, when it occurs once (several: the pattern lines name them)."""
-        return self.first.location() if self.count == 1 else ""
+        """Where the shown finding is (the example's, when it occurs several times)."""
+        return self.first.location()
 
 
 def template(text: str, pattern: str | None) -> str:
@@ -58,11 +59,12 @@ def top_causes(result: CheckResult) -> list[Cause]:
     ranked = sorted(by_rule.items(), key=lambda kv: (kv[1][0].status != FAIL, -len(kv[1]), kv[0]))
     out = []
     for rule, records in ranked:
-        first = next(f for r in records for f in problems(r)[:1])
-        one = len(records) == 1
-        hints = Counter((f.hint or "") if one else template(f.hint or "", r.pattern)
-                        for r in records for f in problems(r)[:1])
+        firsts = [(r, f) for r in records for f in problems(r)[:1]]
+        hints = Counter(template(f.hint or "", r.pattern) for r, f in firsts)
         best, n = hints.most_common(1)[0]
-        out.append(Cause(rule, records[0].status, len(records), first,
-                         first.message if one else template(first.message, first.pattern), best, n))
+        # The example is one the fix is for: its own message and its own fix, real values
+        # (a person acts on values, not on <name> placeholders).
+        r0, f0 = next((r, f) for r, f in firsts if template(f.hint or "", r.pattern) == best)
+        out.append(Cause(rule, records[0].status, len(records), f0, f0.message, f0.hint or "", n,
+                         example=r0.pattern if len(records) > 1 else None))
     return out

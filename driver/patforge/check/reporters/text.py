@@ -1,10 +1,12 @@
 """``--format text``: a report a person can read, at three levels of detail.
 
 * ``summary`` (default): the verdict and totals first (line 1 is the verdict); then
-  the top causes (rule x how many patterns, and the one fix that repairs most of
-  them); then one line per failing pattern (its failing rules and its first fix);
-  then repository- and root-level findings, collapsed per rule. Capped so that a
-  repository with thousands of failures still fits a screenful or two.
+  the top causes (rule x how many patterns, the one fix that repairs most of them,
+  with an example it is for); then the failing patterns grouped by their first fix
+  (one fix per entry, each entry named once); then repository- and root-level
+  findings, collapsed per rule. Capped, and every message cut at about 200
+  characters, so a repository with thousands of failures still fits a screenful or
+  two; ``--verbose`` keeps the rest.
 * ``verbose`` (``--verbose``): every rule, and under it every FAIL/WARN finding with
   file:line; identical hints are printed once, with how many findings they fix.
 * ``quiet``: only the verdict line (``-q`` prints it on stderr, and only when not compliant).
@@ -30,7 +32,11 @@ from patforge.check.rules import FAIL, MUST, PASS, SKIP, STATUSES, WARN, Finding
 
 _COLORS = {PASS: "green", FAIL: "red", WARN: "yellow", SKIP: None}
 BLOCKED = "render cannot produce it"  # check/blockers.py
-MAX_PATTERN_LINES = 200
+MAX_GROUPS = 40
+#: a message longer than this is cut in the summary (the rest under --verbose)
+MAX_MESSAGE = 200
+MAX_NAMES = 160  # characters of pattern names listed under a group
+_ID = re.compile(r"\b(?:DOC|PAT)-[A-Z0-9]+(?:-[A-Z0-9]+)*\b")
 Style = Callable[..., str]
 
 
@@ -70,7 +76,7 @@ def text_lines(result: CheckResult, style: Style, detail: str = "summary") -> li
     if result.fix_applied:
         out += _fix_lines(result, style)
     out.append(verdict_line(result, style))
-    out += _head(result)
+    out += _head(result, cut=detail != "verbose")
     if detail == "verbose":
         out += _verbose(result, style)
     else:
@@ -107,7 +113,12 @@ def verdict_line(result: CheckResult, style: Style) -> str:
     return f"Verdict: {verdict} ({'; '.join(detail)})"
 
 
-def _head(result: CheckResult) -> list[str]:
+def _cut(text: str, limit: int = MAX_MESSAGE) -> str:
+    """``text``, or its first ``limit`` characters and where the rest is."""
+    return text if len(text) <= limit else text[:limit].rstrip() + " ... (--verbose)"
+
+
+def _head(result: CheckResult, cut: bool = False) -> list[str]:
     rc, c = result.rule_counts(), result.counts()
     out = [f"Totals: {len(result.rules)} rules: " + ", ".join(f"{rc[s]} {s}" for s in STATUSES)
            + f" | {len(result.records)} results: " + ", ".join(f"{c[s]} {s.lower()}" for s in STATUSES),
@@ -125,7 +136,7 @@ def _head(result: CheckResult) -> list[str]:
             out.append(f"  not checked (no registry entry owns them): {shown}")
     if result.options.fix and result.options.dry_run:
         out.append("(dry run: the results are the state before the planned changes)")
-    out += [f"note: {n}" for n in getattr(result, "notes", [])]
+    out += [f"note: {_cut(n) if cut else n}" for n in getattr(result, "notes", [])]
     return out
 
 
@@ -143,25 +154,14 @@ def _summary(result: CheckResult, style: Style) -> list[str]:
         for c in causes[:TOP_CAUSES]:
             status = style(f"{c.status:<4}", fg=_COLORS[c.status])
             loc = c.location
-            out.append(f"  {status} {c.rule} x {c.count}: {loc + ': ' if loc else ''}{c.message}")
+            example = f" (e.g. {c.example})" if c.example else ""
+            out.append(_cut(f"  {status} {c.rule} x {c.count}{example}: {loc + ': ' if loc else ''}{c.message}"))
             if c.fix:
-                out.append(f"       fix ({c.fixes} of {c.count}): {c.fix}")
+                out.append(_cut(f"       fix ({c.fixes} of {c.count}): {_fix_first(c.fix)}"))
         if len(causes) > TOP_CAUSES:
             out.append(f"  ... and {len(causes) - TOP_CAUSES} more rule(s) (--verbose)")
     if per_pattern:
-        failing = sorted(per_pattern.items(), key=lambda kv: (not any(r.status == FAIL for r in kv[1]), kv[0]))
-        out += ["", f"Patterns with findings ({len(failing)}; name: failing rules -- first fix):"]
-        for name, records in failing[:MAX_PATTERN_LINES]:
-            records = sorted(records, key=_fix_order)
-            rules = ", ".join(_short_rule(r) for r in records)
-            problems = [f for r in records for f in _problems(r)]
-            # what blocks render comes first: the other fixes wait for it
-            first = next((f for f in problems if (f.hint or "").startswith(BLOCKED)), problems[0])
-            fix = first.hint or first.message
-            mark = style(records[0].status, fg=_COLORS[records[0].status])
-            out.append(f"  {mark} {name}: {rules} -- {fix}")
-        if len(failing) > MAX_PATTERN_LINES:
-            out.append(f"  ... and {len(failing) - MAX_PATTERN_LINES} more pattern(s) (--verbose, or --only NAME)")
+        out += _groups(per_pattern, style)
     repo_level = [r for r in result.records if r.pattern is None and r.status in (FAIL, WARN)]
     if repo_level:
         out += ["", "Repository and roots:"]
@@ -172,10 +172,53 @@ def _summary(result: CheckResult, style: Style) -> list[str]:
             loc = probs[0].location() if probs else ""
             what = (f"{loc + ': ' if loc else ''}{probs[0].message}" if len(probs) == 1
                     else f"{len(probs)} finding(s){where}")
-            out.append(f"  {mark} {r.rule} {record_name(r)}: {what}")
+            out.append(_cut(f"  {mark} {r.rule} {record_name(r)}: {what}"))
             if probs and probs[0].hint:
-                out.append(f"       fix: {probs[0].hint}")
+                out.append(_cut(f"       fix: {probs[0].hint}"))
     out += ["", "Details: `patforge check --verbose` (every finding with file:line); `--format json` for tools."]
+    return out
+
+
+def _fix_first(fix: str) -> str:
+    """A blocker's hint with the fix first and why render is blocked after it (the why
+    is what a cut line loses)."""
+    if fix.startswith(BLOCKED + ": ") and " -- " in fix:
+        why, _, todo = fix[len(BLOCKED) + 2:].rpartition(" -- ")
+        why = why.removeprefix("the registry entry cannot be used: ")
+        return f"{todo} (render is blocked until then: {why})"
+    return fix
+
+
+def _groups(per_pattern: dict[str, list[Record]], style: Style) -> list[str]:
+    """The failing patterns grouped by their first fix: the fix once (as the first
+    pattern's own), then every other pattern it is for."""
+    groups: dict[tuple[str, str], list[tuple[str, list[Record], str]]] = {}
+    for name, records in per_pattern.items():
+        records = sorted(records, key=_fix_order)
+        problems = [f for r in records for f in _problems(r)]
+        # what blocks render comes first: the other fixes wait for it
+        first = next((f for f in problems if (f.hint or "").startswith(BLOCKED)), problems[0])
+        fix = first.hint or first.message
+        status = FAIL if any(r.status == FAIL for r in records) else WARN
+        groups.setdefault((status, _template(fix, name)), []).append((name, records, fix))
+    ranked = sorted(groups.items(), key=lambda kv: (kv[0][0] != FAIL, -len(kv[1]), kv[1][0][0]))
+    out = ["", f"Patterns with findings ({len(per_pattern)}, {len(groups)} fix(es); name: failing rules -- "
+               "first fix):"]
+    for (status, _), members in ranked[:MAX_GROUPS]:
+        name, records, fix = sorted(members, key=lambda m: m[0])[0]
+        rules = ", ".join(_short_rule(r) for r in records)
+        fix = _fix_first(fix)
+        out.append(_cut(f"  {style(status, fg=_COLORS[status])} {name}: {rules} -- {fix}"))
+        others = sorted(m[0] for m in members if m[0] != name)
+        if others:
+            shown = ", ".join(others)
+            if len(shown) > MAX_NAMES:
+                shown = shown[:MAX_NAMES].rsplit(", ", 1)[0]
+                shown += f" and {len(others) - shown.count(', ') - 1} more (--verbose)"
+            out.append(f"       the same fix for {len(others)} more: {shown}")
+    if len(ranked) > MAX_GROUPS:
+        rest = sum(len(m) for _, m in ranked[MAX_GROUPS:])
+        out.append(f"  ... and {len(ranked) - MAX_GROUPS} more fix(es) for {rest} pattern(s) (--verbose, or --only NAME)")
     return out
 
 
@@ -218,9 +261,8 @@ def _verbose(result: CheckResult, style: Style) -> list[str]:
                 out.append(f"    {head} {record_name(r)}: {loc + ': ' if loc else ''}{f.message}")
             hint = members[0][1].hint
             if hint:
-                count = f" ({len(members)} findings)" if len(members) > 1 else ""
-                shown = hint if len(members) == 1 else _template(hint, members[0][0].pattern)
-                out.append(f"        what to do{count}: {shown}")
+                count = f" ({len(members)} findings, e.g. for {record_name(members[0][0])})" if len(members) > 1 else ""
+                out.append(f"        what to do{count}: {hint}")
     return out
 
 
