@@ -49,6 +49,7 @@ SCHEMASTORE_SECTION = "## Example generator on real-world schemas (SchemaStore)"
 def find_suite(explicit: str | None) -> Path:
     rel = Path("reference") / "json-schema-test-suite" / "draft7"
     options = [Path(explicit)] if explicit else []
+    options.append(REPO / "tests" / "data" / "json-schema-test-suite" / "draft7")  # vendored (every clone)
     options.append(REPO.parent / "shared" / rel)
     if os.environ.get("PATFORGE_SHARED"):
         options.append(Path(os.environ["PATFORGE_SHARED"]) / rel)
