@@ -197,7 +197,10 @@ def test_init_new_render_check_from_a_wheel_in_a_fresh_venv(tmp_path):
     venv_site = subprocess.run([str(py), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
                                capture_output=True, text=True, check=True).stdout.strip()
     Path(venv_site, "_test_env_deps.pth").write_text("\n".join(site.getsitepackages()) + "\n")
-    res = subprocess.run([str(py), "-m", "pip", "install", "--no-deps", "--no-index", "-q", str(wheel)],
+    # --ignore-installed: the test environment's own patforge (a regular install in CI,
+    # seen through the .pth line) must not make pip skip the wheel as "already satisfied"
+    res = subprocess.run([str(py), "-m", "pip", "install", "--no-deps", "--no-index", "--ignore-installed", "-q",
+                          str(wheel)],
                          capture_output=True, text=True)
     assert res.returncode == 0, res.stderr
     exe = venv / ("Scripts/patforge.exe" if os.name == "nt" else "bin/patforge")
