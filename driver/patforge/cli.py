@@ -267,7 +267,7 @@ def doctor(repo, fix, template, as_json):
 @_repo_option
 @click.option("--only", "only", multiple=True, metavar="NAME", help="Only these patterns (repeatable).")
 @click.option("--kind", "kinds", multiple=True, metavar="KIND",
-              help="Only these artifact kinds: sidecar, schema, examples, executor, tests, repo.")
+              help=f"Only these artifact kinds: {', '.join(kind_names())}.")
 @click.option("--template", metavar="SRC", help="Template collection to compare with (default: as render uses).")
 @click.option("--verbose", "-v", is_flag=True, help="List every unit, not only those that lag.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON (docs/status-report.schema.json).")

@@ -25,8 +25,9 @@ bad options). A registry that is missing or is not valid YAML is a -010 FAIL.
 the same changes and writes nothing; the report is then the state before the changes.
 
 The package: ``load.py`` builds the repository model (``model.py``, read through
-``files.py``); ``judges/`` holds one judge module per artifact kind plus the registry
-entry, suite and repository judges; ``evaluate.py`` runs them, applies ``--only``,
+``files.py``); each artifact kind's rules and judge are in its kind module
+(``kinds/<kind>.py``, its ``check`` part); ``judges/`` holds the registry entry, suite
+and repository judges; ``evaluate.py`` runs them, applies ``--only``,
 ``--rule`` and ``--strict`` and aggregates; ``result.py`` is what a run returns;
 ``reporters/`` formats it; ``rules.py`` is the rule table.
 """
@@ -38,6 +39,7 @@ from pathlib import Path
 
 from typing import TYPE_CHECKING
 
+from patforge import kinds  # noqa: F401 - each kind adds its rows to the rule table (rules.RULES)
 from patforge.errors import UsageError
 
 from patforge.check.result import CheckOptions, CheckResult, Record, RuleSummary
@@ -46,9 +48,8 @@ from patforge.check.rules import RULES, Finding, select_rules
 if TYPE_CHECKING:
     from patforge.check.model import RepoModel
 
-# The model, judges and evaluation (jsonschema, the kinds) are imported when a check
-# runs: every patforge command imports this package to register `check` (a no-op
-# render must not pay for them).
+# The model, judges and evaluation are imported when a check runs: every patforge
+# command imports this package to register `check` (a no-op render must not pay for them).
 
 __all__ = ["CheckOptions", "CheckResult", "Finding", "Record", "RuleSummary", "run_check", "RULES"]
 

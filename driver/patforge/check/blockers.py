@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from patforge.spec.compiler import compile_schema
-from patforge.docids.existing import instance_pattern_for
+from patforge.docids.rule import instance_pattern_for
 
 from patforge.check.model import RepoModel
 from patforge.check.rules import PASS, SKIP, Finding

@@ -19,7 +19,6 @@ from patforge.transaction.rollback import recording
 from patforge.diagnostics import Diagnostic, DiagnosticList, Severity
 
 from patforge.check.evaluate import select_items
-from patforge.check.judges import ARTIFACTS
 from patforge.check.judges.suite import suite_sources
 from patforge.check.model import Item, RepoModel
 
@@ -66,7 +65,7 @@ def _fix(model: RepoModel, sound: list[Item], held: dict[str, str], ws, dry_run:
         p, s = item.pattern, model.suite_for(item)
         if p.name in held or s is None:
             continue
-        for judge in ARTIFACTS:
+        for judge in model.judges:
             for rel in judge.fix_links(model, p, s) if judge.fix_links else ():
                 ids.doc_link(p, rel)
             if judge.fix_path is not None and p.paths.get(judge.path_field) is None:

@@ -24,6 +24,7 @@ from typing import Any
 
 from patforge.errors import GitError
 from patforge.vcs.git import git_available, run_git
+from patforge.repository.layout import KIND_DIRS
 from patforge.repository.registry import Registry
 from patforge.repository.yamlsrc import YamlLoadError, load_yaml_text
 
@@ -95,9 +96,9 @@ def _owns(entry: dict[str, Any], paths: dict[str, str], rel: str, names: set[str
         if k.startswith(_key(f".patforge/answers/{name}/")):
             return True
         pp = PurePosixPath(rel)
-        if "tests" in pp.parts[:-1] and pp.name.startswith(f"test_{name}_"):
+        if KIND_DIRS["test_path"] in pp.parts[:-1] and pp.name.startswith(f"test_{name}_"):
             # the longest pattern name wins (test_a_b_x.py belongs to a_b, not to a)
-            from patforge.check.judges.tests import test_owner
+            from patforge.kinds.tests import test_owner
 
             return test_owner(pp.name, names)[0] == name
     return False

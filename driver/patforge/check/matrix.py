@@ -87,7 +87,6 @@ def inventory(model, labels: set[str] | None = None) -> dict[str, dict[str, Arti
     A column's files are its render kind's layout (``Kind.layout``), else the registry
     path its judge reads (``ArtifactJudge.path_field``); no kind is named here."""
     from patforge import kinds
-    from patforge.check.judges import by_kind
 
     out: dict[str, dict[str, Artifact]] = {}
     render_kinds = set(kinds.names())
@@ -102,7 +101,7 @@ def inventory(model, labels: set[str] | None = None) -> dict[str, dict[str, Arti
                 paths = sorted(kind.layout(model.registry, p).values())
                 managed = model.files.is_file(kind.answers_file(p))  # as Kind.managed decides
             else:
-                judge = by_kind(col)
+                judge = model.judge_of(col)
                 field = judge.path_field if judge is not None else None
                 paths = [p.paths[field]] if field and p.paths.get(field) else [model.reg_path]
                 managed = False

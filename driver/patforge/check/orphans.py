@@ -13,6 +13,9 @@ from pathlib import PurePosixPath
 from typing import Any, Iterator
 
 from patforge.check.rules import Finding, WARN
+from patforge.repository.layout import KIND_DIRS
+
+_TESTS = KIND_DIRS["test_path"]  # the root's tests/ folder
 
 RULE = "PATFORGE-ORPHAN"
 _IGNORED = {".gitkeep", "__init__.py", "conftest.py", "README.md", ".DS_Store", "examples.id.yaml"}
@@ -48,7 +51,7 @@ def _owned(rel: str, sub: str, names: set[str]) -> bool:
         return base.split(".", 1)[0] in names
     if sub == "executors":
         return base.rsplit("_executor", 1)[0] in names if "_executor" in base else False
-    if sub == "tests":
+    if sub == _TESTS:
         if base.startswith("test_"):
             rest = base[5:]
             return any(rest.startswith(n + "_") or rest.startswith(n + ".") for n in names)
@@ -73,14 +76,14 @@ def check_orphans(ctx: Any, root: str) -> Iterator[Finding]:
                 continue  # a nested root (legacy_atoms/converted) or cross-pattern tests
             if sub == "schemas" and base.endswith(".id.yaml"):
                 continue  # a sidecar goes with its schema
-            if sub == "tests" and not base.startswith("test_") and "test" not in base.lower():
+            if sub == _TESTS and not base.startswith("test_") and "test" not in base.lower():
                 continue  # helpers and data
             if _is_other_root(ctx, rel, root):
                 continue
             if rel in paths or _owned(rel, sub, names):
                 continue
             yield Finding(RULE, WARN, None, root, rel, None,
-                          f"{sub[:-1] if sub != 'tests' else 'test'} {rel} belongs to no registry entry",
+                          f"{sub[:-1] if sub != _TESTS else 'test'} {rel} belongs to no registry entry",
                           "add a registry entry that names it, or move it out of the pattern root "
                           "(patforge never deletes it)")
     for name in _dirs(ctx, f"{root}/examples"):

@@ -110,7 +110,7 @@ def collect_status(repo: Path, options: StatusOptions | None = None) -> StatusRe
     report.template, report.newest = source.record, source.ref
     ws = renderer.ws
     diags = DiagnosticList()
-    chosen = [k for k in kinds.KINDS if renderer.want(k)]
+    chosen = [k for k in kinds.rendered() if renderer.want(k)]
     targets = [(p, k) for p in renderer.patterns for k in chosen if k.scope != kinds.REPOSITORY]
     if not options.only:
         targets += [(None, k) for k in chosen if k.scope == kinds.REPOSITORY]

@@ -34,6 +34,7 @@ from patforge.transaction.journal import Journal
 from patforge.transaction.lock import RepoLock
 from patforge.transaction.state import state_dir
 from patforge.repository.registry import load_registry
+from patforge.docids.existing import reuse_existing_ids
 from patforge.rendering.template_source import REPO_BUNDLE, TemplateSource, repo_bundle_change, resolve_source
 from patforge.kinds.base import sha256_text
 from patforge.repository.layout import BATCH_ANSWERS
@@ -128,6 +129,7 @@ def read_managed_units(repo: Path) -> list[ManagedUnit]:
 def _new_answers(repo: Path, units: list[ManagedUnit], diags: DiagnosticList) -> None:
     """Recompute each unit's answers (and derived output) from the registry as it is now."""
     registry = load_registry(repo)
+    reuse_existing_ids(registry)
     diags.extend(registry.diagnostics)
     ws = Workspace(repo, dry_run=True)
     for mu in units:
@@ -452,3 +454,8 @@ def _update_batch(wt: Path, source: TemplateSource, kind: str, old: str, batch: 
                 if any(m in text for m in _MARKERS) and rel not in report.conflicts:
                     report.conflicts.append(rel)
     report.updated += [mu.answers_file for mu in batch]
+
+    @property
+    def exit_code(self) -> int:
+        """The command's exit code: 1 when it failed, else 0."""
+        return 1 if self.failed else 0

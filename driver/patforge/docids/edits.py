@@ -121,11 +121,11 @@ class IdEditor:
             except EditError as exc:
                 self.report.diagnostics.add(doc.diag(f"cannot insert {', '.join(k for k, _ in missing)}: {exc}",
                                                      hint="add them by hand", pattern=p.name))
-                self.report.outcome(1, "spec", p.name, FAILED, [p.spec_path], str(exc))
+                self.report.outcome(1, _spec_kind(), p.name, FAILED, [p.spec_path], str(exc))
                 continue
             self._land(p.spec_path, render_bytes(doc, apply_insertions(doc.text, [ins])), "doc_id")
             p.spec.drop_positions()
-            self.report.outcome(1, "spec", p.name, UPDATED, [p.spec_path],
+            self.report.outcome(1, _spec_kind(), p.name, UPDATED, [p.spec_path],
                                 "added " + ", ".join(k for k, _ in missing))
 
     # -- DOC_LINK headers --------------------------------------------------------------
@@ -192,3 +192,9 @@ def new_entry_insertion(text: str, doc, fields: list[tuple[str, str]]) -> Insert
     for i, (k, v) in enumerate(fields):
         body += (dash if i == 0 else indent) + f"{k}: {v}{nl}"
     return Insertion(offset, body)
+
+
+def _spec_kind() -> str:
+    """The kind whose files ``spec_path`` records: Phase 1's spec edits are reported under it."""
+    judge = kinds.judge_for_field("spec_path")
+    return judge.kind if judge is not None else "spec_path"

@@ -28,3 +28,13 @@ def doc_id_instance_pattern(rule: str = "DOC-<REST>") -> str:
     """The JSON Schema ``pattern`` that instances' doc_id must match under ``rule``."""
     prefix = rule.split("<", 1)[0]
     return "^" + re.escape(prefix) + "[A-Z0-9-]+$"
+
+
+def instance_pattern_for(rule: str, doc_id: str) -> str:
+    """The instances' doc_id ``pattern`` under ``rule``, widened when this pattern's own
+    (reused) doc_id does not follow the rule: its examples must still validate."""
+    pattern = doc_id_instance_pattern(rule)
+    if re.search(pattern, doc_id):
+        return pattern
+    generic = doc_id_instance_pattern("DOC-<REST>")
+    return generic if re.search(generic, doc_id) else r"^[A-Z0-9]+(-[A-Z0-9]+)*$"

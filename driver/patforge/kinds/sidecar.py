@@ -8,14 +8,22 @@ beside them links those too.
 
 from __future__ import annotations
 
-from patforge.kinds.base import IDS, BuildContext, Kind, Unit
+import re
+
+import yaml
+
+from patforge.docids.claims import IdClaim
+from patforge.kinds.base import BuildContext, IDS, Kind, Unit
 from patforge.kinds.examples import examples_to_link
+from patforge.kinds.spec import NAME as SPEC
 from patforge.repository.layout import EXAMPLES_INDEX, example_dir, sidecar_path
 from patforge.repository.registry import Pattern, Registry
 
 
 class SidecarKind(Kind):
     """Phase 1: the ID system's own files."""
+
+    derived_from = SPEC  # its other answers come from the spec
 
     def layout(self, registry: Registry, p: Pattern) -> dict[str, str]:
         return {"sidecar": sidecar_path(p.schema_path), "examples_index": f"{example_dir(p)}/{EXAMPLES_INDEX}"}
@@ -30,6 +38,23 @@ class SidecarKind(Kind):
                    "examples_index_path": index, "example_files": examples}
         return Unit(self.name, p.name, self.phase(p), answers, [paths["sidecar"], *([index] if index else [])])
 
+    def claims(self, registry: Registry, p: Pattern) -> list[IdClaim]:
+        side = self.layout(registry, p)["sidecar"]
+        if self.on_disk(registry, p):
+            return []
+        try:  # the fast loader: a 1,000-pattern check reads every sidecar again anyway
+            text = (registry.repo / side).read_text(encoding="utf-8-sig")
+            data = yaml.load(text, Loader=_FAST_LOADER)
+        except (OSError, UnicodeDecodeError, yaml.YAMLError):
+            return []  # absent; or unreadable, which check reports
+        if isinstance(data, dict) and isinstance(data.get("doc_id"), str):
+            m = re.search(r"^doc_id\s*:", text, re.M)
+            return [IdClaim("schema sidecar", side, text.count("\n", 0, m.start()) + 1 if m else None,
+                            data["doc_id"])]
+        return []
+
+
+_FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 KIND = SidecarKind("sidecar", IDS,
                    "the schema's doc_id sidecar (and an examples.id.yaml for hand-written examples)")

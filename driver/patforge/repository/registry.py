@@ -241,12 +241,6 @@ def load_registry(repo: Path, config: Config | None = None, *, load_specs: bool 
         registry.notes.append(note)
     if load_specs:
         load_all_specs(registry)
-        from patforge.docids.existing import apply_existing_ids
-
-        found = apply_existing_ids(registry, registry.patterns)
-        registry.id_conflicts = found.conflicts
-        if found.note:
-            registry.notes.append(found.note)
     return registry
 
 

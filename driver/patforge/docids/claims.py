@@ -1,0 +1,40 @@
+"""A doc_id a file already claims: what each kind answers (``Kind.claims``) and render reuses.
+
+The type and the two small readers the kinds share live here, below ``kinds/`` and
+``docids/existing.py``, so that both can use them without importing each other.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_DOC_ID_HEADER = re.compile(r"^\s*(?:#|//|--|;|<#|/\*|\*|\"\"\"|''')?\s*DOC_ID:\s*(\S+?)\s*(?:#>|\*/)?\s*$")
+_HEADER_LINES = 60
+
+
+@dataclass(frozen=True)
+class IdClaim:
+    source: str  # "registry entry", "spec", "schema sidecar", "schema", "doc_id_mapping.json", "executor header"
+    path: str
+    line: int | None
+    doc_id: str
+
+    def describe(self) -> str:
+        loc = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{self.source} ({loc}) says {self.doc_id}"
+
+
+def find_doc_id_header(text: str) -> tuple[str, int] | None:
+    """``DOC_ID: X`` in a header comment of the first lines: (X, 1-based line)."""
+    for i, line in enumerate(text.removeprefix("\ufeff").splitlines()[:_HEADER_LINES], start=1):
+        m = _DOC_ID_HEADER.match(line)
+        if m:
+            return m.group(1), i
+    return None
+
+
+def json_key_line(text: str, key: str) -> int | None:
+    """The 1-based line of the first ``"key":`` in JSON text."""
+    m = re.search(r'"' + re.escape(key) + r'"\s*:', text)
+    return text.count("\n", 0, m.start()) + 1 if m else None
