@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 from patforge import __version__
-from patforge.errors import PatforgeError, UsageError
+from patforge.errors import PatforgeError
 from patforge.exitcodes import epilog
 from patforge.kinds import names as kind_names
 from patforge.reports.console import color_wanted, echo_json, output_options, print_diagnostics
@@ -103,50 +103,20 @@ def cli() -> None:
 def render(repo, phases, phase1_only, only, kinds, template, vcs_ref, jobs, batch_size, dry_run,
            all_or_nothing, verbose, as_json, only_failed, branch, make_commit, message):
     """Generate every missing artifact (the plan's phases 1-4)."""
-    from patforge.commands.render import RenderOptions, render as run_render
-    from patforge.reports.render_text import print_branch_result, print_render_report
+    from functools import partial
 
-    if (make_commit or message) and not branch:
-        raise UsageError("--commit and --message need --branch NAME",
-                         hint="patforge commits only on a branch it creates: add --branch NAME")
-    if message and not make_commit:
-        raise UsageError("--message needs --commit", hint="add --commit")
-    if phase1_only:
-        phases = (1,)
-    opts = RenderOptions(phases=tuple(phases) or (1, 2, 3, 4), only=tuple(only), kinds=tuple(kinds),
-                         template=template, vcs_ref=vcs_ref, jobs=jobs, batch_size=batch_size,
-                         dry_run=dry_run, all_or_nothing=all_or_nothing,
+    from patforge.commands.render import RenderOptions
+    from patforge.commands.render_run import run_render
+    from patforge.reports.render_text import print_render_run, print_rerun
+
+    opts = RenderOptions(phases=(1,) if phase1_only else tuple(phases) or (1, 2, 3, 4), only=tuple(only),
+                         kinds=tuple(kinds), template=template, vcs_ref=vcs_ref, jobs=jobs,
+                         batch_size=batch_size, dry_run=dry_run, all_or_nothing=all_or_nothing,
                          progress=None if as_json else _Progress(True))
-    if only_failed:
-        from patforge.rendering.failed_units import rerun_options
-
-        opts, record = rerun_options(repo, opts)
-        if opts is None:
-            extra = (f"; it had {record.other_errors} error(s) no unit owns: run patforge render to see them"
-                     if record.other_errors else "")
-            click.echo(f"nothing to re-run: the last render left no failed unit{extra}")
-            sys.exit(1 if record.other_errors else 0)
-        click.echo(f"re-running {len(record.units)} failed unit(s): "
-                   + ", ".join(f"{n} {k}" for _ph, k, n in record.units[:10])
-                   + (" ..." if len(record.units) > 10 else ""), err=as_json)
-    if branch:
-        from patforge.vcs.branch import render_on_branch
-
-        result = render_on_branch(repo, opts, branch, commit=make_commit, message=message)
-        report = result.report
-    else:
-        result, report = None, run_render(repo, opts)
-    if as_json:
-        data = report.to_dict()
-        if result is not None:
-            data["branch"] = {"name": result.branch, "started_from": result.started_from, "base": result.base,
-                              "commit": result.commit, "notes": result.notes}
-        echo_json(data)
-    else:
-        print_render_report(report, verbose=verbose)
-        if result is not None:
-            print_branch_result(result)
-    sys.exit(1 if report.failed else 0)
+    run = run_render(repo, opts, only_failed=only_failed, branch=branch, commit=make_commit, message=message,
+                     announce=partial(print_rerun, err=as_json))
+    print_render_run(run, verbose=verbose, as_json=as_json)
+    sys.exit(run.exit_code)
 
 
 @cli.command(epilog=epilog("update"))
@@ -182,7 +152,7 @@ def update(repo, template, to, registry, conflict, only, kinds, dry_run, templat
         echo_json(report.to_dict())
     else:
         print_update_report(report)
-    sys.exit(1 if report.failed else 0)
+    sys.exit(report.exit_code)
 
 
 @cli.command(epilog=epilog("rollback"))
@@ -205,7 +175,7 @@ def rollback(repo, dry_run, verbose, as_json):
         echo_json(report.to_dict())
     else:
         print_rollback_report(report, verbose=verbose)
-    sys.exit(0)
+    sys.exit(report.exit_code)
 
 
 @cli.command(epilog=epilog("new"))
@@ -222,18 +192,14 @@ def rollback(repo, dry_run, verbose, as_json):
 def new(name, category, executor, repo, root, template, dry_run, as_json):
     """Scaffold one new pattern: registry entry, spec skeleton and its whole suite."""
     from patforge.commands.new import create_pattern
-    from patforge.reports.render_text import print_render_report
+    from patforge.reports.render_text import print_new_report
 
     report = create_pattern(repo, name, category, executor, root=root, template=template, dry_run=dry_run)
     if as_json:
         echo_json(report.to_dict())
     else:
-        for change in report.changes:
-            click.echo(change.diff() if dry_run else f"wrote {change.path}")
-        click.echo(f"pattern {report.name}: pattern_id {report.pattern_id}, doc_id {report.doc_id}")
-        if report.render:
-            print_render_report(report.render)
-    sys.exit(1 if report.failed else 0)
+        print_new_report(report, dry_run=dry_run)
+    sys.exit(report.exit_code)
 
 
 @cli.command(epilog=epilog("doctor"))
@@ -245,22 +211,14 @@ def new(name, category, executor, repo, root, template, dry_run, as_json):
 def doctor(repo, fix, template, as_json):
     """Check the environment, the repository and its YAML, and offer repairs."""
     from patforge.commands.doctor import run_doctor
+    from patforge.reports.render_text import print_doctor_report
 
     report = run_doctor(repo, fix=fix, template=template)
     if as_json:
         echo_json(report.to_dict())
     else:
-        marks = {"ok": click.style("ok  ", fg="green"), "warn": click.style("warn", fg="yellow"),
-                 "fail": click.style("FAIL", fg="red")}
-        for c in report.checks:
-            click.echo(f"[{marks[c.status]}] {c.name}: {c.message}")
-            if c.hint:
-                click.echo(f"       what to do: {c.hint}")
-        for r in report.repairs:
-            click.echo(r.diff())
-        if report.applied:
-            click.echo(f"repaired {len(report.repairs)} file(s)")
-    sys.exit(1 if report.failed else 0)
+        print_doctor_report(report)
+    sys.exit(report.exit_code)
 
 
 @cli.command(epilog=epilog("status"))
@@ -306,18 +264,12 @@ def diff(names, repo, kinds, stat):
     temporary folder; the unified diff goes from that render (a/) to the file on
     disk (b/). Nothing is written. Exit 0, or 2 when a render fails.
     """
-    from patforge.commands.diff import stat_lines, unit_diffs
+    from patforge.commands.diff import unit_diffs
+    from patforge.reports.render_text import print_diff_report
 
     report = unit_diffs(repo, tuple(names), tuple(kinds))
-    if stat:
-        for line in stat_lines(report):
-            click.echo(line)
-    else:
-        for f in report.files:
-            click.echo(f.text, nl=False)
-    for e in report.errors:
-        click.echo(click.style("error: ", fg="red") + e, err=True)
-    sys.exit(2 if report.errors else 0)
+    print_diff_report(report, stat=stat)
+    sys.exit(report.exit_code)
 
 
 @cli.command(epilog=epilog("demo"))

@@ -38,6 +38,11 @@ class DiffReport:
     errors: list[str] = field(default_factory=list)
     units: int = 0
 
+    @property
+    def exit_code(self) -> int:
+        """0, or 2 when a unit could not be rendered to compare with (a diff is not a failure)."""
+        return 2 if self.errors else 0
+
 
 def _location(repo: Path, src: str) -> str:
     if src == REPO_BUNDLE or not (src.startswith(("/", "\\")) or "://" in src or ":" in src[:3]):
@@ -167,11 +172,3 @@ def _file_diff(rel: str, pattern: str, kind: str, version: str, rendered: bytes,
     added = sum(1 for line in lines if line.startswith("+") and not line.startswith("+++"))
     removed = sum(1 for line in lines if line.startswith("-") and not line.startswith("---"))
     return FileDiff(rel, pattern, kind, version, added, removed, text, on_disk is None)
-
-
-def stat_lines(report: DiffReport) -> list[str]:
-    width = max((len(f.path) for f in report.files), default=0)
-    out = [f" {f.path:<{width}} | +{f.added} -{f.removed}{' (deleted)' if f.deleted else ''}" for f in report.files]
-    out.append(f" {len(report.files)} file(s) differ from their template render in {report.units} managed unit(s), "
-               f"+{sum(f.added for f in report.files)} -{sum(f.removed for f in report.files)}")
-    return out

@@ -39,6 +39,11 @@ class DoctorReport:
     def failed(self) -> bool:
         return any(c.status == FAIL for c in self.checks)
 
+    @property
+    def exit_code(self) -> int:
+        """The command's exit code: 1 when it failed, else 0."""
+        return 1 if self.failed else 0
+
     def add(self, name: str, status: str, message: str, hint: str = "") -> None:
         self.checks.append(Check(name, status, message, hint))
 

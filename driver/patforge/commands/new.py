@@ -85,6 +85,11 @@ class NewReport:
     def failed(self) -> bool:
         return self.render is not None and self.render.failed
 
+    @property
+    def exit_code(self) -> int:
+        """The command's exit code: 1 when it failed, else 0."""
+        return 1 if self.failed else 0
+
     def to_dict(self) -> dict[str, Any]:
         """The ``--json`` report (docs/new-report.schema.json)."""
         from patforge.reports.json_header import report_header

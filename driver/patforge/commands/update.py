@@ -100,6 +100,11 @@ class UpdateReport:
     def failed(self) -> bool:
         return bool(self.conflicts) or bool(self.diagnostics.errors)
 
+    @property
+    def exit_code(self) -> int:
+        """The command's exit code: 1 when it failed, else 0."""
+        return 1 if self.failed else 0
+
     def to_dict(self) -> dict[str, Any]:
         """The ``--json`` report (docs/update-report.schema.json)."""
         from patforge.reports.json_header import report_header
@@ -454,8 +459,3 @@ def _update_batch(wt: Path, source: TemplateSource, kind: str, old: str, batch: 
                 if any(m in text for m in _MARKERS) and rel not in report.conflicts:
                     report.conflicts.append(rel)
     report.updated += [mu.answers_file for mu in batch]
-
-    @property
-    def exit_code(self) -> int:
-        """The command's exit code: 1 when it failed, else 0."""
-        return 1 if self.failed else 0

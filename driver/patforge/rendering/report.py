@@ -55,6 +55,11 @@ class RenderReport:
         return bool(self.diagnostics.errors) or any(o.status == FAILED for o in self.outcomes)
 
     @property
+    def exit_code(self) -> int:
+        """The command's exit code: 1 when it failed, else 0."""
+        return 1 if self.failed else 0
+
+    @property
     def wrote_nothing(self) -> bool:
         return not self.changes
 

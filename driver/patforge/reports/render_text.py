@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from patforge.reports.diffview import change_stats, colorize, diff_stats, stat_block
-from patforge.reports.console import print_diagnostics, table
+from patforge.reports.console import echo_json, print_diagnostics, table
 from patforge.rendering.report import PHASE_TITLES, STATUSES, RenderReport
 
 
@@ -71,6 +71,76 @@ def print_update_report(report) -> None:
             click.echo(f"  {rel}", err=True)
     elif not report.changes:
         click.echo("nothing to update")
+
+
+def print_rerun(record, *, err: bool = False) -> None:
+    """``render --failed``: which units are re-run (``err``: to stderr, as under --json)."""
+    click.echo(f"re-running {len(record.units)} failed unit(s): "
+               + ", ".join(f"{n} {k}" for _ph, k, n in record.units[:10])
+               + (" ..." if len(record.units) > 10 else ""), err=err)
+
+
+def print_render_run(run, *, verbose: bool = False, as_json: bool = False) -> None:
+    """A ``RenderRun`` (commands/render_run.py): the report, the branch, or why nothing ran."""
+    if run.report is None:
+        extra = (f"; it had {run.rerun.other_errors} error(s) no unit owns: run patforge render to see them"
+                 if run.rerun.other_errors else "")
+        click.echo(f"nothing to re-run: the last render left no failed unit{extra}")
+        return
+    if as_json:
+        data = run.report.to_dict()
+        if run.branch is not None:
+            b = run.branch
+            data["branch"] = {"name": b.branch, "started_from": b.started_from, "base": b.base,
+                              "commit": b.commit, "notes": b.notes}
+        echo_json(data)
+        return
+    print_render_report(run.report, verbose=verbose)
+    if run.branch is not None:
+        print_branch_result(run.branch)
+
+
+def print_new_report(report, *, dry_run: bool = False) -> None:
+    """``patforge new``: the files written (or, --dry-run, their diffs), the ids, the render."""
+    for change in report.changes:
+        click.echo(change.diff() if dry_run else f"wrote {change.path}")
+    click.echo(f"pattern {report.name}: pattern_id {report.pattern_id}, doc_id {report.doc_id}")
+    if report.render:
+        print_render_report(report.render)
+
+
+def print_doctor_report(report) -> None:
+    """``patforge doctor``: one line per check, then the repairs."""
+    marks = {"ok": click.style("ok  ", fg="green"), "warn": click.style("warn", fg="yellow"),
+             "fail": click.style("FAIL", fg="red")}
+    for c in report.checks:
+        click.echo(f"[{marks[c.status]}] {c.name}: {c.message}")
+        if c.hint:
+            click.echo(f"       what to do: {c.hint}")
+    for r in report.repairs:
+        click.echo(r.diff())
+    if report.applied:
+        click.echo(f"repaired {len(report.repairs)} file(s)")
+
+
+def print_diff_report(report, *, stat: bool = False) -> None:
+    """``patforge diff``: the unified diffs (``stat``: counts per file), then the errors."""
+    if stat:
+        for line in stat_lines(report):
+            click.echo(line)
+    else:
+        for f in report.files:
+            click.echo(f.text, nl=False)
+    for e in report.errors:
+        click.echo(click.style("error: ", fg="red") + e, err=True)
+
+
+def stat_lines(report) -> list[str]:
+    width = max((len(f.path) for f in report.files), default=0)
+    out = [f" {f.path:<{width}} | +{f.added} -{f.removed}{' (deleted)' if f.deleted else ''}" for f in report.files]
+    out.append(f" {len(report.files)} file(s) differ from their template render in {report.units} managed unit(s), "
+               f"+{sum(f.added for f in report.files)} -{sum(f.removed for f in report.files)}")
+    return out
 
 
 def print_branch_result(result) -> None:

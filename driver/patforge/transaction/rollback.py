@@ -149,6 +149,11 @@ class RollbackReport:
         return {"command": self.command, "restored": self.restored, "deleted": self.deleted,
                 "already_as_before": self.already, "dry_run": self.dry_run}
 
+    @property
+    def exit_code(self) -> int:
+        """0: a refused rollback raises (its exit code comes from the error)."""
+        return 0
+
 
 def read_record(folder: Path) -> tuple[str, list[RecordedFile]]:
     meta = json.loads((folder / META).read_text(encoding="utf-8")) if (folder / META).is_file() else {}
