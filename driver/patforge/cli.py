@@ -16,6 +16,9 @@ from patforge.errors import PatforgeError
 from patforge.exitcodes import epilog
 from patforge.kinds import names as kind_names
 from patforge.reports.console import color_wanted, echo_json, output_options, print_diagnostics
+from functools import partial
+from patforge.examplegen.instances import instance_to_text
+from patforge.examplegen.schema_input import example_from_file
 
 
 def _repo_option(f):
@@ -43,6 +46,7 @@ class _Progress:
 def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
     if not value or ctx.resilient_parsing:
         return
+    # why: start-up time: loaded only when _print_version() runs, not when the module is imported
     from patforge.rendering.template_source import shipped_template_version
 
     click.echo(f"patforge, version {__version__}")
@@ -103,8 +107,8 @@ def cli() -> None:
 def render(repo, phases, phase1_only, only, kinds, template, vcs_ref, jobs, batch_size, dry_run,
            all_or_nothing, verbose, as_json, only_failed, branch, make_commit, message):
     """Generate every missing artifact (the plan's phases 1-4)."""
-    from functools import partial
 
+    # why: start-up time: loaded only when render() runs, not when the module is imported
     from patforge.commands.render import RenderOptions
     from patforge.commands.render_run import run_render
     from patforge.reports.render_text import print_render_run, print_rerun
@@ -142,6 +146,7 @@ def update(repo, template, to, registry, conflict, only, kinds, dry_run, templat
     Hand edits are kept; overlapping edits are reported as conflicts (exit 1). The
     result is left as uncommitted changes for you to review; nothing is committed.
     """
+    # why: start-up time: loaded only when update() runs, not when the module is imported
     from patforge.reports.render_text import print_update_report
     from patforge.commands.update import UpdateOptions, update as run_update
 
@@ -167,6 +172,7 @@ def rollback(repo, dry_run, verbose, as_json):
 
     Refuses, changing nothing, if any of those files changed since (they are listed).
     """
+    # why: start-up time: loaded only when rollback() runs, not when the module is imported
     from patforge.reports.render_text import print_rollback_report
     from patforge.transaction.rollback import rollback as run_rollback
 
@@ -191,6 +197,7 @@ def rollback(repo, dry_run, verbose, as_json):
 @output_options
 def new(name, category, executor, repo, root, template, dry_run, as_json):
     """Scaffold one new pattern: registry entry, spec skeleton and its whole suite."""
+    # why: start-up time: loaded only when new() runs, not when the module is imported
     from patforge.commands.new import create_pattern
     from patforge.reports.render_text import print_new_report
 
@@ -210,6 +217,7 @@ def new(name, category, executor, repo, root, template, dry_run, as_json):
 @output_options
 def doctor(repo, fix, template, as_json):
     """Check the environment, the repository and its YAML, and offer repairs."""
+    # why: start-up time: loaded only when doctor() runs, not when the module is imported
     from patforge.commands.doctor import run_doctor
     from patforge.reports.render_text import print_doctor_report
 
@@ -239,6 +247,7 @@ def status(repo, only, kinds, template, verbose, as_json):
     hand-written, 1 when anything lags (for CI), 2 when it cannot run.
     Read-only: no lock, works on a dirty tree.
     """
+    # why: start-up time: loaded only when status() runs, not when the module is imported
     from patforge.commands.status import StatusOptions, collect_status, status_lines
 
     report = collect_status(repo, StatusOptions(only=tuple(only), kinds=tuple(kinds), template=template))
@@ -264,6 +273,7 @@ def diff(names, repo, kinds, stat):
     temporary folder; the unified diff goes from that render (a/) to the file on
     disk (b/). Nothing is written. Exit 0, or 2 when a render fails.
     """
+    # why: start-up time: loaded only when diff() runs, not when the module is imported
     from patforge.commands.diff import unit_diffs
     from patforge.reports.render_text import print_diff_report
 
@@ -283,6 +293,7 @@ def diff(names, repo, kinds, stat):
 def demo(directory, force, copy_only):
     """Copy the bundled example registry into DIRECTORY, make it a git repository, and run
     the whole pipeline on it, printing what each step did."""
+    # why: start-up time: loaded only when demo() runs, not when the module is imported
     from patforge.commands.demo import run_demo
 
     sys.exit(run_demo(directory, force=force, copy_only=copy_only))
@@ -298,8 +309,6 @@ def demo(directory, force, copy_only):
 @output_options(own_quiet=True)  # the instance is the machine output: -q drops only the notes
 def example(schema, kind, doc_id, pattern_id, quiet):
     """Print one instance of SCHEMA (draft-07 JSON) that validates against it."""
-    from patforge.examplegen.instances import instance_to_text
-    from patforge.examplegen.schema_input import example_from_file
 
     result = example_from_file(schema, kind, doc_id=doc_id, pattern_id=pattern_id)
     click.echo(instance_to_text(result.instances[f"instance_{kind}"]), nl=False)

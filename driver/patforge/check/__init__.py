@@ -44,6 +44,7 @@ from patforge.errors import UsageError
 
 from patforge.check.result import CheckOptions, CheckResult, Record, RuleSummary
 from patforge.check.rules import RULES, Finding, select_rules
+from patforge.check.matrix import inventory
 
 if TYPE_CHECKING:
     from patforge.check.model import RepoModel
@@ -56,6 +57,7 @@ __all__ = ["CheckOptions", "CheckResult", "Finding", "Record", "RuleSummary", "r
 
 def run_check(repo: Path, options: CheckOptions | None = None) -> CheckResult:
     """Check ``repo``; with ``options.fix``, repair first (Phase 1 code) and check again."""
+    # why: start-up time: loaded only when run_check() runs, not when the module is imported
     from patforge.check.fix import fix
     from patforge.check.load import load_model
 
@@ -95,6 +97,7 @@ def _check_only(model: RepoModel, options: CheckOptions) -> None:
 
 def _judged(model: RepoModel, options: CheckOptions) -> list:
     """The entries this run judges: --only's, and (check FILE...) the files' patterns."""
+    # why: start-up time: loaded only when _judged() runs, not when the module is imported
     from patforge.check.evaluate import select_items
 
     return [it for it in select_items(model.items, options.only)
@@ -102,9 +105,9 @@ def _judged(model: RepoModel, options: CheckOptions) -> list:
 
 
 def _result(model: RepoModel, options: CheckOptions, selected: list[str] | None) -> CheckResult:
+    # why: start-up time: loaded only when _result() runs, not when the module is imported
     from patforge.check.blockers import render_blockers, without_render_advice
     from patforge.check.evaluate import aggregate, evaluate, keep_only
-    from patforge.check.matrix import inventory
 
     found = evaluate(model)
     if model.selected is not None:

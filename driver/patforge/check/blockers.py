@@ -16,6 +16,9 @@ from patforge.docids.rule import instance_pattern_for
 
 from patforge.check.model import RepoModel
 from patforge.check.rules import PASS, SKIP, Finding
+import json
+from patforge.examplegen.instances import generate_instances
+from patforge.validation.messages import exception_text
 
 _RENDER = "patforge render"
 
@@ -82,10 +85,7 @@ def without_render_advice(findings: list[Finding], blockers: dict[str, str]) -> 
 def _examples_blocked(model: RepoModel, p) -> str | None:
     """Why no example instance can be generated from a hand-written schema (None: it can,
     or examples exist)."""
-    import json
 
-    from patforge.examplegen.instances import generate_instances
-    from patforge.validation.messages import exception_text
 
     folder = p.example_dir or p.default_example_dir()
     if model.files.is_dir(folder) and any(n.endswith(".json") for n in model.files.list_files(folder)):

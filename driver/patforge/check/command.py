@@ -14,6 +14,9 @@ from patforge.check.reporters import REPORTERS
 from patforge.check.rules import RULES
 from patforge.exitcodes import epilog
 from patforge.reports.console import output_options
+from patforge.check import CheckOptions, run_check
+from patforge.check.reporters import format_report, print_text_report, show_report
+from patforge.transaction.atomic import atomic_write
 
 
 def _rule_list() -> str:
@@ -46,9 +49,6 @@ def check_command(files, repo, fmt, output, strict, only, rules, fix, dry_run, v
     With FILE arguments (what pre-commit passes), only the patterns those files
     belong to are checked; a changed registry means its changed entries.
     """
-    from patforge.check import CheckOptions, run_check
-    from patforge.check.reporters import format_report, print_text_report, show_report
-    from patforge.transaction.atomic import atomic_write
 
     result = run_check(repo, CheckOptions(only=tuple(only), rules=tuple(rules), strict=strict, fix=fix,
                                           dry_run=dry_run, files=tuple(str(f) for f in files)))

@@ -28,6 +28,7 @@ def fix(model: RepoModel, only: tuple[str, ...], dry_run: bool) -> tuple[list[Fi
     DOC_LINK headers in files phase 1 does not touch, path fields of artifacts that
     already exist at the conventional place -- with the same pure insertions
     (``patforge.docids.edits``), in the same workspace."""
+    # why: start-up time: loaded only when fix() runs, not when the module is imported
     from patforge.transaction.workspace import Workspace
 
     diags = DiagnosticList()
@@ -51,6 +52,7 @@ def fix(model: RepoModel, only: tuple[str, ...], dry_run: bool) -> tuple[list[Fi
 
 def _fix(model: RepoModel, sound: list[Item], held: dict[str, str], ws, dry_run: bool,
          diags: DiagnosticList) -> tuple[list[FileChange], list[Diagnostic]]:
+    # why: start-up time: loaded only when _fix() runs, not when the module is imported
     from patforge.docids.edits import PATH_ANCHORS, IdEditor
     from patforge.commands.render import RenderOptions, render
 

@@ -27,6 +27,7 @@ from patforge.vcs.git import git_available, run_git
 from patforge.repository.layout import KIND_DIRS
 from patforge.repository.registry import Registry
 from patforge.repository.yamlsrc import YamlLoadError, load_yaml_text
+from patforge.kinds.tests import test_owner
 
 #: Files every pattern depends on: a change re-checks the whole repository.
 REPOSITORY_INPUTS = ("patforge.toml", "schema/pattern_spec.v1.json")
@@ -98,7 +99,6 @@ def _owns(entry: dict[str, Any], paths: dict[str, str], rel: str, names: set[str
         pp = PurePosixPath(rel)
         if KIND_DIRS["test_path"] in pp.parts[:-1] and pp.name.startswith(f"test_{name}_"):
             # the longest pattern name wins (test_a_b_x.py belongs to a_b, not to a)
-            from patforge.kinds.tests import test_owner
 
             return test_owner(pp.name, names)[0] == name
     return False

@@ -24,6 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from patforge.check.rules import FAIL, PASS, RULES, RULES_BY_ID, SKIP, WARN, Finding
+from patforge import kinds
 
 MISSING, FAILED, WARNED, HAND_WRITTEN, PASSED, SKIPPED = "missing", "fail", "warn", "hand-written", "pass", "skip"
 CELL_STATES = (MISSING, FAILED, WARNED, HAND_WRITTEN, PASSED, SKIPPED)
@@ -34,7 +35,6 @@ COLUMN_LABELS = {"registry": "entry"}
 def columns() -> list[str]:
     """The rule subjects (rule order), then the render kinds no rule names as its subject
     (e.g. the schema sidecar, whose rule -032 is the schema's)."""
-    from patforge import kinds
 
     seen: list[str] = []
     for rule in RULES:  # sorted by ID: the specs' own order
@@ -86,7 +86,6 @@ def inventory(model, labels: set[str] | None = None) -> dict[str, dict[str, Arti
     (``model`` is check's RepoModel; ``labels`` limits it to the patterns judged).
     A column's files are its render kind's layout (``Kind.layout``), else the registry
     path its judge reads (``ArtifactJudge.path_field``); no kind is named here."""
-    from patforge import kinds
 
     out: dict[str, dict[str, Artifact]] = {}
     render_kinds = set(kinds.names())
@@ -163,7 +162,6 @@ def _cell(column: str, findings: list[Finding], art: Artifact | None) -> Cell:
 
 def _unit(column: str) -> bool:
     """Whether patforge renders this column (a render kind): only then can it be hand-written."""
-    from patforge import kinds
 
     return column in kinds.names()
 

@@ -18,6 +18,9 @@ from patforge.rendering.copier_runner import RenderJob, render_jobs
 from patforge.errors import UsageError
 from patforge.rendering.template_source import REPO_BUNDLE, TemplateSource
 from patforge import kinds
+from patforge.diagnostics import DiagnosticList
+from patforge.kinds import BuildContext
+from patforge.kinds.base import sha256_text
 
 
 @dataclass
@@ -51,6 +54,7 @@ def _location(repo: Path, src: str) -> str:
 
 
 def unit_diffs(repo: Path, names: tuple[str, ...] = (), kind_names: tuple[str, ...] = ()) -> DiffReport:
+    # why: start-up time: loaded only when unit_diffs() runs, not when the module is imported
     from patforge.commands.update import read_managed_units
 
     repo = Path(repo).resolve()
@@ -100,6 +104,7 @@ def _derived_originals(repo: Path, units: list, report: DiffReport) -> dict[str,
     again from today's inputs gives that hash; then the template renders it and the
     diff shows the edits. Otherwise (its inputs changed too) an edited file is named,
     without a diff."""
+    # why: start-up time: loaded only when _derived_originals() runs, not when the module is imported
     from patforge.rendering.output_hashes import matches
     from patforge.commands.render import Renderer, RenderOptions
 
@@ -109,8 +114,6 @@ def _derived_originals(repo: Path, units: list, report: DiffReport) -> dict[str,
         return out
     renderer = Renderer(repo, RenderOptions(dry_run=True))
     by_name = {p.name: p for p in renderer.patterns}
-    from patforge.diagnostics import DiagnosticList
-    from patforge.kinds import BuildContext
 
     for mu in wanted:
         hashes = mu.answers["derived_sha256"]
@@ -137,7 +140,6 @@ def _derived_originals(repo: Path, units: list, report: DiffReport) -> dict[str,
 
 
 def _sha(text: str) -> str:
-    from patforge.kinds.base import sha256_text
 
     return sha256_text(text)
 

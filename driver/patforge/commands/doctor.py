@@ -17,6 +17,9 @@ from patforge.transaction.lock import RepoLock
 from patforge.transaction.state import state_dir
 from patforge.spec.read import load_spec_text
 from patforge.repository.yamlsrc import YamlLoadError, decode_yaml_bytes, load_yaml_text
+from patforge.repository.registry import load_registry
+from patforge.repository.entrypaths import FileNameIndex, apply_line_edit, repoint_line, spec_candidates
+from patforge.reports.json_header import report_header
 
 OK, WARN, FAIL = "ok", "warn", "fail"
 
@@ -49,7 +52,6 @@ class DoctorReport:
 
     def to_dict(self) -> dict:
         """The ``--json`` report (docs/doctor-report.schema.json)."""
-        from patforge.reports.json_header import report_header
 
         return {**report_header("doctor"), "ok": not self.failed, "applied": self.applied,
                 "checks": [c.__dict__ for c in self.checks],
@@ -129,7 +131,6 @@ def repair_windows_paths(text: str, path: str, loader=load_yaml_text) -> tuple[s
 
 
 def _yaml_files(repo: Path, registry_rel: str, report: DoctorReport) -> list[str]:
-    from patforge.repository.registry import load_registry
 
     files = [registry_rel]
     try:
@@ -151,8 +152,6 @@ def _yaml_files(repo: Path, registry_rel: str, report: DoctorReport) -> list[str
 def _spec_repoints(repo: Path, registry_rel: str, report: DoctorReport, fix: bool) -> None:
     """spec_path that does not exist, with exactly one file of that name (or ``<name>.md``)
     under the pattern roots: repoint it with a one-line edit of the registry."""
-    from patforge.repository.entrypaths import FileNameIndex, apply_line_edit, repoint_line, spec_candidates
-    from patforge.repository.registry import load_registry
 
     try:
         reg = load_registry(repo, load_specs=False)
@@ -195,6 +194,7 @@ def run_doctor(repo: Path, *, fix: bool = False, template: str | None = None) ->
     else:
         report.add("git", FAIL, "git is not on PATH", "install git; update and templates need it")
     try:
+        # why: start-up time: loaded only when run_doctor() runs, not when the module is imported
         import copier  # noqa: F401
         from importlib.metadata import version
 
@@ -202,6 +202,7 @@ def run_doctor(repo: Path, *, fix: bool = False, template: str | None = None) ->
     except Exception as exc:  # noqa: BLE001
         report.add("copier", FAIL, f"copier cannot be imported: {exc}", "pip install patforge again")
     try:
+        # why: start-up time: loaded only when run_doctor() runs, not when the module is imported
         from patforge.validation.codecheck import check_powershell
 
         check_powershell("Write-Host 'ok'\n", "probe.ps1")
@@ -225,6 +226,7 @@ def run_doctor(repo: Path, *, fix: bool = False, template: str | None = None) ->
                    "the next render/update completes it; run `patforge render` now")
     config = load_config(repo)
     try:
+        # why: start-up time: loaded only when run_doctor() runs, not when the module is imported
         from patforge.rendering.template_source import resolve_source
 
         src = resolve_source(repo, template, None, config.template)

@@ -113,6 +113,7 @@ class Renderer:
         phases = sorted(set(self.options.phases))
         if any(p not in PHASES for p in phases):
             raise UsageError(f"--phase takes {', '.join(map(str, PHASES))}")
+        # why: start-up time: loaded only when run() runs, not when the module is imported
         from patforge.transaction.rollback import recording
 
         with self.session.open("render"), \
@@ -230,6 +231,7 @@ def render(repo: Path, options: RenderOptions | None = None, *, workspace: Works
     """Run the phases; with ``workspace``, plan into the caller's workspace (a caller
     that edits further after the render, as ``check --fix`` does, sees every change).
     A render that writes records which units failed (``render --failed``)."""
+    # why: start-up time: loaded only when render() runs, not when the module is imported
     from patforge.rendering import failed_units
 
     options = options or RenderOptions()

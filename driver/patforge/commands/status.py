@@ -19,6 +19,8 @@ from patforge.diagnostics import DiagnosticList
 from patforge.kinds import BuildContext
 from patforge.reports.json_header import report_header
 from patforge.rendering.unitstate import BLOCKED, STATES, UnitState, blocked, classify_unit
+from patforge.rendering.compile_cache import CACHE_FILE, CompileCache
+from patforge.reports.console import table
 
 
 @dataclass
@@ -76,7 +78,7 @@ class StatusReport:
 def _read_only_cache(repo: Path):
     """The compile cache render keeps, read but never written (status writes nothing:
     not even the state folder is created)."""
-    from patforge.rendering.compile_cache import CACHE_FILE, CompileCache
+    # why: start-up time: loaded only when _read_only_cache() runs, not when the module is imported
     from patforge.transaction.state import git_dir
 
     gd = git_dir(repo.resolve())
@@ -87,6 +89,7 @@ def _read_only_cache(repo: Path):
 
 
 def collect_status(repo: Path, options: StatusOptions | None = None) -> StatusReport:
+    # why: start-up time: loaded only when collect_status() runs, not when the module is imported
     from patforge.commands.render import Renderer, RenderOptions
 
     options = options or StatusOptions()
@@ -134,7 +137,6 @@ def collect_status(repo: Path, options: StatusOptions | None = None) -> StatusRe
 def status_lines(report: StatusReport, *, verbose: bool = False) -> list[str]:
     """The text report: a table per kind × state, then one line per unit that lags
     (every unit with ``verbose``)."""
-    from patforge.reports.console import table
 
     counts = report.counts()
     present = [s for s in STATES if any(c.get(s) for c in counts.values())] or ["current"]

@@ -39,6 +39,9 @@ from patforge.rendering.template_source import REPO_BUNDLE, TemplateSource, repo
 from patforge.kinds.base import sha256_text
 from patforge.repository.layout import BATCH_ANSWERS
 from patforge.transaction.workspace import Workspace
+from patforge.repository.config import load_config
+from patforge.reports.json_header import report_header
+from patforge.rendering.template_source import shipped_template_version
 
 _MARKERS = ("<<<<<<< ", ">>>>>>> ")
 
@@ -107,7 +110,6 @@ class UpdateReport:
 
     def to_dict(self) -> dict[str, Any]:
         """The ``--json`` report (docs/update-report.schema.json)."""
-        from patforge.reports.json_header import report_header
 
         return {**report_header("update"), "repo": str(self.repo), "target": self.target, "dry_run": self.dry_run,
                 "updated_units": self.updated, "skipped_units": self.skipped,
@@ -209,6 +211,7 @@ def update(repo: Path, options: UpdateOptions) -> UpdateReport:
         require_clean(repo, "patforge update")
         if options.dry_run:
             return _update(repo, options, report)
+        # why: start-up time: loaded only when update() runs, not when the module is imported
         from patforge.transaction.rollback import recording
 
         with recording(repo, "update"):  # `patforge rollback` can undo it
@@ -219,7 +222,6 @@ def _refresh_bundle(repo: Path, options: UpdateOptions, report: UpdateReport) ->
     """Copy this patforge's template versions into ``.patforge/templates.bundle`` and
     nothing else, so that ``copier update -a <answers file>`` by hand sees the new tag.
     A bundle with a version this patforge lacks is never replaced."""
-    from patforge.rendering.template_source import shipped_template_version
 
     if options.template:
         raise UsageError("--templates-only refreshes the shipped template history; with --template SRC, "
@@ -230,6 +232,7 @@ def _refresh_bundle(repo: Path, options: UpdateOptions, report: UpdateReport) ->
         return report
     report.changes = [REPO_BUNDLE]
     if not options.dry_run:
+        # why: start-up time: loaded only when _refresh_bundle() runs, not when the module is imported
         from patforge.transaction.rollback import recording
 
         with recording(repo, "update"):
@@ -238,7 +241,6 @@ def _refresh_bundle(repo: Path, options: UpdateOptions, report: UpdateReport) ->
 
 
 def _update(repo: Path, options: UpdateOptions, report: UpdateReport) -> UpdateReport:
-    from patforge.repository.config import load_config
 
     source = resolve_source(repo, options.template, options.to, load_config(repo).template)
     for note in source.notes:
@@ -417,6 +419,7 @@ def _clean_worktrees(repo: Path, folder: Path) -> None:
 
 def _update_batch(wt: Path, source: TemplateSource, kind: str, old: str, batch: list[ManagedUnit],
                   options: UpdateOptions, report: UpdateReport) -> None:
+    # why: start-up time: loaded only when _update_batch() runs, not when the module is imported
     from copier import run_update
 
     # src_record makes Copier's render of the *old* version reproduce the _src_path the
@@ -433,6 +436,7 @@ def _update_batch(wt: Path, source: TemplateSource, kind: str, old: str, batch: 
     data: dict[str, Any] = {"src_record": source.record}
     if options.registry:
         data["units"] = [mu.new_data() for mu in batch]
+    # why: start-up time: loaded only when _update_batch() runs, not when the module is imported
     from patforge.rendering.copier_speedups import (compile_strings_once, fast_answers_loading, fast_nice_yaml,
                                           no_git_index_sync)
 

@@ -29,7 +29,7 @@ from patforge.examplegen.instances import (
 from patforge.examplegen.schema_input import SCHEMA_HINT, schema_problem
 from patforge.kinds.base import BuildContext, Kind, PATTERN, Reader, Unit
 from patforge.kinds.judge import ArtifactJudge
-from patforge.kinds.schema import NAME as SCHEMA, compiled_schema, usable_schema
+from patforge.kinds.schema import KIND as SCHEMA, compiled_schema, usable_schema
 from patforge.rendering.compile_cache import key as cache_key
 from patforge.repository.files import RepoFiles
 from patforge.repository.layout import EXAMPLES_INDEX, EXAMPLE_FILES, example_dir
@@ -79,8 +79,6 @@ _NOT_HAND_WRITTEN = object()
 def hand_written_schema(files: Reader, p: Pattern) -> Any:
     """The schema on disk if a person wrote it (present, never rendered by patforge):
     the parsed JSON, a ValueError when it does not parse, else ``_NOT_HAND_WRITTEN``."""
-    from patforge.kinds.schema import KIND as SCHEMA
-
     if not p.schema_path or not files.exists(p.schema_path) or SCHEMA.managed(files, p):
         return _NOT_HAND_WRITTEN
     try:
@@ -119,7 +117,7 @@ def _blocked(p: Pattern, blocker: Blocker, hand_written: bool) -> Diagnostic:
 class ExamplesKind(Kind):
     """Derived output: the generator's instances, validated against the schema."""
 
-    derived_from = SCHEMA  # the examples follow the schema
+    derived_from = SCHEMA.name  # the examples follow the schema
 
     def layout(self, registry: Registry, p: Pattern) -> dict[str, str]:
         folder = example_dir(p)

@@ -17,13 +17,13 @@ from typing import Any
 
 from patforge.diagnostics import Diagnostic, Severity
 from patforge.transaction.atomic import atomic_write
+from patforge.spec import compiler, dialect
+from patforge.examplegen import instances, leafvalues, regexgen, schemamerge, schemawalk, walkshapes, walktypes
 
 CACHE_FILE = "compile-cache.json"
 
 
 def _code_fingerprint() -> str:
-    from patforge.spec import compiler, dialect
-    from patforge.examplegen import instances, leafvalues, regexgen, schemamerge, schemawalk, walkshapes, walktypes
 
     h = hashlib.sha256()
     for mod in (compiler, dialect, instances, schemawalk, walkshapes, walktypes, schemamerge,

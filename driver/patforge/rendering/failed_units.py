@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING
 
 from patforge.transaction.atomic import atomic_write
 from patforge.transaction.state import state_dir
+from dataclasses import replace
+from patforge.errors import UsageError
 
 if TYPE_CHECKING:
     from patforge.commands.render import RenderOptions, RenderReport
@@ -37,6 +39,7 @@ class FailedRecord:
 
 
 def save(repo: Path, report: "RenderReport") -> None:
+    # why: start-up time: loaded only when save() runs, not when the module is imported
     from patforge.rendering.report import FAILED
 
     units = sorted({(o.phase, o.kind, o.pattern) for o in report.outcomes if o.status == FAILED})
@@ -49,9 +52,7 @@ def save(repo: Path, report: "RenderReport") -> None:
 def rerun_options(repo: Path, options: "RenderOptions") -> tuple["RenderOptions | None", FailedRecord]:
     """``options`` narrowed to the last render's failed units (and Phase 1, whose
     insertions those patterns may still lack); None when nothing failed."""
-    from dataclasses import replace
 
-    from patforge.errors import UsageError
 
     if options.phases != (1, 2, 3, 4) or options.only or options.kinds:
         raise UsageError("--failed picks the units itself: it cannot be combined with --phase, --only or --kind")

@@ -42,6 +42,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
+from patforge import __version__
+from patforge.transaction.atomic import atomic_write
 
 MANIFEST = "manifest.json"
 FORMAT = 1
@@ -60,7 +62,6 @@ def digest(data: bytes) -> str:
 def code_fingerprint() -> str:
     """patforge's version and its source files' stats: an upgrade or an edited driver
     invalidates every record."""
-    from patforge import __version__
 
     root = Path(__file__).resolve().parents[1]  # the patforge package, not rendering/
     h = hashlib.blake2b(__version__.encode(), digest_size=16)
@@ -113,7 +114,6 @@ class Manifest:
             return None
 
     def save(self, state: Path) -> None:
-        from patforge.transaction.atomic import atomic_write
 
         self.written_ns = _now_ns(state)
         body = {"format": FORMAT, "written_ns": self.written_ns, "context": self.context,

@@ -40,6 +40,7 @@ from patforge.rendering.report import FAILED, GENERATED, HAND_WRITTEN, OUTDATED,
 from patforge.transaction.state import state_dir
 from patforge.rendering.template_source import REPO_BUNDLE, TemplateSource, repo_bundle_change, resolve_source
 from patforge.transaction.workspace import Workspace
+from patforge.rendering.compile_cache import CompileCache
 
 # classify() results besides the report statuses (what render does, unitstate's actions)
 RENDER, RESTORE = unitstate.RENDER, unitstate.RESTORE
@@ -174,7 +175,6 @@ class RenderSession:
         """Lock the repository, finish an interrupted run, load the compile cache (unless
         ``cache`` is False: a run over a pattern never compiled, like ``new``, would only
         read and rewrite every other pattern's entries); stop the process pool at the end."""
-        from patforge.rendering.compile_cache import CompileCache
 
         dry = self.ws.dry_run
         self.registry.cache = CompileCache.load(None if dry or not cache else state_dir(self.repo))

@@ -14,6 +14,7 @@ from typing import Any, Iterable
 from patforge.transaction.changes import FileChange
 from patforge.diagnostics import DiagnosticList
 from patforge.rendering.template_source import TemplateSource
+from patforge.reports.json_header import report_header
 
 PHASES = (1, 2, 3, 4)
 PHASE_TITLES = {1: "ID system", 2: "core pattern artifacts", 3: "migrated pattern artifacts",
@@ -75,7 +76,6 @@ class RenderReport:
 
     def to_dict(self) -> dict[str, Any]:
         """The ``--json`` report (docs/render-report.schema.json)."""
-        from patforge.reports.json_header import report_header
 
         return {
             **report_header("render"),

@@ -26,6 +26,7 @@ from pathlib import Path
 from patforge.transaction.changes import FileChange
 from patforge.errors import GitError, TemplateError
 from patforge.vcs.git import list_tags, run_git, version_key
+from patforge.repository.layout import ANSWERS_DIR
 
 REPO_BUNDLE = ".patforge/templates.bundle"
 _URL_RE = re.compile(r"^(?:[a-z][a-z0-9+.-]*://|git@|gh:|gl:)", re.I)
@@ -96,7 +97,6 @@ def repo_bundle_change(repo: Path) -> FileChange | None:
 
 def recorded_sources(repo: Path) -> dict[str, list[str]]:
     """Every template source the repository's answers files record: source -> files."""
-    from patforge.repository.layout import ANSWERS_DIR
 
     root = repo / ANSWERS_DIR
     if not root.is_dir():

@@ -85,6 +85,7 @@ def changed_inputs(kind: str, recorded: dict[str, Any], answers: dict[str, Any])
     """Which inputs differ between the recorded answers and today's ('' when none)."""
     if same_answers(recorded, answers):
         return ()
+    # why: start-up time: loaded only when changed_inputs() runs, not when the module is imported
     from patforge.rendering.copier_speedups import nice_yaml as to_nice_yaml  # what answers.jinja writes with
 
     # PyYAML does not round-trip every character (a raw U+0085 comes back as a space):

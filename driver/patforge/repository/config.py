@@ -24,6 +24,7 @@ from pathlib import Path
 
 from patforge.diagnostics import error
 from patforge.errors import RepositoryError
+from patforge.repository.paths import PathProblem, normalize_repo_path
 
 CONFIG_FILE = "patforge.toml"
 DEFAULT_REGISTRY = "patterns/registry/PATTERN_INDEX.yaml"
@@ -96,7 +97,6 @@ def load_config(repo: Path) -> Config:
     if language is not None and language not in EXECUTOR_LANGUAGES:
         raise RepositoryError(f"{CONFIG_FILE}: executor_language {language!r} is not one of "
                               f"{', '.join(EXECUTOR_LANGUAGES)}", hint='e.g. executor_language = "python"')
-    from patforge.repository.paths import PathProblem, normalize_repo_path
 
     try:
         registry = normalize_repo_path(str(section.get("registry", DEFAULT_REGISTRY)))

@@ -28,6 +28,9 @@ import yaml
 
 from patforge.repository.edits import yaml_scalar
 from patforge.repository.layout import executor_language, new_pattern_paths
+from patforge.repository.paths import PathProblem, normalize_repo_path
+from patforge.spec.read import load_spec_text
+from patforge.repository.yamlsrc import YamlLoadError, decode_yaml_bytes
 
 _FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _SKIP_DIRS = {".git", ".patforge", "node_modules", "__pycache__", ".venv"}
@@ -163,9 +166,6 @@ def apply_line_edit(text: str, edit: LineEdit) -> str:
 
 def spec_identity(repo: Path, entry: dict[str, Any]) -> dict[str, Any]:
     """The spec's own pattern_id / doc_id (top level or front matter); {} if unreadable."""
-    from patforge.repository.paths import PathProblem, normalize_repo_path
-    from patforge.spec.read import load_spec_text
-    from patforge.repository.yamlsrc import YamlLoadError, decode_yaml_bytes
 
     try:
         rel = normalize_repo_path(entry.get("spec_path"))

@@ -2,7 +2,7 @@
 
 Adding a format is one module here with one ``Reporter`` subclass decorated with
 ``@register`` (its ``name`` is the ``--format`` value), imported at the end of this
-file. ``format_report(result, fmt)`` is the report as text; ``show_report`` puts it on
+file (the interface is ``base.py``). ``format_report(result, fmt)`` is the report as text; ``show_report`` puts it on
 the terminal.
 
 * ``text``: one line per rule (status, ID, level, counts, title), under it every
@@ -24,40 +24,17 @@ the terminal.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING
 
-import click
-
-from patforge.check.rules import FAIL, RULES_BY_ID, WARN
+from patforge.check.reporters.base import REPORTERS, Reporter, problem_lines, record_name, register
+# The built-in formats register themselves on import (order: the --format choices).
+from patforge.check.reporters import text, json_report, junit, sarif, github, html  # noqa: F401
 
 if TYPE_CHECKING:
-    from patforge.check.result import CheckResult, Record
+    from patforge.check.result import CheckResult
 
-
-class Reporter:
-    """One report format."""
-
-    name: ClassVar[str]  # the --format value
-
-    def __init__(self, detail: str = "summary") -> None:
-        self.detail = detail  # summary | verbose | quiet: how much a human-readable format says
-
-    def render(self, result: CheckResult) -> str:
-        """The whole report as text (what --output writes)."""
-        raise NotImplementedError
-
-    def show(self, result: CheckResult) -> None:
-        """The report on the terminal."""
-        click.echo(self.render(result), nl=False)
-
-
-REPORTERS: dict[str, Reporter] = {}
-
-
-def register(cls: type[Reporter]) -> type[Reporter]:
-    """Class decorator: make ``cls`` the reporter of ``--format cls.name``."""
-    REPORTERS[cls.name] = cls()
-    return cls
+__all__ = ["REPORTERS", "Reporter", "format_report", "print_text_report", "problem_lines", "record_name",
+           "register", "reporter", "show_report"]
 
 
 def reporter(fmt: str, detail: str = "summary") -> Reporter:
@@ -78,30 +55,3 @@ def show_report(result: CheckResult, fmt: str, detail: str = "summary") -> None:
 def print_text_report(result: CheckResult, detail: str = "summary") -> None:
     """The text report on the terminal (colored when it is one)."""
     show_report(result, "text", detail)
-
-
-# -- what several formats say the same way ---------------------------------------------------
-
-def record_name(r: Record) -> str:
-    """A record's subject: its pattern, ``(root <root>)`` or ``(repository)``."""
-    if r.pattern is not None:
-        return r.pattern
-    return f"(root {r.root})" if RULES_BY_ID[r.rule].scope == "root" else "(repository)"
-
-
-def problem_lines(r: Record, indent: str = "", *, status: bool = True) -> list[str]:
-    """Every FAIL/WARN finding of a record (``status``: prefixed by it) with its location,
-    then what to do."""
-    lines = []
-    for f in r.findings:
-        if f.status not in (FAIL, WARN):
-            continue
-        loc = f.location()
-        lines.append(f"{indent}{f.status + ' ' if status else ''}{loc + ': ' if loc else ''}{f.message}")
-        if f.hint:
-            lines.append(f"{indent}  what to do: {f.hint}")
-    return lines
-
-
-# The built-in formats register themselves on import (order: the --format choices).
-from patforge.check.reporters import text, json_report, junit, sarif, github, html  # noqa: E402,F401

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from patforge.check.reporters import Reporter, register
+from patforge.check.reporters.base import Reporter, register
 from patforge.check.rules import FAIL, WARN
 
 if TYPE_CHECKING:

@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from patforge.check.matrix import CELL_STATES, COLUMN_LABELS, Cell, build_matrix
-from patforge.check.reporters import Reporter, register
+from patforge.check.reporters.base import Reporter, register
 from patforge.check.rules import FAIL, STATUSES, WARN
 
 if TYPE_CHECKING:
@@ -26,6 +26,7 @@ _MARKS = {"pass": "ok", "fail": "FAIL", "warn": "warn", "missing": "missing", "h
 
 
 def _environment():
+    # why: start-up time: loaded only when _environment() runs, not when the module is imported
     import jinja2  # only this format needs it
 
     return jinja2.Environment(loader=jinja2.PackageLoader("patforge", "data"), autoescape=True,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from patforge.check.reporters import Reporter, problem_lines, record_name, register
+from patforge.check.reporters.base import Reporter, problem_lines, record_name, register
 from patforge.check.result import CheckResult, Record
 from patforge.check.rules import FAIL, SKIP, WARN
 
