@@ -158,3 +158,9 @@ def test_an_unexplained_import_is_found():
     text = ("import os\n\n\ndef f():\n    # why: start-up time\n    import json\n    import csv\n\n"
             "    x = 1\n    import re\n\n\ndef g():\n    from typing import (\n        Any,\n    )\n")
     assert unexplained(text) == [10, 14]
+
+
+def test_every_module_is_under_500_lines():
+    long = {name: n for name, path in MODULES.items()
+            if (n := len(path.read_text(encoding="utf-8").splitlines())) >= 500}
+    assert long == {}, f"modules of 500 lines or more (split them by job): {long}"

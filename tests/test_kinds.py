@@ -234,6 +234,7 @@ OWN_WORDS = {
     ("examplegen/walkshapes.py", "examples"): "the JSON Schema keyword",
     ("examplegen/walktypes.py", "examples"): "the JSON Schema keyword",
     ("spec/dialect.py", "examples"): "the spec dialect's (and JSON Schema's) keyword",
+    ("spec/vocabulary.py", "examples"): "the spec dialect's (and JSON Schema's) keyword",
     ("spec/inputshapes.py", "examples"): "the JSON Schema keyword",
     ("spec/domain_schemas.py", "schema"): "patforge's data folder of shipped schemas",
     ("kinds/repo.py", "schema"): "the repository folder of its shipped schemas",

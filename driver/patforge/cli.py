@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from functools import partial
 
 import click
 
@@ -15,16 +16,9 @@ from patforge import __version__
 from patforge.errors import PatforgeError
 from patforge.exitcodes import epilog
 from patforge.kinds import names as kind_names
-from patforge.reports.console import color_wanted, echo_json, output_options, print_diagnostics
-from functools import partial
+from patforge.reports.console import color_wanted, echo_json, output_options, print_diagnostics, repo_option
 from patforge.examplegen.instances import instance_to_text
 from patforge.examplegen.schema_input import example_from_file
-
-
-def _repo_option(f):
-    return click.option("--repo", "repo", type=click.Path(file_okay=False, path_type=Path),
-                        default=Path("."), show_default=True,
-                        help="The pattern repository (the folder that holds patterns/).")(f)
 
 
 class _Progress:
@@ -77,7 +71,7 @@ def cli() -> None:
 
 
 @cli.command(epilog=epilog("render"))
-@_repo_option
+@repo_option
 @click.option("--phase", "phases", type=click.IntRange(1, 4), multiple=True,
               help="Run only these phases (repeatable): 1 ids, 2 core, 3 migrated, 4 repository. Default: all.")
 @click.option("--phase1-only", is_flag=True, help="Same as --phase 1 (the plan's -Phase1Only).")
@@ -109,11 +103,11 @@ def render(repo, phases, phase1_only, only, kinds, template, vcs_ref, jobs, batc
     """Generate every missing artifact (the plan's phases 1-4)."""
 
     # why: start-up time: loaded only when render() runs, not when the module is imported
-    from patforge.commands.render import RenderOptions
+    from patforge.commands.render import PHASES, RenderOptions
     from patforge.commands.render_run import run_render
     from patforge.reports.render_text import print_render_run, print_rerun
 
-    opts = RenderOptions(phases=(1,) if phase1_only else tuple(phases) or (1, 2, 3, 4), only=tuple(only),
+    opts = RenderOptions(phases=(1,) if phase1_only else tuple(phases) or PHASES, only=tuple(only),
                          kinds=tuple(kinds), template=template, vcs_ref=vcs_ref, jobs=jobs,
                          batch_size=batch_size, dry_run=dry_run, all_or_nothing=all_or_nothing,
                          progress=None if as_json else _Progress(True))
@@ -124,7 +118,7 @@ def render(repo, phases, phase1_only, only, kinds, template, vcs_ref, jobs, batc
 
 
 @cli.command(epilog=epilog("update"))
-@_repo_option
+@repo_option
 @click.option("--template", metavar="SRC", help="Template collection (git path or URL); default: shipped.")
 @click.option("--to", "to", metavar="REF", help="Template version to update to; default: the newest tag.")
 @click.option("--registry", is_flag=True,
@@ -161,7 +155,7 @@ def update(repo, template, to, registry, conflict, only, kinds, dry_run, templat
 
 
 @cli.command(epilog=epilog("rollback"))
-@_repo_option
+@repo_option
 @click.option("--dry-run", is_flag=True, help="List what would be restored; change nothing.")
 @click.option("--verbose", "-v", is_flag=True, help="List every file, not only the counts.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
@@ -189,7 +183,7 @@ def rollback(repo, dry_run, verbose, as_json):
 @click.option("--category", "-c", required=True, help="The pattern's category (free text, one line).")
 @click.option("--executor", type=click.Choice(["ps1", "py"]), default="ps1", show_default=True,
               help="Executor language: PowerShell or Python.")
-@_repo_option
+@repo_option
 @click.option("--root", metavar="DIR", help="Pattern root to put it under (default: the first root).")
 @click.option("--template", metavar="SRC", help="Template collection (git path or URL); default: shipped.")
 @click.option("--dry-run", is_flag=True, help="Show the registry entry and spec; write nothing.")
@@ -210,7 +204,7 @@ def new(name, category, executor, repo, root, template, dry_run, as_json):
 
 
 @cli.command(epilog=epilog("doctor"))
-@_repo_option
+@repo_option
 @click.option("--fix", is_flag=True, help="Apply the repairs shown (Windows paths in double-quoted YAML).")
 @click.option("--template", metavar="SRC", help="Template collection to check (default: as render uses).")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
@@ -230,7 +224,7 @@ def doctor(repo, fix, template, as_json):
 
 
 @cli.command(epilog=epilog("status"))
-@_repo_option
+@repo_option
 @click.option("--only", "only", multiple=True, metavar="NAME", help="Only these patterns (repeatable).")
 @click.option("--kind", "kinds", multiple=True, metavar="KIND",
               help=f"Only these artifact kinds: {', '.join(kind_names())}.")
@@ -262,7 +256,7 @@ def status(repo, only, kinds, template, verbose, as_json):
 
 @cli.command(epilog=epilog("diff"))
 @click.argument("names", nargs=-1, metavar="[NAME]...")
-@_repo_option
+@repo_option
 @click.option("--kind", "kinds", multiple=True, metavar="KIND", help="Only these artifact kinds.")
 @click.option("--stat", "stat", is_flag=True, help="Counts per file only.")
 @output_options

@@ -10,13 +10,14 @@ must make comes first.
 from __future__ import annotations
 
 from dataclasses import replace
+import json
 
+from patforge.repository.layout import example_dir
 from patforge.spec.compiler import compile_schema
 from patforge.docids.rule import instance_pattern_for
 
 from patforge.check.model import RepoModel
 from patforge.check.rules import PASS, SKIP, Finding
-import json
 from patforge.examplegen.instances import generate_instances
 from patforge.validation.messages import exception_text
 
@@ -86,8 +87,7 @@ def _examples_blocked(model: RepoModel, p) -> str | None:
     """Why no example instance can be generated from a hand-written schema (None: it can,
     or examples exist)."""
 
-
-    folder = p.example_dir or p.default_example_dir()
+    folder = example_dir(p)
     if model.files.is_dir(folder) and any(n.endswith(".json") for n in model.files.list_files(folder)):
         return None
     try:

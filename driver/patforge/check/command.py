@@ -13,7 +13,7 @@ import click
 from patforge.check.reporters import REPORTERS
 from patforge.check.rules import RULES
 from patforge.exitcodes import epilog
-from patforge.reports.console import output_options
+from patforge.reports.console import output_options, repo_option
 from patforge.check import CheckOptions, run_check
 from patforge.check.reporters import format_report, print_text_report, show_report
 from patforge.transaction.atomic import atomic_write
@@ -25,8 +25,7 @@ def _rule_list() -> str:
 
 @click.command("check", epilog=epilog("check") + "\n\n\b\nRules:\n" + _rule_list())
 @click.argument("files", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--repo", "repo", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
-              show_default=True, help="The pattern repository (the folder that holds patterns/).")
+@repo_option
 @click.option("--format", "fmt", type=click.Choice(list(REPORTERS)), default="text",
               show_default=True, help="Report format (on stdout, or in --output). github: GitHub Actions "
               "annotations; html: one self-contained page (use with --output).")

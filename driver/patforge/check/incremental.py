@@ -24,14 +24,13 @@ from typing import Any
 
 from patforge.errors import GitError
 from patforge.vcs.git import git_available, run_git
-from patforge.repository.layout import KIND_DIRS
+from patforge.repository.layout import KIND_DIRS, PATH_FIELDS, REQUIRED_PATH_FIELDS
 from patforge.repository.registry import Registry
 from patforge.repository.yamlsrc import YamlLoadError, load_yaml_text
 from patforge.kinds.tests import test_owner
 
 #: Files every pattern depends on: a change re-checks the whole repository.
 REPOSITORY_INPUTS = ("patforge.toml", "schema/pattern_spec.v1.json")
-_PATH_FIELDS = ("spec_path", "schema_path", "executor_path", "test_path", "example_dir")
 
 
 @dataclass
@@ -68,7 +67,7 @@ def repo_relative(repo: Path, files: list[Path]) -> tuple[list[str], list[str]]:
 
 def _entry_paths(entry: dict[str, Any]) -> dict[str, str]:
     out = {}
-    for f in _PATH_FIELDS:
+    for f in PATH_FIELDS:
         v = entry.get(f)
         if isinstance(v, str) and v.strip():
             rel = v.strip().replace("\\", "/")
@@ -81,7 +80,7 @@ def _entry_paths(entry: dict[str, Any]) -> dict[str, str]:
 def _owns(entry: dict[str, Any], paths: dict[str, str], rel: str, names: set[str]) -> bool:
     name = entry.get("name")
     k = _key(rel)
-    for f in ("spec_path", "schema_path", "executor_path"):
+    for f in REQUIRED_PATH_FIELDS:
         if f in paths and _key(paths[f]) == k:
             return True
     schema = paths.get("schema_path")

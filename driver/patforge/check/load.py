@@ -43,7 +43,7 @@ def load_model(repo: Path, changed: tuple[str, ...] = ()) -> RepoModel:
             for p in registry.patterns:
                 if selection.indexes is None or p.index in selection.indexes:
                     load_spec(registry, p)
-    # the doc_id rule may be inferred from the registry (existing_ids.py)
+    # the doc_id rule may be inferred from the registry (docids/existing.py)
     model = RepoModel(repo, registry.config if registry else config, files, registry, problem,
                       kinds.checked(), kinds.per_pattern())
     model.selection = selection

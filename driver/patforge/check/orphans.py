@@ -13,7 +13,7 @@ from pathlib import PurePosixPath
 from typing import Any, Iterator
 
 from patforge.check.rules import Finding, WARN
-from patforge.repository.layout import KIND_DIRS
+from patforge.repository.layout import EXECUTOR_SUFFIX, KIND_DIRS, PATH_FIELDS, default_example_dir, example_dir
 
 _TESTS = KIND_DIRS["test_path"]  # the root's tests/ folder
 
@@ -31,14 +31,14 @@ def referenced(ctx: Any) -> tuple[set[str], set[str]]:
         e = item.entry if isinstance(item.entry, dict) else {}
         if isinstance(e.get("name"), str):
             names.add(e["name"])
-        for key in ("spec_path", "schema_path", "executor_path", "test_path", "example_dir"):
+        for key in PATH_FIELDS:
             v = e.get(key)
             if isinstance(v, str):
                 paths.add(v.replace("\\", "/").strip("/"))
         p = item.pattern
         if p is not None:
             paths.update(p.paths.values())
-            paths.add(p.example_dir or p.default_example_dir())
+            paths.add(example_dir(p))
     return paths, names
 
 
@@ -50,7 +50,7 @@ def _owned(rel: str, sub: str, names: set[str]) -> bool:
     if sub == "schemas":
         return base.split(".", 1)[0] in names
     if sub == "executors":
-        return base.rsplit("_executor", 1)[0] in names if "_executor" in base else False
+        return base.rsplit(EXECUTOR_SUFFIX, 1)[0] in names if EXECUTOR_SUFFIX in base else False
     if sub == _TESTS:
         if base.startswith("test_"):
             rest = base[5:]
@@ -87,7 +87,7 @@ def check_orphans(ctx: Any, root: str) -> Iterator[Finding]:
                           "add a registry entry that names it, or move it out of the pattern root "
                           "(patforge never deletes it)")
     for name in _dirs(ctx, f"{root}/examples"):
-        rel = f"{root}/examples/{name}"
+        rel = default_example_dir(root, name)
         if rel in paths or name in names:
             continue
         yield Finding(RULE, WARN, None, root, rel, None, f"example folder {rel}/ belongs to no registry entry",

@@ -54,7 +54,7 @@ NEXT_STEPS = (
 def run_demo(directory: Path, *, force: bool = False, copy_only: bool = False) -> int:
     # why: start-up time: loaded only when run_demo() runs, not when the module is imported
     from patforge.commands.render import RenderOptions, render
-    from patforge.rendering.report import PHASE_TITLES
+    from patforge.rendering.report import PHASE_TITLES, PHASES
     from patforge.reports.render_text import print_render_report
 
     repo = copy_demo(directory, force=force)
@@ -64,7 +64,7 @@ def run_demo(directory: Path, *, force: bool = False, copy_only: bool = False) -
         return 0
     status = 0
     written: set[str] = set()  # distinct paths: phases 2 and 3 edit the registry again
-    for phase in (1, 2, 3, 4):
+    for phase in PHASES:
         _step(f"patforge render --phase {phase}   ({PHASE_TITLES[phase]})")
         report = render(repo, RenderOptions(phases=(phase,)))
         print_render_report(report)

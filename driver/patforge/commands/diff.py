@@ -16,7 +16,8 @@ from pathlib import Path
 
 from patforge.rendering.copier_runner import RenderJob, render_jobs
 from patforge.errors import UsageError
-from patforge.rendering.template_source import REPO_BUNDLE, TemplateSource
+from patforge.repository.layout import ANSWERS_DIR, REPO_BUNDLE
+from patforge.rendering.template_source import TemplateSource
 from patforge import kinds
 from patforge.diagnostics import DiagnosticList
 from patforge.kinds import BuildContext
@@ -87,7 +88,7 @@ def unit_diffs(repo: Path, names: tuple[str, ...] = (), kind_names: tuple[str, .
             report.errors.append(f"{job.kind} @ {job.source.ref} from {job.source.record}: {result.error}")
             continue
         for rel, rendered in sorted(result.files.items()):
-            if rel.startswith(".patforge/answers/"):
+            if rel.startswith(ANSWERS_DIR + "/"):
                 continue
             mu = next((m for m in group if rel in _unit_files(m)), group[0])
             disk_path = repo / rel

@@ -8,6 +8,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from patforge.exitcodes import ExitOnFailure
 from patforge.transaction.changes import FileChange
 from patforge.repository.config import load_config
 from patforge.errors import PatforgeError
@@ -33,7 +34,7 @@ class Check:
 
 
 @dataclass
-class DoctorReport:
+class DoctorReport(ExitOnFailure):
     checks: list[Check] = field(default_factory=list)
     repairs: list[FileChange] = field(default_factory=list)
     applied: bool = False
@@ -41,11 +42,6 @@ class DoctorReport:
     @property
     def failed(self) -> bool:
         return any(c.status == FAIL for c in self.checks)
-
-    @property
-    def exit_code(self) -> int:
-        """The command's exit code: 1 when it failed, else 0."""
-        return 1 if self.failed else 0
 
     def add(self, name: str, status: str, message: str, hint: str = "") -> None:
         self.checks.append(Check(name, status, message, hint))

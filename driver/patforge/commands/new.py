@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from patforge.exitcodes import ExitOnFailure
 from patforge.docids import mapping as docmap
 from patforge import kinds
 from patforge.transaction.changes import FileChange
@@ -75,7 +76,7 @@ execution_steps:
 
 
 @dataclass
-class NewReport:
+class NewReport(ExitOnFailure):
     name: str
     pattern_id: str
     doc_id: str
@@ -85,11 +86,6 @@ class NewReport:
     @property
     def failed(self) -> bool:
         return self.render is not None and self.render.failed
-
-    @property
-    def exit_code(self) -> int:
-        """The command's exit code: 1 when it failed, else 0."""
-        return 1 if self.failed else 0
 
     def to_dict(self) -> dict[str, Any]:
         """The ``--json`` report (docs/new-report.schema.json)."""

@@ -22,7 +22,7 @@ from patforge.rendering import noop
 from patforge.diagnostics import error
 from patforge.errors import UnsafePathError, UsageError
 from patforge.repository.paths import PathProblem, write_target
-from patforge.rendering.template_source import REPO_BUNDLE
+from patforge.repository.layout import REPO_BUNDLE
 from patforge.docids.edits import IdEditor
 from patforge.rendering.manifest import Manifest, Recorder
 from patforge.rendering.pipeline import RenderSession
@@ -73,7 +73,7 @@ class Renderer:
             self.patterns = [p for p in self.patterns if any(n == p.name for _ph, _k, n in options.unit_filter)]
         for p in self.patterns:
             load_spec(self.registry, p)  # node positions parsed only if an edit or a diagnostic needs them
-        # doc_ids the repository already gives a pattern win over minting (existing_ids.py)
+        # doc_ids the repository already gives a pattern win over minting (docids/existing.py)
         found = apply_existing_ids(self.registry, self.patterns)
         self.patterns = [p for p in self.patterns if p.name not in found.conflicts]
         self.registry.diagnostics.extend(found.conflicts.values())

@@ -23,6 +23,7 @@ from typing import Any
 
 import yaml
 
+from patforge.exitcodes import ExitOnFailure
 from patforge import kinds
 from patforge.rendering.answers import AnswersError, Recorded, answers_files, parse_answers, restamp
 from patforge.transaction.changes import FileChange
@@ -35,7 +36,8 @@ from patforge.transaction.lock import RepoLock
 from patforge.transaction.state import state_dir
 from patforge.repository.registry import load_registry
 from patforge.docids.existing import reuse_existing_ids
-from patforge.rendering.template_source import REPO_BUNDLE, TemplateSource, repo_bundle_change, resolve_source
+from patforge.repository.layout import REPO_BUNDLE
+from patforge.rendering.template_source import TemplateSource, repo_bundle_change, resolve_source
 from patforge.kinds.base import sha256_text
 from patforge.repository.layout import BATCH_ANSWERS
 from patforge.transaction.workspace import Workspace
@@ -88,7 +90,7 @@ class ManagedUnit:
 
 
 @dataclass
-class UpdateReport:
+class UpdateReport(ExitOnFailure):
     repo: Path
     target: str = ""
     updated: list[str] = field(default_factory=list)  # answers files updated
@@ -102,11 +104,6 @@ class UpdateReport:
     @property
     def failed(self) -> bool:
         return bool(self.conflicts) or bool(self.diagnostics.errors)
-
-    @property
-    def exit_code(self) -> int:
-        """The command's exit code: 1 when it failed, else 0."""
-        return 1 if self.failed else 0
 
     def to_dict(self) -> dict[str, Any]:
         """The ``--json`` report (docs/update-report.schema.json)."""

@@ -1,6 +1,6 @@
 """A doc_id a file already claims: what each kind answers (``Kind.claims``) and render reuses.
 
-The type and the two small readers the kinds share live here, below ``kinds/`` and
+The type and the small readers the kinds (and the registry's sidecar index) share live here, below ``kinds/`` and
 ``docids/existing.py``, so that both can use them without importing each other.
 """
 
@@ -8,9 +8,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
+
+import yaml
 
 _DOC_ID_HEADER = re.compile(r"^\s*(?:#|//|--|;|<#|/\*|\*|\"\"\"|''')?\s*DOC_ID:\s*(\S+?)\s*(?:#>|\*/)?\s*$")
 _HEADER_LINES = 60
+_FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass(frozen=True)
@@ -38,3 +42,26 @@ def json_key_line(text: str, key: str) -> int | None:
     """The 1-based line of the first ``"key":`` in JSON text."""
     m = re.search(r'"' + re.escape(key) + r'"\s*:', text)
     return text.count("\n", 0, m.start()) + 1 if m else None
+
+
+@dataclass(frozen=True)
+class SidecarFields:
+    """What a schema sidecar (``<schema>.id.yaml``) says, as written."""
+
+    doc_id: Any
+    schema_path: Any
+    doc_id_line: int | None  # 1-based line of its ``doc_id:`` key
+
+
+def sidecar_fields(text: str) -> SidecarFields | None:
+    """A schema sidecar's doc_id and schema_path, read with the fast loader (no positions:
+    a 1,000-pattern render reads every sidecar); None when it is not a YAML mapping.
+    Check reads sidecars with positions for its findings (``kinds/schema.py``)."""
+    try:
+        data = yaml.load(text, Loader=_FAST_LOADER)
+    except yaml.YAMLError:
+        return None
+    if not isinstance(data, dict):
+        return None
+    m = re.search(r"^doc_id\s*:", text, re.M)
+    return SidecarFields(data.get("doc_id"), data.get("schema_path"), text.count("\n", 0, m.start()) + 1 if m else None)

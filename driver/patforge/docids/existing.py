@@ -33,7 +33,7 @@ from typing import Any
 from patforge import kinds
 from patforge.diagnostics import Diagnostic, error
 from patforge.docids.claims import IdClaim
-from patforge.docids.rule import DOC_ID_RE, is_valid_doc_id
+from patforge.docids.rule import DOC_ID_RE, is_valid_doc_id, pattern_rest
 
 MAPPING_FILES = ("patterns/registry/doc_id_mapping.json", "doc_id_mapping.json")
 def read_mapping(registry: Any) -> dict[str, IdClaim]:
@@ -105,7 +105,7 @@ def _located(claim: IdClaim, p: Any) -> IdClaim:
 
 def rule_of(doc_id: str, pattern_id: str) -> str | None:
     """The rule that turns ``pattern_id`` into ``doc_id``, e.g. ``DOC-PAT-<REST>``."""
-    rest = pattern_id[4:] if pattern_id.startswith("PAT-") else pattern_id
+    rest = pattern_rest(pattern_id)
     if doc_id == pattern_id:
         return "<PATTERN_ID>"
     if doc_id.endswith("-" + rest) and len(doc_id) > len(rest):

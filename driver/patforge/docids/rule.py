@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import re
 
+#: The rule new doc_ids follow unless patforge.toml (or the repository's majority) says otherwise.
+DEFAULT_RULE = "DOC-<REST>"
+#: What a pattern_id's ``<REST>`` leaves out.
+PATTERN_ID_PREFIX = "PAT-"
 #: ID-SYS-101: uppercase letters and digits in groups joined by single dashes.
 DOC_ID_RE = re.compile(r"^[A-Z0-9]+(-[A-Z0-9]+)*$")
 #: pattern_ids follow the same shape; they feed the derivation, so they are held to it.
@@ -14,17 +18,21 @@ def is_valid_doc_id(value: object) -> bool:
     return isinstance(value, str) and DOC_ID_RE.fullmatch(value) is not None
 
 
-def derive_doc_id(pattern_id: str, rule: str = "DOC-<REST>") -> str:
+def pattern_rest(pattern_id: str) -> str:
+    """``<REST>``: the pattern_id without its leading ``PAT-`` (the whole id if it has none)."""
+    return pattern_id.removeprefix(PATTERN_ID_PREFIX)
+
+
+def derive_doc_id(pattern_id: str, rule: str = DEFAULT_RULE) -> str:
     """``PAT-ATOMIC-CREATE-001`` -> ``DOC-ATOMIC-CREATE-001`` under the default rule.
 
     ``<REST>`` is the pattern_id without its leading ``PAT-`` (the whole id if it has
     none); ``<PATTERN_ID>`` is the whole pattern_id.
     """
-    rest = pattern_id[4:] if pattern_id.startswith("PAT-") else pattern_id
-    return rule.replace("<REST>", rest).replace("<PATTERN_ID>", pattern_id)
+    return rule.replace("<REST>", pattern_rest(pattern_id)).replace("<PATTERN_ID>", pattern_id)
 
 
-def doc_id_instance_pattern(rule: str = "DOC-<REST>") -> str:
+def doc_id_instance_pattern(rule: str = DEFAULT_RULE) -> str:
     """The JSON Schema ``pattern`` that instances' doc_id must match under ``rule``."""
     prefix = rule.split("<", 1)[0]
     return "^" + re.escape(prefix) + "[A-Z0-9-]+$"
@@ -36,5 +44,5 @@ def instance_pattern_for(rule: str, doc_id: str) -> str:
     pattern = doc_id_instance_pattern(rule)
     if re.search(pattern, doc_id):
         return pattern
-    generic = doc_id_instance_pattern("DOC-<REST>")
-    return generic if re.search(generic, doc_id) else r"^[A-Z0-9]+(-[A-Z0-9]+)*$"
+    generic = doc_id_instance_pattern(DEFAULT_RULE)
+    return generic if re.search(generic, doc_id) else DOC_ID_RE.pattern

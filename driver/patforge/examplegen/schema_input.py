@@ -7,17 +7,15 @@ import json
 from pathlib import Path
 from typing import Any
 
-import jsonschema
-from jsonschema.exceptions import SchemaError
-
 from patforge.errors import SchemaFileError
 from patforge.examplegen.instances import ExampleSet, example_instance
-from patforge.examplegen.walktypes import escape_pointer
+from patforge.validation.metaschema import schema_problem
 
 
 def load_schema_file(path: Path) -> Any:
     """The parsed schema; :class:`SchemaFileError` (exit 2) when it is unreadable,
-    not JSON (with line and column) or not a draft-07 schema (with its pointer)."""
+    not JSON (with line and column) or not a valid JSON Schema (draft-07 unless its
+    ``$schema`` names another; with its pointer)."""
     try:
         raw = Path(path).read_bytes()
     except OSError as exc:
@@ -36,21 +34,11 @@ def load_schema_file(path: Path) -> Any:
                               hint=f"fix the JSON syntax at line {exc.lineno}") from exc
     problem = schema_problem(schema)
     if problem:
-        raise SchemaFileError(f"{path}: {problem}", hint=SCHEMA_HINT)
+        raise SchemaFileError(f"{path}: {problem.sentence()}", hint=SCHEMA_HINT)
     return schema
 
 
 SCHEMA_HINT = "fix that keyword (see https://json-schema.org/draft-07)"
-
-
-def schema_problem(schema: Any) -> str | None:
-    """Why ``schema`` is not a draft-07 schema (checked against the metaschema), or None."""
-    try:
-        jsonschema.Draft7Validator.check_schema(schema)
-    except SchemaError as exc:
-        where = "#" + "".join(f"/{escape_pointer(p)}" for p in exc.absolute_path)
-        return f"not a valid draft-07 schema at {where}: {exc.message}"
-    return None
 
 
 def example_from_file(path: Path, kind: str = "minimal", *, doc_id: str | None = None,

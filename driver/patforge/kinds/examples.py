@@ -26,13 +26,14 @@ from patforge.diagnostics import Diagnostic, error
 from patforge.examplegen.instances import (
     Blocker, ExampleSet, GENERATOR_VERSION, generate_examples, instance_to_text, validate_instance,
 )
-from patforge.examplegen.schema_input import SCHEMA_HINT, schema_problem
+from patforge.examplegen.schema_input import SCHEMA_HINT
+from patforge.validation.metaschema import schema_problem
 from patforge.kinds.base import BuildContext, Kind, PATTERN, Reader, Unit
 from patforge.kinds.judge import ArtifactJudge
 from patforge.kinds.schema import KIND as SCHEMA, compiled_schema, usable_schema
 from patforge.rendering.compile_cache import key as cache_key
 from patforge.repository.files import RepoFiles
-from patforge.repository.layout import EXAMPLES_INDEX, EXAMPLE_FILES, example_dir
+from patforge.repository.layout import EXAMPLES_INDEX, EXAMPLE_FILES, default_example_dir, example_dir
 from patforge.repository.registry import Pattern, Registry
 from patforge.repository.yamlsrc import YamlDocument
 from patforge.validation.messages import exception_text
@@ -139,7 +140,7 @@ class ExamplesKind(Kind):
         if schema is not _NOT_HAND_WRITTEN:
             problem = schema_problem(schema)
             if problem:
-                ctx.diagnostics.add(error(f"hand-written schema is {problem}", path=p.schema_path,
+                ctx.diagnostics.add(error(f"hand-written schema is {problem.sentence()}", path=p.schema_path,
                                           pattern=p.name, code="schema-invalid", hint=SCHEMA_HINT))
                 return None, True
             return schema, True
@@ -170,7 +171,7 @@ class ExamplesKind(Kind):
                    "minimal_path": paths["instance_minimal"], "full_path": paths["instance_full"],
                    "test_path": paths["instance_test"], "generator": GENERATOR_VERSION}
         derived = {paths[k]: instance_to_text(instances[k])
-                   for k in ("instance_minimal", "instance_full", "instance_test")}
+                   for k in (f.split(".")[0] for f in EXAMPLE_FILES)}
         unit = Unit(self.name, p.name, ctx.phase, answers, [f"{folder}/{f}" for f in EXAMPLE_FILES],
                     derived=derived)
         if p.example_dir is None:
@@ -269,7 +270,7 @@ class ExamplesPart:
 
 def locate(model: RepoModel, p: Pattern) -> ExamplesPart:
     f = model.files
-    part = ExamplesPart(p.example_dir or p.default_example_dir())
+    part = ExamplesPart(example_dir(p))
     if f.is_dir(part.folder):
         part.files = [f"{part.folder}/{n}" for n in f.list_files(part.folder) if n.lower().endswith(".json")]
         part.index = read_examples_index(f, part.folder)
@@ -332,9 +333,9 @@ def judge(model: RepoModel, item: Item, s: Suite) -> Iterator[Finding]:
                       "render` to create and record it", path=model.reg_path, line=model.entry_line(item),
                       hint="`patforge render` generates instance_minimal/full/test.json and records example_dir")
     else:
-        if not folder.startswith(f"{p.root}/examples/"):
-            yield bad(rule, item, f"example_dir {folder} is not under {p.root}/examples/", path=folder,
-                      hint=f"move it to {p.root}/examples/{p.name}/ and update example_dir")
+        if not folder.startswith(default_example_dir(p.root, "")):
+            yield bad(rule, item, f"example_dir {folder} is not under {default_example_dir(p.root, '')}", path=folder,
+                      hint=f"move it to {default_example_dir(p.root, p.name)}/ and update example_dir")
         if not part.files:
             yield bad(rule, item, f"example_dir {folder} holds no .json example", path=folder,
                       hint="add instance_minimal.json (`patforge render` generates it)")

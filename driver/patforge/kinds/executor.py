@@ -22,7 +22,7 @@ from patforge.docids.doclink import DocLink, find_doc_link
 from patforge.kinds.base import BuildContext, Kind, PATTERN, Reader, Unit
 from patforge.kinds.judge import ArtifactJudge
 from patforge.kinds.spec import NAME as SPEC
-from patforge.repository.layout import example_dir
+from patforge.repository.layout import EXAMPLE_FILES, example_dir, executor_file_name
 from patforge.repository.registry import Pattern, Registry
 from patforge.spec.compiler import first_line
 from patforge.spec.inputshapes import field_names, is_split_shape, required_flag
@@ -80,7 +80,7 @@ class ExecutorKind(Kind):
                    "executor_path": p.executor_path, "schema_path": p.schema_path,
                    "spec_path": p.spec_path,
                    "schema_relpath": relpath(p.executor_path, p.schema_path),
-                   "example_relpath": relpath(p.executor_path, f"{example_dir(p)}/instance_minimal.json"),
+                   "example_relpath": relpath(p.executor_path, f"{example_dir(p)}/{EXAMPLE_FILES[0]}"),
                    "inputs": _input_names(p),
                    **language_slots(p.executor_language, p.executor_path)}
         unit = Unit(self.name, p.name, ctx.phase, answers, [p.executor_path])
@@ -147,9 +147,9 @@ def judge(model: RepoModel, item: Item, s: Suite) -> Iterator[Finding]:
     doc_id = expected or model.derived(item) or "DOC-..."
     yield from judge_placement(model, item, "PAT-CHECK-001-040", field="executor_path", noun="executor",
                                missing_hint="`patforge render` creates it (or correct executor_path)",
-                               move_to=None, rename_to=f"{p.name}_executor{name.suffix or '.ps1'}",
-                               wanted=None if name.stem == f"{p.name}_executor" and name.suffix
-                               else f"{p.name}_executor.<ext>")
+                               move_to=None, rename_to=executor_file_name(p.name, name.suffix or ".ps1"),
+                               wanted=None if name.stem == executor_file_name(p.name, "") and name.suffix
+                               else executor_file_name(p.name, ".<ext>"))
     # -041 / -042
     yield from doc_link_rules(model, item, "PAT-CHECK-001-041", "PAT-CHECK-001-042", "executor",
                               [rel] if exists else [], {rel: s.part(NAME).link}, doc_id,

@@ -8,11 +8,7 @@ beside them links those too.
 
 from __future__ import annotations
 
-import re
-
-import yaml
-
-from patforge.docids.claims import IdClaim
+from patforge.docids.claims import IdClaim, sidecar_fields
 from patforge.kinds.base import BuildContext, IDS, Kind, Unit
 from patforge.kinds.examples import examples_to_link
 from patforge.kinds.spec import NAME as SPEC
@@ -42,19 +38,13 @@ class SidecarKind(Kind):
         side = self.layout(registry, p)["sidecar"]
         if self.on_disk(registry, p):
             return []
-        try:  # the fast loader: a 1,000-pattern check reads every sidecar again anyway
-            text = (registry.repo / side).read_text(encoding="utf-8-sig")
-            data = yaml.load(text, Loader=_FAST_LOADER)
-        except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        try:
+            fields = sidecar_fields((registry.repo / side).read_text(encoding="utf-8-sig"))
+        except (OSError, UnicodeDecodeError):
             return []  # absent; or unreadable, which check reports
-        if isinstance(data, dict) and isinstance(data.get("doc_id"), str):
-            m = re.search(r"^doc_id\s*:", text, re.M)
-            return [IdClaim("schema sidecar", side, text.count("\n", 0, m.start()) + 1 if m else None,
-                            data["doc_id"])]
+        if fields is not None and isinstance(fields.doc_id, str):
+            return [IdClaim("schema sidecar", side, fields.doc_id_line, fields.doc_id)]
         return []
-
-
-_FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 KIND = SidecarKind("sidecar", IDS,
                    "the schema's doc_id sidecar (and an examples.id.yaml for hand-written examples)")

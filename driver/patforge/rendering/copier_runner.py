@@ -19,12 +19,12 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
-
-from patforge.repository.layout import LAST_RUN_ANSWERS
-from patforge.rendering.template_source import TemplateSource
 import threading
 import time
 import multiprocessing
+
+from patforge.repository.layout import LAST_RUN_ANSWERS
+from patforge.rendering.template_source import TemplateSource
 
 
 @dataclass

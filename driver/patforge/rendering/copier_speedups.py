@@ -50,8 +50,9 @@ import contextlib
 from pathlib import Path
 from typing import Any, Iterator
 from weakref import WeakKeyDictionary
-from patforge.vcs.git import run_git
 import yaml
+
+from patforge.vcs.git import run_git
 
 #: Distinct strings kept per environment (a template has a few dozen; a bound keeps
 #: a pathological one from holding memory).

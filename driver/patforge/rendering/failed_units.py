@@ -14,10 +14,11 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
+from dataclasses import replace
 
 from patforge.transaction.atomic import atomic_write
 from patforge.transaction.state import state_dir
-from dataclasses import replace
+from patforge.rendering.report import FAILED, PHASES
 from patforge.errors import UsageError
 
 if TYPE_CHECKING:
@@ -39,9 +40,6 @@ class FailedRecord:
 
 
 def save(repo: Path, report: "RenderReport") -> None:
-    # why: start-up time: loaded only when save() runs, not when the module is imported
-    from patforge.rendering.report import FAILED
-
     units = sorted({(o.phase, o.kind, o.pattern) for o in report.outcomes if o.status == FAILED})
     owned = {o.pattern for o in report.outcomes if o.status == FAILED}
     other = sum(1 for d in report.diagnostics.errors if d.pattern not in owned)
@@ -53,8 +51,7 @@ def rerun_options(repo: Path, options: "RenderOptions") -> tuple["RenderOptions 
     """``options`` narrowed to the last render's failed units (and Phase 1, whose
     insertions those patterns may still lack); None when nothing failed."""
 
-
-    if options.phases != (1, 2, 3, 4) or options.only or options.kinds:
+    if options.phases != PHASES or options.only or options.kinds:
         raise UsageError("--failed picks the units itself: it cannot be combined with --phase, --only or --kind")
     record = load(repo)
     if record is None:

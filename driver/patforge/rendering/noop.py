@@ -10,14 +10,14 @@ from __future__ import annotations
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from types import SimpleNamespace
 
 from patforge.rendering.manifest import Manifest, Recorder, code_fingerprint, listing_digest, unchanged
 from patforge import __version__
 from patforge.rendering.compile_cache import diag_from_dict
 from patforge.repository.config import CONFIG_FILE
 from patforge import kinds
-from patforge.repository.layout import ANSWERS_DIR
-from types import SimpleNamespace
+from patforge.repository.layout import ANSWERS_DIR, REPO_BUNDLE
 from patforge.repository.entrypaths import backslash_note
 
 if TYPE_CHECKING:
@@ -101,7 +101,6 @@ def record(repo: Path, registry: "Registry", patterns: "list[Pattern]",
     from patforge.rendering.output_hashes import hashes_path
     from patforge.rendering.report import GENERATED, HAND_WRITTEN, SKIPPED, STATUSES, UPDATED
     from patforge.transaction.state import state_dir
-    from patforge.rendering.template_source import REPO_BUNDLE
 
     if report.failed or report.template is None or report.template.record != REPO_BUNDLE:
         return  # another template source can gain tags unseen: always run in full

@@ -38,7 +38,8 @@ from patforge.transaction.lock import RepoLock
 from patforge.repository.registry import Pattern, Registry
 from patforge.rendering.report import FAILED, GENERATED, HAND_WRITTEN, OUTDATED, SKIPPED, RenderReport
 from patforge.transaction.state import state_dir
-from patforge.rendering.template_source import REPO_BUNDLE, TemplateSource, repo_bundle_change, resolve_source
+from patforge.repository.layout import REPO_BUNDLE
+from patforge.rendering.template_source import TemplateSource, repo_bundle_change, resolve_source
 from patforge.transaction.workspace import Workspace
 from patforge.rendering.compile_cache import CompileCache
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
+from patforge.exitcodes import ExitOnFailure
 from patforge.transaction.changes import FileChange
 from patforge.diagnostics import DiagnosticList
 from patforge.rendering.template_source import TemplateSource
@@ -41,7 +42,7 @@ class Outcome:
 
 
 @dataclass
-class RenderReport:
+class RenderReport(ExitOnFailure):
     repo: Path
     dry_run: bool
     template: TemplateSource | None = None
@@ -54,11 +55,6 @@ class RenderReport:
     @property
     def failed(self) -> bool:
         return bool(self.diagnostics.errors) or any(o.status == FAILED for o in self.outcomes)
-
-    @property
-    def exit_code(self) -> int:
-        """The command's exit code: 1 when it failed, else 0."""
-        return 1 if self.failed else 0
 
     @property
     def wrote_nothing(self) -> bool:

@@ -26,9 +26,7 @@ from pathlib import Path
 from patforge.transaction.changes import FileChange
 from patforge.errors import GitError, TemplateError
 from patforge.vcs.git import list_tags, run_git, version_key
-from patforge.repository.layout import ANSWERS_DIR
-
-REPO_BUNDLE = ".patforge/templates.bundle"
+from patforge.repository.layout import ANSWERS_DIR, REPO_BUNDLE
 _URL_RE = re.compile(r"^(?:[a-z][a-z0-9+.-]*://|git@|gh:|gl:)", re.I)
 
 

@@ -23,12 +23,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from patforge.diagnostics import error
+from patforge.docids.rule import DEFAULT_RULE
 from patforge.errors import RepositoryError
 from patforge.repository.paths import PathProblem, normalize_repo_path
 
 CONFIG_FILE = "patforge.toml"
 DEFAULT_REGISTRY = "patterns/registry/PATTERN_INDEX.yaml"
-DEFAULT_DOC_ID_RULE = "DOC-<REST>"
+DEFAULT_DOC_ID_RULE = DEFAULT_RULE  # docids/rule.py
 DEFAULT_NAME_PATTERN = r"^[a-z0-9_]+$"
 
 _KNOWN_KEYS = {"registry", "doc_id_rule", "name_pattern", "roots", "batch_size", "jobs", "template",

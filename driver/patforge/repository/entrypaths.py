@@ -24,17 +24,12 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-import yaml
-
+from patforge.docids.claims import sidecar_fields
 from patforge.repository.edits import yaml_scalar
-from patforge.repository.layout import executor_language, new_pattern_paths
+from patforge.repository.layout import PATH_FIELDS, SKIPPED_DIRS, executor_language, new_pattern_paths
 from patforge.repository.paths import PathProblem, normalize_repo_path
 from patforge.spec.read import load_spec_text
 from patforge.repository.yamlsrc import YamlLoadError, decode_yaml_bytes
-
-_FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_SKIP_DIRS = {".git", ".patforge", "node_modules", "__pycache__", ".venv"}
-PATH_KEYS = ("spec_path", "schema_path", "executor_path", "test_path", "example_dir")
 
 
 def majority_language(entries: list[Any], configured: str | None = None) -> str:
@@ -72,15 +67,15 @@ class SidecarIndex:
             return out
         for f in sorted(folder.glob("*.id.yaml")):
             try:
-                data = yaml.load(f.read_text(encoding="utf-8-sig"), Loader=_FAST_LOADER)
-            except (OSError, UnicodeDecodeError, yaml.YAMLError):
+                fields = sidecar_fields(f.read_text(encoding="utf-8-sig"))
+            except (OSError, UnicodeDecodeError):
                 continue
-            if not isinstance(data, dict) or not isinstance(data.get("doc_id"), str):
+            if fields is None or not isinstance(fields.doc_id, str):
                 continue
-            target = data.get("schema_path")
+            target = fields.schema_path
             rel = (str(target).replace("\\", "/") if isinstance(target, str) and target
                    else f"{root}/schemas/{f.name[:-len('.id.yaml')]}.json")
-            out.setdefault(data["doc_id"], rel)
+            out.setdefault(fields.doc_id, rel)
         return out
 
 
@@ -114,7 +109,7 @@ class FileNameIndex:
             for root in sorted(set(self.roots) | {"patterns"}):
                 base = self.repo / root
                 for dirpath, dirnames, filenames in os.walk(base):
-                    dirnames[:] = sorted(d for d in dirnames if d not in _SKIP_DIRS)
+                    dirnames[:] = sorted(d for d in dirnames if d not in SKIPPED_DIRS)
                     rel_dir = Path(dirpath).relative_to(self.repo).as_posix()
                     for fn in filenames:
                         self._index.setdefault(fn.lower(), []).append(f"{rel_dir}/{fn}")
@@ -193,7 +188,7 @@ def backslash_note(entries: list[Any]) -> str | None:
     for i, e in enumerate(entries):
         if not isinstance(e, dict):
             continue
-        for k in PATH_KEYS:
+        for k in PATH_FIELDS:
             v = e.get(k)
             if isinstance(v, str) and "\\" in v:
                 n += 1

@@ -22,10 +22,10 @@ from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from patforge.diagnostics import Diagnostic
+from patforge.repository.layout import SKIPPED_DIRS
 from patforge.repository.paths import resolve_inside
 from patforge.repository.yamlsrc import YamlDocument, YamlLoadError, load_yaml_file
 
-_SKIP_DIRS = {"__pycache__", ".git", ".pytest_cache", "node_modules"}
 
 
 class RepoFiles:
@@ -155,7 +155,7 @@ class RepoFiles:
         def load() -> list[str]:
             out: list[str] = []
             for dirpath, dirs, files in os.walk(self.abspath(folder)):
-                dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS)
+                dirs[:] = sorted(d for d in dirs if d not in SKIPPED_DIRS)
                 rel_dir = Path(dirpath).relative_to(self.repo).as_posix()
                 out += [f"{rel_dir}/{f}" for f in files]
             return sorted(out)

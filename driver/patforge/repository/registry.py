@@ -17,12 +17,13 @@ from patforge.repository.config import Config, load_config
 from patforge.diagnostics import Diagnostic, DiagnosticList, Severity, error, warning
 from patforge.docids.rule import PATTERN_ID_RE, derive_doc_id, is_valid_doc_id
 from patforge.errors import RegistryError, RepositoryError
-from patforge.repository.layout import (ROOT_SUBDIRS, default_example_dir, default_test_path, executor_language, infer_root,
+from patforge.repository.layout import (PATH_FIELDS, ROOT_SUBDIRS, default_example_dir, default_test_path, executor_language, infer_root,
                              sidecar_path, write_targets)
 from patforge.repository.paths import (PathProblem, check_inside, check_write_target, is_windows_reserved, length_problem,
                             name_problem, normalize_repo_path, resolve_inside)
 from patforge.repository.entrypaths import (FileNameIndex, SidecarIndex, backslash_note, derive_paths,
-                                 majority_language, matching_entry, spec_candidates)
+                                 majority_language, spec_candidates)
+from patforge.repository.collisions import find_collisions, find_duplicates
 from patforge.spec.read import form_note, load_spec_file
 from patforge.repository.yamlsrc import YamlDocument, YamlLoadError, load_yaml_file
 
@@ -33,7 +34,6 @@ ESSENTIAL_FIELDS = ("pattern_id", "name", "spec_path")
 #: PAT-CHECK-001-011 wants all of these; render fills test_path/example_dir, Phase 1 doc_id.
 COMPLIANCE_FIELDS = ("doc_id", "pattern_id", "name", "version", "status", "spec_path",
                      "schema_path", "executor_path", "test_path", "example_dir")
-PATH_FIELDS = ("spec_path", "schema_path", "executor_path", "test_path", "example_dir")
 
 
 class Spec:
@@ -71,7 +71,7 @@ class Pattern:
     paths: dict[str, str]  # normalized path fields that are present
     spec: Spec | None = None
     #: a doc_id the repository already gives the pattern (spec, sidecar, ...) when the
-    #: registry entry has none and every source agrees (existing_ids.py)
+    #: registry entry has none and every source agrees (docids/existing.py)
     found_doc_id: str | None = None
     #: path fields the entry lacks, derived by convention; render records them
     derived: dict[str, str] = field(default_factory=dict)
@@ -149,7 +149,7 @@ class Registry:
     notes: list[str] = field(default_factory=list)  # what was inferred, said once per run
     #: entry index -> index of the entry with the same name that matches the spec
     duplicate_names: dict[int, int] = field(default_factory=dict)
-    #: pattern name -> the doc_id conflict that keeps render from it (existing_ids.py)
+    #: pattern name -> the doc_id conflict that keeps render from it (docids/existing.py)
     id_conflicts: dict[str, Diagnostic] = field(default_factory=dict)
 
     def __iter__(self) -> Iterator[Pattern]:
@@ -225,8 +225,8 @@ def load_registry(repo: Path, config: Config | None = None, *, load_specs: bool 
             candidates.append(pat)
 
     losers: dict[int, int] = {}
-    bad = _find_duplicates(doc, entries, diags, repo, losers)
-    bad |= _find_collisions(doc, [p for p in candidates if p.index not in bad], diags)
+    bad = find_duplicates(doc, entries, diags, repo, losers)
+    bad |= find_collisions(doc, [p for p in candidates if p.index not in bad], diags)
     patterns = [p for p in candidates if p.index not in bad]
 
     found_roots = {p.root for p in patterns} if only is None else _raw_roots(entries)
@@ -338,108 +338,6 @@ def _load_entry(repo: Path, doc: YamlDocument, config: Config, i: int, entry: An
             if is_error:
                 return None
     return pat
-
-
-def _find_collisions(doc: YamlDocument, patterns: list[Pattern], diags: DiagnosticList) -> set[int]:
-    """Two entries (or two fields of one entry) that would write the same file, compared
-    case-folded (Windows and macOS file systems ignore case), or a file where another
-    entry needs a folder. Both entries are named in one message and neither is worked on."""
-    bad: set[int] = set()
-    owners: dict[str, tuple[Pattern, str, str]] = {}
-    folders: dict[str, tuple[Pattern, str, str]] = {}
-    for p in patterns:
-        for f, rel in write_targets(p):
-            if f == "answers folder":
-                continue  # names are compared case-folded with the duplicates
-            key = rel.casefold()
-            other = owners.get(key) or folders.get(key)
-            if other is not None and not (other[0] is p and other[1] == f):
-                _report_collision(doc, diags, (p, f, rel), other)
-                bad.update({p.index, other[0].index})
-                continue
-            owners[key] = (p, f, rel)
-            parts = key.split("/")
-            for n in range(1, len(parts)):
-                folders.setdefault("/".join(parts[:n]), (p, f, rel))
-    # a file that another entry needs as a folder (or the reverse)
-    for key, (p, f, rel) in owners.items():
-        other = folders.get(key)
-        if other is not None and other[0] is not p and (p.index not in bad or other[0].index not in bad):
-            _report_collision(doc, diags, (p, f, rel), other)
-            bad.update({p.index, other[0].index})
-    return bad
-
-
-def _report_collision(doc: YamlDocument, diags: DiagnosticList, this: tuple[Pattern, str, str],
-                      other: tuple[Pattern, str, str]) -> None:
-    (p, f, rel), (q, g, orel) = this, other
-    mq = doc.mark("patterns", q.index)
-    how = ("the same path" if rel == orel else
-           "the same file on Windows and macOS (the paths differ only by letter case)"
-           if rel.casefold() == orel.casefold() else "a path inside the other")
-    whose = "its own" if p is q else f"{q.name}'s (entry #{q.index + 1}, line {mq.line if mq else '?'})"
-    diags.add(doc.diag(
-        f"{f} of {p.name} (entry #{p.index + 1}) and {whose} {g} are {how}: {rel} / {orel}",
-        "patterns", p.index, f if f in p.entry else "name",
-        hint="give each artifact its own path; patforge works on neither entry until then",
-        code="path-collision", pattern=p.name))
-
-
-def _find_duplicates(doc: YamlDocument, entries: list[Any], diags: DiagnosticList, repo: Path,
-                     losers: dict[int, int]) -> set[int]:
-    """Duplicate pattern_id / name / doc_id: name both entries; neither is worked on --
-    except entries sharing only a name where exactly one matches the spec (same
-    pattern_id or doc_id): that one is worked on, the other is left untouched."""
-    bad: set[int] = set()
-    groups: dict[Any, list[int]] = {}
-    for i, entry in enumerate(entries):
-        if isinstance(entry, dict) and isinstance(entry.get("name"), str):
-            groups.setdefault(entry["name"], []).append(i)
-    for name, idx in groups.items():
-        if len(idx) < 2:
-            continue
-        winner = matching_entry(repo, entries, idx)
-        if winner is None:
-            continue
-        wm = doc.mark("patterns", winner)
-        for i in idx:
-            if i == winner:
-                continue
-            losers[i] = winner
-            diags.add(doc.diag(
-                f"duplicate name {name!r}: entry #{winner + 1} (line {wm.line if wm else '?'}) matches the "
-                f"spec (same pattern_id/doc_id), entry #{i + 1} does not; #{winner + 1} is rendered, "
-                f"#{i + 1} is left untouched", "patterns", i, "name",
-                hint=f"remove entry #{i + 1} (or give it its own name and spec)",
-                code="duplicate-name-resolved", pattern=name))
-            bad.add(i)
-    for key in ("pattern_id", "name", "doc_id"):
-        first: dict[Any, int] = {}
-        for i, entry in enumerate(entries):
-            if not isinstance(entry, dict) or entry.get(key) in (None, ""):
-                continue
-            value = entry[key]
-            try:
-                hash(value)
-            except TypeError:
-                continue
-            if i in losers:
-                continue  # left untouched, reported above
-            if key == "name" and isinstance(value, str):
-                value = value.casefold()  # names become folder names: Alpha and alpha collide
-            if value in first:
-                j = first[value]
-                mj = doc.mark("patterns", j, key)
-                names = [entries[k].get("name") if isinstance(entries[k].get("name"), str) else "?" for k in (j, i)]
-                diags.add(doc.diag(
-                    f"duplicate {key} {value!r}: entries #{j + 1} (line {mj.line if mj else '?'}, {names[0]}) "
-                    f"and #{i + 1} ({names[1]})", "patterns", i, key,
-                    hint=f"give each entry its own {key}; patforge skips both until then",
-                    code=f"duplicate-{key.replace('_', '-')}", pattern=str(value)))
-                bad.update({i, j})
-            else:
-                first[value] = i
-    return bad
 
 
 def load_all_specs(registry: Registry) -> None:

@@ -1,7 +1,8 @@
-"""Is this a valid JSON Schema? One answer for the compiler, render and check.
+"""Is this a valid JSON Schema? One answer for the compiler, render, check and
+``patforge example`` (``examplegen/schema_input.py``).
 
 The metaschema is the one the schema names in ``$schema``, draft-07 when it names
-none (what patforge compiles). The message names the first (best) problem and where.
+none (what patforge compiles). The answer names the first (best) problem and where.
 """
 
 from __future__ import annotations
@@ -14,10 +15,32 @@ import jsonschema
 from patforge.validation.fastvalid import FastValidator
 
 _META_VALIDATORS: dict[type, Any] = {}
+_DRAFTS = {"Draft3Validator": "draft-03", "Draft4Validator": "draft-04", "Draft6Validator": "draft-06",
+           "Draft7Validator": "draft-07", "Draft201909Validator": "2019-09", "Draft202012Validator": "2020-12"}
 
 
-def schema_problem(schema: Any) -> str | None:
-    """None when ``schema`` passes its metaschema, else ``<json path>: <message>``."""
+class SchemaProblem(str):
+    """Why a schema fails its metaschema. As text: ``<json path>: <message>`` (what the
+    compiler and check say); ``sentence()`` names the draft and the JSON pointer."""
+
+    path: tuple[Any, ...]
+    message: str
+    draft: str
+
+    def __new__(cls, path: tuple[Any, ...], message: str, draft: str) -> "SchemaProblem":
+        self = super().__new__(cls, f"{'/'.join(map(str, path)) or '(top level)'}: {message}")
+        self.path, self.message, self.draft = path, message, draft
+        return self
+
+    def pointer(self) -> str:
+        return "#" + "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in self.path)
+
+    def sentence(self) -> str:
+        return f"not a valid {self.draft} schema at {self.pointer()}: {self.message}"
+
+
+def schema_problem(schema: Any) -> SchemaProblem | None:
+    """None when ``schema`` passes its metaschema, else the problem."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         cls = jsonschema.validators.validator_for(schema, default=jsonschema.Draft7Validator)
@@ -30,5 +53,4 @@ def schema_problem(schema: Any) -> str | None:
     err = jsonschema.exceptions.best_match(meta.iter_errors(schema))
     if err is None:
         return None
-    where = "/".join(map(str, err.absolute_path)) or "(top level)"
-    return f"{where}: {err.message}"
+    return SchemaProblem(tuple(err.absolute_path), err.message, _DRAFTS.get(cls.__name__, cls.__name__))
