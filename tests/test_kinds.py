@@ -282,3 +282,34 @@ def test_kind_help_comes_from_the_kinds(command):
     assert res.returncode == 0
     flat = " ".join(res.stdout.split())
     assert "Only these artifact kinds: " + ", ".join(kinds.names()) in flat
+
+
+def test_the_design_docs_page_kind_is_real_code(tmp_path):
+    """docs/design.md's "Adding a kind" module, as printed, is a kind render lists and
+    check judges with its own rule."""
+    import re
+
+    from patforge.check import CheckOptions, run_check
+    from test_check import ALPHA, DOC, build_repo
+
+    repo = build_repo(tmp_path / "repo")
+    doc = (ROOT / "docs/design.md").read_text(encoding="utf-8")
+    walk = doc[doc.index("### Adding a kind"):]
+    code = textwrap.dedent(re.search(r"```python\n(.*?)```", walk, re.S).group(1))
+    namespace: dict = {}
+    exec(compile(code, "docs/design.md (kinds/page.py)", "exec"), namespace)
+    kind = namespace["KIND"]
+    kinds.register(kind)
+    try:
+        assert "page" in kinds.names() and kinds.judge_of("page") is kind.check
+        page = repo / f"docs/patterns/{ALPHA}.md"
+        page.parent.mkdir(parents=True)
+        page.write_text(f"# {ALPHA}\n\ndoc_id: {DOC[ALPHA]}\n", encoding="utf-8")
+        result = run_check(repo, CheckOptions(rules=("PATFORGE-PAGE",)))
+        assert [s.id for s in result.rules] == ["PATFORGE-PAGE"] and result.rules[0].status == "WARN"
+        by = {r.pattern: r for r in result.records}
+        assert by[ALPHA].status == "PASS" and len(by) == 3
+        assert {r.primary.message for r in by.values() if r.status == "WARN"} == {
+            f"docs/patterns/{name}.md lacks {DOC[name]}" for name in by if name != ALPHA}
+    finally:
+        kinds.unregister("page")
