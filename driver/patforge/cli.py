@@ -17,7 +17,6 @@ from patforge.errors import PatforgeError
 from patforge.exitcodes import epilog
 from patforge.kinds import names as kind_names
 from patforge.reports.console import color_wanted, echo_json, output_options, print_diagnostics, repo_option
-from patforge.examplegen.instances import instance_to_text
 from patforge.examplegen.schema_input import example_from_file
 
 
@@ -242,15 +241,14 @@ def status(repo, only, kinds, template, verbose, as_json):
     Read-only: no lock, works on a dirty tree.
     """
     # why: start-up time: loaded only when status() runs, not when the module is imported
-    from patforge.commands.status import StatusOptions, collect_status, status_lines
+    from patforge.commands.status import StatusOptions, collect_status
+    from patforge.reports.render_text import print_status_report
 
     report = collect_status(repo, StatusOptions(only=tuple(only), kinds=tuple(kinds), template=template))
     if as_json:
         echo_json(report.to_dict())
     else:
-        print_diagnostics(report.diagnostics)
-        for line in status_lines(report, verbose=verbose):
-            click.echo(line)
+        print_status_report(report, verbose=verbose)
     sys.exit(report.exit_code)
 
 
@@ -304,12 +302,11 @@ def demo(directory, force, copy_only):
 def example(schema, kind, doc_id, pattern_id, quiet):
     """Print one instance of SCHEMA (draft-07 JSON) that validates against it."""
 
+    # why: start-up time: loaded only when example() runs, not when the module is imported
+    from patforge.reports.render_text import print_example
+
     result = example_from_file(schema, kind, doc_id=doc_id, pattern_id=pattern_id)
-    click.echo(instance_to_text(result.instances[f"instance_{kind}"]), nl=False)
-    wanted = {"doc_id": doc_id, "pattern_id": pattern_id}
-    for key in () if quiet else result.sidecar_ids:
-        click.echo(f"note: the schema does not accept {key} {wanted[key]} at the top level; "
-                   "link the example to it through a sidecar", err=True)
+    print_example(result, kind, {"doc_id": doc_id, "pattern_id": pattern_id}, quiet=quiet)
 
 
 from patforge.check.command import check_command  # noqa: E402

@@ -10,13 +10,11 @@ from pathlib import Path
 
 import click
 
-from patforge.check.reporters import REPORTERS
+from patforge.check.reporters import REPORTERS, deliver_report
 from patforge.check.rules import RULES
 from patforge.exitcodes import epilog
 from patforge.reports.console import output_options, repo_option
 from patforge.check import CheckOptions, run_check
-from patforge.check.reporters import format_report, print_text_report, show_report
-from patforge.transaction.atomic import atomic_write
 
 
 def _rule_list() -> str:
@@ -51,12 +49,5 @@ def check_command(files, repo, fmt, output, strict, only, rules, fix, dry_run, v
 
     result = run_check(repo, CheckOptions(only=tuple(only), rules=tuple(rules), strict=strict, fix=fix,
                                           dry_run=dry_run, files=tuple(str(f) for f in files)))
-    detail = "quiet" if quiet else "verbose" if verbose else "summary"
-    if output is not None:
-        atomic_write(output, format_report(result, fmt, detail).encode("utf-8"))
-        print_text_report(result, detail)
-        if not quiet:
-            click.echo(f"report ({fmt}) written to {output}")
-    else:
-        show_report(result, fmt, detail)
+    deliver_report(result, fmt, "quiet" if quiet else "verbose" if verbose else "summary", output)
     sys.exit(result.exit_code)

@@ -20,7 +20,6 @@ from patforge.kinds import BuildContext
 from patforge.reports.json_header import report_header
 from patforge.rendering.unitstate import BLOCKED, STATES, UnitState, blocked, classify_unit
 from patforge.rendering.compile_cache import CACHE_FILE, CompileCache
-from patforge.reports.console import table
 
 
 @dataclass
@@ -134,27 +133,4 @@ def collect_status(repo: Path, options: StatusOptions | None = None) -> StatusRe
     return report
 
 
-def status_lines(report: StatusReport, *, verbose: bool = False) -> list[str]:
-    """The text report: a table per kind × state, then one line per unit that lags
-    (every unit with ``verbose``)."""
-
-    counts = report.counts()
-    present = [s for s in STATES if any(c.get(s) for c in counts.values())] or ["current"]
-    out = [table([[k, *[c.get(s, 0) or "" for s in present]] for k, c in counts.items()], ["kind", *present])
-           if counts else "no units: the registry has no usable pattern"]
-    if report.template:
-        out.append(f"templates: {report.template}, newest {report.newest}")
-    shown = report.units if verbose else report.lagging
-    width = max((len(u.pattern) for u in shown), default=0)
-    for u in shown:
-        out.append(f"{u.state.state:<12} {u.kind:<9} {u.pattern:<{width}}  {u.state.detail}".rstrip())
-    hand = sum(u.state.state == "hand-written" for u in report.units)
-    if hand and not verbose:
-        out.append(f"({hand} hand-written unit(s) not listed; -v lists every unit)")
-    lag = len(report.lagging)
-    out.append(f"{lag} of {len(report.units)} unit(s) lag" if lag else
-               f"all {len(report.units)} unit(s) current or hand-written")
-    return out
-
-
-__all__ = ["BLOCKED", "StatusOptions", "StatusReport", "UnitStatus", "collect_status", "status_lines"]
+__all__ = ["BLOCKED", "StatusOptions", "StatusReport", "UnitStatus", "collect_status"]

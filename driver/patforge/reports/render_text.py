@@ -5,8 +5,10 @@ from __future__ import annotations
 import click
 
 from patforge.reports.diffview import change_stats, colorize, diff_stats, stat_block
+from patforge.examplegen.instances import instance_to_text
 from patforge.reports.console import echo_json, print_diagnostics, table
 from patforge.rendering.report import PHASE_TITLES, STATUSES, RenderReport
+from patforge.rendering.unitstate import STATES
 
 
 def print_render_report(report: RenderReport, *, verbose: bool = False) -> None:
@@ -141,6 +143,43 @@ def stat_lines(report) -> list[str]:
     out.append(f" {len(report.files)} file(s) differ from their template render in {report.units} managed unit(s), "
                f"+{sum(f.added for f in report.files)} -{sum(f.removed for f in report.files)}")
     return out
+
+
+def status_lines(report, *, verbose: bool = False) -> list[str]:
+    """The text report: a table per kind × state, then one line per unit that lags
+    (every unit with ``verbose``). ``report``: commands/status.py's ``StatusReport``."""
+    counts = report.counts()
+    present = [s for s in STATES if any(c.get(s) for c in counts.values())] or ["current"]
+    out = [table([[k, *[c.get(s, 0) or "" for s in present]] for k, c in counts.items()], ["kind", *present])
+           if counts else "no units: the registry has no usable pattern"]
+    if report.template:
+        out.append(f"templates: {report.template}, newest {report.newest}")
+    shown = report.units if verbose else report.lagging
+    width = max((len(u.pattern) for u in shown), default=0)
+    for u in shown:
+        out.append(f"{u.state.state:<12} {u.kind:<9} {u.pattern:<{width}}  {u.state.detail}".rstrip())
+    hand = sum(u.state.state == "hand-written" for u in report.units)
+    if hand and not verbose:
+        out.append(f"({hand} hand-written unit(s) not listed; -v lists every unit)")
+    lag = len(report.lagging)
+    out.append(f"{lag} of {len(report.units)} unit(s) lag" if lag else
+               f"all {len(report.units)} unit(s) current or hand-written")
+    return out
+
+
+def print_status_report(report, *, verbose: bool = False) -> None:
+    """``patforge status``: its diagnostics, then ``status_lines``."""
+    print_diagnostics(report.diagnostics)
+    for line in status_lines(report, verbose=verbose):
+        click.echo(line)
+
+
+def print_example(result, kind: str, wanted: dict[str, str | None], *, quiet: bool = False) -> None:
+    """``patforge example``: the instance on stdout; which ids the schema does not accept on stderr."""
+    click.echo(instance_to_text(result.instances[f"instance_{kind}"]), nl=False)
+    for key in () if quiet else result.sidecar_ids:
+        click.echo(f"note: the schema does not accept {key} {wanted[key]} at the top level; "
+                   "link the example to it through a sidecar", err=True)
 
 
 def print_branch_result(result) -> None:

@@ -24,8 +24,12 @@ the terminal.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
+import click
+
+from patforge.transaction.atomic import atomic_write
 from patforge.check.reporters.base import REPORTERS, Reporter, problem_lines, record_name, register
 # The built-in formats register themselves on import (order: the --format choices).
 from patforge.check.reporters import text, json_report, junit, sarif, github, html  # noqa: F401
@@ -33,7 +37,7 @@ from patforge.check.reporters import text, json_report, junit, sarif, github, ht
 if TYPE_CHECKING:
     from patforge.check.result import CheckResult
 
-__all__ = ["REPORTERS", "Reporter", "format_report", "print_text_report", "problem_lines", "record_name",
+__all__ = ["REPORTERS", "Reporter", "deliver_report", "format_report", "print_text_report", "problem_lines", "record_name",
            "register", "reporter", "show_report"]
 
 
@@ -50,6 +54,19 @@ def format_report(result: CheckResult, fmt: str, detail: str = "summary") -> str
 
 def show_report(result: CheckResult, fmt: str, detail: str = "summary") -> None:
     reporter(fmt, detail).show(result)
+
+
+def deliver_report(result: CheckResult, fmt: str, detail: str = "summary", output: Path | None = None) -> None:
+    """The report where ``check`` sends it: in ``fmt`` on the terminal; or, with ``output``,
+    in ``fmt`` into that file (atomically: the audit-trail file of PAT-CHECK-001-082) and
+    the text summary on the terminal (was the body of ``check/command.py``)."""
+    if output is None:
+        show_report(result, fmt, detail)
+        return
+    atomic_write(output, format_report(result, fmt, detail).encode("utf-8"))
+    print_text_report(result, detail)
+    if detail != "quiet":
+        click.echo(f"report ({fmt}) written to {output}")
 
 
 def print_text_report(result: CheckResult, detail: str = "summary") -> None:
