@@ -21,7 +21,6 @@ from patforge.repository.config import Config
 from patforge.diagnostics import Diagnostic, Severity
 from patforge.docids.rule import derive_doc_id, is_valid_doc_id
 from patforge.errors import GitError
-from patforge.vcs.git import git_available, run_git
 from patforge.repository.paths import PathProblem, normalize_repo_path
 from patforge.repository.files import RepoFiles
 from patforge.repository.layout import infer_root
@@ -279,6 +278,9 @@ def _rescue(model: RepoModel, i: int, e: dict[str, Any], diags: list[Diagnostic]
 
 def load_baseline(model: RepoModel) -> None:
     """The registry as committed at git HEAD (read-only git), for -072; and the commit."""
+    # why: start-up time: every command loads the kinds, and so this module; git (subprocess) only check needs
+    from patforge.vcs.git import git_available, run_git
+
     if not git_available():
         model.baseline_why = "git is not installed"
         return
