@@ -515,11 +515,13 @@ def build_units(repo: Path, n_patterns: int | None) -> tuple[Any, list[tuple[str
     five per-pattern kinds, computed by patforge's own kinds (patforge.kinds)."""
     from patforge import kinds
     from patforge.diagnostics import DiagnosticList
+    from patforge.docids.existing import reuse_existing_ids
     from patforge.repository.registry import load_registry
     from patforge.rendering.template_source import resolve_source
     from patforge.transaction.workspace import Workspace
 
     registry = load_registry(repo)
+    reuse_existing_ids(registry)  # as render and check do: doc_ids already present win
     source = resolve_source(repo, None, None, registry.config.template)
     ws = Workspace(repo, dry_run=True)
     pats = registry.patterns

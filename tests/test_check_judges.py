@@ -1,12 +1,11 @@
-"""The per-kind judges of ``patforge check`` and how a new kind plugs its rules in.
+"""Each kind's check part and how a new kind plugs its rules in.
 
-* every artifact judge honours the interface (``check/judges/interface.py``): its path
-  field and folder come from ``patforge.repository.layout``, its rules are rows of ``rules.py``
-  whose subject is its kind, and it yields findings of its own rules only;
-* a judge added at run time (``judges.register``) is located, judged, asked for its
-  doc_id sources and its registry path field, with no other change;
-* a render kind's own ``Kind.judge`` hook (``patforge.kinds``) is called for every
-  readable entry.
+* every kind's check part honours the interface (``kinds/judge.py``): its path field and
+  folder come from ``patforge.repository.layout``, its rules are its own rows (subject:
+  its kind) in the rule table, and it yields findings of its own rules only;
+* a kind registered at run time (``kinds.register``) with a check part and a rule of its
+  own is located, judged, asked for its doc_id sources and its registry path field, and
+  its rule joins the table, with no other change.
 """
 
 from __future__ import annotations
@@ -20,20 +19,20 @@ import pytest
 from patforge import kinds
 from patforge.repository import layout
 from patforge.check import CheckOptions, run_check
-from patforge.check import judges
 from patforge.check.evaluate import evaluate
-from patforge.check.judges import ARTIFACTS, ArtifactJudge
 from patforge.check.judging import bad
 from patforge.check.load import load_model
 from patforge.check.model import Item, RepoModel, Suite
 from patforge.check.resolve import DocIdSource
-from patforge.check.rules import FAIL, PASS, RULES, RULES_BY_ID, SKIP, WARN, Finding
-from patforge.kinds.base import PATTERN, Kind
+from patforge.check.rules import FAIL, PASS, RULES, RULES_BY_ID, SHOULD, SKIP, SPEC_PATFORGE, WARN, Finding, Rule
+from patforge.kinds.base import CHECKED, Kind
+from patforge.kinds.judge import ArtifactJudge
 from patforge.repository.registry import PATH_FIELDS, Pattern
 
 from compliant_repo import ALPHA, BETA, DOC, GAMMA, MUST_CASES, SHOULD_CASES, build_repo
 
 NAMES = (ALPHA, BETA, GAMMA)
+ARTIFACTS = kinds.checked()
 
 
 @pytest.fixture
@@ -48,13 +47,17 @@ def test_each_artifact_judge_owns_one_registry_path_field_and_its_layout_folder(
     assert sorted(j.path_field for j in ARTIFACTS) == sorted(PATH_FIELDS)
     for judge in ARTIFACTS:
         assert judge.folder == layout.KIND_DIRS[judge.path_field]
-        assert judges.by_kind(judge.kind) is judge and judges.by_field(judge.path_field) is judge
+        assert kinds.judge_of(judge.kind) is judge and kinds.judge_for_field(judge.path_field) is judge
+        assert kinds.by_name(judge.kind).check is judge
 
 
-def test_each_artifact_judge_has_its_rules_in_the_rule_table():
-    subjects = {r.subject for r in RULES}
+def test_each_kinds_rules_are_its_own_rows_of_the_rule_table():
     for judge in ARTIFACTS:
-        assert judge.kind in subjects, f"no rule in rules.py has subject {judge.kind!r}"
+        assert judge.rules, f"the {judge.kind} kind has no rules"
+        assert {r.subject for r in judge.rules} == {judge.kind}
+        assert all(RULES_BY_ID[r.id] is r and r in RULES for r in judge.rules)
+    owned = {r.id for j in ARTIFACTS for r in j.rules}
+    assert not [r.id for r in RULES if r.subject in {j.kind for j in ARTIFACTS} and r.id not in owned]
 
 
 def test_a_compliant_suite_through_each_judge(repo):
@@ -111,7 +114,8 @@ def test_each_kind_rule_is_judged_by_its_judge(tmp_path):
 
 # -- a new artifact kind, added from inside the test ---------------------------------------------
 
-TOY_RULE = "PAT-CHECK-001-043"  # a SHOULD rule the toy borrows: a new kind adds its own rows to rules.py
+TOY_RULE = "PATFORGE-TOY"  # the toy kind's own rule: a row of its check part
+TOY_ROWS = (Rule(TOY_RULE, SHOULD, "each pattern has a toy under toys/", "pattern", "toy", SPEC_PATFORGE),)
 
 
 @dataclass
@@ -137,19 +141,23 @@ def _toy_sources(model: RepoModel, item: Item, s: Suite) -> list[DocIdSource]:
 
 
 @pytest.fixture
-def toy_judge(monkeypatch):
+def toy_kind(monkeypatch):
+    """A kind that is only checked (no template): its check part and its rule."""
     monkeypatch.setitem(layout.KIND_DIRS, "toy_path", "toys")
     judge = ArtifactJudge(kind="toy", path_field="toy_path", locate=_toy_locate, judge=_toy_judge,
-                          sources=_toy_sources, link_hints={"toy": "write `toy: {ref}` into it"})
-    judges.register(judge)
+                          sources=_toy_sources, link_hints={"toy": "write `toy: {ref}` into it"}, rules=TOY_ROWS,
+                          subject=lambda model, item, s: f"{item.pattern.root}/toys/{item.pattern.name}.toy")
+    kind = Kind("toy", CHECKED, "a toy per pattern", check=judge)
+    kinds.register(kind)
     try:
-        yield judge
+        yield kind
     finally:
-        judges.unregister("toy")
-    assert judges.by_kind("toy") is None
+        kinds.unregister("toy")
+    assert kinds.judge_of("toy") is None and TOY_RULE not in RULES_BY_ID
 
 
-def test_a_registered_artifact_judge_plugs_into_every_stage(repo, toy_judge):
+def test_a_registered_kind_with_a_check_part_plugs_into_every_stage(repo, toy_kind):
+    assert RULES_BY_ID[TOY_RULE] is TOY_ROWS[0] and "toy" not in kinds.names()  # checked, never rendered
     (repo / "patterns/toys").mkdir()
     (repo / f"patterns/toys/{ALPHA}.toy").write_text("a toy without a doc_id\n")
     model = load_model(repo)
@@ -170,35 +178,18 @@ def test_a_registered_artifact_judge_plugs_into_every_stage(repo, toy_judge):
     assert any(f.message == "entry lacks toy_path, so it cannot be under patterns/toys/"
                for f in about("PAT-CHECK-001-013", ALPHA))
     with pytest.raises(ValueError):
-        judges.register(toy_judge)
+        kinds.register(toy_kind)
 
 
-# -- a render kind's own check hook ------------------------------------------------------------
-
-class ToyKind(Kind):
-    def __init__(self) -> None:  # a kind that only judges: no template, nothing to build
-        self.name, self.scope, self.summary = "toykind", PATTERN, "a kind that only judges"
-        self.seen: list[str] = []
-
-    def judge(self, check: RepoModel, item: Item) -> list[Finding]:
-        self.seen.append(item.label)
-        if item.label == GAMMA:
-            return [bad(TOY_RULE, item, "the toy kind's own judgement", path=check.reg_path)]
-        return []
-
-
-def test_a_render_kinds_judge_hook_is_called_for_each_readable_entry(repo):
-    kind = ToyKind()
-    kinds.register(kind)
-    try:
-        result = run_check(repo, CheckOptions())
-    finally:
-        kinds.unregister("toykind")
-    assert sorted(kind.seen) == sorted(NAMES)
+def test_a_registered_kinds_rule_is_reported_like_any_other(repo, toy_kind):
+    for name in (ALPHA, BETA):
+        (repo / "patterns/toys").mkdir(exist_ok=True)
+        (repo / f"patterns/toys/{name}.toy").write_text("toy\n")
+    result = run_check(repo, CheckOptions(rules=("TOY",)))
     (record,) = [r for r in result.records if r.rule == TOY_RULE and r.pattern == GAMMA]
-    assert record.status == WARN and record.primary.message == "the toy kind's own judgement"
+    assert record.status == WARN and record.primary.message.startswith("no toy at ")
     assert {r.status for r in result.records if r.rule == TOY_RULE and r.pattern != GAMMA} == {PASS}
-    assert result.exit_code == 0
+    assert [s.id for s in result.rules] == [TOY_RULE] and result.exit_code == 0
     assert SKIP not in {r.status for r in result.records if r.rule == TOY_RULE}
 
 

@@ -16,11 +16,20 @@ import re
 import pytest
 
 from conftest import commit_all, git, grown_copy
-from patforge.docids.existing import per_file_stem
+from patforge.docids.rule import per_file_stem
 from patforge.examplegen.instances import validate_instance
+from patforge.docids.existing import reuse_existing_ids
 from patforge.repository.registry import load_registry
 
 PER_FILE = ("per_file_ids_01", "per_file_ids_02", "per_file_ids_03")
+
+
+def settled(repo):
+    """The registry as render and check read it: loaded, then the doc_ids the repository
+    already gives reused (``reuse_existing_ids``; load_registry itself no longer does)."""
+    reg = load_registry(repo)
+    reuse_existing_ids(reg)
+    return reg
 
 
 def stem(name: str) -> str:
@@ -41,7 +50,7 @@ def grown(tmp_path_factory):
 
 
 def test_registry_doc_id_settles_per_file_ids_said_once(grown):
-    reg = load_registry(grown)
+    reg = settled(grown)
     assert not set(PER_FILE) & set(reg.id_conflicts), reg.id_conflicts
     notes = [n for n in reg.notes if "per-file id" in n]
     assert len(notes) == 1, reg.notes
@@ -51,7 +60,7 @@ def test_registry_doc_id_settles_per_file_ids_said_once(grown):
 
 
 def test_conflict_without_registry_doc_id_names_sources_and_suggests_one(grown):
-    reg = load_registry(grown)
+    reg = settled(grown)
     d = reg.id_conflicts["id_conflict_suggested"]
     assert "schema sidecar" in d.message and "executor DOC_ID header" in d.message and "spec (" in d.message
     want = "DOC-PAT-ID-CONFLICT-SUGGESTED-001"
@@ -114,7 +123,7 @@ def test_per_file_ids_without_a_registry_doc_id_suggest_no_new_id(tmp_path, cli)
     text = reg_file.read_text("utf-8")
     reg_file.write_text(text.replace("    doc_id: DOC-PAT-PER-FILE-IDS-01-739\n", ""), "utf-8")
     commit_all(repo, "no registry doc_id")
-    d = load_registry(repo).id_conflicts["per_file_ids_01"]
+    d = settled(repo).id_conflicts["per_file_ids_01"]
     assert "suggested" not in d.hint and "per-file ids of DOC-PAT-PER-FILE-IDS-01" in d.hint
     cli("check", "--repo", str(repo), "--fix", "--only", "per_file_ids_01")
     added = "\n".join(ln for ln in git(repo, "diff", "-U0").splitlines() if ln.startswith("+"))

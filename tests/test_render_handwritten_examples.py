@@ -49,7 +49,7 @@ def issue_repo(demo_repo):
 def forbid_generation_for_atomic_create(monkeypatch):
     """The generator still serves the other 23 patterns; asked for atomic_create's
     examples (which a person wrote), it fails the unit, and the test with it."""
-    import patforge.kinds.examples as examples_kind
+    import patforge.rendering.cached_examples as examples_kind  # the generator the examples kind calls
 
     real = examples_kind.generate_examples
 

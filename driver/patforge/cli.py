@@ -8,22 +8,18 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from functools import partial
 
 import click
 
 from patforge import __version__
-from patforge.errors import PatforgeError, UsageError
+from patforge.errors import PatforgeError
 from patforge import completion
 from patforge.reports.escaping import ENCODE_ERRORS, visible
 from patforge.exitcodes import epilog
 from patforge.kinds import names as kind_names
-from patforge.reports.console import color_wanted, echo_json, output_options, print_diagnostics
-
-
-def _repo_option(f):
-    return click.option("--repo", "repo", type=click.Path(file_okay=False, path_type=Path),
-                        default=Path("."), show_default=True,
-                        help="The pattern repository (the folder that holds patterns/).")(f)
+from patforge.reports.console import color_wanted, echo_json, output_options, print_diagnostics, repo_option
+from patforge.examplegen.schema_input import example_from_file
 
 
 class _Progress:
@@ -45,6 +41,7 @@ class _Progress:
 def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
     if not value or ctx.resilient_parsing:
         return
+    # why: start-up time: loaded only when _print_version() runs, not when the module is imported
     from patforge.rendering.template_source import shipped_template_version
 
     click.echo(f"patforge, version {__version__}")
@@ -77,7 +74,7 @@ def cli() -> None:
 
 
 @cli.command(epilog=epilog("init"))
-@_repo_option
+@repo_option
 @click.option("--dry-run", is_flag=True, help="List what would be added; write nothing.")
 @output_options
 def init(repo, dry_run):
@@ -87,6 +84,7 @@ def init(repo, dry_run):
     Never overwrites a file: on a repository that has some of them (a registry, say),
     only the missing ones are added, and each kept one is named.
     """
+    # why: start-up time: loaded only when this function runs, not when the module is imported
     from patforge.commands.init import init_repository, report_lines
 
     for line in report_lines(init_repository(repo, dry_run=dry_run)):
@@ -95,7 +93,7 @@ def init(repo, dry_run):
 
 
 @cli.command(epilog=epilog("render"))
-@_repo_option
+@repo_option
 @click.option("--phase", "phases", type=click.IntRange(1, 4), multiple=True,
               help="Run only these phases (repeatable): 1 ids, 2 core, 3 migrated, 4 repository. Default: all.")
 @click.option("--phase1-only", is_flag=True, help="Same as --phase 1 (the plan's -Phase1Only).")
@@ -126,54 +124,24 @@ def init(repo, dry_run):
 def render(repo, phases, phase1_only, only, kinds, template, vcs_ref, jobs, batch_size, dry_run,
            all_or_nothing, verbose, as_json, only_failed, branch, make_commit, message):
     """Generate every missing artifact (the plan's phases 1-4)."""
-    from patforge.commands.render import RenderOptions, render as run_render
-    from patforge.reports.render_text import print_branch_result, print_render_report
 
-    if (make_commit or message) and not branch:
-        raise UsageError("--commit and --message need --branch NAME",
-                         hint="patforge commits only on a branch it creates: add --branch NAME")
-    if message and not make_commit:
-        raise UsageError("--message needs --commit", hint="add --commit")
-    if phase1_only:
-        phases = (1,)
-    opts = RenderOptions(phases=tuple(phases) or (1, 2, 3, 4), only=tuple(only), kinds=tuple(kinds),
-                         template=template, vcs_ref=vcs_ref, jobs=jobs, batch_size=batch_size,
-                         dry_run=dry_run, all_or_nothing=all_or_nothing,
+    # why: start-up time: loaded only when render() runs, not when the module is imported
+    from patforge.commands.render import PHASES, RenderOptions
+    from patforge.commands.render_run import run_render
+    from patforge.reports.render_text import print_render_run, print_rerun
+
+    opts = RenderOptions(phases=(1,) if phase1_only else tuple(phases) or PHASES, only=tuple(only),
+                         kinds=tuple(kinds), template=template, vcs_ref=vcs_ref, jobs=jobs,
+                         batch_size=batch_size, dry_run=dry_run, all_or_nothing=all_or_nothing,
                          progress=None if as_json else _Progress(True))
-    if only_failed:
-        from patforge.rendering.failed_units import rerun_options
-
-        opts, record = rerun_options(repo, opts)
-        if opts is None:
-            extra = (f"; it had {record.other_errors} error(s) no unit owns: run patforge render to see them"
-                     if record.other_errors else "")
-            click.echo(f"nothing to re-run: the last render left no failed unit{extra}")
-            sys.exit(1 if record.other_errors else 0)
-        click.echo(f"re-running {len(record.units)} failed unit(s): "
-                   + ", ".join(f"{n} {k}" for _ph, k, n in record.units[:10])
-                   + (" ..." if len(record.units) > 10 else ""), err=as_json)
-    if branch:
-        from patforge.vcs.branch import render_on_branch
-
-        result = render_on_branch(repo, opts, branch, commit=make_commit, message=message)
-        report = result.report
-    else:
-        result, report = None, run_render(repo, opts)
-    if as_json:
-        data = report.to_dict()
-        if result is not None:
-            data["branch"] = {"name": result.branch, "started_from": result.started_from, "base": result.base,
-                              "commit": result.commit, "notes": result.notes}
-        echo_json(data)
-    else:
-        print_render_report(report, verbose=verbose)
-        if result is not None:
-            print_branch_result(result)
-    sys.exit(1 if report.failed else 0)
+    run = run_render(repo, opts, only_failed=only_failed, branch=branch, commit=make_commit, message=message,
+                     announce=partial(print_rerun, err=as_json))
+    print_render_run(run, verbose=verbose, as_json=as_json)
+    sys.exit(run.exit_code)
 
 
 @cli.command(epilog=epilog("update"))
-@_repo_option
+@repo_option
 @click.option("--template", metavar="SRC", help="Template collection (git path or URL); default: shipped.")
 @click.option("--to", "to", metavar="REF", help="Template version to update to; default: the newest tag.")
 @click.option("--registry", is_flag=True,
@@ -196,6 +164,7 @@ def update(repo, template, to, registry, conflict, only, kinds, dry_run, templat
     Hand edits are kept; overlapping edits are reported as conflicts (exit 1). The
     result is left as uncommitted changes for you to review; nothing is committed.
     """
+    # why: start-up time: loaded only when update() runs, not when the module is imported
     from patforge.reports.render_text import print_update_report
     from patforge.commands.update import UpdateOptions, update as run_update
 
@@ -206,11 +175,11 @@ def update(repo, template, to, registry, conflict, only, kinds, dry_run, templat
         echo_json(report.to_dict())
     else:
         print_update_report(report)
-    sys.exit(1 if report.failed else 0)
+    sys.exit(report.exit_code)
 
 
 @cli.command(epilog=epilog("rollback"))
-@_repo_option
+@repo_option
 @click.option("--dry-run", is_flag=True, help="List what would be restored; change nothing.")
 @click.option("--verbose", "-v", is_flag=True, help="List every file, not only the counts.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
@@ -221,6 +190,7 @@ def rollback(repo, dry_run, verbose, as_json):
 
     Refuses, changing nothing, if any of those files changed since (they are listed).
     """
+    # why: start-up time: loaded only when rollback() runs, not when the module is imported
     from patforge.reports.render_text import print_rollback_report
     from patforge.transaction.rollback import rollback as run_rollback
 
@@ -229,7 +199,7 @@ def rollback(repo, dry_run, verbose, as_json):
         echo_json(report.to_dict())
     else:
         print_rollback_report(report, verbose=verbose)
-    sys.exit(0)
+    sys.exit(report.exit_code)
 
 
 @cli.command(epilog=epilog("new"))
@@ -237,7 +207,7 @@ def rollback(repo, dry_run, verbose, as_json):
 @click.option("--category", "-c", required=True, help="The pattern's category (free text, one line).")
 @click.option("--executor", type=click.Choice(["ps1", "py"]), default="ps1", show_default=True,
               help="Executor language: PowerShell or Python.")
-@_repo_option
+@repo_option
 @click.option("--root", metavar="DIR", help="Pattern root to put it under (default: the first root).")
 @click.option("--template", metavar="SRC", help="Template collection (git path or URL); default: shipped.")
 @click.option("--dry-run", is_flag=True, help="Show the registry entry and spec; write nothing.")
@@ -245,23 +215,20 @@ def rollback(repo, dry_run, verbose, as_json):
 @output_options
 def new(name, category, executor, repo, root, template, dry_run, as_json):
     """Scaffold one new pattern: registry entry, spec skeleton and its whole suite."""
+    # why: start-up time: loaded only when new() runs, not when the module is imported
     from patforge.commands.new import create_pattern
-    from patforge.reports.render_text import print_render_report
+    from patforge.reports.render_text import print_new_report
 
     report = create_pattern(repo, name, category, executor, root=root, template=template, dry_run=dry_run)
     if as_json:
         echo_json(report.to_dict())
     else:
-        for change in report.changes:
-            click.echo(change.diff() if dry_run else f"wrote {change.path}")
-        click.echo(f"pattern {report.name}: pattern_id {report.pattern_id}, doc_id {report.doc_id}")
-        if report.render:
-            print_render_report(report.render)
-    sys.exit(1 if report.failed else 0)
+        print_new_report(report, dry_run=dry_run)
+    sys.exit(report.exit_code)
 
 
 @cli.command(epilog=epilog("doctor"))
-@_repo_option
+@repo_option
 @click.option("--fix", is_flag=True, help="Apply the repairs shown (Windows paths in double-quoted YAML, specs moved back with git mv, "
                    "spec_path repointed).")
 @click.option("--template", metavar="SRC", help="Template collection to check (default: as render uses).")
@@ -272,34 +239,20 @@ def doctor(repo, fix, template, as_json, quiet):
 
     Prints every check (ok, warn, FAIL); with -q only the warnings and failures, on stderr.
     """
+    # why: start-up time: loaded only when doctor() runs, not when the module is imported
     from patforge.commands.doctor import run_doctor
+    from patforge.reports.render_text import print_doctor_report
 
     report = run_doctor(repo, fix=fix, template=template)
     if as_json:
         echo_json(report.to_dict())
     else:
-        marks = {"ok": click.style("ok  ", fg="green"), "warn": click.style("warn", fg="yellow"),
-                 "fail": click.style("FAIL", fg="red")}
-        for c in report.checks:
-            if quiet and c.status == "ok":
-                continue
-            head, *listed = c.message.split("\n    ")  # a check may list items, one per line
-            click.echo(f"[{marks[c.status]}] " + visible(f"{c.name}: {head}"), err=quiet)
-            for item in listed:
-                click.echo(f"    {visible(item)}", err=quiet)
-            if c.hint:
-                click.echo(visible(f"       what to do: {c.hint}"), err=quiet)
-        if not quiet:
-            for r in report.repairs:
-                click.echo(r.diff())
-            if report.applied:
-                click.echo(f"repaired {len(report.repairs)} file(s)"
-                           + (f", moved {len(report.moves)} spec(s) back" if report.moves else ""))
-    sys.exit(1 if report.failed else 0)
+        print_doctor_report(report, quiet=quiet)
+    sys.exit(report.exit_code)
 
 
 @cli.command(epilog=epilog("status"))
-@_repo_option
+@repo_option
 @click.option("--only", "only", multiple=True, metavar="NAME", help="Only these patterns (repeatable).",
               shell_complete=completion.registry_names)
 @click.option("--kind", "kinds", multiple=True, metavar="KIND", shell_complete=completion.kinds,
@@ -317,21 +270,21 @@ def status(repo, only, kinds, template, verbose, as_json):
     hand-written, 1 when anything lags (for CI), 2 when it cannot run.
     Read-only: no lock, works on a dirty tree.
     """
-    from patforge.commands.status import StatusOptions, collect_status, status_lines
+    # why: start-up time: loaded only when status() runs, not when the module is imported
+    from patforge.commands.status import StatusOptions, collect_status
+    from patforge.reports.render_text import print_status_report
 
     report = collect_status(repo, StatusOptions(only=tuple(only), kinds=tuple(kinds), template=template))
     if as_json:
         echo_json(report.to_dict())
     else:
-        print_diagnostics(report.diagnostics)
-        for line in status_lines(report, verbose=verbose):
-            click.echo(line)  # values escaped in status_lines
+        print_status_report(report, verbose=verbose)
     sys.exit(report.exit_code)
 
 
 @cli.command(epilog=epilog("diff"))
 @click.argument("names", nargs=-1, metavar="[NAME]...", shell_complete=completion.managed_names)
-@_repo_option
+@repo_option
 @click.option("--kind", "kinds", multiple=True, metavar="KIND", shell_complete=completion.kinds,
               help="Only these artifact kinds.")
 @click.option("--template", metavar="SRC", help="Template collection to render the recorded versions from "
@@ -345,18 +298,13 @@ def diff(names, repo, kinds, template, stat, quiet):
     temporary folder; the unified diff goes from that render (a/) to the file on
     disk (b/). Nothing is written. Exit 0, or 2 when a render fails.
     """
-    from patforge.commands.diff import stat_lines, unit_diffs
+    # why: start-up time: loaded only when diff() runs, not when the module is imported
+    from patforge.commands.diff import unit_diffs
+    from patforge.reports.render_text import print_diff_report
 
     report = unit_diffs(repo, tuple(names), tuple(kinds), template=template)
-    if stat:
-        for line in stat_lines(report):
-            click.echo(visible(line))
-    else:
-        for f in report.files:  # file content and names: control characters shown escaped
-            click.echo("".join(visible(line) + "\n" for line in f.text.splitlines()), nl=False)
-    for e in report.errors:
-        click.echo(click.style("error: ", fg="red") + visible(e), err=True)
-    sys.exit(2 if report.errors else 0)
+    print_diff_report(report, stat=stat)
+    sys.exit(report.exit_code)
 
 
 @cli.command(epilog=epilog("demo"))
@@ -370,6 +318,7 @@ def diff(names, repo, kinds, template, stat, quiet):
 def demo(directory, force, copy_only):
     """Copy the bundled example registry into DIRECTORY, make it a git repository, and run
     the whole pipeline on it, printing what each step did."""
+    # why: start-up time: loaded only when demo() runs, not when the module is imported
     from patforge.commands.demo import run_demo
 
     sys.exit(run_demo(directory, force=force, copy_only=copy_only))
@@ -386,6 +335,7 @@ def docs(page, show_path, quiet):
     docs/registry.md) is one of these: they ship inside patforge, so they match the
     installed version and need no network.
     """
+    # why: start-up time: loaded only when this function runs, not when the module is imported
     from patforge.commands.docs import docs_dir, page_path, pages
 
     if page is None:
@@ -408,17 +358,12 @@ def docs(page, show_path, quiet):
 @output_options(own_quiet=True)  # the instance is the machine output: -q drops only the notes
 def example(schema, kind, doc_id, pattern_id, quiet):
     """Print one instance of SCHEMA (draft-07 JSON) that validates against it."""
-    from patforge.examplegen.instances import instance_to_text
-    from patforge.examplegen.schema_input import example_from_file
+
+    # why: start-up time: loaded only when example() runs, not when the module is imported
+    from patforge.reports.render_text import print_example
 
     result = example_from_file(schema, kind, doc_id=doc_id, pattern_id=pattern_id)
-    click.echo(instance_to_text(result.instances[f"instance_{kind}"]), nl=False)
-    wanted = {"doc_id": doc_id, "pattern_id": pattern_id}
-    for note in () if quiet else result.notes:
-        click.echo(f"note: {note}", err=True)
-    for key in () if quiet else result.sidecar_ids:
-        click.echo(f"note: the schema does not accept {key} {wanted[key]} at the top level; "
-                   "link the example to it through a sidecar", err=True)
+    print_example(result, kind, {"doc_id": doc_id, "pattern_id": pattern_id}, quiet=quiet)
 
 
 from patforge.check.command import check_command  # noqa: E402

@@ -24,6 +24,7 @@ def kinds(ctx: Any, param: Any, incomplete: str) -> list[CompletionItem]:
 def registry_names(ctx: Any, param: Any, incomplete: str) -> list[CompletionItem]:
     """The registry's pattern names (``--only``)."""
     try:
+        # why: start-up time: loaded only when this function runs, not when the module is imported
         from patforge.repository.config import load_config
         from patforge.repository.yamlsrc import load_yaml_file
 
@@ -39,6 +40,7 @@ def registry_names(ctx: Any, param: Any, incomplete: str) -> list[CompletionItem
 
 def managed_names(ctx: Any, param: Any, incomplete: str) -> list[CompletionItem]:
     """Patterns with rendered (managed) units: what ``diff NAME`` takes."""
+    # why: start-up time: loaded only when this function runs, not when the module is imported
     from patforge.repository.layout import ANSWERS_DIR
 
     try:

@@ -58,3 +58,14 @@ def markdown_table() -> str:
             lines.append(f"| `{command}` | {code} | {meaning} |")
     lines.append(f"| every command | {COMMON[0][0]} | {COMMON[0][1]} |")
     return "\n".join(lines)
+
+
+class ExitOnFailure:
+    """Mixin for a command's report: its exit code is 1 when it ``failed``, else 0
+    (the report defines ``failed``; the CLI exits with ``exit_code``)."""
+
+    failed: bool
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.failed else 0

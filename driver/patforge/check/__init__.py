@@ -28,8 +28,9 @@ bad options). A registry that is missing or is not valid YAML is a -010 FAIL.
 the same changes and writes nothing; the report is then the state before the changes.
 
 The package: ``load.py`` builds the repository model (``model.py``, read through
-``files.py``); ``judges/`` holds one judge module per artifact kind plus the registry
-entry, suite and repository judges; ``evaluate.py`` runs them, applies ``--only``,
+``files.py``); each artifact kind's rules and judge are in its kind module
+(``kinds/<kind>.py``, its ``check`` part); ``judges/`` holds the registry entry, suite
+and repository judges; ``evaluate.py`` runs them, applies ``--only``,
 ``--rule`` and ``--strict`` and aggregates; ``result.py`` is what a run returns;
 ``reporters/`` formats it; ``rules.py`` is the rule table.
 """
@@ -41,23 +42,25 @@ from pathlib import Path
 
 from typing import TYPE_CHECKING
 
+from patforge import kinds  # noqa: F401 - each kind adds its rows to the rule table (rules.RULES)
 from patforge.errors import UsageError
 
 from patforge.check.result import CheckOptions, CheckResult, Record, RuleSummary
 from patforge.check.rules import RULES, Finding, select_rules
+from patforge.check.matrix import inventory
 
 if TYPE_CHECKING:
     from patforge.check.model import RepoModel
 
-# The model, judges and evaluation (jsonschema, the kinds) are imported when a check
-# runs: every patforge command imports this package to register `check` (a no-op
-# render must not pay for them).
+# The model, judges and evaluation are imported when a check runs: every patforge
+# command imports this package to register `check` (a no-op render must not pay for them).
 
 __all__ = ["CheckOptions", "CheckResult", "Finding", "Record", "RuleSummary", "run_check", "RULES"]
 
 
 def run_check(repo: Path, options: CheckOptions | None = None) -> CheckResult:
     """Check ``repo``; with ``options.fix``, repair first (Phase 1 code) and check again."""
+    # why: start-up time: loaded only when run_check() runs, not when the module is imported
     from patforge.check.fix import fix
     from patforge.check.load import load_model
 
@@ -99,6 +102,7 @@ def _check_only(model: RepoModel, options: CheckOptions) -> None:
 
 def _judged(model: RepoModel, options: CheckOptions) -> list:
     """The entries this run judges: --only's, and (check FILE...) the files' patterns."""
+    # why: start-up time: loaded only when _judged() runs, not when the module is imported
     from patforge.check.evaluate import select_items
 
     return [it for it in select_items(model.items, options.only)
@@ -106,9 +110,9 @@ def _judged(model: RepoModel, options: CheckOptions) -> list:
 
 
 def _result(model: RepoModel, options: CheckOptions, selected: list[str] | None) -> CheckResult:
+    # why: start-up time: loaded only when this function runs, not when the module is imported
     from patforge.check.blockers import render_blockers, whole_entry_blocked, without_render_advice
     from patforge.check.evaluate import aggregate, evaluate, keep_only
-    from patforge.check.matrix import inventory
 
     model.wanted = None if selected is None else set(selected)  # judges that cost may skip the rest
     found = evaluate(model)

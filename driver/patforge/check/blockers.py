@@ -11,12 +11,15 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from patforge.repository.layout import example_dir
 from patforge.spec.compiler import compile_schema
-from patforge.docids.rule import is_valid_doc_id, suggest_id
-from patforge.docids.existing import instance_pattern_for
+from patforge.docids.rule import instance_pattern_for, is_valid_doc_id, suggest_id
+from patforge.repository.bounded import parse_json
 
 from patforge.check.model import RepoModel
 from patforge.check.rules import PASS, SKIP, Finding
+from patforge.examplegen.instances import generate_instances
+from patforge.validation.messages import exception_text
 
 _RENDER = "patforge render"
 
@@ -110,12 +113,7 @@ def without_render_advice(findings: list[Finding], blockers: dict[str, str],
 def _examples_blocked(model: RepoModel, p) -> str | None:
     """Why no example instance can be generated from a hand-written schema (None: it can,
     or examples exist)."""
-    from patforge.repository.bounded import parse_json
-
-    from patforge.examplegen.instances import generate_instances
-    from patforge.validation.messages import exception_text
-
-    folder = p.example_dir or p.default_example_dir()
+    folder = example_dir(p)
     if model.files.is_dir(folder) and any(n.endswith(".json") for n in model.files.list_files(folder)):
         return None
     try:

@@ -10,11 +10,12 @@ from pathlib import Path
 
 import click
 
-from patforge.check.reporters import REPORTERS
+from patforge.check.reporters import REPORTERS, deliver_report
 from patforge.check.rules import RULES
 from patforge import completion
 from patforge.exitcodes import epilog
-from patforge.reports.console import output_options
+from patforge.reports.console import output_options, repo_option
+from patforge.check import CheckOptions, run_check
 
 
 def _rule_list() -> str:
@@ -23,8 +24,7 @@ def _rule_list() -> str:
 
 @click.command("check", epilog=epilog("check") + "\n\n\b\nRules:\n" + _rule_list())
 @click.argument("files", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--repo", "repo", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
-              show_default=True, help="The pattern repository (the folder that holds patterns/).")
+@repo_option
 @click.option("--format", "fmt", type=click.Choice(list(REPORTERS)), default="text",
               show_default=True, help="Report format (on stdout, or in --output). github: GitHub Actions "
               "annotations; html: one self-contained page (use with --output).")
@@ -54,26 +54,9 @@ def check_command(files, repo, fmt, output, strict, blocking, only, rules, fix, 
     With FILE arguments (what pre-commit passes), only the patterns those files
     belong to are checked; a changed registry means its changed entries.
     """
-    from patforge.check import CheckOptions, run_check
-    from patforge.check.reporters import format_report, print_text_report, show_report
-    from patforge.reports.escaping import safe_bytes
-    from patforge.transaction.atomic import write_user_output
 
     result = run_check(repo, CheckOptions(only=tuple(only), rules=tuple(rules), strict=strict,
                                           blocking=tuple(blocking), fix=fix,
                                           dry_run=dry_run, files=tuple(str(f) for f in files), staged=staged))
-    detail = "quiet" if quiet else "verbose" if verbose else "summary"
-    if output is not None:
-        write_user_output(output, safe_bytes(format_report(result, fmt, detail)))
-        if not quiet:
-            print_text_report(result, detail)
-            click.echo(f"report ({fmt}) written to {output}")
-    elif not (quiet and fmt == "text"):
-        show_report(result, fmt, detail)
-    if quiet and result.exit_code != 0:
-        # -q means the same in every command (docs/cli.md): stdout carries only a report
-        # asked for; a problem is said on stderr. Here: the verdict line.
-        from patforge.check.reporters.text import verdict_line
-
-        click.echo(verdict_line(result, click.style), err=True)
+    deliver_report(result, fmt, "quiet" if quiet else "verbose" if verbose else "summary", output)
     sys.exit(result.exit_code)

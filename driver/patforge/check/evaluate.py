@@ -13,7 +13,6 @@ from dataclasses import replace
 
 from patforge import kinds
 
-from patforge.check.judges import ARTIFACTS, by_kind
 from patforge.check.judges.entries import judge_entry
 from patforge.check.judges.repository import judge_repository, repo_subject, root_subject
 from patforge.check.judges.suite import judge_suite
@@ -34,7 +33,7 @@ def evaluate(model: RepoModel) -> list[Finding]:
     findings: list[Finding] = list(judge_repository(model))
     findings += judge_rendered(model)  # before the loop: it releases each entry's files
     unjudged: set[str] = set()
-    for judge in ARTIFACTS:
+    for judge in model.judges:
         if judge.judge_repo is not None:
             findings += judge.judge_repo(model)
         if judge.not_judged is not None:
@@ -46,9 +45,9 @@ def evaluate(model: RepoModel) -> list[Finding]:
             if where is not None:
                 pairs.append((rule.id, None, where[0], where[1], None))
         elif rule.scope == "root":
-            pairs += [(rule.id, None, root, root_subject(rule, root), None) for root in model.roots]
+            pairs += [(rule.id, None, root, root_subject(model, rule, root), None) for root in model.roots]
     item_rules = [r for r in RULES if r.scope in ("entry", "pattern") and r.id not in unjudged]
-    artifact_subjects = {j.kind for j in ARTIFACTS} | set(kinds.names())
+    artifact_subjects = {k.name for k in kinds.KINDS}
     for item in model.items:
         if model.selected is not None and item.label not in model.selected:
             continue  # check FILE...: only the patterns the files belong to
@@ -60,10 +59,8 @@ def evaluate(model: RepoModel) -> list[Finding]:
             findings += [skip(rule.id, item, item.why_not or "the entry cannot be read", path=model.reg_path)
                          for rule in item_rules if rule.scope == "pattern" and rule.subject in artifact_subjects]
         else:
-            for judge in ARTIFACTS:
+            for judge in model.judges:
                 findings += judge.judge(model, item, s)
-            for kind in kinds.KINDS:  # the render kinds' own check hook (Kind.judge)
-                findings += kind.judge(model, item)
         findings += judge_suite(model, item, s)
         model.release(item)
     return findings + passes(findings, pairs)
@@ -80,7 +77,7 @@ def passes(findings: list[Finding], pairs: list[Pair]) -> list[Finding]:
 
 
 def _subject(model: RepoModel, rule: Rule, item: Item, s: Suite | None) -> tuple[str | None, int | None]:
-    judge = by_kind(rule.subject)
+    judge = model.judge_of(rule.subject)
     if item.pattern is not None and judge is not None:
         return judge.subject_path(model, item, s), None
     if item.pattern is not None and model.registry is not None and rule.subject in kinds.names():

@@ -19,7 +19,6 @@ from patforge.transaction.rollback import recording
 from patforge.diagnostics import Diagnostic, DiagnosticList, Severity
 
 from patforge.check.evaluate import select_items
-from patforge.check.judges import ARTIFACTS
 from patforge.check.judges.suite import suite_sources
 from patforge.check.model import Item, RepoModel
 
@@ -29,6 +28,7 @@ def fix(model: RepoModel, only: tuple[str, ...], dry_run: bool) -> tuple[list[Fi
     DOC_LINK headers in files phase 1 does not touch, path fields of artifacts that
     already exist at the conventional place -- with the same pure insertions
     (``patforge.docids.edits``), in the same workspace."""
+    # why: start-up time: loaded only when fix() runs, not when the module is imported
     from patforge.transaction.workspace import Workspace
 
     diags = DiagnosticList()
@@ -52,6 +52,7 @@ def fix(model: RepoModel, only: tuple[str, ...], dry_run: bool) -> tuple[list[Fi
 
 def _fix(model: RepoModel, sound: list[Item], held: dict[str, str], ws, dry_run: bool,
          diags: DiagnosticList) -> tuple[list[FileChange], list[Diagnostic]]:
+    # why: start-up time: loaded only when _fix() runs, not when the module is imported
     from patforge.docids.edits import PATH_ANCHORS, IdEditor
     from patforge.commands.render import RenderOptions, render
 
@@ -66,7 +67,7 @@ def _fix(model: RepoModel, sound: list[Item], held: dict[str, str], ws, dry_run:
         p, s = item.pattern, model.suite_for(item)
         if p.name in held or s is None:
             continue
-        for judge in ARTIFACTS:
+        for judge in model.judges:
             for rel in judge.fix_links(model, p, s) if judge.fix_links else ():
                 ids.doc_link(p, rel)
             if judge.fix_path is not None and p.paths.get(judge.path_field) is None:

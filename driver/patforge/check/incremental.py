@@ -29,12 +29,13 @@ from typing import Any
 
 from patforge.errors import GitError
 from patforge.vcs.git import git_available, run_git
+from patforge.repository.layout import KIND_DIRS, PATH_FIELDS, REQUIRED_PATH_FIELDS
 from patforge.repository.registry import Registry
 from patforge.repository.yamlsrc import YamlLoadError, load_yaml_text
+from patforge.kinds.tests import test_owner
 
 #: Files every pattern depends on: a change re-checks the whole repository.
 REPOSITORY_INPUTS = ("patforge.toml", "schema/pattern_spec.v1.json")
-_PATH_FIELDS = ("spec_path", "schema_path", "executor_path", "test_path", "example_dir")
 
 
 @dataclass
@@ -82,7 +83,7 @@ def staged_deletions(repo: Path) -> list[str]:
 
 def _entry_paths(entry: dict[str, Any]) -> dict[str, str]:
     out = {}
-    for f in _PATH_FIELDS:
+    for f in PATH_FIELDS:
         v = entry.get(f)
         if isinstance(v, str) and v.strip():
             rel = v.strip().replace("\\", "/")
@@ -95,7 +96,7 @@ def _entry_paths(entry: dict[str, Any]) -> dict[str, str]:
 def _owns(entry: dict[str, Any], paths: dict[str, str], rel: str, names: set[str]) -> bool:
     name = entry.get("name")
     k = _key(rel)
-    for f in ("spec_path", "schema_path", "executor_path"):
+    for f in REQUIRED_PATH_FIELDS:
         if f in paths and _key(paths[f]) == k:
             return True
     schema = paths.get("schema_path")
@@ -111,9 +112,8 @@ def _owns(entry: dict[str, Any], paths: dict[str, str], rel: str, names: set[str
         if k.startswith(_key(f".patforge/answers/{name}/")):
             return True
         pp = PurePosixPath(rel)
-        if "tests" in pp.parts[:-1] and pp.name.startswith(f"test_{name}_"):
+        if KIND_DIRS["test_path"] in pp.parts[:-1] and pp.name.startswith(f"test_{name}_"):
             # the longest pattern name wins (test_a_b_x.py belongs to a_b, not to a)
-            from patforge.check.judges.tests import test_owner
 
             return test_owner(pp.name, names)[0] == name
     return False

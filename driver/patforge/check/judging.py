@@ -11,7 +11,7 @@ from pathlib import PurePosixPath
 from typing import Any, Iterator
 
 from patforge.diagnostics import Diagnostic
-from patforge.docids.rule import is_valid_doc_id
+from patforge.docids.rule import is_valid_doc_id, per_file_stem, stem_of
 from patforge.docids.doclink import doc_link_language
 from patforge.repository.layout import KIND_DIRS
 from patforge.repository.yamlsrc import YamlDocument
@@ -103,8 +103,6 @@ def compare(model: RepoModel, rule: str, item: Item, src: DocIdSource) -> Iterat
 def per_file_hint(doc_id: str | None, expected: str) -> str | None:
     """The one fix for a per-file id (``<stem>-SCHEMA-022`` beside the registry's
     ``<stem>-739``, existing_ids.py); None for any other disagreement."""
-    from patforge.docids.existing import per_file_stem, stem_of
-
     found = per_file_stem(doc_id) if isinstance(doc_id, str) else None
     if found is None or found[0] != stem_of(expected):
         return None

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from patforge import kinds
+from patforge.docids.existing import reuse_existing_ids
 from patforge.repository.config import load_config
 from patforge.errors import RegistryError, UsageError
 from patforge.repository.registry import load_registry, load_spec
 from patforge.repository.files import RepoFiles
 
 from patforge.check.incremental import repo_relative, select as select_changed, staged_deletions
-from patforge.check.judges import ARTIFACTS
 from patforge.check.model import RepoModel, build_items, load_baseline
 
 
@@ -29,6 +30,8 @@ def load_model(repo: Path, changed: tuple[str, ...] = (), staged: bool = False) 
     registry, problem = None, None
     try:
         registry = load_registry(repo, config, load_specs=not incremental)
+        if not incremental:
+            reuse_existing_ids(registry)
     except RegistryError as exc:
         d = exc.diagnostics[0] if exc.diagnostics else None
         if d is None or d.code in ("file-unreadable",):
@@ -45,15 +48,16 @@ def load_model(repo: Path, changed: tuple[str, ...] = (), staged: bool = False) 
             for p in registry.patterns:
                 if selection.indexes is None or p.index in selection.indexes:
                     load_spec(registry, p)
-    # the doc_id rule may be inferred from the registry (existing_ids.py)
-    model = RepoModel(repo, registry.config if registry else config, files, registry, problem)
+    # the doc_id rule may be inferred from the registry (docids/existing.py)
+    model = RepoModel(repo, registry.config if registry else config, files, registry, problem,
+                      kinds.checked(), kinds.per_pattern())
     model.selection = selection
     if registry is not None:
         files.seed_yaml(registry.path, registry.doc)
     build_items(model)
     if selection is not None and selection.indexes is not None:
         model.selected = {it.label for it in model.items if it.index in selection.indexes}
-    for judge in ARTIFACTS:
+    for judge in model.judges:
         if judge.prepare is not None:
             judge.prepare(model)
     # Each entry's artifacts are located when it is judged (RepoModel.suite_for), and

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from patforge.check.rules import FAIL, PASS, RULES, RULES_BY_ID, SKIP, WARN, Finding
+from patforge import kinds
 
 MISSING, FAILED, WARNED, HAND_WRITTEN, PASSED, SKIPPED = "missing", "fail", "warn", "hand-written", "pass", "skip"
 #: Worst first (the order a column sorts by).
@@ -44,7 +45,6 @@ COLUMN_LABELS = {"registry": "entry"}
 def columns() -> list[str]:
     """The rule subjects (rule order), then the render kinds no rule names as its subject
     (e.g. the schema sidecar, whose rule -032 is the schema's)."""
-    from patforge import kinds
 
     seen: list[str] = []
     for rule in RULES:  # sorted by ID: the specs' own order
@@ -102,8 +102,7 @@ def inventory(model, labels: set[str] | None = None) -> dict[str, dict[str, Arti
     (``model`` is check's RepoModel; ``labels`` limits it to the patterns judged).
     A column's files are its render kind's layout (``Kind.layout``), else the registry
     path its judge reads (``ArtifactJudge.path_field``); no kind is named here."""
-    from patforge import kinds
-    from patforge.check.judges import by_kind
+    # why: start-up time: the rendering state is read only when the inventory is built
     from patforge.rendering.unitstate import deleted_files
 
     out: dict[str, dict[str, Artifact]] = {}
@@ -121,7 +120,7 @@ def inventory(model, labels: set[str] | None = None) -> dict[str, dict[str, Arti
                 answers = kind.answers_file(p)
                 managed = model.files.is_file(answers)  # as Kind.managed decides
             else:
-                judge = by_kind(col)
+                judge = model.judge_of(col)
                 field = judge.path_field if judge is not None else None
                 paths = [p.paths[field]] if field and p.paths.get(field) else [model.reg_path]
                 managed = False
@@ -219,7 +218,6 @@ def _cell(column: str, findings: list[Finding], art: Artifact | None, drift: Any
 
 def _unit(column: str) -> bool:
     """Whether patforge renders this column (a render kind): only then can it be hand-written."""
-    from patforge import kinds
 
     return column in kinds.names()
 

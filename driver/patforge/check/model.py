@@ -5,7 +5,7 @@ Loading is :func:`patforge.check.load.load_model`; this module holds what it bui
 * :class:`Item`, one registry entry (also one too broken for ``render``, which check
   still reports on);
 * :class:`Suite`, a pattern's artifacts, one part per artifact kind (what that kind's
-  judge located, see ``check/judges/``);
+  check part located, see ``kinds/<kind>.py``);
 * :class:`RepoModel`, everything the judges share: config, files, registry, entries,
   roots, indexes, the registry at git HEAD (for PAT-CHECK-001-072).
 """
@@ -15,13 +15,12 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from patforge.repository.config import Config
 from patforge.diagnostics import Diagnostic, Severity
 from patforge.docids.rule import derive_doc_id, is_valid_doc_id
 from patforge.errors import GitError
-from patforge.vcs.git import git_available, run_git
 from patforge.repository.paths import PathProblem, normalize_repo_path
 from patforge.repository.files import RepoFiles
 from patforge.repository.layout import infer_root
@@ -30,6 +29,10 @@ from patforge.repository.yamlsrc import YamlDocument, YamlLoadError, load_yaml_t
 
 from patforge.check.resolve import claimed_id
 from patforge.validation.messages import shown
+
+if TYPE_CHECKING:
+    from patforge.kinds.base import Kind
+    from patforge.kinds.judge import ArtifactJudge
 
 
 @dataclass
@@ -66,8 +69,13 @@ class RepoModel:
     """What every judge reads: built once per run by ``load_model``."""
 
     def __init__(self, repo: Path, config: Config, files: RepoFiles, registry: Registry | None,
-                 registry_problem: Diagnostic | None) -> None:
+                 registry_problem: Diagnostic | None, judges: list[ArtifactJudge] | None = None,
+                 kinds: list[Kind] | None = None) -> None:
         self.repo = repo
+        #: every kind's check part (``kinds.checked()``), in kind order: each locates its files
+        self.judges: list[ArtifactJudge] = list(judges or [])
+        #: the per-pattern kinds (``kinds.per_pattern()``): their files are released after judging
+        self.kinds: list[Kind] = list(kinds or [])
         self.config = config
         self.files = files
         self.registry = registry
@@ -94,6 +102,14 @@ class RepoModel:
         self.wanted: set[str] | None = None  # --rule: the rules reported (None: all)
 
     # -- helpers used by every check
+    def judge_of(self, subject: str) -> ArtifactJudge | None:
+        """The check part of the kind a rule's subject names (None: no kind's)."""
+        return next((j for j in self.judges if j.kind == subject), None)
+
+    def judge_for_field(self, path_field: str) -> ArtifactJudge | None:
+        """The check part whose artifact the registry field ``path_field`` records."""
+        return next((j for j in self.judges if j.path_field == path_field), None)
+
     def entry_line(self, item: Item, key: str | None = None) -> int | None:
         if self.reg_doc is None:
             return None
@@ -107,10 +123,8 @@ class RepoModel:
             return None
         s = self.suites.get(item.label)
         if s is None:
-            from patforge.check.judges import ARTIFACTS
-
             s = self.suites[item.label] = Suite(item.pattern, {j.kind: j.locate(self, item.pattern)
-                                                                for j in ARTIFACTS})
+                                                                for j in self.judges})
         return s
 
     def release(self, item: Item) -> None:
@@ -120,13 +134,10 @@ class RepoModel:
         p = item.pattern
         if p is None or self.registry is None:
             return
-        from patforge import kinds
-
         rels = set(p.paths.values()) | {p.sidecar_path()}
-        for kind in kinds.KINDS:
-            if kind.scope == kinds.PATTERN or kind.scope == kinds.IDS:
-                rels.update(kind.layout(self.registry, p).values())
-                rels.add(kind.answers_file(p))
+        for kind in self.kinds:
+            rels.update(kind.layout(self.registry, p).values())
+            rels.add(kind.answers_file(p))
         rels.discard(self.reg_path)
         self.files.forget(rels)
 
@@ -272,6 +283,9 @@ def _rescue(model: RepoModel, i: int, e: dict[str, Any], diags: list[Diagnostic]
 
 def load_baseline(model: RepoModel) -> None:
     """The registry as committed at git HEAD (read-only git), for -072; and the commit."""
+    # why: start-up time: every command loads the kinds, and so this module; git (subprocess) only check needs
+    from patforge.vcs.git import git_available, run_git
+
     if not git_available():
         model.baseline_why = "git is not installed"
         return

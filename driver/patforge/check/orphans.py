@@ -13,6 +13,9 @@ from pathlib import PurePosixPath
 from typing import Any, Iterator
 
 from patforge.check.rules import Finding, WARN
+from patforge.repository.layout import EXECUTOR_SUFFIX, KIND_DIRS, PATH_FIELDS, default_example_dir, example_dir
+
+_TESTS = KIND_DIRS["test_path"]  # the root's tests/ folder
 
 RULE = "PATFORGE-ORPHAN"
 _IGNORED = {".gitkeep", "__init__.py", "conftest.py", "README.md", ".DS_Store", "examples.id.yaml"}
@@ -28,14 +31,14 @@ def referenced(ctx: Any) -> tuple[set[str], set[str]]:
         e = item.entry if isinstance(item.entry, dict) else {}
         if isinstance(e.get("name"), str):
             names.add(e["name"])
-        for key in ("spec_path", "schema_path", "executor_path", "test_path", "example_dir"):
+        for key in PATH_FIELDS:
             v = e.get(key)
             if isinstance(v, str):
                 paths.add(v.replace("\\", "/").strip("/"))
         p = item.pattern
         if p is not None:
             paths.update(p.paths.values())
-            paths.add(p.example_dir or p.default_example_dir())
+            paths.add(example_dir(p))
     return paths, names
 
 
@@ -47,8 +50,8 @@ def _owned(rel: str, sub: str, names: set[str]) -> bool:
     if sub == "schemas":
         return base.split(".", 1)[0] in names
     if sub == "executors":
-        return base.rsplit("_executor", 1)[0] in names if "_executor" in base else False
-    if sub == "tests":
+        return base.rsplit(EXECUTOR_SUFFIX, 1)[0] in names if EXECUTOR_SUFFIX in base else False
+    if sub == _TESTS:
         if base.startswith("test_"):
             rest = base[5:]
             return any(rest.startswith(n + "_") or rest.startswith(n + ".") for n in names)
@@ -73,18 +76,18 @@ def check_orphans(ctx: Any, root: str) -> Iterator[Finding]:
                 continue  # a nested root (legacy_atoms/converted) or cross-pattern tests
             if sub == "schemas" and base.endswith(".id.yaml"):
                 continue  # a sidecar goes with its schema
-            if sub == "tests" and not base.startswith("test_") and "test" not in base.lower():
+            if sub == _TESTS and not base.startswith("test_") and "test" not in base.lower():
                 continue  # helpers and data
             if _is_other_root(ctx, rel, root):
                 continue
             if rel in paths or _owned(rel, sub, names):
                 continue
             yield Finding(RULE, WARN, None, root, rel, None,
-                          f"{sub[:-1] if sub != 'tests' else 'test'} {rel} belongs to no registry entry",
+                          f"{sub[:-1] if sub != _TESTS else 'test'} {rel} belongs to no registry entry",
                           "add a registry entry that names it, or move it out of the pattern root "
                           "(patforge never deletes it)")
     for name in _dirs(ctx, f"{root}/examples"):
-        rel = f"{root}/examples/{name}"
+        rel = default_example_dir(root, name)
         if rel in paths or name in names:
             continue
         yield Finding(RULE, WARN, None, root, rel, None, f"example folder {rel}/ belongs to no registry entry",

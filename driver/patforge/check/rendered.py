@@ -55,6 +55,7 @@ def judge_rendered(model: RepoModel) -> Iterator[Finding]:
         return  # nothing was ever rendered here: both rules hold
     if model.wanted is not None and not model.wanted & set(RULES):
         return  # --rule names neither: not worth classifying every unit
+    # why: start-up time: loaded only when this function runs, not when the module is imported
     from patforge.commands.status import StatusOptions, collect_status
 
     items = [it for it in model.items if it.pattern is not None
@@ -88,6 +89,7 @@ def judge_rendered(model: RepoModel) -> Iterator[Finding]:
 def _at_rest(model: RepoModel) -> list[tuple[str, str, UnitState]] | None:
     """Every unit's state without building it, when nothing the last full render recorded
     has changed and every unit was at rest after it (else None: ask status)."""
+    # why: start-up time: loaded only when this function runs, not when the module is imported
     from patforge.rendering.manifest import MANIFEST, unchanged
     from patforge.rendering.noop import context
     from patforge.commands.render import RenderOptions

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from patforge.exitcodes import ExitOnFailure
 from patforge import __version__
 from patforge.transaction.changes import FileChange
 from patforge.diagnostics import Diagnostic
@@ -76,7 +77,7 @@ class RuleSummary:
 
 
 @dataclass
-class CheckResult:
+class CheckResult(ExitOnFailure):
     repo: Path
     options: CheckOptions
     findings: list[Finding]  # every judgement, sorted (rule, pattern, ...)
@@ -104,10 +105,6 @@ class CheckResult:
     @property
     def failed(self) -> bool:
         return any(r.status == FAIL for r in self.records)
-
-    @property
-    def exit_code(self) -> int:
-        return 1 if self.failed else 0
 
     @property
     def verdict(self) -> str:

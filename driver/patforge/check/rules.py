@@ -43,7 +43,8 @@ class Rule:
     prerequisite: bool = False  # still reported under --only: without it nothing else means anything
 
 
-RULES: tuple[Rule, ...] = (
+#: The rows no kind owns; each kind's rows are its check part's ``rules`` (``kinds/<kind>.py``).
+_OWN: tuple[Rule, ...] = (
     Rule("ID-SYS-101", MUST, "every doc_id (registry and every artifact) matches ^[A-Z0-9]+(-[A-Z0-9]+)*$",
          "pattern", "registry", SPEC_ID),
     Rule("PAT-CHECK-001-001", MUST, "patterns/ exists at the repository root", "repo", "patterns",
@@ -62,43 +63,6 @@ RULES: tuple[Rule, ...] = (
     Rule("PAT-CHECK-001-014", MUST, "a doc_id names one pattern suite: no two registry entries share a doc_id",
          "entry", "registry",
          note="named but not tabled in the summary (doc_id is the join key); level is patforge's reading"),
-    Rule("PAT-CHECK-001-020", MUST, "spec_path exists, is under specs/ and is named <name>.pattern.yaml",
-         "pattern", "spec"),
-    Rule("PAT-CHECK-001-021", MUST, "the spec has top-level doc_id, pattern_id, name, version, role: spec, "
-         "schema_ref, executor_ref", "pattern", "spec"),
-    Rule("PAT-CHECK-001-022", MUST, "the spec's doc_id equals the registry's and is well-formed", "pattern", "spec"),
-    Rule("PAT-CHECK-001-023", SHOULD, "no absolute file-system paths in schema_ref / executor_ref", "pattern",
-         "spec"),
-    Rule("PAT-CHECK-001-030", MUST, "schema_path exists, is under schemas/ and is named <name>.schema.json",
-         "pattern", "schema"),
-    Rule("PAT-CHECK-001-031", SHOULD, "the schema embeds a top-level doc_id", "pattern", "schema"),
-    Rule("PAT-CHECK-001-032", MUST, "otherwise a sidecar <schema>.id.yaml (or the central "
-         "registry/SCHEMA_INDEX.yaml) gives schema_path and doc_id", "pattern", "schema"),
-    Rule("PAT-CHECK-001-033", MUST, "the schema's doc_id (embedded, sidecar or index) equals the registry's and "
-         "is well-formed", "pattern", "schema"),
-    Rule("PAT-CHECK-001-040", MUST, "executor_path exists, is under executors/ and is named "
-         "<name>_executor.<ext>", "pattern", "executor"),
-    Rule("PAT-CHECK-001-041", MUST, "the executor has a DOC_LINK: <doc_id> header in its language's comment syntax",
-         "pattern", "executor"),
-    Rule("PAT-CHECK-001-042", MUST, "the executor's DOC_LINK equals the registry's doc_id and is well-formed",
-         "pattern", "executor"),
-    Rule("PAT-CHECK-001-043", SHOULD, "the executor has no hard-coded absolute paths to specs, schemas or tests",
-         "pattern", "executor"),
-    Rule("PAT-CHECK-001-050", MUST, "example_dir exists under examples/ and holds at least one .json",
-         "pattern", "examples"),
-    Rule("PAT-CHECK-001-051", SHOULD, "each example embeds doc_id, or its folder's examples.id.yaml maps it to one",
-         "pattern", "examples"),
-    Rule("PAT-CHECK-001-052", MUST, "each example's doc_id equals the registry's and is well-formed", "pattern",
-         "examples"),
-    Rule("PAT-CHECK-001-060", MUST, "at least one file under tests/ is named test_<name>_*", "pattern", "tests"),
-    Rule("PAT-CHECK-001-061", MUST, "each of the pattern's test files has a DOC_LINK: <doc_id> header", "pattern",
-         "tests"),
-    Rule("PAT-CHECK-001-062", MUST, "each test file's DOC_LINK equals the registry's doc_id and is well-formed",
-         "pattern", "tests"),
-    Rule("PAT-CHECK-001-063", SHOULD, "pattern-level and cross-pattern tests are told apart by name, folder or "
-         "marker", "root", "tests",
-         note="pattern-level: test_<name>_*; cross-pattern: a cross_pattern/ (cross/, integration/, e2e/) "
-              "folder, a test_cross_* / test_integration_* name, or a TEST_SCOPE: cross-pattern header"),
     Rule("PAT-CHECK-001-070", MUST, "entry, spec, schema (or sidecar), executor, every test and every example "
          "resolve to the same doc_id", "pattern", "registry"),
     Rule("PAT-CHECK-001-071", SHOULD, "pattern_id is only a label: no artifact uses a pattern_id as its doc_id",
@@ -117,8 +81,6 @@ RULES: tuple[Rule, ...] = (
     Rule("PATFORGE-DOC-ID-MAPPING", MUST, "the registry folder's doc_id_mapping.json (the plan's step 1.1 output) "
          "maps every pattern_id to the registry's doc_id, no key missing, extra or different (judged only when "
          "the file exists)", "repo", "registry", SPEC_PATFORGE),
-    Rule("PATFORGE-EXAMPLE-VALID", MUST, "each example is valid JSON and validates against its pattern's schema",
-         "pattern", "examples", SPEC_PATFORGE),
     Rule("PATFORGE-ORPHAN", SHOULD, "every spec, schema, executor and example folder under a pattern root belongs "
          "to a registry entry (test files: PAT-CHECK-001-063)", "root", "root", SPEC_PATFORGE,
          note="an orphan is usually a renamed or removed entry's leftover, or an entry not written yet"),
@@ -134,14 +96,27 @@ RULES: tuple[Rule, ...] = (
          "registry", SPEC_PATFORGE,
          note="a newer template version (outdated) and hand edits (modified) are no findings; --strict makes "
               "stale units blocking"),
-    Rule("PATFORGE-SCHEMA-VALID", MUST, "the schema is valid JSON and a valid JSON Schema (draft-07 unless "
-         "$schema says otherwise)", "pattern", "schema", SPEC_PATFORGE),
-    Rule("PATFORGE-SPEC-SCHEMA", SHOULD, "the spec validates against the repository's schema/pattern_spec.v1.json "
-         "(judged only when the repository has that file)", "pattern", "spec", SPEC_PATFORGE),
 )
 
-RULES = tuple(sorted(RULES, key=lambda r: r.id))
+#: The rule table, sorted by ID: the rows above plus every kind's (``add_rules``, called by
+#: ``patforge.kinds`` for each kind it lists or registers). Both are updated in place.
+RULES: list[Rule] = sorted(_OWN, key=lambda r: r.id)
 RULES_BY_ID: dict[str, Rule] = {r.id: r for r in RULES}
+
+
+def add_rules(rows: tuple[Rule, ...] | list[Rule]) -> None:
+    """Add a kind's rows to the table (a rule ID is added once)."""
+    taken = [r.id for r in rows if r.id in RULES_BY_ID]
+    if taken:
+        raise ValueError(f"rule(s) {', '.join(taken)} already in the table")
+    RULES_BY_ID.update((r.id, r) for r in rows)
+    RULES[:] = sorted(RULES_BY_ID.values(), key=lambda r: r.id)
+
+
+def remove_rules(rows: tuple[Rule, ...] | list[Rule]) -> None:
+    for r in rows:
+        RULES_BY_ID.pop(r.id, None)
+    RULES[:] = sorted(RULES_BY_ID.values(), key=lambda r: r.id)
 
 
 def select_rules(selectors: tuple[str, ...] | list[str], option: str = "--rule") -> list[str] | None:

@@ -10,6 +10,8 @@ import click
 
 from patforge.errors import UsageError
 from patforge.vcs.git import run_git
+from patforge.check import CheckOptions, run_check
+from patforge.check.reporters import print_text_report
 
 
 def demo_source() -> Path:
@@ -50,8 +52,9 @@ NEXT_STEPS = (
 
 
 def run_demo(directory: Path, *, force: bool = False, copy_only: bool = False) -> int:
+    # why: start-up time: loaded only when run_demo() runs, not when the module is imported
     from patforge.commands.render import RenderOptions, render
-    from patforge.rendering.report import PHASE_TITLES
+    from patforge.rendering.report import PHASE_TITLES, PHASES
     from patforge.reports.render_text import print_render_report
 
     repo = copy_demo(directory, force=force)
@@ -59,6 +62,7 @@ def run_demo(directory: Path, *, force: bool = False, copy_only: bool = False) -
     if copy_only:
         click.echo(f"nothing rendered yet. Next: cd {repo} && patforge render --phase 1 --dry-run")
         return 0
+    # why: start-up time: loaded only when the demo renders
     from patforge.transaction.rollback import recording
 
     status = 0
@@ -67,7 +71,7 @@ def run_demo(directory: Path, *, force: bool = False, copy_only: bool = False) -
     # One rollback record for the whole demo, so the ending's `patforge rollback` undoes
     # everything the demo wrote (each phase's render joins this record).
     with recording(repo, "demo"):
-        for phase in (1, 2, 3, 4):
+        for phase in PHASES:
             _step(f"patforge render --phase {phase}   ({PHASE_TITLES[phase]})")
             report = render(repo, RenderOptions(phases=(phase,)))
             _say_once(report.notes, said)
@@ -79,11 +83,6 @@ def run_demo(directory: Path, *, force: bool = False, copy_only: bool = False) -
         _say_once(report.notes, said)
         print_render_report(report)
         status |= int(report.failed or not report.wrote_nothing)
-    try:
-        from patforge.check import CheckOptions, run_check
-        from patforge.check.reporters import print_text_report
-    except ImportError:  # the checker is not part of this build
-        return status
     _step("patforge check")
     result = run_check(repo, CheckOptions())
     _say_once(result.notes, said)

@@ -24,10 +24,13 @@ from patforge.repository.bounded import ContentError, read_regular
 from patforge.rendering.copier_runner import RenderJob, render_jobs
 from patforge.diagnostics import DiagnosticList, Severity
 from patforge.errors import UsageError
+from patforge.repository.layout import ANSWERS_DIR
 from patforge.repository.paths import PathProblem, resolve_inside
 from patforge.transaction.state import run_temp_dir
 from patforge.rendering.template_source import TemplateSource, resolve_source
 from patforge import kinds
+from patforge.kinds import BuildContext
+from patforge.kinds.base import sha256_text
 
 
 @dataclass
@@ -48,6 +51,11 @@ class DiffReport:
     errors: list[str] = field(default_factory=list)
     units: int = 0
 
+    @property
+    def exit_code(self) -> int:
+        """0, or 2 when a unit could not be rendered to compare with (a diff is not a failure)."""
+        return 2 if self.errors else 0
+
 
 def _read_inside(repo: Path, rel: str) -> bytes | None:
     """The file's bytes when it is a regular file inside the repository, else None;
@@ -61,6 +69,7 @@ def unit_diffs(repo: Path, names: tuple[str, ...] = (), kind_names: tuple[str, .
                template: str | None = None) -> DiffReport:
     """``template``: render the recorded versions from this collection (``--template``,
     as ``status`` takes it) instead of the source each answers file records."""
+    # why: start-up time: loaded only when unit_diffs() runs, not when the module is imported
     from patforge.commands.update import read_managed_units
 
     repo = Path(repo).resolve()
@@ -79,6 +88,7 @@ def unit_diffs(repo: Path, names: tuple[str, ...] = (), kind_names: tuple[str, .
         units = [u for u in units if u.pattern in names]
     if kind_names:
         units = [u for u in units if u.kind in kind_names]
+    # why: start-up time: loaded only when this function runs, not when the module is imported
     from patforge.repository.config import load_config
 
     # The template render would use, or a TemplateError saying why not (a swapped
@@ -108,7 +118,7 @@ def unit_diffs(repo: Path, names: tuple[str, ...] = (), kind_names: tuple[str, .
             report.errors.append(f"{job.kind} @ {job.source.ref} from {job.source.record}: {result.error}")
             continue
         for rel, rendered in sorted(result.files.items()):
-            if rel.startswith(".patforge/answers/"):
+            if rel.startswith(ANSWERS_DIR + "/"):
                 continue
             mu = next((m for m in group if rel in _unit_files(m)), group[0])
             try:
@@ -128,6 +138,7 @@ def _derived_originals(repo: Path, units: list, report: DiffReport) -> dict[str,
     again from today's inputs gives that hash; then the template renders it and the
     diff shows the edits. Otherwise (its inputs changed too) an edited file is named,
     without a diff."""
+    # why: start-up time: loaded only when _derived_originals() runs, not when the module is imported
     from patforge.rendering.output_hashes import matches
     from patforge.commands.render import Renderer, RenderOptions
 
@@ -137,7 +148,6 @@ def _derived_originals(repo: Path, units: list, report: DiffReport) -> dict[str,
         return out
     renderer = Renderer(repo, RenderOptions(dry_run=True))
     by_name = {p.name: p for p in renderer.patterns}
-    from patforge.kinds import BuildContext
 
     for mu in wanted:
         hashes = mu.answers["derived_sha256"]
@@ -170,7 +180,6 @@ def _derived_originals(repo: Path, units: list, report: DiffReport) -> dict[str,
 
 
 def _sha(text: str) -> str:
-    from patforge.kinds.base import sha256_text
 
     return sha256_text(text)
 
@@ -205,11 +214,3 @@ def _file_diff(rel: str, pattern: str, kind: str, version: str, rendered: bytes,
     added = sum(1 for line in lines if line.startswith("+") and not line.startswith("+++"))
     removed = sum(1 for line in lines if line.startswith("-") and not line.startswith("---"))
     return FileDiff(rel, pattern, kind, version, added, removed, text, on_disk is None)
-
-
-def stat_lines(report: DiffReport) -> list[str]:
-    width = max((len(f.path) for f in report.files), default=0)
-    out = [f" {f.path:<{width}} | +{f.added} -{f.removed}{' (deleted)' if f.deleted else ''}" for f in report.files]
-    out.append(f" {len(report.files)} file(s) differ from their template render in {report.units} managed unit(s), "
-               f"+{sum(f.added for f in report.files)} -{sum(f.removed for f in report.files)}")
-    return out

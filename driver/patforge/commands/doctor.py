@@ -8,6 +8,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from patforge.exitcodes import ExitOnFailure
 from patforge.transaction.changes import FileChange
 from patforge.repository.config import load_config
 from patforge.errors import PatforgeError
@@ -17,6 +18,11 @@ from patforge.transaction.lock import RepoLock
 from patforge.transaction.state import state_dir
 from patforge.spec.read import load_spec_text
 from patforge.repository.yamlsrc import YamlLoadError, decode_yaml_bytes, load_yaml_text
+from patforge.repository.registry import load_registry
+from patforge.repository.entrypaths import apply_line_edit, compliant_spec_path, repoint_line
+from patforge.repository.paths import PathProblem, check_write_target
+from patforge.spec.place import finder_for
+from patforge.reports.json_header import report_header
 
 OK, WARN, FAIL = "ok", "warn", "fail"
 
@@ -30,7 +36,7 @@ class Check:
 
 
 @dataclass
-class DoctorReport:
+class DoctorReport(ExitOnFailure):
     checks: list[Check] = field(default_factory=list)
     repairs: list[FileChange] = field(default_factory=list)
     #: specs found elsewhere, moved back to their (compliant) spec_path: (from, to)
@@ -46,7 +52,6 @@ class DoctorReport:
 
     def to_dict(self) -> dict:
         """The ``--json`` report (docs/doctor-report.schema.json)."""
-        from patforge.reports.json_header import report_header
 
         return {**report_header("doctor"), "ok": not self.failed, "applied": self.applied,
                 "checks": [c.__dict__ for c in self.checks],
@@ -127,7 +132,6 @@ def repair_windows_paths(text: str, path: str, loader=load_yaml_text) -> tuple[s
 
 
 def _yaml_files(repo: Path, registry_rel: str, report: DoctorReport) -> list[str]:
-    from patforge.repository.registry import load_registry
 
     files = [registry_rel]
     try:
@@ -142,8 +146,6 @@ def _yaml_files(repo: Path, registry_rel: str, report: DoctorReport) -> list[str
         more = f"\n    ... and {len(problems) - 5} more" if len(problems) > 5 else ""
         report.add("registry", FAIL, f"{len(problems)} entry problem(s):\n    {shown}{more}",
                    "fix the entries named above; `patforge check` lists every problem")
-    from patforge.spec.place import finder_for
-
     for p in reg.patterns:
         if (repo / p.spec_path).is_file():
             files.append(p.spec_path)
@@ -157,9 +159,6 @@ def _spec_repoints(repo: Path, registry_rel: str, report: DoctorReport, fix: boo
     """spec_path that does not exist, with exactly one spec found by its file name or
     pattern_id: moved back (``git mv``) when spec_path is the compliant place
     (PAT-CHECK-001-020), else spec_path is repointed with a one-line edit of the registry."""
-    from patforge.repository.entrypaths import apply_line_edit, compliant_spec_path, repoint_line
-    from patforge.repository.registry import load_registry
-    from patforge.spec.place import finder_for
 
     try:
         reg = load_registry(repo, load_specs=False)
@@ -200,10 +199,6 @@ def _spec_repoints(repo: Path, registry_rel: str, report: DoctorReport, fix: boo
 
 def _move_specs(repo: Path, moves: list[tuple[str, str]], report: DoctorReport) -> None:
     """``git mv`` each spec back (a plain rename outside git or for an untracked file)."""
-    from patforge.repository.paths import check_write_target
-
-    from patforge.repository.paths import PathProblem
-
     tracked = git_available() and is_git_repo(repo)
     for src, dst in moves:
         try:
@@ -229,6 +224,7 @@ def run_doctor(repo: Path, *, fix: bool = False, template: str | None = None) ->
     else:
         report.add("git", FAIL, "git is not on PATH", "install git; update and templates need it")
     try:
+        # why: start-up time: loaded only when run_doctor() runs, not when the module is imported
         import copier  # noqa: F401
         from importlib.metadata import version
 
@@ -236,6 +232,7 @@ def run_doctor(repo: Path, *, fix: bool = False, template: str | None = None) ->
     except Exception as exc:  # noqa: BLE001
         report.add("copier", FAIL, f"copier cannot be imported: {exc}", "pip install patforge again")
     try:
+        # why: start-up time: loaded only when run_doctor() runs, not when the module is imported
         from patforge.validation.codecheck import check_powershell
 
         check_powershell("Write-Host 'ok'\n", "probe.ps1")
@@ -259,6 +256,7 @@ def run_doctor(repo: Path, *, fix: bool = False, template: str | None = None) ->
                    "the next render/update completes it; run `patforge render` now")
     config = load_config(repo)
     try:
+        # why: start-up time: loaded only when run_doctor() runs, not when the module is imported
         from patforge.rendering.template_source import resolve_source
 
         src = resolve_source(repo, template, None, config.template)

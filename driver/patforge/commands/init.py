@@ -48,18 +48,22 @@ def _doc_id_rule(repo: Path) -> tuple[str, str]:
         return config.doc_id_rule, CONFIG_FILE
     if not (repo / config.registry).is_file():
         return config.doc_id_rule, "default"
+    # why: start-up time: the registry is read only when it exists
+    from patforge.docids.existing import reuse_existing_ids
     from patforge.repository.registry import load_registry
 
     try:
         registry = load_registry(repo, config)
     except RegistryError:
         return config.doc_id_rule, "default"
+    reuse_existing_ids(registry)  # infers the doc_id rule from the ids present (docids/existing.py)
     rule = registry.config.doc_id_rule
     return rule, "registry" if rule != config.doc_id_rule or registry.entries else "default"
 
 
 def render_template(rule: str, dest: Path) -> dict[str, bytes]:
     """The template's files rendered by Copier into ``dest``: repository path -> bytes."""
+    # why: start-up time: loaded only when this function runs, not when the module is imported
     from copier import run_copy  # slow to import
 
     if not (INIT_TEMPLATE / "copier.yml").is_file():
@@ -106,6 +110,7 @@ def init_repository(repo: Path, *, dry_run: bool = False) -> InitReport:
             report.added.append(rel)
     if dry_run or not report.added:
         return report
+    # why: start-up time: loaded only when this function runs, not when the module is imported
     from patforge.transaction.rollback import recording
 
     with recording(repo, "init"), RepoLock(repo, "init"):

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from patforge.exitcodes import ExitOnFailure
 from patforge.docids import mapping as docmap
 from patforge import kinds
 from patforge.transaction.changes import FileChange
@@ -31,6 +32,7 @@ from patforge.rendering.report import RenderReport
 from patforge.transaction.workspace import Workspace
 from patforge.repository.yamlsrc import YamlDocument, load_yaml_text
 from patforge.validation.messages import shown
+from patforge.reports.json_header import report_header
 
 SPEC_SKELETON = """\
 # {name}.pattern.yaml: the specification of pattern {pattern_id}.
@@ -76,7 +78,7 @@ execution_steps:
 
 
 @dataclass
-class NewReport:
+class NewReport(ExitOnFailure):
     name: str
     pattern_id: str
     doc_id: str
@@ -89,7 +91,6 @@ class NewReport:
 
     def to_dict(self) -> dict[str, Any]:
         """The ``--json`` report (docs/new-report.schema.json)."""
-        from patforge.reports.json_header import report_header
 
         return {**report_header("new"), "ok": not self.failed, "name": self.name, "pattern_id": self.pattern_id,
                 "doc_id": self.doc_id, "changes": [c.path for c in self.changes],
@@ -161,6 +162,7 @@ def create_pattern(repo: Path, name: str, category: str, executor: str = "ps1", 
     if dry_run:
         report.changes += ws.land([registry.path, paths["spec_path"]])
         return report
+    # why: start-up time: loaded only when create_pattern() runs, not when the module is imported
     from patforge.transaction.rollback import recording
 
     with recording(repo, "new"):  # one record for the entry, the spec and the suite: rollback undoes all

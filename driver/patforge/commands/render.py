@@ -22,7 +22,7 @@ from patforge.rendering import noop
 from patforge.diagnostics import error
 from patforge.errors import UnsafePathError, UsageError
 from patforge.repository.paths import PathProblem, write_target
-from patforge.rendering.template_source import REPO_BUNDLE
+from patforge.repository.layout import REPO_BUNDLE
 from patforge.docids.edits import IdEditor
 from patforge.rendering.manifest import Manifest, Recorder
 from patforge.rendering.pipeline import RenderSession
@@ -75,7 +75,7 @@ class Renderer:
         for p in self.patterns:
             load_spec(self.registry, p)  # node positions parsed only if an edit or a diagnostic needs them
         self.registry.notes += [n for n in (found_note(self.registry),) if n]
-        # doc_ids the repository already gives a pattern win over minting (existing_ids.py)
+        # doc_ids the repository already gives a pattern win over minting (docids/existing.py)
         found = self.found_ids = apply_existing_ids(self.registry, self.patterns)
         self.patterns = [p for p in self.patterns if p.name not in found.conflicts]
         self.registry.diagnostics.extend(found.conflicts.values())
@@ -115,6 +115,7 @@ class Renderer:
         phases = sorted(set(self.options.phases))
         if any(p not in PHASES for p in phases):
             raise UsageError(f"--phase takes {', '.join(map(str, PHASES))}")
+        # why: start-up time: loaded only when run() runs, not when the module is imported
         from patforge.transaction.rollback import recording
 
         with self.session.open("render"), \
@@ -236,11 +237,13 @@ def render(repo: Path, options: RenderOptions | None = None, *, workspace: Works
     """Run the phases; with ``workspace``, plan into the caller's workspace (a caller
     that edits further after the render, as ``check --fix`` does, sees every change).
     A render that writes records which units failed (``render --failed``)."""
+    # why: start-up time: loaded only when render() runs, not when the module is imported
     from patforge.rendering import failed_units
 
     options = options or RenderOptions()
     report = noop.replay(Path(repo), options) if workspace is None else None  # nothing changed
     if report is not None and not options.dry_run:
+        # why: start-up time: loaded only when this function runs, not when the module is imported
         from patforge.transaction.rollback import note_noop
 
         note_noop(repo, "render")  # `patforge rollback` says this run wrote nothing

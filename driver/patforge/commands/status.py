@@ -19,6 +19,7 @@ from patforge.diagnostics import DiagnosticList
 from patforge.kinds import BuildContext
 from patforge.reports.json_header import report_header
 from patforge.rendering.unitstate import BLOCKED, STATES, UnitState, blocked, classify_unit
+from patforge.rendering.compile_cache import CACHE_FILE, CompileCache
 
 
 @dataclass
@@ -76,7 +77,7 @@ class StatusReport:
 def _read_only_cache(repo: Path):
     """The compile cache render keeps, read but never written (status writes nothing:
     not even the state folder is created)."""
-    from patforge.rendering.compile_cache import CACHE_FILE, CompileCache
+    # why: start-up time: loaded only when _read_only_cache() runs, not when the module is imported
     from patforge.transaction.state import git_dir
 
     gd = git_dir(repo.resolve())
@@ -87,6 +88,7 @@ def _read_only_cache(repo: Path):
 
 
 def collect_status(repo: Path, options: StatusOptions | None = None) -> StatusReport:
+    # why: start-up time: loaded only when collect_status() runs, not when the module is imported
     from patforge.commands.render import Renderer, RenderOptions
 
     options = options or StatusOptions()
@@ -112,7 +114,7 @@ def collect_status(repo: Path, options: StatusOptions | None = None) -> StatusRe
     report.template, report.newest = source.record, source.ref
     ws = renderer.ws
     diags = DiagnosticList()
-    chosen = [k for k in kinds.KINDS if renderer.want(k)]
+    chosen = [k for k in kinds.rendered() if renderer.want(k)]
     targets = [(p, k) for p in renderer.patterns for k in chosen if k.scope != kinds.REPOSITORY]
     if not options.only:
         targets += [(None, k) for k in chosen if k.scope == kinds.REPOSITORY]
@@ -148,30 +150,4 @@ def _entry_problem(reg: Any, index: int, name: Any) -> str:
     return (named or mine or [None])[0].message if (named or mine) else ""
 
 
-def status_lines(report: StatusReport, *, verbose: bool = False) -> list[str]:
-    """The text report: a table per kind × state, then one line per unit that lags
-    (every unit with ``verbose``)."""
-    from patforge.reports.escaping import visible
-    from patforge.reports.console import table
-
-    counts = report.counts()
-    present = [s for s in STATES if any(c.get(s) for c in counts.values())] or ["current"]
-    out = [table([[k, *[c.get(s, 0) or "" for s in present]] for k, c in counts.items()], ["kind", *present])
-           if counts else "no units: the registry has no usable pattern"]
-    if report.template:
-        out.append(visible(f"templates: {report.template}, newest {report.newest}"))
-    shown = report.units if verbose else report.lagging
-    width = max((len(visible(u.pattern)) for u in shown), default=0)
-    for u in shown:  # names and details come from the repository: shown escaped, one line each
-        out.append(visible(f"{u.state.state:<12} {u.kind:<9} {visible(u.pattern):<{width}}  {u.state.detail}"
-                           ).rstrip())
-    hand = sum(u.state.state == "hand-written" for u in report.units)
-    if hand and not verbose:
-        out.append(f"({hand} hand-written unit(s) not listed; -v lists every unit)")
-    lag = len(report.lagging)
-    out.append(f"{lag} of {len(report.units)} unit(s) lag" if lag else
-               f"all {len(report.units)} unit(s) current or hand-written")
-    return out
-
-
-__all__ = ["BLOCKED", "StatusOptions", "StatusReport", "UnitStatus", "collect_status", "status_lines"]
+__all__ = ["BLOCKED", "StatusOptions", "StatusReport", "UnitStatus", "collect_status"]

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from patforge.exitcodes import ExitOnFailure
 from patforge import kinds
 from patforge.rendering.answercheck import check_units
 from patforge.rendering.answers import AnswersError, Recorded, answers_files, parse_answers, restamp
@@ -38,11 +39,14 @@ from patforge.transaction.journal import Journal
 from patforge.transaction.lock import RepoLock
 from patforge.rendering.copier_runner import temp_folder
 from patforge.transaction.state import run_temp_dir, state_dir
-from patforge.rendering.template_source import REPO_BUNDLE, TemplateSource, repo_bundle_change, resolve_source
+from patforge.repository.layout import REPO_BUNDLE
+from patforge.rendering.template_source import TemplateSource, repo_bundle_change, resolve_source
 from patforge.kinds.base import sha256_text
 from patforge.repository.layout import BATCH_ANSWERS
 from patforge.repository.paths import PathProblem, resolve_inside
 from patforge.transaction.state_shape import BadShape, rel_path
+from patforge.repository.config import load_config
+from patforge.reports.json_header import report_header
 
 if TYPE_CHECKING:
     from patforge.rendering.bundle_refresh import TemplatesOutcome
@@ -92,7 +96,7 @@ class ManagedUnit:
 
 
 @dataclass
-class UpdateReport:
+class UpdateReport(ExitOnFailure):
     repo: Path
     target: str = ""
     updated: list[str] = field(default_factory=list)  # answers files updated
@@ -111,7 +115,6 @@ class UpdateReport:
 
     def to_dict(self) -> dict[str, Any]:
         """The ``--json`` report (docs/update-report.schema.json)."""
-        from patforge.reports.json_header import report_header
 
         return {**report_header("update"), "repo": str(self.repo), "target": self.target, "dry_run": self.dry_run,
                 "updated_units": self.updated, "skipped_units": self.skipped,
@@ -203,12 +206,14 @@ def update(repo: Path, options: UpdateOptions) -> UpdateReport:
                 hint="review with git diff; run patforge update again after committing"))
             return report
         if options.templates_only:
+            # why: start-up time: loaded only when this function runs, not when the module is imported
             from patforge.rendering.bundle_refresh import refresh_bundle
 
             return refresh_bundle(repo, options, report)
         require_clean(repo, "patforge update")
         if options.dry_run:
             return _update(repo, options, report)
+        # why: start-up time: loaded only when update() runs, not when the module is imported
         from patforge.transaction.rollback import recording
 
         with recording(repo, "update"):  # `patforge rollback` can undo it
@@ -216,7 +221,6 @@ def update(repo: Path, options: UpdateOptions) -> UpdateReport:
 
 
 def _update(repo: Path, options: UpdateOptions, report: UpdateReport) -> UpdateReport:
-    from patforge.repository.config import load_config
 
     source = resolve_source(repo, options.template, options.to, load_config(repo).template)
     for note in source.notes:
@@ -411,6 +415,7 @@ def _clean_worktrees(repo: Path, folder: Path) -> None:
 
 def _update_batch(wt: Path, source: TemplateSource, kind: str, old: str, batch: list[ManagedUnit],
                   options: UpdateOptions, report: UpdateReport) -> None:
+    # why: start-up time: loaded only when _update_batch() runs, not when the module is imported
     from copier import run_update
 
     # src_record makes Copier's render of the *old* version reproduce the _src_path the
@@ -427,6 +432,7 @@ def _update_batch(wt: Path, source: TemplateSource, kind: str, old: str, batch: 
     data: dict[str, Any] = {"src_record": source.record}
     if options.registry:
         data["units"] = [mu.new_data() for mu in batch]
+    # why: start-up time: loaded only when _update_batch() runs, not when the module is imported
     from patforge.rendering.copier_speedups import (compile_strings_once, fast_answers_loading, fast_nice_yaml,
                                           no_git_index_sync)
 

@@ -124,11 +124,11 @@ class IdEditor:
             except EditError as exc:
                 self.report.diagnostics.add(doc.diag(f"cannot insert {', '.join(k for k, _ in missing)}: {exc}",
                                                      hint="add them by hand", pattern=p.name))
-                self.report.outcome(1, "spec", p.name, FAILED, [rel], str(exc))
+                self.report.outcome(1, _spec_kind(), p.name, FAILED, [rel], str(exc))
                 continue
             self._land(rel, render_bytes(doc, apply_insertions(doc.text, [ins])), "doc_id")
             p.spec.drop_positions()
-            self.report.outcome(1, "spec", p.name, UPDATED, [rel],
+            self.report.outcome(1, _spec_kind(), p.name, UPDATED, [rel],
                                 "added " + ", ".join(k for k, _ in missing))
 
     # -- DOC_LINK headers --------------------------------------------------------------
@@ -233,3 +233,9 @@ def first_entry_text(text: str, doc, fields: list[tuple[str, str]]) -> str:
     entry = "".join(("  - " if i == 0 else "    ") + f"{k}: {v}{nl}" for i, (k, v) in enumerate(fields))
     new_line = m.group("key") + (m.group("comment") or "") + nl
     return "".join(lines[:mark.line - 1]) + new_line + entry + "".join(lines[mark.line:])
+
+
+def _spec_kind() -> str:
+    """The kind whose files ``spec_path`` records: Phase 1's spec edits are reported under it."""
+    judge = kinds.judge_for_field("spec_path")
+    return judge.kind if judge is not None else "spec_path"

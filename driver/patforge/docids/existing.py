@@ -11,10 +11,11 @@ already has, in every place a person may have written it:
 * an executor header ``DOC_LINK:`` / ``DOC_ID:``.
 
 Files patforge rendered itself (it has their answers file) are its own output, not
-a person's decision, and are not asked. Where the registry entry has a doc_id, it is
-the pattern's doc_id: files that say otherwise are left to ``check``, which names
-them (a person decides; patforge never changes a present doc_id), and render
-completes the missing units with the registry's. Per-file ids
+a person's decision, and are not asked. Each kind answers for its own files
+(``Kind.claims``); the registry entry and the mapping file are read here. Where the
+registry entry has a doc_id, it is the pattern's doc_id: files that say otherwise are
+left to ``check``, which names them (a person decides; patforge never changes a present
+doc_id), and render completes the missing units with the registry's. Per-file ids
 (``<stem>-SCHEMA|EXECUTOR|SPEC|PATTERN-NNN`` beside the registry's ``<stem>-NNN``) are
 a convention, said once per run. Only where the entry has no doc_id and the claims
 disagree is it a conflict: one diagnostic lists each source with its value and
@@ -30,67 +31,19 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import re
 from collections import Counter
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-from patforge.repository.bounded import ContentError, parse_json, read_regular
+from patforge.repository.bounded import ContentError, parse_json
+from patforge import kinds
 from patforge.diagnostics import Diagnostic, error
-from patforge.docids.rule import DOC_ID_RE, derive_doc_id, doc_id_instance_pattern, is_valid_doc_id
-from patforge.docids.doclink import find_doc_link
-from patforge.repository.paths import PathProblem, resolve_inside
-import yaml
-
-_FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+from patforge.docids.claims import IdClaim, read_inside
+from patforge.docids.rule import (DOC_ID_RE, derive_doc_id, is_valid_doc_id, pattern_rest,  # noqa: F401 - per_file_stem
+                                  per_file_stem, stem_of)  # re-exported: its old home
+from patforge.repository.paths import PathProblem
 
 MAPPING_FILES = ("patterns/registry/doc_id_mapping.json", "doc_id_mapping.json")
-_DOC_ID_HEADER = re.compile(r"^\s*(?:#|//|--|;|<#|/\*|\*|\"\"\"|''')?\s*DOC_ID:\s*(\S+?)\s*(?:#>|\*/)?\s*$")
-_HEADER_LINES = 60
-#: A per-file id: the pattern's doc_id stem, the file's role, a number.
-_PER_FILE = re.compile(r"^(?P<stem>[A-Z0-9]+(?:-[A-Z0-9]+)*)-(?P<role>SCHEMA|EXECUTOR|SPEC|PATTERN)-[0-9]+$")
-
-
-def per_file_stem(doc_id: str) -> tuple[str, str] | None:
-    """(stem, role) of a per-file id such as ``DOC-PAT-AGENTS-SCHEMA-022``; None otherwise
-    (the stem must keep at least two groups: ``DOC-SCHEMA-001`` is an ordinary id)."""
-    m = _PER_FILE.fullmatch(doc_id)
-    if m is None or "-" not in m.group("stem"):
-        return None
-    return m.group("stem"), m.group("role")
-
-
-def stem_of(doc_id: str) -> str:
-    """``DOC-PAT-AGENTS-739`` -> ``DOC-PAT-AGENTS`` (the id without its trailing number)."""
-    head, _, tail = doc_id.rpartition("-")
-    return head if head and tail.isdigit() else doc_id
-
-
-@dataclass(frozen=True)
-class IdClaim:
-    source: str  # "registry entry", "spec", "schema sidecar", "schema", "doc_id_mapping.json", "executor header"
-    path: str
-    line: int | None
-    doc_id: str
-
-    def describe(self) -> str:
-        loc = f"{self.path}:{self.line}" if self.line else self.path
-        return f"{self.source} ({loc}) says {self.doc_id}"
-
-
-def find_doc_id_header(text: str) -> tuple[str, int] | None:
-    """``DOC_ID: X`` in a header comment of the first lines: (X, 1-based line)."""
-    for i, line in enumerate(text.removeprefix("\ufeff").splitlines()[:_HEADER_LINES], start=1):
-        m = _DOC_ID_HEADER.match(line)
-        if m:
-            return m.group(1), i
-    return None
-
-
-def _json_key_line(text: str, key: str) -> int | None:
-    m = re.search(r'"' + re.escape(key) + r'"\s*:', text)
-    return text.count("\n", 0, m.start()) + 1 if m else None
 
 
 def read_mapping(registry: Any) -> dict[str, IdClaim]:
@@ -102,7 +55,7 @@ def read_mapping(registry: Any) -> dict[str, IdClaim]:
         if not path.is_file():
             continue
         try:  # the reading layer: regular, inside, bounded in size and depth, strict text
-            raw = _read(registry.repo, rel)
+            raw = read_inside(registry.repo, rel)
             text = raw.decode("utf-8-sig")
             data = parse_json(raw, rel)
         except (ContentError, PathProblem, UnicodeDecodeError) as exc:
@@ -131,84 +84,32 @@ def read_mapping(registry: Any) -> dict[str, IdClaim]:
     return {}
 
 
-def _read(repo: Path, rel: str) -> bytes:
-    """A repository file through the reading layer (boundedread.py): ``ContentError`` or
-    ``PathProblem`` when it is not a regular file inside the repository of bounded size."""
-    return read_regular(resolve_inside(repo, rel), rel)
-
-
 def _line_of(text: str, value: str) -> int | None:
     i = text.find(json.dumps(value))
     return text.count("\n", 0, i) + 1 if i >= 0 else None
 
 
-def _rendered(registry: Any, p: Any, rel: str) -> bool:
-    """Whether patforge rendered ``rel`` for ``p`` (the kind whose layout holds it has an
-    answers file): its own output, not a person's claim."""
-    from patforge import kinds  # kinds.schema imports this module
-
-    for kind in kinds.KINDS:
-        if kind.scope == kinds.REPOSITORY:
-            continue
-        if rel in kind.layout(registry, p).values():
-            return (registry.repo / kind.answers_file(p)).is_file()
-    return False
-
-
 def claims_for(registry: Any, p: Any, mapping: dict[str, IdClaim]) -> list[IdClaim]:
-    """Every well-formed doc_id the repository already gives pattern ``p``."""
+    """Every well-formed doc_id the repository already gives pattern ``p``: the registry
+    entry's, each kind's hand-written files' (``Kind.claims``), the mapping file's."""
     out: list[IdClaim] = []
     e = p.entry
     if isinstance(e.get("doc_id"), str) and is_valid_doc_id(e["doc_id"]):
         m = registry.doc.mark("patterns", p.index, "doc_id")
         out.append(IdClaim("registry entry", registry.path, m.line if m else None, e["doc_id"]))
-    if p.spec is not None and isinstance(p.spec.data.get("doc_id"), str):
-        # its line is looked up only for a conflict (_located): specs keep no positions
-        out.append(IdClaim("spec", p.spec_file, None, p.spec.data["doc_id"]))
-    side = p.sidecar_path()
-    if not _rendered(registry, p, side):
-        try:  # the fast loader: a 1,000-pattern check reads every sidecar again anyway
-            text = _read(registry.repo, side).decode("utf-8-sig")
-            data = yaml.load(text, Loader=_FAST_LOADER)
-        except (ContentError, PathProblem, UnicodeDecodeError, yaml.YAMLError, RecursionError):
-            data = None  # absent; or unreadable, which check reports
-        if isinstance(data, dict) and isinstance(data.get("doc_id"), str):
-            m = re.search(r"^doc_id\s*:", text, re.M)
-            out.append(IdClaim("schema sidecar", side, text.count("\n", 0, m.start()) + 1 if m else None,
-                               data["doc_id"]))
-    if not _rendered(registry, p, p.schema_path):
-        path = registry.repo / p.schema_path  # validated by the registry loader
-        if path.is_file():
-            try:
-                raw = _read(registry.repo, p.schema_path)
-                text, data = raw.decode("utf-8-sig"), parse_json(raw, p.schema_path)
-            except (ContentError, PathProblem, UnicodeDecodeError):
-                data, text = None, ""
-            if isinstance(data, dict) and isinstance(data.get("doc_id"), str):
-                out.append(IdClaim("schema", p.schema_path, _json_key_line(text, "doc_id"), data["doc_id"]))
+    for kind in kinds.KINDS:
+        if kind.scope != kinds.REPOSITORY:
+            out += kind.claims(registry, p)
     for key in (p.pattern_id, p.name):
         if key in mapping:
             out.append(mapping[key])
             break
-    if not _rendered(registry, p, p.executor_path):
-        path = registry.repo / p.executor_path
-        if path.is_file():
-            try:
-                text = _read(registry.repo, p.executor_path).decode("utf-8", errors="replace")
-            except (ContentError, PathProblem):
-                text = ""
-            link = find_doc_link(text)
-            if link is not None:
-                out.append(IdClaim("executor DOC_LINK header", p.executor_path, link.line, link.doc_id))
-            header = find_doc_id_header(text)
-            if header is not None:
-                out.append(IdClaim("executor DOC_ID header", p.executor_path, header[1], header[0]))
     return [c for c in out if DOC_ID_RE.fullmatch(c.doc_id)]
 
 
 def _located(claim: IdClaim, p: Any) -> IdClaim:
     """The claim with its line: a spec's is found by parsing its positions again."""
-    if claim.source != "spec" or claim.line is not None or p.spec is None:
+    if claim.path != p.spec_path or claim.line is not None or p.spec is None:
         return claim
     m = p.spec.doc.mark("doc_id")
     return dataclasses.replace(claim, line=m.line if m else None)
@@ -216,7 +117,7 @@ def _located(claim: IdClaim, p: Any) -> IdClaim:
 
 def rule_of(doc_id: str, pattern_id: str) -> str | None:
     """The rule that turns ``pattern_id`` into ``doc_id``, e.g. ``DOC-PAT-<REST>``."""
-    rest = pattern_id[4:] if pattern_id.startswith("PAT-") else pattern_id
+    rest = pattern_rest(pattern_id)
     if doc_id == pattern_id:
         return "<PATTERN_ID>"
     if doc_id.endswith("-" + rest) and len(doc_id) > len(rest):
@@ -321,6 +222,14 @@ def per_file_note(per_file: dict[str, list[IdClaim]]) -> str | None:
             "doc_id; `patforge check` names each such file")
 
 
+def reuse_existing_ids(registry: Any) -> None:
+    """After ``load_registry(load_specs=True)``: every pattern's agreeing doc_id reused,
+    the conflicts recorded on the registry (``id_conflicts``), the inferred rule noted."""
+    found = apply_existing_ids(registry, registry.patterns)
+    registry.id_conflicts = found.conflicts
+    registry.notes += found.notes
+
+
 def infer_rule(registry: Any, ids: list[tuple[str, str]]) -> str | None:
     """The note naming the doc_id rule the ids follow (and ``registry.config`` set to it);
     None when the rule is explicit or no id follows one. ``ids``: (doc_id, pattern_id)."""
@@ -340,13 +249,3 @@ def infer_rule(registry: Any, ids: list[tuple[str, str]]) -> str | None:
         registry.config = dataclasses.replace(config, doc_id_rule=rule)
     return (f"doc_id rule {rule} inferred from {n} of {len(ids)} well-formed doc_id(s) in the repository "
             "(set doc_id_rule in patforge.toml to choose another)")
-
-
-def instance_pattern_for(rule: str, doc_id: str) -> str:
-    """The instances' doc_id ``pattern`` under ``rule``, widened when this pattern's own
-    (reused) doc_id does not follow the rule: its examples must still validate."""
-    pattern = doc_id_instance_pattern(rule)
-    if re.search(pattern, doc_id):
-        return pattern
-    generic = doc_id_instance_pattern("DOC-<REST>")
-    return generic if re.search(generic, doc_id) else r"^[A-Z0-9]+(-[A-Z0-9]+)*$"

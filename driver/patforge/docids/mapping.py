@@ -18,6 +18,7 @@ import json
 import posixpath
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
+from patforge.diagnostics import warning
 
 from patforge.validation.messages import json_error_text, shown
 from patforge.repository.bounded import ContentError, check_nesting
@@ -180,7 +181,7 @@ def render_step(ws: "Workspace", registry: "Registry", report: "RenderReport", p
     """Phase 1's step (also ``new``'s): write the mapping for ``patterns`` when missing
     (``create``), else insert their missing keys; landed through the workspace's
     journal like every other write."""
-    from patforge.diagnostics import warning
+    # why: start-up time: loaded only when render_step() runs, not when the module is imported
     from patforge.rendering.report import FAILED, GENERATED, SKIPPED, UPDATED
 
     failed = {o.pattern for o in report.outcomes if o.kind == "registry" and o.status == FAILED}

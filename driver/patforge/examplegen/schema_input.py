@@ -6,21 +6,17 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from jsonschema.exceptions import SchemaError
-
 from patforge.repository.bounded import ContentError, parse_json, read_regular
-from patforge.validation.bounded_schema import Draft7
 from patforge.errors import SchemaFileError
 from patforge.examplegen.instances import ExampleSet, example_instance
 from patforge.validation.tolerance import draft03_message, draft03_required
-from patforge.validation.messages import readable_message
-from patforge.validation.refs import document_problem
-from patforge.examplegen.walktypes import escape_pointer
+from patforge.validation.metaschema import schema_problem
 
 
 def load_schema_file(path: Path) -> Any:
     """The parsed schema; :class:`SchemaFileError` (exit 2) when it is unreadable,
-    not JSON (with line and column) or not a draft-07 schema (with its pointer)."""
+    not JSON (with line and column) or not a valid JSON Schema (draft-07 unless its
+    ``$schema`` names another; with its pointer)."""
     return _load(path)[0]
 
 
@@ -39,24 +35,12 @@ def _load(path: Path) -> tuple[Any, list[str]]:
     if problem:
         fixed, flags = draft03_required(schema)
         if not flags or schema_problem(fixed):
-            raise SchemaFileError(f"{path}: {problem}", hint=SCHEMA_HINT)
+            raise SchemaFileError(f"{path}: {problem.sentence()}", hint=SCHEMA_HINT)
         return fixed, flags  # read as its author meant; example_from_file notes it
     return schema, []
 
 
 SCHEMA_HINT = "fix that keyword (see https://json-schema.org/draft-07)"
-
-
-def schema_problem(schema: Any) -> str | None:
-    """Why ``schema`` is not a draft-07 schema (checked against the metaschema), or None."""
-    try:
-        Draft7.check_schema(schema)  # patterns and format regex read as ECMA-262, bounded
-    except SchemaError as exc:
-        where = "#" + "".join(f"/{escape_pointer(p)}" for p in exc.absolute_path)
-        message = str(exc.cause) if exc.validator == "format" and exc.cause is not None else readable_message(exc)
-        return f"not a valid draft-07 schema at {where}: {message}"
-    problem = document_problem(schema)
-    return f"not usable: {problem}" if problem else None
 
 
 def example_from_file(path: Path, kind: str = "minimal", *, doc_id: str | None = None,

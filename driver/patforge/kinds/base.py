@@ -8,17 +8,24 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from patforge.diagnostics import Diagnostic, DiagnosticList
 from patforge.repository.layout import answers_path, repository_answers_path
 from patforge.repository.registry import Pattern, Registry
+from patforge.validation.messages import shown
+
+if TYPE_CHECKING:
+    from patforge.docids.claims import IdClaim
+    from patforge.kinds.judge import ArtifactJudge
 
 #: Kind scopes: when render builds a kind's units, and for what.
 IDS = "ids"  # Phase 1, one unit per pattern (the ID system's files)
 PATTERN = "pattern"  # Phases 2 (core) and 3 (migrated), one unit per pattern
 REPOSITORY = "repository"  # Phase 4, one unit per repository
-SCOPES = (IDS, PATTERN, REPOSITORY)
+CHECKED = "checked"  # never rendered, only checked (the patterns' specs: people write them)
+SCOPES = (IDS, PATTERN, REPOSITORY, CHECKED)
+RENDERED = (IDS, PATTERN, REPOSITORY)  # the scopes render, update, new and status build units in
 
 
 class Reader(Protocol):
@@ -85,12 +92,27 @@ class Kind:
     instance with its name, scope and summary, and list it in ``KINDS`` (or ``register``
     it); its template is ``templates/<name>/``."""
 
-    def __init__(self, name: str, scope: str = PATTERN, summary: str = "") -> None:
+    #: the kind whose file the answers that are not registry fields come from: what
+    #: ``status`` names when they changed ("stale: spec"); "" for the registry entry
+    derived_from: str = ""
+
+    def __init__(self, name: str, scope: str = PATTERN, summary: str = "",
+                 check: ArtifactJudge | None = None) -> None:
         if scope not in SCOPES:
             raise ValueError(f"kind {name}: scope must be one of {', '.join(SCOPES)}")
+        if check is not None and check.kind != name:
+            raise ValueError(f"kind {name}: its check part judges {shown(check.kind)}")
         self.name = name  # the --kind value and the template folder, templates/<name>/
         self.scope = scope
         self.summary = summary  # one line: what the kind renders (CLI help, docs)
+        #: what ``patforge check`` judges of this kind (its rules, files, doc_id claims);
+        #: None: check has no rules about it
+        self.check = check
+
+    @property
+    def rendered(self) -> bool:
+        """Render, update, new and status build units of this kind (CHECKED: never)."""
+        return self.scope in RENDERED
 
     # -- layout ------------------------------------------------------------------------
     def layout(self, registry: Registry, p: Pattern) -> dict[str, str]:
@@ -104,6 +126,10 @@ class Kind:
     def managed(self, files: Reader, p: Pattern | None) -> bool:
         """True when patforge rendered this kind for ``p`` (its answers file exists)."""
         return files.exists(self.answers_file(p))
+
+    def on_disk(self, registry: Registry, p: Pattern) -> bool:
+        """``managed`` read straight from the repository (no run's reader at hand)."""
+        return (registry.repo / self.answers_file(p)).is_file()
 
     def phase(self, p: Pattern | None) -> int:
         if self.scope == IDS:
@@ -134,12 +160,12 @@ class Kind:
         """Hand-written files of this kind that Phase 1 gives a ``DOC_LINK`` header."""
         return []
 
-    # -- check -------------------------------------------------------------------------
-    def judge(self, check: Any, item: Any) -> list[Any]:
-        """Hook for ``patforge check``: findings for this kind's artifacts of one registry
-        item (``check`` is the check run's context). The rules that still live in
-        ``patforge.check`` are judged there; a kind that moves its rules here returns
-        their findings."""
+    # -- doc_ids -----------------------------------------------------------------------
+    def claims(self, registry: Registry, p: Pattern) -> list[IdClaim]:
+        """The doc_ids this kind's hand-written files claim for ``p`` (files patforge
+        rendered are its own output, not a person's claim). Render reuses an agreeing
+        claim instead of minting (``patforge.docids.existing``); check compares them
+        through ``check.sources``."""
         return []
 
     def __repr__(self) -> str:

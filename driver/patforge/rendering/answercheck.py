@@ -88,9 +88,12 @@ def rebuild(repo: Path, units: Iterable[Recorded], diags: DiagnosticList
     """Each unit as its kind builds it from the registry now (None: it cannot be built,
     e.g. the pattern left the registry; a warning says so), and the registry's own
     diagnostics."""
+    # why: start-up time: the registry is read only when answers are rebuilt
+    from patforge.docids.existing import reuse_existing_ids
     from patforge.repository.registry import load_registry
 
     registry = load_registry(repo)
+    reuse_existing_ids(registry)  # doc_ids the repository already gives win over minting, as render
     ws = Workspace(repo, dry_run=True)
     out: dict[str, Unit | None] = {}
     for rec in units:

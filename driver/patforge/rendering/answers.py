@@ -77,6 +77,7 @@ def same_answers(recorded: dict[str, Any], answers: dict[str, Any]) -> bool:
     as ``answers.jinja`` uses) and load."""
     if recorded == answers:
         return True
+    # why: start-up time: loaded only when same_answers() runs, not when the module is imported
     from patforge.rendering.copier_speedups import nice_yaml as to_nice_yaml  # Copier's filter, same bytes
 
     return recorded == load_yaml(to_nice_yaml(answers))
@@ -85,6 +86,7 @@ def same_answers(recorded: dict[str, Any], answers: dict[str, Any]) -> bool:
 def restamp(text: str, commit: str, src: str) -> str:
     """Rewrite the ``_commit`` and ``_src_path`` lines exactly as ``to_nice_yaml`` writes
     them; every other byte stays."""
+    # why: start-up time: loaded only when restamp() runs, not when the module is imported
     from patforge.rendering.copier_speedups import nice_yaml as to_nice_yaml  # Copier's filter, same bytes
 
     lines = text.splitlines(keepends=True)

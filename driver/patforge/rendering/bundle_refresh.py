@@ -62,6 +62,7 @@ def refresh_bundle(repo: Path, options: UpdateOptions, report: UpdateReport) -> 
         report.templates = TemplatesOutcome("kept" if extra else "already-current", _ordered(have), _ordered(shipped),
                                             _ordered(extra))
         if not options.dry_run:
+            # why: start-up time: loaded only when this function runs, not when the module is imported
             from patforge.transaction.rollback import note_noop
 
             note_noop(repo, "update --templates-only")  # rollback says this run wrote nothing
@@ -70,6 +71,7 @@ def refresh_bundle(repo: Path, options: UpdateOptions, report: UpdateReport) -> 
     report.templates = TemplatesOutcome("would-copy" if options.dry_run else "copied", _ordered(shipped),
                                         _ordered(shipped))
     if not options.dry_run:
+        # why: start-up time: loaded only when this function runs, not when the module is imported
         from patforge.transaction.rollback import recording
 
         with recording(repo, "update"):

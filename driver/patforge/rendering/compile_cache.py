@@ -18,6 +18,9 @@ from typing import Any, Callable
 from patforge.diagnostics import Diagnostic, Severity
 from patforge.transaction.atomic import atomic_write
 from patforge.transaction.state_shape import sealed
+from patforge.spec import compiler, dialect, vocabulary
+from patforge.examplegen import instances, leafvalues, regexgen, schemamerge, schemawalk, walkshapes, walktypes
+from patforge.validation import bounded_schema as boundedschema, regexes
 
 CACHE_FILE = "compile-cache.json"
 #: The cache holds a schema and three instances per pattern: ~5 KB each.
@@ -25,13 +28,9 @@ MAX_CACHE_BYTES = 1 << 30
 
 
 def _code_fingerprint() -> str:
-    from patforge.validation import bounded_schema as boundedschema, regexes
-    from patforge.spec import compiler, dialect
-    from patforge.examplegen import instances, leafvalues, regexgen, schemamerge, schemawalk, walkshapes, walktypes
-
     h = hashlib.sha256()
     for mod in (compiler, dialect, instances, schemawalk, walkshapes, walktypes, schemamerge,
-                leafvalues, regexgen, regexes, boundedschema):
+                leafvalues, regexgen, regexes, boundedschema, vocabulary):
         h.update(Path(mod.__file__).read_bytes())
     return h.hexdigest()[:16]
 
@@ -69,6 +68,7 @@ class CompileCache:
 
     @classmethod
     def load(cls, state: Path | None) -> "CompileCache":
+        # why: start-up time: loaded only when this function runs, not when the module is imported
         from patforge.repository.bounded import ContentError, parse_json, read_regular
         from patforge.transaction.state_shape import unseal
 

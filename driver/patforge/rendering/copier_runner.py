@@ -20,6 +20,9 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
+import threading
+import time
+import multiprocessing
 
 from patforge.repository.layout import LAST_RUN_ANSWERS
 from patforge.rendering.template_source import TemplateSource
@@ -43,8 +46,10 @@ class RenderResult:
 
 
 def _copier_run(job: RenderJob, staging: Path) -> None:
+    # why: start-up time: loaded only when _copier_run() runs, not when the module is imported
     from copier import run_copy  # imported lazily: it is slow to import
 
+    # why: start-up time: loaded only when _copier_run() runs, not when the module is imported
     from patforge.rendering.copier_speedups import compile_strings_once, fast_nice_yaml, no_git_index_sync
 
     with warnings.catch_warnings(), no_git_index_sync(), compile_strings_once(), fast_nice_yaml():
@@ -149,7 +154,6 @@ def _start_context() -> Any:
     as Python touched the shared pages (1.7 GB PSS for the tree). Not "forkserver": its
     server outlives a run killed with SIGKILL (seen in tests/test_kill_safety.py), and a
     spawned worker's parent is the run itself, which ``_exit_with_parent`` watches."""
-    import multiprocessing
 
     return multiprocessing.get_context("spawn")
 
@@ -163,8 +167,6 @@ def _exit_with_parent() -> None:
     """Pool workers end when the run that started them is killed (SIGKILL leaves no
     chance to shut the pool down), so a killed render leaves no process behind. A
     spawned worker's parent is the run."""
-    import threading
-    import time
 
     parent = os.getppid()
     if parent == 1:  # the run is already gone

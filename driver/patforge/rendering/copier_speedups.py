@@ -50,6 +50,9 @@ import contextlib
 from pathlib import Path
 from typing import Any, Iterator
 from weakref import WeakKeyDictionary
+import yaml
+
+from patforge.vcs.git import run_git
 
 #: Distinct strings kept per environment (a template has a few dozen; a bound keeps
 #: a pathological one from holding memory).
@@ -61,6 +64,7 @@ def compile_strings_once() -> Iterator[None]:
     """While active, ``from_string`` on Copier's environment returns the template it
     compiled before for the same source (same environment, no extra globals)."""
     try:
+        # why: start-up time: loaded only when compile_strings_once() runs, not when the module is imported
         from copier._jinja_ext import SandboxedEnvironment
     except ImportError:  # another Copier layout: render uncached
         yield
@@ -96,7 +100,6 @@ def git_index_sync_needed(dst: Path | None) -> bool:
     git repository whose ``core.fileMode`` is false. Asked once per run."""
     if dst is None:
         return False
-    from patforge.vcs.git import run_git
 
     res = run_git(dst, "config", "--type=bool", "--get", "core.fileMode", check=False)
     return res.returncode == 0 and res.stdout.strip() == "false"
@@ -106,6 +109,7 @@ def git_index_sync_needed(dst: Path | None) -> bool:
 def no_git_index_sync(dst: Path | None = None) -> Iterator[None]:
     """Skip Copier's per-file ``git config core.fileMode`` call while rendering into
     ``dst`` (None: a staging folder outside any repository), unless it is needed."""
+    # why: start-up time: loaded only when no_git_index_sync() runs, not when the module is imported
     from copier import _main
 
     worker = getattr(_main, "Worker", None)
@@ -127,10 +131,10 @@ def fast_answers_loading() -> Iterator[None]:
     (15 % of an update's time at 300 patterns). libyaml's ``CSafeLoader`` builds the
     same objects with the same safe constructors, ~10x faster. A missing file keeps
     Copier's own handling (and warning)."""
-    import yaml
 
     loader = getattr(yaml, "CSafeLoader", None)
     try:
+        # why: start-up time: loaded only when fast_answers_loading() runs, not when the module is imported
         from copier import _main, _subproject, _user_data
     except ImportError:
         loader = None
@@ -183,7 +187,6 @@ def _c_emitter_safe(data: Any) -> bool:
 def nice_yaml(data: Any, indent: int = 4, *args: Any, **kw: Any) -> str:
     """``to_nice_yaml`` (Copier's filter, jinja2_ansible_filters), through libyaml's
     emitter when that writes the same bytes."""
-    import yaml
 
     dumper = getattr(yaml, "CDumper", None)
     if dumper is None or args or kw or not _c_emitter_safe(data):
@@ -195,6 +198,7 @@ def nice_yaml(data: Any, indent: int = 4, *args: Any, **kw: Any) -> str:
 def fast_nice_yaml() -> Iterator[None]:
     """While active, Copier's ``to_nice_yaml`` filter is ``nice_yaml``."""
     try:
+        # why: start-up time: loaded only when fast_nice_yaml() runs, not when the module is imported
         from jinja2_ansible_filters import core_filters
     except ImportError:  # another Copier: its own filter stays
         yield
@@ -217,6 +221,7 @@ _PYTHON_NICE_YAML: list[Any] = []
 def _python_nice_yaml() -> Any:
     """jinja2_ansible_filters' own ``to_nice_yaml`` (taken before any patch)."""
     if not _PYTHON_NICE_YAML:
+        # why: start-up time: loaded only when _python_nice_yaml() runs, not when the module is imported
         from jinja2_ansible_filters import core_filters
 
         _PYTHON_NICE_YAML.append(core_filters.to_nice_yaml)  # first asked before any patch

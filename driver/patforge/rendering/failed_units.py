@@ -15,9 +15,12 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
+from dataclasses import replace
 
 from patforge.transaction.atomic import atomic_write
 from patforge.transaction.state import state_dir
+from patforge.rendering.report import FAILED, PHASES
+from patforge.errors import UsageError
 
 if TYPE_CHECKING:
     from patforge.commands.render import RenderOptions, RenderReport
@@ -38,8 +41,6 @@ class FailedRecord:
 
 
 def save(repo: Path, report: "RenderReport") -> None:
-    from patforge.rendering.report import FAILED
-
     units = sorted({(o.phase, o.kind, o.pattern) for o in report.outcomes if o.status == FAILED})
     owned = {o.pattern for o in report.outcomes if o.status == FAILED}
     other = sum(1 for d in report.diagnostics.errors if d.pattern not in owned)
@@ -50,11 +51,8 @@ def save(repo: Path, report: "RenderReport") -> None:
 def rerun_options(repo: Path, options: "RenderOptions") -> tuple["RenderOptions | None", FailedRecord]:
     """``options`` narrowed to the last render's failed units (and Phase 1, whose
     insertions those patterns may still lack); None when nothing failed."""
-    from dataclasses import replace
 
-    from patforge.errors import UsageError
-
-    if options.phases != (1, 2, 3, 4) or options.only or options.kinds:
+    if options.phases != PHASES or options.only or options.kinds:
         raise UsageError("--failed picks the units itself: it cannot be combined with --phase, --only or --kind")
     record = load(repo)
     if record is None:
@@ -68,6 +66,7 @@ def rerun_options(repo: Path, options: "RenderOptions") -> tuple["RenderOptions 
 
 def load(repo: Path) -> FailedRecord | None:
     """The last render's record; None when no render has recorded one."""
+    # why: start-up time: loaded only when this function runs, not when the module is imported
     from patforge.repository.bounded import ContentError, read_json
     from patforge.errors import RepositoryError
     from patforge.transaction.state_shape import BadShape, listing, mapping, text, whole

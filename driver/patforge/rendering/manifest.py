@@ -42,6 +42,12 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
+from patforge import __version__
+from patforge.transaction.atomic import atomic_write
+from patforge.rendering.manifest_shape import checked
+from patforge.repository.bounded import ContentError, parse_json, read_regular
+from patforge.repository.paths import PathProblem, resolve_inside
+from patforge.transaction.state_shape import sealed, unseal
 
 MANIFEST = "manifest.json"
 FORMAT = 2  # 2: inputs hashed on every replay, the body sealed, every entry shape-checked
@@ -60,7 +66,6 @@ def digest(data: bytes) -> str:
 def code_fingerprint() -> str:
     """patforge's version and its source files' stats: an upgrade or an edited driver
     invalidates every record."""
-    from patforge import __version__
 
     root = Path(__file__).resolve().parents[1]  # the patforge package, not rendering/
     h = hashlib.blake2b(__version__.encode(), digest_size=16)
@@ -106,9 +111,6 @@ class Manifest:
     def load(cls, state: Path) -> "Manifest | None":
         """The manifest, or None when it is missing, damaged or not what patforge
         writes (every entry checked: a cache miss costs a full run, nothing more)."""
-        from patforge.repository.bounded import ContentError, parse_json, read_regular
-        from patforge.rendering.manifest_shape import checked
-        from patforge.transaction.state_shape import unseal
 
         try:
             data = parse_json(unseal(read_regular(manifest_path(state), MANIFEST)), MANIFEST)
@@ -121,9 +123,6 @@ class Manifest:
                    body["written_ns"], body["inputs"])
 
     def save(self, state: Path) -> None:
-        from patforge.transaction.atomic import atomic_write
-        from patforge.transaction.state_shape import sealed
-
         self.written_ns = _now_ns(state)
         body = {"format": FORMAT, "written_ns": self.written_ns, "context": self.context,
                 "files": self.files, "dirs": self.dirs, "units": self.units, "report": self.report,
@@ -234,9 +233,6 @@ def unchanged(repo: Path, state: Path, context: dict[str, Any]) -> Manifest | No
 def hashed(repo: Path, rel: str) -> str | None:
     """The digest of ``rel``'s bytes; None when it is not a regular file inside the
     repository of bounded size (a link to /dev/zero or out of the tree is never read)."""
-    from patforge.repository.bounded import ContentError, read_regular
-    from patforge.repository.paths import PathProblem, resolve_inside
-
     try:
         return digest(read_regular(resolve_inside(repo, rel), rel))
     except (ContentError, PathProblem):

@@ -32,6 +32,7 @@ def checked(data: Any, fmt: int) -> dict[str, Any] | None:
 
 
 def _check(data: Any, fmt: int) -> dict[str, Any]:
+    # why: start-up time: loaded only when this function runs, not when the module is imported
     from patforge.rendering.compile_cache import diag_from_dict
     from patforge.rendering.report import STATUSES
     from patforge.rendering.template_source import REPO_BUNDLE

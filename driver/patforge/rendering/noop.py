@@ -10,8 +10,15 @@ from __future__ import annotations
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from types import SimpleNamespace
 
 from patforge.rendering.manifest import Manifest, Recorder, code_fingerprint, listing_digest, unchanged
+from patforge import __version__
+from patforge.rendering.compile_cache import diag_from_dict
+from patforge.repository.config import CONFIG_FILE
+from patforge import kinds
+from patforge.repository.layout import ANSWERS_DIR, REPO_BUNDLE
+from patforge.repository.entrypaths import backslash_note
 
 if TYPE_CHECKING:
     from patforge.repository.registry import Pattern, Registry
@@ -24,6 +31,7 @@ _RUN_ONLY = ("completed an interrupted run",)
 
 def eligible(options: "RenderOptions") -> bool:
     """Only a full render (every phase, pattern and kind, writing) is recorded or replayed."""
+    # why: start-up time: loaded only when eligible() runs, not when the module is imported
     from patforge.rendering.report import PHASES
 
     return (set(options.phases) == set(PHASES) and not options.only and not options.kinds
@@ -33,7 +41,7 @@ def eligible(options: "RenderOptions") -> bool:
 
 def context(options: "RenderOptions") -> dict[str, Any]:
     """What decides a render besides the recorded files."""
-    from patforge import __version__
+    # why: start-up time: loaded only when context() runs, not when the module is imported
     from patforge.rendering.template_source import shipped_bundle
 
     try:
@@ -49,6 +57,7 @@ def replay(repo: Path, options: "RenderOptions") -> "RenderReport | None":
     """The report of a render that would change nothing, or None (run it in full)."""
     if not eligible(options):
         return None
+    # why: start-up time: loaded only when replay() runs, not when the module is imported
     from patforge.transaction.lock import RepoLock
     from patforge.transaction.state import state_dir
 
@@ -64,7 +73,7 @@ def replay(repo: Path, options: "RenderOptions") -> "RenderReport | None":
 
 
 def _report(repo: Path, m: Manifest) -> "RenderReport":
-    from patforge.rendering.compile_cache import diag_from_dict
+    # why: start-up time: loaded only when _report() runs, not when the module is imported
     from patforge.rendering.report import GENERATED, SKIPPED, Outcome, RenderReport
     from patforge.rendering.template_source import TemplateSource
 
@@ -87,14 +96,11 @@ def record(repo: Path, registry: "Registry", patterns: "list[Pattern]",
            options: "RenderOptions", recorder: Recorder) -> None:
     """Write the manifest after a full render that failed nowhere. ``unit_records``:
     every unit classified, in order (``RenderSession.unit_records``)."""
-    from patforge.repository.config import CONFIG_FILE
+    # why: start-up time: loaded only when record() runs, not when the module is imported
     from patforge.docids.existing import MAPPING_FILES
-    from patforge import kinds
-    from patforge.repository.layout import ANSWERS_DIR
     from patforge.rendering.output_hashes import hashes_path
     from patforge.rendering.report import GENERATED, HAND_WRITTEN, SKIPPED, STATUSES, UPDATED
     from patforge.transaction.state import state_dir
-    from patforge.rendering.template_source import REPO_BUNDLE
 
     if report.failed or report.template is None or report.template.record != REPO_BUNDLE:
         return  # another template source can gain tags unseen: always run in full
@@ -160,9 +166,8 @@ def record(repo: Path, registry: "Registry", patterns: "list[Pattern]",
 def _next_notes(registry: "Registry", patterns: "list[Pattern]") -> list[str]:
     """The notes the next run reports: this run's, except that the doc_id rule is then
     inferred from every pattern's doc_id, each of which the registry now holds."""
-    from types import SimpleNamespace
 
-    from patforge.repository.entrypaths import backslash_note
+    # why: start-up time: loaded only when _next_notes() runs, not when the module is imported
     from patforge.docids.existing import infer_rule
 
     notes = [n for n in [backslash_note(registry.entries)] if n]

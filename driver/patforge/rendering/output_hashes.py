@@ -44,6 +44,7 @@ def parse_manifest(text: str | None, shown: str | None = None) -> dict[str, str]
     ``shown`` (the file's name), a list that is not one is a ``ContentError`` naming the
     file and line; every path must be a normalised repository path (a forged line
     naming ``/dev/zero`` or ``../x`` is refused before anything is read)."""
+    # why: start-up time: loaded only when this function runs, not when the module is imported
     from patforge.repository.bounded import ContentError
     from patforge.transaction.state_shape import BadShape, rel_path
 

@@ -38,9 +38,11 @@ from patforge.transaction.lock import RepoLock
 from patforge.repository.registry import Pattern, Registry
 from patforge.rendering.report import FAILED, GENERATED, HAND_WRITTEN, OUTDATED, SKIPPED, STALE, RenderReport
 from patforge.transaction.state import run_temp_dir, state_dir
-from patforge.rendering.template_source import REPO_BUNDLE, TemplateSource, repo_bundle_change, resolve_source
+from patforge.repository.layout import REPO_BUNDLE
+from patforge.rendering.template_source import TemplateSource, repo_bundle_change, resolve_source
 from patforge.transaction.workspace import Workspace
 from patforge.validation.messages import shown
+from patforge.rendering.compile_cache import CompileCache
 
 # classify() results besides the report statuses (what render does, unitstate's actions)
 RENDER, RESTORE = unitstate.RENDER, unitstate.RESTORE
@@ -175,7 +177,6 @@ class RenderSession:
         """Lock the repository, finish an interrupted run, load the compile cache (unless
         ``cache`` is False: a run over a pattern never compiled, like ``new``, would only
         read and rewrite every other pattern's entries); stop the process pool at the end."""
-        from patforge.rendering.compile_cache import CompileCache
 
         dry = self.ws.dry_run
         self.registry.cache = CompileCache.load(None if dry or not cache else state_dir(self.repo))

@@ -11,9 +11,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
+from patforge.exitcodes import ExitOnFailure
 from patforge.transaction.changes import FileChange
 from patforge.diagnostics import DiagnosticList
 from patforge.rendering.template_source import TemplateSource
+from patforge.reports.json_header import report_header
 
 PHASES = (1, 2, 3, 4)
 PHASE_TITLES = {1: "ID system", 2: "core pattern artifacts", 3: "migrated pattern artifacts",
@@ -45,7 +47,7 @@ class Outcome:
 
 
 @dataclass
-class RenderReport:
+class RenderReport(ExitOnFailure):
     repo: Path
     dry_run: bool
     template: TemplateSource | None = None
@@ -75,7 +77,6 @@ class RenderReport:
 
     def to_dict(self) -> dict[str, Any]:
         """The ``--json`` report (docs/render-report.schema.json)."""
-        from patforge.reports.json_header import report_header
 
         return {
             **report_header("render"),

@@ -28,8 +28,7 @@ from patforge.transaction.changes import FileChange
 from patforge.errors import GitError, TemplateError
 from patforge.vcs.git import list_tags, run_git, version_key
 from patforge.validation.messages import shown
-
-REPO_BUNDLE = ".patforge/templates.bundle"
+from patforge.repository.layout import ANSWERS_DIR, REPO_BUNDLE
 _URL_RE = re.compile(r"^(?:[a-z][a-z0-9+.-]*://|git@|gh:|gl:)", re.I)
 
 
@@ -103,7 +102,6 @@ def repo_bundle_change(repo: Path) -> FileChange | None:
 
 def recorded_sources(repo: Path) -> dict[str, list[str]]:
     """Every template source the repository's answers files record: source -> files."""
-    from patforge.repository.layout import ANSWERS_DIR
 
     root = repo / ANSWERS_DIR
     if not root.is_dir():

@@ -30,6 +30,7 @@ from typing import Any, Callable
 
 import yaml
 
+from patforge import kinds
 from patforge.rendering.answers import AnswersError, parse_answers, same_answers
 from patforge.repository.bounded import ContentError
 from patforge.rendering.output_hashes import hashes_path, modified_files, parse_manifest
@@ -86,19 +87,19 @@ def hand_written(existing: list[str], ref: str | None) -> UnitState:
 def _input_of(kind: str, key: str) -> str:
     if key in ("compiler", "generator"):
         return "patforge version"  # the schema compiler / instance generator changed
-    if kind == "repo":
+    k = kinds.by_name(kind) if kind in kinds.names() else None
+    if k is not None and k.scope == kinds.REPOSITORY:
         return "repository settings"
     if key in _ENTRY_KEYS or key.endswith(("_path", "_dir", "_file", "_files")):
         return "registry entry"
-    if kind == "examples":
-        return "schema"
-    return "spec"
+    return k.derived_from if k is not None and k.derived_from else "registry entry"
 
 
 def changed_inputs(kind: str, recorded: dict[str, Any], answers: dict[str, Any]) -> tuple[str, ...]:
     """Which inputs differ between the recorded answers and today's ('' when none)."""
     if same_answers(recorded, answers):
         return ()
+    # why: start-up time: loaded only when changed_inputs() runs, not when the module is imported
     from patforge.rendering.copier_speedups import nice_yaml as to_nice_yaml  # what answers.jinja writes with
 
     # PyYAML does not round-trip every character (a raw U+0085 comes back as a space):

@@ -8,6 +8,7 @@ import io
 import json
 import os
 import sys
+from pathlib import Path
 from typing import Any, Callable, Iterable, TextIO
 
 import click
@@ -49,6 +50,12 @@ QUIET_HELP = ("Nothing on stdout but the output asked for (--json, a --format re
 def _asks_for_machine_output(kwargs: dict[str, Any]) -> bool:
     """--json, or check's --format json|junit|sarif on stdout: kept by --quiet."""
     return bool(kwargs.get("as_json")) or (kwargs.get("fmt") not in (None, "text") and not kwargs.get("output"))
+
+
+def repo_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    """``--repo DIR``: every command's repository option, one help text."""
+    return click.option("--repo", "repo", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
+                        show_default=True, help="The pattern repository (the folder that holds patterns/).")(f)
 
 
 def output_options(f: Callable[..., Any] | None = None, *, own_quiet: bool = False) -> Any:

@@ -5,9 +5,11 @@ from __future__ import annotations
 import click
 
 from patforge.reports.diffview import change_stats, colorize, diff_stats, stat_block
+from patforge.examplegen.instances import instance_to_text
 from patforge.reports.escaping import visible
-from patforge.reports.console import print_diagnostics, table
+from patforge.reports.console import echo_json, print_diagnostics, table
 from patforge.rendering.report import LAGGING, PHASE_TITLES, STATUSES, RenderReport
+from patforge.rendering.unitstate import STATES
 
 
 def _say(line: str, **kw: object) -> None:
@@ -85,6 +87,125 @@ def print_update_report(report) -> None:
             _say(f"  {rel}", err=True)
     elif not report.changes:
         click.echo("nothing to update")
+
+
+def print_rerun(record, *, err: bool = False) -> None:
+    """``render --failed``: which units are re-run (``err``: to stderr, as under --json)."""
+    click.echo(f"re-running {len(record.units)} failed unit(s): "
+               + ", ".join(f"{n} {k}" for _ph, k, n in record.units[:10])
+               + (" ..." if len(record.units) > 10 else ""), err=err)
+
+
+def print_render_run(run, *, verbose: bool = False, as_json: bool = False) -> None:
+    """A ``RenderRun`` (commands/render_run.py): the report, the branch, or why nothing ran."""
+    if run.report is None:
+        extra = (f"; it had {run.rerun.other_errors} error(s) no unit owns: run patforge render to see them"
+                 if run.rerun.other_errors else "")
+        click.echo(f"nothing to re-run: the last render left no failed unit{extra}")
+        return
+    if as_json:
+        data = run.report.to_dict()
+        if run.branch is not None:
+            b = run.branch
+            data["branch"] = {"name": b.branch, "started_from": b.started_from, "base": b.base,
+                              "commit": b.commit, "notes": b.notes}
+        echo_json(data)
+        return
+    print_render_report(run.report, verbose=verbose)
+    if run.branch is not None:
+        print_branch_result(run.branch)
+
+
+def print_new_report(report, *, dry_run: bool = False) -> None:
+    """``patforge new``: the files written (or, --dry-run, their diffs), the ids, the render."""
+    for change in report.changes:
+        click.echo(change.diff() if dry_run else f"wrote {change.path}")
+    click.echo(f"pattern {report.name}: pattern_id {report.pattern_id}, doc_id {report.doc_id}")
+    if report.render:
+        print_render_report(report.render)
+
+
+def print_doctor_report(report, *, quiet: bool = False) -> None:
+    """``patforge doctor``: one line per check, then the repairs (``quiet``: only the
+    warnings and failures, on stderr)."""
+    marks = {"ok": click.style("ok  ", fg="green"), "warn": click.style("warn", fg="yellow"),
+             "fail": click.style("FAIL", fg="red")}
+    for c in report.checks:
+        if quiet and c.status == "ok":
+            continue
+        head, *listed = c.message.split("\n    ")  # a check may list items, one per line
+        click.echo(f"[{marks[c.status]}] " + visible(f"{c.name}: {head}"), err=quiet)
+        for item in listed:
+            click.echo(f"    {visible(item)}", err=quiet)
+        if c.hint:
+            click.echo(visible(f"       what to do: {c.hint}"), err=quiet)
+    if quiet:
+        return
+    for r in report.repairs:
+        click.echo(r.diff())
+    if report.applied:
+        click.echo(f"repaired {len(report.repairs)} file(s)"
+                   + (f", moved {len(report.moves)} spec(s) back" if report.moves else ""))
+
+
+def print_diff_report(report, *, stat: bool = False) -> None:
+    """``patforge diff``: the unified diffs (``stat``: counts per file), then the errors."""
+    if stat:
+        for line in stat_lines(report):
+            click.echo(visible(line))
+    else:
+        for f in report.files:  # file content and names: control characters shown escaped
+            click.echo("".join(visible(line) + "\n" for line in f.text.splitlines()), nl=False)
+    for e in report.errors:
+        click.echo(click.style("error: ", fg="red") + visible(e), err=True)
+
+
+def stat_lines(report) -> list[str]:
+    width = max((len(f.path) for f in report.files), default=0)
+    out = [f" {f.path:<{width}} | +{f.added} -{f.removed}{' (deleted)' if f.deleted else ''}" for f in report.files]
+    out.append(f" {len(report.files)} file(s) differ from their template render in {report.units} managed unit(s), "
+               f"+{sum(f.added for f in report.files)} -{sum(f.removed for f in report.files)}")
+    return out
+
+
+def status_lines(report, *, verbose: bool = False) -> list[str]:
+    """The text report: a table per kind × state, then one line per unit that lags
+    (every unit with ``verbose``). ``report``: commands/status.py's ``StatusReport``."""
+    counts = report.counts()
+    present = [s for s in STATES if any(c.get(s) for c in counts.values())] or ["current"]
+    out = [table([[k, *[c.get(s, 0) or "" for s in present]] for k, c in counts.items()], ["kind", *present])
+           if counts else "no units: the registry has no usable pattern"]
+    if report.template:
+        out.append(visible(f"templates: {report.template}, newest {report.newest}"))
+    shown = report.units if verbose else report.lagging
+    width = max((len(visible(u.pattern)) for u in shown), default=0)
+    for u in shown:  # names and details come from the repository: shown escaped, one line each
+        out.append(visible(f"{u.state.state:<12} {u.kind:<9} {visible(u.pattern):<{width}}  {u.state.detail}"
+                           ).rstrip())
+    hand = sum(u.state.state == "hand-written" for u in report.units)
+    if hand and not verbose:
+        out.append(f"({hand} hand-written unit(s) not listed; -v lists every unit)")
+    lag = len(report.lagging)
+    out.append(f"{lag} of {len(report.units)} unit(s) lag" if lag else
+               f"all {len(report.units)} unit(s) current or hand-written")
+    return out
+
+
+def print_status_report(report, *, verbose: bool = False) -> None:
+    """``patforge status``: its diagnostics, then ``status_lines``."""
+    print_diagnostics(report.diagnostics)
+    for line in status_lines(report, verbose=verbose):
+        click.echo(line)  # values escaped in status_lines
+
+
+def print_example(result, kind: str, wanted: dict[str, str | None], *, quiet: bool = False) -> None:
+    """``patforge example``: the instance on stdout; which ids the schema does not accept on stderr."""
+    click.echo(instance_to_text(result.instances[f"instance_{kind}"]), nl=False)
+    for note in () if quiet else result.notes:
+        click.echo(f"note: {note}", err=True)
+    for key in () if quiet else result.sidecar_ids:
+        click.echo(f"note: the schema does not accept {key} {wanted[key]} at the top level; "
+                   "link the example to it through a sidecar", err=True)
 
 
 def print_branch_result(result) -> None:

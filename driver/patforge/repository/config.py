@@ -23,13 +23,15 @@ from pathlib import Path
 
 from patforge.diagnostics import error
 from patforge.repository.bounded import ContentError, read_regular
+from patforge.docids.rule import DEFAULT_RULE
 from patforge.errors import RegexError, RepositoryError
+from patforge.repository.paths import PathProblem, normalize_repo_path
 from patforge.validation.messages import shown
 from patforge.validation.regexes import Regex, compile_regex
 
 CONFIG_FILE = "patforge.toml"
 DEFAULT_REGISTRY = "patterns/registry/PATTERN_INDEX.yaml"
-DEFAULT_DOC_ID_RULE = "DOC-<REST>"
+DEFAULT_DOC_ID_RULE = DEFAULT_RULE  # docids/rule.py
 DEFAULT_NAME_PATTERN = r"^[a-z0-9_]+$"
 
 _KNOWN_KEYS = {"registry", "doc_id_rule", "name_pattern", "roots", "batch_size", "jobs", "template",
@@ -102,7 +104,6 @@ def load_config(repo: Path) -> Config:
     if language is not None and language not in EXECUTOR_LANGUAGES:
         raise RepositoryError(f"{CONFIG_FILE}: executor_language {shown(language)} is not one of "
                               f"{', '.join(EXECUTOR_LANGUAGES)}", hint='e.g. executor_language = "python"')
-    from patforge.repository.paths import PathProblem, normalize_repo_path
 
     try:
         registry = normalize_repo_path(str(section.get("registry", DEFAULT_REGISTRY)))

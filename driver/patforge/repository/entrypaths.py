@@ -29,15 +29,14 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-import yaml
-
+from patforge.docids.claims import sidecar_fields
 from patforge.repository.bounded import ContentError, read_regular
 from patforge.repository.edits import yaml_scalar
-from patforge.repository.layout import executor_language, new_pattern_paths
-
-_FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_SKIP_DIRS = {".git", ".patforge", "node_modules", "__pycache__", ".venv"}
-PATH_KEYS = ("spec_path", "schema_path", "executor_path", "test_path", "example_dir")
+from patforge.repository.layout import (KIND_DIRS, PATH_FIELDS, ROOT_SUBDIRS, SKIPPED_DIRS, executor_language,
+                                       new_pattern_paths)
+from patforge.repository.paths import PathProblem, normalize_repo_path, resolve_inside
+from patforge.spec.read import load_spec_text
+from patforge.repository.yamlsrc import YamlLoadError, decode_yaml_bytes
 
 
 def majority_language(entries: list[Any], configured: str | None = None) -> str:
@@ -75,15 +74,15 @@ class SidecarIndex:
             return out
         for f in sorted(folder.glob("*.id.yaml")):
             try:  # a regular file of bounded size only (a FIFO named *.id.yaml must not block)
-                data = yaml.load(read_regular(f, f.name).decode("utf-8-sig"), Loader=_FAST_LOADER)
-            except (ContentError, UnicodeDecodeError, yaml.YAMLError, RecursionError):
+                fields = sidecar_fields(read_regular(f, f.name).decode("utf-8-sig"))
+            except (ContentError, UnicodeDecodeError):
                 continue
-            if not isinstance(data, dict) or not isinstance(data.get("doc_id"), str):
+            if fields is None or not isinstance(fields.doc_id, str):
                 continue
-            target = data.get("schema_path")
+            target = fields.schema_path
             rel = (str(target).replace("\\", "/") if isinstance(target, str) and target
                    else f"{root}/schemas/{f.name[:-len('.id.yaml')]}.json")
-            out.setdefault(data["doc_id"], rel)
+            out.setdefault(fields.doc_id, rel)
         return out
 
 
@@ -117,7 +116,7 @@ class FileNameIndex:
             for root in sorted(set(self.roots) | {"patterns"}):
                 base = self.repo / root
                 for dirpath, dirnames, filenames in os.walk(base):
-                    dirnames[:] = sorted(d for d in dirnames if d not in _SKIP_DIRS)
+                    dirnames[:] = sorted(d for d in dirnames if d not in SKIPPED_DIRS)
                     rel_dir = Path(dirpath).relative_to(self.repo).as_posix()
                     for fn in filenames:
                         self._index.setdefault(fn.lower(), []).append(f"{rel_dir}/{fn}")
@@ -139,7 +138,7 @@ def spec_candidates(spec_path: str, name: str, files: FileNameIndex) -> list[str
 #: ``pattern_id: X`` (or ``id: X``) at the top level of a spec's first lines
 _PID_LINE = re.compile(r"^(?:pattern_id|id)[ \t]*:[ \t]*[\"']?([A-Za-z0-9_.-]+)[\"']?[ \t]*(?:#.*)?$", re.M)
 _SPEC_SUFFIXES = (".yaml", ".yml", ".md")
-_NOT_SPEC_DIRS = {"registry", "schemas", "examples", "tests", "executors"}
+_NOT_SPEC_DIRS = frozenset(ROOT_SUBDIRS) - {KIND_DIRS["spec_path"]}  # a root's folders that hold no spec
 _HEAD_BYTES = 8192  # a spec names its pattern_id near the top; bounded read
 
 
@@ -156,7 +155,7 @@ class PatternIdIndex:
             self._index = {}
             for root in sorted(set(self.roots) | {"patterns"}):
                 for dirpath, dirnames, filenames in os.walk(self.repo / root):
-                    dirnames[:] = sorted(d for d in dirnames if d not in _SKIP_DIRS and d not in _NOT_SPEC_DIRS)
+                    dirnames[:] = sorted(d for d in dirnames if d not in SKIPPED_DIRS and d not in _NOT_SPEC_DIRS)
                     rel_dir = Path(dirpath).relative_to(self.repo).as_posix()
                     for fn in sorted(filenames):
                         if fn.lower().endswith(_SPEC_SUFFIXES) and not fn.lower().endswith(".id.yaml"):
@@ -241,9 +240,6 @@ def apply_line_edit(text: str, edit: LineEdit) -> str:
 
 def spec_identity(repo: Path, entry: dict[str, Any]) -> dict[str, Any]:
     """The spec's own pattern_id / doc_id (top level or front matter); {} if unreadable."""
-    from patforge.repository.paths import PathProblem, normalize_repo_path, resolve_inside
-    from patforge.spec.read import load_spec_text
-    from patforge.repository.yamlsrc import YamlLoadError, decode_yaml_bytes
 
     try:
         rel = normalize_repo_path(entry.get("spec_path"))
@@ -278,7 +274,7 @@ def same_paths(a: Any, b: Any) -> bool:
     if not (isinstance(a, dict) and isinstance(b, dict)) or a.get("spec_path") != b.get("spec_path"):
         return False
     # render records test_path / example_dir in the live entry only: compare what both have
-    return all(a[k] == b[k] for k in PATH_KEYS if k in a and k in b)
+    return all(a[k] == b[k] for k in PATH_FIELDS if k in a and k in b)
 
 
 def backslash_note(entries: list[Any]) -> str | None:
@@ -286,7 +282,7 @@ def backslash_note(entries: list[Any]) -> str | None:
     for i, e in enumerate(entries):
         if not isinstance(e, dict):
             continue
-        for k in PATH_KEYS:
+        for k in PATH_FIELDS:
             v = e.get(k)
             if isinstance(v, str) and "\\" in v:
                 n += 1

@@ -31,10 +31,10 @@ from patforge.repository.bounded import (  # noqa: F401 - the reading layer's pr
     read_regular,
 )
 from patforge.diagnostics import Diagnostic
+from patforge.repository.layout import SKIPPED_DIRS
 from patforge.repository.paths import PathProblem, resolve_inside
 from patforge.repository.yamlsrc import YamlDocument, YamlLoadError, load_yaml_file
 
-_SKIP_DIRS = {"__pycache__", ".git", ".pytest_cache", "node_modules"}
 
 class RepoFiles:
     """Read-only view of a repository; with ``cache``, each file is read and parsed once."""
@@ -172,7 +172,7 @@ class RepoFiles:
         def load() -> list[str]:
             out: list[str] = []
             for dirpath, dirs, files in os.walk(self.abspath(folder)):
-                dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS)
+                dirs[:] = sorted(d for d in dirs if d not in SKIPPED_DIRS)
                 rel_dir = Path(dirpath).relative_to(self.repo).as_posix()
                 out += [f"{rel_dir}/{f}" for f in files]
             return sorted(out)

@@ -14,6 +14,10 @@ from pathlib import PurePosixPath
 
 #: Answers files: one per (pattern, kind), plus the repository-level ones.
 ANSWERS_DIR = ".patforge/answers"
+#: The template versions a repository has rendered from (a git bundle patforge keeps).
+REPO_BUNDLE = ".patforge/templates.bundle"
+#: Folders no walk of the repository descends into (tools' caches, git, patforge's state).
+SKIPPED_DIRS = frozenset({".git", ".patforge", ".pytest_cache", ".venv", "__pycache__", "node_modules"})
 #: The temporary batch answers file ``patforge update`` hands to ``copier update``.
 BATCH_ANSWERS = f"{ANSWERS_DIR}/_batch-update.yml"
 #: What Copier itself writes for a whole batch run (patforge drops it).
@@ -37,6 +41,12 @@ ROOT_SUBDIRS = ("registry", "specs", "schemas", "executors", "examples", "tests"
 #: Registry path field -> the root sub-folder it belongs in.
 KIND_DIRS = {"spec_path": "specs", "schema_path": "schemas", "executor_path": "executors",
              "test_path": "tests", "example_dir": "examples"}
+#: The registry's path fields, in their order (each records where one artifact is).
+PATH_FIELDS = tuple(KIND_DIRS)
+#: The path fields every entry needs (the others are derived by convention when absent).
+REQUIRED_PATH_FIELDS = PATH_FIELDS[:3]
+#: What an executor's file name adds to the pattern name: ``<name>_executor<ext>``.
+EXECUTOR_SUFFIX = "_executor"
 #: Executor file extension -> language.
 EXECUTOR_LANGUAGES = {".ps1": "powershell", ".py": "python"}
 LANGUAGE_EXTENSIONS = {"powershell": ".ps1", "python": ".py"}
@@ -76,9 +86,14 @@ def default_example_dir(root: str, name: str) -> str:
     return f"{root}/examples/{name}"
 
 
+def executor_file_name(name: str, ext: str) -> str:
+    """``<name>_executor<ext>`` (``ext`` with its dot)."""
+    return f"{name}{EXECUTOR_SUFFIX}{ext}"
+
+
 def default_test_path(root: str, name: str, language: str | None) -> str:
     ext = ".ps1" if language == "powershell" else ".py"
-    return f"{root}/tests/test_{name}_executor{ext}"
+    return f"{root}/{KIND_DIRS['test_path']}/test_{executor_file_name(name, ext)}"
 
 
 def schema_index_path(registry_path: str) -> str:
@@ -91,7 +106,7 @@ def new_pattern_paths(root: str, name: str, language: str) -> dict[str, str]:
     return {
         "spec_path": f"{root}/specs/{name}.pattern.yaml",
         "schema_path": f"{root}/schemas/{name}.schema.json",
-        "executor_path": f"{root}/executors/{name}_executor{ext}",
+        "executor_path": f"{root}/{KIND_DIRS['executor_path']}/{executor_file_name(name, ext)}",
         "test_path": default_test_path(root, name, language),
         "example_dir": default_example_dir(root, name),
     }
@@ -116,7 +131,7 @@ def write_targets(p) -> list[tuple[str, str]]:
     registry path fields and the derived files that fill in for the others. The
     registry checks each before any command writes (symlinks out of the repository,
     collisions between entries, lengths)."""
-    out = [(f, p.paths[f]) for f in ("spec_path", "schema_path", "executor_path")]
+    out = [(f, p.paths[f]) for f in REQUIRED_PATH_FIELDS]
     out.append(("sidecar of schema_path", sidecar_path(p.schema_path)))
     test = test_file(p)
     out.append(("test_path" if test == p.test_path else "test_path (default)", test))

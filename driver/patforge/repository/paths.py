@@ -141,6 +141,7 @@ def length_problem(repo: Path, rel: str) -> tuple[str, bool] | None:
 @functools.lru_cache(maxsize=1)
 def _windows_long_paths() -> bool:
     try:
+        # why: start-up time: loaded only when _windows_long_paths() runs, not when the module is imported
         import winreg  # type: ignore[import-not-found]
 
         with winreg.OpenKey(winreg.HKEY_LOCAL_MACHINE, r"SYSTEM\CurrentControlSet\Control\FileSystem") as key:

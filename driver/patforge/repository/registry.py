@@ -17,9 +17,9 @@ from typing import Any, Iterator
 
 from patforge.repository.config import Config, load_config
 from patforge.diagnostics import Diagnostic, DiagnosticList, Severity, error, warning
-from patforge.docids.rule import PATTERN_ID_RE, derive_doc_id, is_valid_doc_id, suggest_id
+from patforge.docids.rule import PATTERN_ID_RE, derive_doc_id, is_valid_doc_id, per_file_stem, stem_of, suggest_id
 from patforge.errors import RegexError, RegistryError, RepositoryError
-from patforge.repository.layout import (ROOT_SUBDIRS, default_example_dir, default_test_path, executor_language, infer_root,
+from patforge.repository.layout import (PATH_FIELDS, ROOT_SUBDIRS, default_example_dir, default_test_path, executor_language, infer_root,
                              sidecar_path, write_targets)
 from patforge.repository.paths import (PathProblem, check_inside, check_write_target, is_windows_reserved, length_problem,
                             name_problem, normalize_repo_path, resolve_inside)
@@ -37,7 +37,6 @@ ESSENTIAL_FIELDS = ("pattern_id", "name", "spec_path")
 #: PAT-CHECK-001-011 wants all of these; render fills test_path/example_dir, Phase 1 doc_id.
 COMPLIANCE_FIELDS = ("doc_id", "pattern_id", "name", "version", "status", "spec_path",
                      "schema_path", "executor_path", "test_path", "example_dir")
-PATH_FIELDS = ("spec_path", "schema_path", "executor_path", "test_path", "example_dir")
 
 
 class Spec:
@@ -75,7 +74,7 @@ class Pattern:
     paths: dict[str, str]  # normalized path fields that are present
     spec: Spec | None = None
     #: a doc_id the repository already gives the pattern (spec, sidecar, ...) when the
-    #: registry entry has none and every source agrees (existing_ids.py)
+    #: registry entry has none and every source agrees (docids/existing.py)
     found_doc_id: str | None = None
     #: path fields the entry lacks, derived by convention; render records them
     derived: dict[str, str] = field(default_factory=dict)
@@ -158,7 +157,7 @@ class Registry:
     notes: list[str] = field(default_factory=list)  # what was inferred, said once per run
     #: entry index -> index of the entry with the same name that matches the spec
     duplicate_names: dict[int, int] = field(default_factory=dict)
-    #: pattern name -> the doc_id conflict that keeps render from it (existing_ids.py)
+    #: pattern name -> the doc_id conflict that keeps render from it (docids/existing.py)
     id_conflicts: dict[str, Diagnostic] = field(default_factory=dict)
     #: pattern name -> where its spec was read, when not at spec_path (specplace.py)
     spec_found: dict[str, str] = field(default_factory=dict)
@@ -265,11 +264,6 @@ def load_registry(repo: Path, config: Config | None = None, *, load_specs: bool 
     if load_specs:
         load_all_specs(registry)
         registry.notes += [n for n in (found_note(registry),) if n]
-        from patforge.docids.existing import apply_existing_ids
-
-        found = apply_existing_ids(registry, registry.patterns)
-        registry.id_conflicts = found.conflicts
-        registry.notes += found.notes
     return registry
 
 
@@ -450,8 +444,6 @@ def _read_spec(registry: Registry, pat: Pattern) -> YamlDocument:
 
 def _per_file_of(doc_id: Any, pattern_doc_id: str) -> bool:
     """Whether ``doc_id`` is a per-file id of the pattern's (said once, existing_ids.py)."""
-    from patforge.docids.existing import per_file_stem, stem_of
-
     found = per_file_stem(doc_id) if isinstance(doc_id, str) else None
     return found is not None and found[0] == stem_of(pattern_doc_id)
 

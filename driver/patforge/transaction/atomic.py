@@ -86,8 +86,10 @@ def write_user_output(path: Path, data: bytes) -> None:
     stays), and only a regular file (or a new one) is replaced atomically.
     ``WriteError`` (exit 2) with the system's reason for anything that cannot be
     written: a parent that is a file, a read-only or virtual file system (``/sys``)."""
+    # why: start-up time: loaded only when this function runs, not when the module is imported
     import stat
 
+    # why: start-up time: loaded only when this function runs, not when the module is imported
     from patforge.errors import WriteError
 
     target = Path(os.path.realpath(path)) if os.path.islink(path) else path

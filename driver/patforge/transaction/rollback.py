@@ -179,6 +179,11 @@ class RollbackReport:
                 {"command": self.noop_after[0], "at": self.noop_after[1]},
                 "completed_interrupted_rollback": self.resumed, "removed_folders": self.removed_dirs}
 
+    @property
+    def exit_code(self) -> int:
+        """0: a refused rollback raises (its exit code comes from the error)."""
+        return 0
+
 
 def _read_json(path: Path) -> dict:
     try:

@@ -110,6 +110,7 @@ def run_temp_dir(repo: Path) -> Path:
     _make_private_dir(base)
     sweep_temp(base)
     mine.mkdir(mode=0o700, exist_ok=True)
+    # why: start-up time: loaded only when this function runs, not when the module is imported
     from filelock import FileLock
 
     lock = FileLock(str(mine / _OWNER_LOCK))
@@ -120,8 +121,10 @@ def run_temp_dir(repo: Path) -> Path:
 
 def sweep_temp(base: Path) -> list[str]:
     """Remove the temporary folders of processes that are gone; returns their names."""
+    # why: start-up time: loaded only when this function runs, not when the module is imported
     import shutil
 
+    # why: start-up time: loaded only when this function runs, not when the module is imported
     from filelock import FileLock, Timeout
 
     removed = []

@@ -121,6 +121,7 @@ def _powershell_parser():
     if _ps_parser is None:
         with _ps_lock:
             if _ps_parser is None:
+                # why: start-up time: loaded only when _powershell_parser() runs, not when the module is imported
                 import tree_sitter_pwsh
                 from tree_sitter import Language, Parser
 
@@ -379,6 +380,7 @@ def check_shell(text: str, path: str) -> list[Diagnostic]:
         return [data]
     with _ps_lock:  # tree-sitter parsers are not safe for concurrent use
         if _sh_parser is None:
+            # why: start-up time: loaded only when check_shell() runs, not when the module is imported
             import tree_sitter_bash
             from tree_sitter import Language, Parser
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 from typing import Any
+import re
 
 _MAX = 80
 
@@ -67,7 +68,6 @@ def readable(error: Any) -> str:
 def exception_text(exc: BaseException, limit: int = 160) -> str:
     """An exception's first line for a report, cut before any Python repr of a dict or
     list it quotes (``... within {'$ref': ...}``)."""
-    import re
 
     text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
     text = re.sub(r"\s*(?:\b(?:within|in|for)\s+)?[{\[]['\"].*$", "", text)

@@ -40,9 +40,11 @@ from patforge.errors import RegexError
 def _engines() -> tuple[Any, Any, Any]:
     """(regex module, re2 module or None, RE2 options): imported on first use, so that
     commands that never compile a repository regex (render's no-op) do not pay for it."""
+    # why: start-up time: loaded only when this function runs, not when the module is imported
     import regex
 
     try:  # linear-time engine; without a wheel everything runs on ``regex`` with its timeout
+        # why: start-up time: loaded only when this function runs, not when the module is imported
         import re2
     except ImportError:  # pragma: no cover - google-re2 ships wheels for every supported platform
         return regex, None, None

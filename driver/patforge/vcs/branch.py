@@ -43,6 +43,7 @@ class BranchResult:
 
 def commit_body(report: "RenderReport") -> str:
     """Counts per phase and kind of what the run generated or edited."""
+    # why: start-up time: loaded only when commit_body() runs, not when the module is imported
     from patforge.rendering.report import GENERATED, PHASE_TITLES, UPDATED
 
     lines = []
@@ -97,6 +98,7 @@ def commit_all(repo: Path, message: str, body: str) -> str | None:
 
 def render_on_branch(repo: Path, options: "RenderOptions", name: str, *, commit: bool,
                      message: str | None) -> BranchResult:
+    # why: start-up time: loaded only when render_on_branch() runs, not when the module is imported
     from patforge.commands.render import render
 
     if options.dry_run:

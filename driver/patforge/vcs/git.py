@@ -45,6 +45,7 @@ def no_auto_gc() -> Iterator[None]:
     extra = {"GIT_CONFIG_COUNT": str(n + 1), f"GIT_CONFIG_KEY_{n}": "gc.auto", f"GIT_CONFIG_VALUE_{n}": "0"}
     envs: list[Any] = [os.environ]
     try:
+        # why: start-up time: loaded only when no_auto_gc() runs, not when the module is imported
         from plumbum import local  # Copier's git: plumbum keeps its own copy of the environment
 
         envs.append(local.env)

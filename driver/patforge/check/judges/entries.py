@@ -1,7 +1,7 @@
 """Registry entries: PAT-CHECK-001-011..-014 and PATFORGE-REGISTRY.
 
 Judged for every entry, also one too broken for its artifacts to be read. The path
-fields are those of the artifact judges (``check/judges/__init__.ARTIFACTS``): each says
+fields are those of the kinds' check parts (``model.judges``): each says
 which field records it, which root sub-folder holds it and what render creates.
 """
 
@@ -14,7 +14,6 @@ from patforge.docids.rule import is_valid_doc_id
 from patforge.repository.paths import PathProblem
 from patforge.repository.registry import COMPLIANCE_FIELDS
 
-from patforge.check.judges import ARTIFACTS, by_field
 from patforge.check.judging import bad, fix_hint, skip
 from patforge.check.model import ROOT_FIELDS, Item, RepoModel, hashable, normalize_path_field, root_accepted
 from patforge.check.rules import Finding
@@ -50,7 +49,7 @@ def _entry_fields(model: RepoModel, item: Item) -> Iterator[Finding]:
                               f"{shown(model.config.doc_id_rule)})") if derived and p is not None
                     else "add a doc_id by hand")
             msg = f"{kind} lacks doc_id"
-        elif (judge := by_field(f)) is not None and judge.rendered:
+        elif (judge := model.judge_for_field(f)) is not None and judge.rendered:
             existing = judge.found_at(model, p) if p is not None and judge.found_at else None
             if existing:
                 msg = f"{kind} lacks {f} although {existing} exists"
@@ -103,8 +102,10 @@ def _entry_paths(model: RepoModel, item: Item) -> Iterator[Finding]:
         yield bad(rule, item, f"the entry's paths sit in {root}/, which is not patterns/, not below it and not a "
                   "root declared in patforge.toml", path=model.reg_path, line=model.entry_line(item),
                   hint=f'move the artifacts under patterns/, or declare roots = ["{root}"] in patforge.toml')
-    for judge in ARTIFACTS:
+    for judge in model.judges:
         f = judge.path_field
+        if not f:
+            continue  # a kind the registry records no path for
         base = f"{root}/{judge.folder}/"
         value = e.get(f)
         line = model.entry_line(item, f if f in e else None)

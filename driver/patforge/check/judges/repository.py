@@ -11,7 +11,7 @@ from typing import Iterator
 from patforge.repository.layout import ROOT_SUBDIRS
 
 from patforge.check.orphans import check_orphans
-from patforge.check.judges import by_kind, docmap
+from patforge.check.judges import docmap
 from patforge.check.judging import bad
 from patforge.check.model import RepoModel
 from patforge.check.rules import Finding, Rule
@@ -38,9 +38,9 @@ def repo_subject(model: RepoModel, rule: Rule) -> tuple[str | None, str] | None:
     return None
 
 
-def root_subject(rule: Rule, root: str) -> str:
+def root_subject(model: RepoModel, rule: Rule, root: str) -> str:
     """The path a passing record of a root rule points at: the root, or the kind's folder in it."""
-    judge = by_kind(rule.subject)
+    judge = model.judge_of(rule.subject)
     return f"{root}/{judge.folder}" if judge else root
 
 

@@ -1,6 +1,6 @@
 """The suite as a whole: ID-SYS-101 and PAT-CHECK-001-070..-072.
 
-Every artifact's doc_id claim (each artifact judge's ``sources``) must be well-formed
+Every artifact's doc_id claim (each kind's ``check.sources``) must be well-formed
 and agree with the others; no artifact uses a pattern_id as its doc_id; the doc_id
 stays stable across routine edits, compared with the registry at git HEAD.
 """
@@ -13,7 +13,6 @@ from typing import Any, Iterator
 
 from patforge.docids.rule import derive_doc_id, is_valid_doc_id
 
-from patforge.check.judges import ARTIFACTS
 from patforge.check.judging import bad, fix_hint, per_file_hint, skip
 from patforge.check.model import Item, RepoModel, Suite
 from patforge.check.resolve import DocIdSource, claimed_id
@@ -21,7 +20,7 @@ from patforge.check.rules import Finding
 from patforge.validation.messages import shown
 
 #: How to link a registry entry that has no doc_id ({ref}: the suite's doc_id); the artifact
-#: judges say it for their own files (``ArtifactJudge.link_hints``).
+#: kinds say it for their own files (``ArtifactJudge.link_hints``).
 _ENTRY_HINT = fix_hint("adds doc_id: {ref} when the other artifacts agree with the derived one; otherwise add "
                        "doc_id: {ref} by hand")
 
@@ -31,7 +30,7 @@ def suite_sources(model: RepoModel, item: Item, s: Suite) -> list[DocIdSource]:
     e = item.entry
     out = [DocIdSource("registry entry", model.reg_path, claimed_id(e.get("doc_id")),
                        model.entry_line(item, "doc_id" if "doc_id" in e else None))]
-    for judge in ARTIFACTS:
+    for judge in model.judges:
         out += judge.sources(model, item, s)
     return out
 
@@ -93,7 +92,7 @@ def _same_doc_id(model: RepoModel, item: Item, sources: list[DocIdSource]) -> It
         path, line = src.where()
         if src.doc_id is None:
             yield bad(rule, item, f"{src.describe()} resolves to no doc_id, so it is not linked to the suite "
-                      f"{ref}", path=path, line=line, hint=_unlinked_hint(src, ref))
+                      f"{ref}", path=path, line=line, hint=_unlinked_hint(model, src, ref))
         elif src.doc_id != ref:
             yield bad(rule, item, f"{src.describe()} says {src.doc_id}, but the suite's doc_id is {ref} "
                       f"({basis})", path=path, line=line,
@@ -102,9 +101,9 @@ def _same_doc_id(model: RepoModel, item: Item, sources: list[DocIdSource]) -> It
                       "changes a doc_id that is present")
 
 
-def _unlinked_hint(src: DocIdSource, ref: str) -> str:
+def _unlinked_hint(model: RepoModel, src: DocIdSource, ref: str) -> str:
     hints = {"registry entry": _ENTRY_HINT}
-    for judge in ARTIFACTS:
+    for judge in model.judges:
         hints.update(judge.link_hints)
     hint = hints.get(src.kind)
     return hint.replace("{ref}", ref) if hint else "link it by hand"

@@ -2,7 +2,7 @@
 
 Adding a format is one module here with one ``Reporter`` subclass decorated with
 ``@register`` (its ``name`` is the ``--format`` value), imported at the end of this
-file. ``format_report(result, fmt)`` is the report as text; ``show_report`` puts it on
+file (the interface is ``base.py``). ``format_report(result, fmt)`` is the report as text; ``show_report`` puts it on
 the terminal.
 
 * ``text``: one line per rule (status, ID, level, counts, title), under it every
@@ -24,41 +24,23 @@ the terminal.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from patforge.check.rules import FAIL, RULES_BY_ID, WARN
+from patforge.reports.escaping import safe_bytes
+from patforge.transaction.atomic import write_user_output
 from patforge.validation.messages import shown
+from patforge.check.reporters.base import REPORTERS, Reporter, problem_lines, record_name, register
+# The built-in formats register themselves on import (order: the --format choices).
+from patforge.check.reporters import text, json_report, junit, sarif, github, html  # noqa: F401
 
 if TYPE_CHECKING:
-    from patforge.check.result import CheckResult, Record
+    from patforge.check.result import CheckResult
 
-
-class Reporter:
-    """One report format."""
-
-    name: ClassVar[str]  # the --format value
-
-    def __init__(self, detail: str = "summary") -> None:
-        self.detail = detail  # summary | verbose | quiet: how much a human-readable format says
-
-    def render(self, result: CheckResult) -> str:
-        """The whole report as text (what --output writes)."""
-        raise NotImplementedError
-
-    def show(self, result: CheckResult) -> None:
-        """The report on the terminal."""
-        click.echo(self.render(result), nl=False)
-
-
-REPORTERS: dict[str, Reporter] = {}
-
-
-def register(cls: type[Reporter]) -> type[Reporter]:
-    """Class decorator: make ``cls`` the reporter of ``--format cls.name``."""
-    REPORTERS[cls.name] = cls()
-    return cls
+__all__ = ["REPORTERS", "Reporter", "deliver_report", "format_report", "print_text_report", "problem_lines", "record_name",
+           "register", "reporter", "show_report"]
 
 
 def reporter(fmt: str, detail: str = "summary") -> Reporter:
@@ -76,33 +58,24 @@ def show_report(result: CheckResult, fmt: str, detail: str = "summary") -> None:
     reporter(fmt, detail).show(result)
 
 
+def deliver_report(result: CheckResult, fmt: str, detail: str = "summary", output: Path | None = None) -> None:
+    """The report where ``check`` sends it: in ``fmt`` on the terminal; or, with ``output``,
+    in ``fmt`` into that file (written like a shell redirection: the audit-trail file of
+    PAT-CHECK-001-082) and the text summary on the terminal (was the body of
+    ``check/command.py``). -q means the same in every command (docs/cli.md): stdout carries
+    only a report asked for; a problem is said on stderr, here the verdict line."""
+    quiet = detail == "quiet"
+    if output is not None:
+        write_user_output(output, safe_bytes(format_report(result, fmt, detail)))
+        if not quiet:
+            print_text_report(result, detail)
+            click.echo(f"report ({fmt}) written to {output}")
+    elif not (quiet and fmt == "text"):
+        show_report(result, fmt, detail)
+    if quiet and result.exit_code != 0:
+        click.echo(text.verdict_line(result, click.style), err=True)
+
+
 def print_text_report(result: CheckResult, detail: str = "summary") -> None:
     """The text report on the terminal (colored when it is one)."""
     show_report(result, "text", detail)
-
-
-# -- what several formats say the same way ---------------------------------------------------
-
-def record_name(r: Record) -> str:
-    """A record's subject: its pattern, ``(root <root>)`` or ``(repository)``."""
-    if r.pattern is not None:
-        return r.pattern
-    return f"(root {r.root})" if RULES_BY_ID[r.rule].scope == "root" else "(repository)"
-
-
-def problem_lines(r: Record, indent: str = "", *, status: bool = True) -> list[str]:
-    """Every FAIL/WARN finding of a record (``status``: prefixed by it) with its location,
-    then what to do."""
-    lines = []
-    for f in r.findings:
-        if f.status not in (FAIL, WARN):
-            continue
-        loc = f.location()
-        lines.append(f"{indent}{f.status + ' ' if status else ''}{loc + ': ' if loc else ''}{f.message}")
-        if f.hint:
-            lines.append(f"{indent}  what to do: {f.hint}")
-    return lines
-
-
-# The built-in formats register themselves on import (order: the --format choices).
-from patforge.check.reporters import text, json_report, junit, sarif, github, html  # noqa: E402,F401

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 from patforge.reports.escaping import visible, visible_or_none
 
-from patforge.check.reporters import Reporter, register
+from patforge.check.reporters.base import Reporter, register
 from patforge.check.rules import FAIL, WARN
 
 if TYPE_CHECKING:

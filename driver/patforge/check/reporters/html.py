@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 from patforge.reports.escaping import markup_safe
 
 from patforge.check.matrix import CELL_STATES, COLUMN_LABELS, PROBLEM_STATES, Cell, build_matrix
-from patforge.check.reporters import Reporter, register
+from patforge.check.reporters.base import Reporter, register
 from patforge.check.reporters.causes import top_causes
 from patforge.check.rules import FAIL, STATUSES, WARN, SKIP, Finding
 
@@ -43,6 +43,7 @@ MAX_FINDINGS = 2000
 
 
 def _environment():
+    # why: start-up time: loaded only when _environment() runs, not when the module is imported
     import jinja2  # only this format needs it
 
     return jinja2.Environment(loader=jinja2.PackageLoader("patforge", "data"), autoescape=True,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from patforge.check.reporters import Reporter, register
+from patforge.check.reporters.base import Reporter, register
 from patforge.check.result import CheckResult
 
 

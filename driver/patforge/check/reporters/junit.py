@@ -13,7 +13,7 @@ import xml.etree.ElementTree as ET
 
 from patforge.reports.escaping import markup_safe
 
-from patforge.check.reporters import Reporter, problem_lines, record_name, register
+from patforge.check.reporters.base import Reporter, problem_lines, record_name, register
 from patforge.check.result import CheckResult, Record
 from patforge.check.rules import FAIL, SKIP, WARN
 

@@ -12,7 +12,7 @@ import json
 from urllib.parse import quote
 
 from patforge import __version__
-from patforge.check.reporters import Reporter, register
+from patforge.check.reporters.base import Reporter, register
 from patforge.check.result import CheckResult
 from patforge.check.rules import FAIL, MUST, RULES_BY_ID, WARN
 

@@ -25,7 +25,7 @@ import click
 from patforge.reports.diffview import change_stats, colorize, stat_block
 from patforge.reports.escaping import visible
 
-from patforge.check.reporters import Reporter, problem_lines, record_name, register
+from patforge.check.reporters.base import Reporter, record_name, register
 from patforge.check.reporters.causes import TOP_CAUSES, problems, template, top_causes
 from patforge.check.result import CheckResult, Record
 from patforge.check.rules import FAIL, MUST, PASS, SKIP, STATUSES, WARN, Finding

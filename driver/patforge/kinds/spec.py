@@ -1,4 +1,10 @@
-"""Spec files: PAT-CHECK-001-020..-023 and PATFORGE-SPEC-SCHEMA."""
+"""Kind ``spec``: the patterns' specs, which people write. Checked, never rendered.
+
+Check judges them (PAT-CHECK-001-020..-023 and PATFORGE-SPEC-SCHEMA; was
+``check/judges/spec.py``); render reads them (``patforge.spec``) but has no template for
+them, so the kind's scope is ``CHECKED``: render, update, new and status skip it, and
+``--kind`` does not offer it. A spec's top-level doc_id is a claim render reuses.
+"""
 
 from __future__ import annotations
 
@@ -7,22 +13,23 @@ from dataclasses import dataclass
 from typing import Any, Iterator
 
 from patforge.spec.place import move_back_hint
-from patforge.diagnostics import Diagnostic
 from patforge.validation.bounded_schema import validator_for
-from patforge.validation.fastvalid import FastValidator
-from patforge.repository.registry import Pattern
-from patforge.validation.metaschema import schema_problem
 from patforge.validation.refs import validator as offline_validator
-from patforge.repository.yamlsrc import YamlDocument
-
-from patforge.validation.messages import readable_message, shown
-from patforge.check.judges.interface import ArtifactJudge
 from patforge.check.judging import MAX_PER_FILE, bad, compare, first_key_line, fix_hint, judge_named_file, skip
 from patforge.check.model import Item, RepoModel, Suite
 from patforge.check.resolve import DocIdSource, claimed_id, yaml_line
-from patforge.check.rules import SKIP, WARN, Finding
+from patforge.check.rules import Finding, MUST, Rule, SHOULD, SKIP, SPEC_PATFORGE, WARN
+from patforge.diagnostics import Diagnostic
+from patforge.docids.claims import IdClaim
+from patforge.kinds.base import CHECKED, Kind
+from patforge.kinds.judge import ArtifactJudge
+from patforge.repository.registry import Pattern, Registry
+from patforge.repository.yamlsrc import YamlDocument
+from patforge.validation.fastvalid import FastValidator
+from patforge.validation.messages import readable_message, shown
+from patforge.validation.metaschema import schema_problem
 
-KIND = "spec"
+NAME = "spec"  # the subject of its rules and its column in the check report
 DOMAIN_SPEC_SCHEMA = "schema/pattern_spec.v1.json"
 _SPEC_SCHEMA_RULE = "PATFORGE-SPEC-SCHEMA"
 _DRIVE = re.compile(r"^[A-Za-z]:")
@@ -60,7 +67,7 @@ def locate(model: RepoModel, p: Pattern) -> SpecPart:
 
 
 def sources(model: RepoModel, item: Item, s: Suite) -> list[DocIdSource]:
-    doc = s.part(KIND).doc
+    doc = s.part(NAME).doc
     if doc is None:
         return []
     return [DocIdSource("spec", s.p.spec_file, claimed_id(doc.data.get("doc_id")), yaml_line(doc, "doc_id"))]
@@ -68,7 +75,7 @@ def sources(model: RepoModel, item: Item, s: Suite) -> list[DocIdSource]:
 
 def prepare(model: RepoModel) -> None:
     """The repository's own spec schema, when it has one (read once)."""
-    shared = model.shared[KIND] = SpecShared()
+    shared = model.shared[NAME] = SpecShared()
     rel = DOMAIN_SPEC_SCHEMA
     if not model.files.is_file(rel):
         shared.note = Finding(_SPEC_SCHEMA_RULE, SKIP, None, None, rel, None,
@@ -89,13 +96,13 @@ def prepare(model: RepoModel) -> None:
 
 
 def judge_repo(model: RepoModel) -> Iterator[Finding]:
-    note = model.shared[KIND].note
+    note = model.shared[NAME].note
     if note is not None:
         yield note
 
 
 def not_judged(model: RepoModel) -> tuple[str, ...]:
-    return () if model.shared[KIND].validator is not None else (_SPEC_SCHEMA_RULE,)
+    return () if model.shared[NAME].validator is not None else (_SPEC_SCHEMA_RULE,)
 
 
 def judge(model: RepoModel, item: Item, s: Suite) -> Iterator[Finding]:
@@ -112,7 +119,7 @@ def judge(model: RepoModel, item: Item, s: Suite) -> Iterator[Finding]:
                                 else "create the spec or correct spec_path")
     # -021
     rule = "PAT-CHECK-001-021"
-    part: SpecPart = s.part(KIND)
+    part: SpecPart = s.part(NAME)
     doc = part.doc
     if not exists:
         yield skip(rule, item, "the spec does not exist (PAT-CHECK-001-020)", path=rel)
@@ -166,13 +173,13 @@ def judge(model: RepoModel, item: Item, s: Suite) -> Iterator[Finding]:
                           hint=f"use the repository-relative path: {key}: {want}")
     # domain schema
     rule = _SPEC_SCHEMA_RULE
-    validator = model.shared[KIND].validator
+    validator = model.shared[NAME].validator
     if validator is not None:
         if doc is None:
             yield skip(rule, item, "no readable spec", path=rel)
         else:
             instance = _jsonable(doc.data)
-            fast = model.shared[KIND].fast
+            fast = model.shared[NAME].fast
             errors = [] if fast is not None and fast.is_valid(instance) else \
                 sorted(validator.iter_errors(instance), key=lambda e: list(e.path))
             for err in errors[:MAX_PER_FILE]:
@@ -201,7 +208,37 @@ def _jsonable(value: Any) -> Any:
     return str(value)
 
 
+#: The rule-table rows this kind owns (were rows of check/rules.py).
+RULES: tuple[Rule, ...] = (
+    Rule("PAT-CHECK-001-020", MUST, "spec_path exists, is under specs/ and is named <name>.pattern.yaml",
+         "pattern", NAME),
+    Rule("PAT-CHECK-001-021", MUST, "the spec has top-level doc_id, pattern_id, name, version, role: spec, "
+         "schema_ref, executor_ref", "pattern", NAME),
+    Rule("PAT-CHECK-001-022", MUST, "the spec's doc_id equals the registry's and is well-formed", "pattern", NAME),
+    Rule("PAT-CHECK-001-023", SHOULD, "no absolute file-system paths in schema_ref / executor_ref", "pattern",
+         NAME),
+    Rule("PATFORGE-SPEC-SCHEMA", SHOULD, "the spec validates against the repository's schema/pattern_spec.v1.json "
+         "(judged only when the repository has that file)", "pattern", NAME, SPEC_PATFORGE),
+)
+
 JUDGE = ArtifactJudge(
-    kind=KIND, path_field="spec_path", locate=locate, judge=judge, sources=sources,
+    rules=RULES,
+    kind=NAME, path_field="spec_path", locate=locate, judge=judge, sources=sources,
     prepare=prepare, judge_repo=judge_repo, not_judged=not_judged,
     link_hints={"spec": fix_hint("inserts the registry's doc_id into the spec")})
+
+
+class SpecKind(Kind):
+    """Checked, never rendered: a spec is what a person writes."""
+
+    def layout(self, registry: Registry, p: Pattern) -> dict[str, str]:
+        return {"spec": p.spec_path}
+
+    def claims(self, registry: Registry, p: Pattern) -> list[IdClaim]:
+        # its line is looked up only for a conflict (docids/existing.py): specs keep no positions
+        if p.spec is not None and isinstance(p.spec.data.get("doc_id"), str):
+            return [IdClaim(NAME, p.spec_file, None, p.spec.data["doc_id"])]
+        return []
+
+
+KIND = SpecKind(NAME, CHECKED, "the pattern's spec (hand-written; checked, never rendered)", check=JUDGE)

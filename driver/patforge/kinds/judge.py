@@ -1,29 +1,30 @@
-"""The interface one artifact kind implements so that ``patforge check`` judges it.
+"""A kind's check part: what ``patforge check`` judges of it (was ``check/judges/interface.py``).
 
-A kind's judge module (``check/judges/<kind>.py``) builds one :class:`ArtifactJudge`
-named ``JUDGE``. Evaluation, the registry-entry rules, the cross-artifact doc_id rules
-and the report's record locations iterate the judges and never name a kind; the
-kind's rules themselves (IDs, levels, titles) are rows of ``check/rules.py`` whose
-``subject`` is the judge's ``kind``.
+A kind module (``kinds/<kind>.py``) builds one :class:`ArtifactJudge` and hands it to its
+``Kind`` as ``check=``. Evaluation, the registry-entry rules, the cross-artifact doc_id
+rules and the report's record locations iterate ``kinds.checked()`` and never name a
+kind; the kind's rules themselves (IDs, levels, titles) are its judge's ``rules``, rows
+whose ``subject`` is the kind's name (``patforge.kinds`` adds them to the rule table).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Callable, Collection, Iterable
+from typing import TYPE_CHECKING, Any, Callable, Collection, Iterable
 
 from patforge.repository.layout import KIND_DIRS
 from patforge.repository.registry import Pattern
 
-from patforge.check.model import Item, RepoModel, Suite
-from patforge.check.resolve import DocIdSource
-from patforge.check.rules import Finding
+if TYPE_CHECKING:
+    from patforge.check.model import Item, RepoModel, Suite
+    from patforge.check.resolve import DocIdSource
+    from patforge.check.rules import Finding, Rule
 
 
 @dataclass(frozen=True)
 class ArtifactJudge:
-    kind: str  # "spec", "schema", ...: the Rule.subject of the rules this judge yields
-    path_field: str  # the registry field that records where the artifact is
+    kind: str  # the kind's name: the Rule.subject of the rules this judge yields
+    path_field: str  # the registry field that records where the artifact is ("": none records it)
     #: read the kind's files once; the result is ``suite.part(kind)``
     locate: Callable[[RepoModel, Pattern], Any]
     #: every FAIL/WARN/SKIP of the kind's pattern rules (evaluation adds the PASSes)
@@ -50,13 +51,15 @@ class ArtifactJudge:
     fix_path: Callable[[RepoModel, Pattern, Suite], str | None] | None = None
     #: ``--fix``: files that get a DOC_LINK header beyond what render's phase 1 inserts
     fix_links: Callable[[RepoModel, Pattern, Suite], list[str]] | None = None
+    #: the kind's rows of the rule table (``Rule.subject`` = ``kind``)
+    rules: tuple[Rule, ...] = ()
     #: PAT-CHECK-001-013 beyond "under <root>/<folder>/": the recorded (normalized) path exists, ...
     judge_path: Callable[[RepoModel, Item, str, int | None], Iterable[Finding]] | None = None
 
     @property
     def folder(self) -> str:
         """The sub-folder of a pattern root that holds the artifact (``patforge.repository.layout``)."""
-        return KIND_DIRS[self.path_field]
+        return KIND_DIRS.get(self.path_field, "")
 
     def subject_path(self, model: RepoModel, item: Item, s: Suite | None) -> str:
         return self.subject(model, item, s) if self.subject else item.pattern.paths[self.path_field]
