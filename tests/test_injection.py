@@ -228,6 +228,7 @@ def generate(strategy: st.SearchStrategy, n: int = 100) -> list[Any]:
     return found
 
 
+@pytest.mark.slow  # renders a whole batch of hostile entries through Copier
 @pytest.mark.parametrize("kind", ["executor", "tests"])
 def test_registry_text_stays_out_of_code_batched(source, kind):
     """100 Hypothesis examples (1-3 units each) plus every fragment alone, in one Copier

@@ -61,6 +61,7 @@ def forbid_generation_for_atomic_create(monkeypatch):
     monkeypatch.setattr(examples_kind, "generate_examples", guarded)
 
 
+@pytest.mark.slow  # renders the whole 24-pattern demo
 def test_demo_with_hand_written_schema_and_examples_renders_exit_0(issue_repo, cli, monkeypatch):
     forbid_generation_for_atomic_create(monkeypatch)
     before = {k: v for k, v in tree_snapshot(issue_repo).items() if k.startswith(FOLDER)}
@@ -75,6 +76,7 @@ def test_demo_with_hand_written_schema_and_examples_renders_exit_0(issue_repo, c
     assert [u["state"] for u in units] == ["hand-written"], units
 
 
+@pytest.mark.slow  # renders the whole 24-pattern demo
 def test_hand_written_examples_under_other_names_are_the_unit(demo_repo, cli, monkeypatch):
     """Examples a person named otherwise still settle the unit: no instance_*.json beside them."""
     for name in ("instance_minimal", "instance_full", "instance_test"):
@@ -87,6 +89,7 @@ def test_hand_written_examples_under_other_names_are_the_unit(demo_repo, cli, mo
     assert sorted(p.name for p in (demo_repo / FOLDER).iterdir()) == ["examples.id.yaml", "two_files.json"]
 
 
+@pytest.mark.slow  # renders the whole 24-pattern demo
 def test_a_hand_written_example_that_does_not_validate_is_named_and_left_alone(issue_repo, cli):
     bad = issue_repo / FOLDER / "instance_test.json"
     write_json(bad, {"project_root": "C:\\x", "files_to_create": []})
@@ -98,6 +101,7 @@ def test_a_hand_written_example_that_does_not_validate_is_named_and_left_alone(i
     assert git(issue_repo, "status", "--porcelain", "--", FOLDER).strip() in ("", f"?? {FOLDER}/examples.id.yaml")
 
 
+@pytest.mark.slow  # renders the whole 24-pattern demo
 def test_draft03_required_true_is_read_as_meant_with_a_warning(demo_repo, cli):
     """``"required": true`` on a property (draft-03) in a hand-written schema: the property
     is required, render says so once, and the schema file is never changed."""
