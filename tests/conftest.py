@@ -91,6 +91,14 @@ def grown_copy(dst: Path) -> Path:
     return dst
 
 
+def rendered_grown(dst: Path) -> tuple[Path, "CliResult", "Cli"]:
+    """:func:`grown_copy` at ``dst`` after one render: (repository, the render's result,
+    the CLI runner), for module fixtures whose tests read what that render did."""
+    repo = grown_copy(dst)
+    cli = Cli()
+    return repo, cli("render", "--repo", str(repo)), cli
+
+
 @pytest.fixture
 def wild_repo(tmp_path: Path) -> Path:
     """The fixture shaped like real registries (CRLF, \\T escapes...), as a git repository."""

@@ -14,7 +14,7 @@ import re
 
 import pytest
 
-from conftest import Cli, commit_all, git, grown_copy
+from conftest import rendered_grown, Cli, commit_all, git, grown_copy
 from patforge.docids.mapping import sync_mapping
 
 EXPECTED = json.loads((__import__("conftest").FIXTURES / "grown_repo/EXPECTED.json").read_text("utf-8"))
@@ -39,9 +39,7 @@ def test_mapping_grows_by_pure_insertion(text):
 
 @pytest.fixture(scope="module")
 def rendered(tmp_path_factory):
-    repo = grown_copy(tmp_path_factory.mktemp("onefix") / "repo")
-    cli = Cli()
-    return repo, cli("render", "--repo", str(repo)), cli
+    return rendered_grown(tmp_path_factory.mktemp("onefix") / "repo")
 
 
 @pytest.mark.slow

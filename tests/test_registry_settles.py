@@ -15,7 +15,7 @@ import re
 
 import pytest
 
-from conftest import commit_all, git, grown_copy
+from conftest import rendered_grown, commit_all, git, grown_copy
 from patforge.docids.rule import per_file_stem
 from patforge.examplegen.instances import validate_instance
 from patforge.docids.existing import reuse_existing_ids
@@ -72,11 +72,7 @@ def test_conflict_without_registry_doc_id_names_sources_and_suggests_one(grown):
 
 @pytest.fixture(scope="module")
 def rendered(tmp_path_factory):
-    from conftest import Cli
-
-    repo = grown_copy(tmp_path_factory.mktemp("settles-render") / "repo")
-    cli = Cli()
-    return repo, cli("render", "--repo", str(repo)), cli
+    return rendered_grown(tmp_path_factory.mktemp("settles-render") / "repo")
 
 
 @pytest.mark.slow
