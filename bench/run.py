@@ -16,7 +16,12 @@ In ONE run on one machine it measures, each operation as a fresh subprocess
 * ``update``  ``patforge update --template T`` where T is a clone of the
               repository's ``.patforge/templates.bundle`` whose executor
               templates got one added comment line, committed and tagged v99.0.0;
+* ``status``  ``patforge status`` and then ``patforge check`` on a fresh ``git clone``
+              of the rendered repository (no compile cache, no state: a CI runner);
 * ``new``     ``patforge new bench_new_pattern -c bench`` in the large repository;
+
+After the no-op, one spec gets an edit that keeps its size and its mtime, and
+``render`` runs again: its report must differ from the no-op's (the edit noticed).
 
 and, in this process, per artifact (one (pattern, kind) unit):
 
@@ -63,14 +68,18 @@ ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
 import genrepo  # noqa: E402
+from targets import growth, targets  # noqa: E402
 
 GIT_ENV = dict(genrepo.GIT_ENV)
 KINDS_PER_PATTERN = ("sidecar", "schema", "examples", "executor", "tests")
 NEW_NAME = "bench_new_pattern"
-OPS = ("cold", "noop", "check", "check1", "update", "new")
+OPS = ("cold", "noop", "check", "check1", "status", "update", "new")
 #: Not run by default: ``ids`` = ``render --phase 1 --kind schema`` (the registry and
 #: spec edits of Phase 1 without any Copier run), to see how the edits scale.
 EXTRA_OPS = ("ids",)
+#: Figures recorded on the way: check on the fresh clone (beside status), and the
+#: render after the size-and-mtime-keeping spec edit.
+HELPER_OPS = ("checkfresh", "noopedit")
 SCHEMA_VERSION = 1
 
 
@@ -343,6 +352,33 @@ def _render_counts(report: Any) -> dict[str, Any]:
     return out
 
 
+def noticed_content_edit(repo: Path, work: Path, logs: Path, noop_stdout: str,
+                         timeout: float | None) -> bool | None:
+    """Edit one spec so that its size and its mtime stay the same (one letter of a
+    description changes), render, and tell whether the report differs from the
+    no-op's: a no-op path that trusted size and mtime would replay the same report.
+    The edit is undone afterwards (the file and whatever the render wrote)."""
+    reg = (repo / genrepo.REGISTRY).read_text(encoding="utf-8")
+    for rel in re.findall(r"^\s*spec_path:\s*(\S+)", reg, re.M):
+        spec = repo / rel
+        text = spec.read_text(encoding="utf-8")
+        m = re.search(r"description: (\w)", text)
+        if m:
+            break
+    else:
+        return None
+    st = spec.stat()
+    letter = "Q" if m.group(1) != "Q" else "R"
+    spec.write_text(text[:m.start(1)] + letter + text[m.end(1):], encoding="utf-8")
+    os.utime(spec, ns=(st.st_atime_ns, st.st_mtime_ns))
+    again = run_op("noopedit", ["render", "--repo", str(repo), "--json"], work, logs, timeout)
+    git(repo, "checkout", "-q", "--", ".")
+    git(repo, "clean", "-q", "-fd")
+    if again["exit_code"] not in (0, 1) or again["timed_out"]:
+        return None
+    return _json_or_none(again["stdout"]) != _json_or_none(noop_stdout)
+
+
 def _strip(result: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in result.items() if k != "stdout"}
 
@@ -447,10 +483,11 @@ def one_repetition(base: Path, work: Path, ops: tuple[str, ...], has_check: bool
         dirty = git(repo, "status", "--porcelain").splitlines()
         noop["wrote_nothing"] = not dirty
         noop["dirty_paths"] = dirty[:20]
-        res["noop"] = _strip(noop)
         if dirty:
             git(repo, "add", "-A")
             git(repo, "commit", "-q", "-m", "bench: what the no-op rerun wrote")
+        noop["noticed_content_edit"] = noticed_content_edit(repo, work, logs, noop["stdout"], timeout)
+        res["noop"] = _strip(noop)
 
     if "check" in ops:
         if has_check:
@@ -470,6 +507,15 @@ def one_repetition(base: Path, work: Path, ops: tuple[str, ...], has_check: bool
             git(repo, "checkout", "-q", "--", rel)
         else:
             res["check1"] = {"skipped": "`patforge check FILE...` does not exist yet (issue 15)"}
+
+    if "status" in ops and has_check:
+        fresh = work / "fresh-clone"
+        git(work, "clone", "-q", str(repo), str(fresh))
+        st = run_op("status", ["status", "--repo", str(fresh), "--json"], work, logs, timeout)
+        res["status"] = _strip(st)
+        ck = run_op("checkfresh", ["check", "--repo", str(fresh)], work, logs, timeout)
+        res["checkfresh"] = _strip(ck)
+        shutil.rmtree(fresh, ignore_errors=True)
 
     if "update" in ops:
         bundle = repo / ".patforge" / "templates.bundle"
@@ -711,13 +757,19 @@ def summarize(runs: list[dict[str, Any]], n: int, copier_b: dict | None, floor_b
         "update_executors_changed": median(col("update", "executors_changed")),
         "update_conflicts": median(col("update", "conflicts")),
         "new_s": med("new"),
+        "status_fresh_s": med("status"),
+        "check_fresh_s": med("checkfresh"),
+        "noop_noticed_content_edit": (all(r["noop"].get("noticed_content_edit") for r in runs if r.get("noop"))
+                                      if any(r.get("noop", {}).get("noticed_content_edit") is not None
+                                             for r in runs) else None),
         "patforge_s_per_artifact": per_artifact,
         "copier_s_per_artifact": copier_b.get("seconds_per_artifact") if copier_b else None,
         "floor_s_per_artifact": floor_b.get("seconds_per_artifact") if floor_b else None,
-        "peak_rss_mb": {op: peak(op) for op in OPS + EXTRA_OPS},
-        "peak_tree_rss_mb": {op: tree(op) for op in OPS + EXTRA_OPS},
-        "peak_tree_pss_mb_all_ops": max((v for v in (tree(op) for op in OPS + EXTRA_OPS) if v), default=None),
-        "runs_per_op": {op: len(col(op)) for op in OPS + EXTRA_OPS},
+        "peak_rss_mb": {op: peak(op) for op in OPS + EXTRA_OPS + HELPER_OPS},
+        "peak_tree_rss_mb": {op: tree(op) for op in OPS + EXTRA_OPS + HELPER_OPS},
+        "peak_tree_pss_mb_all_ops": max((v for v in (tree(op) for op in OPS + EXTRA_OPS + HELPER_OPS) if v),
+                                        default=None),
+        "runs_per_op": {op: len(col(op)) for op in OPS + EXTRA_OPS + HELPER_OPS},
     }
     s["ratios"] = {
         "copier_over_patforge_per_artifact": ratio(s["copier_s_per_artifact"], per_artifact),
@@ -727,6 +779,8 @@ def summarize(runs: list[dict[str, Any]], n: int, copier_b: dict | None, floor_b
         "check_over_cold": ratio(s["check_s"], cold),
         "check_one_over_check": ratio(s["check_one_s"], s["check_s"]),
         "update_over_cold": ratio(s["update_s"], cold),
+        "status_over_check_fresh": ratio(s["status_fresh_s"], s["check_fresh_s"]),
+        "status_fresh_over_check": ratio(s["status_fresh_s"], s["check_s"]),
         "floor_s_whole_repo": (s["floor_s_per_artifact"] * cold_units
                                if s["floor_s_per_artifact"] and cold_units else None),
         "update_s_per_unit": ratio(s["update_s"], upd_units),
@@ -734,76 +788,6 @@ def summarize(runs: list[dict[str, Any]], n: int, copier_b: dict | None, floor_b
         "cold_s_per_pattern": ratio(cold, n),
     }
     return s
-
-
-#: Issue 14's targets. Ratios are taken within one run (same machine load).
-ISSUE14 = "issue 14"
-#: Operations compared between sizes (growth factor; 1.0 = linear in the patterns).
-GROWTH_KEYS = (("cold", "cold_render_s"), ("noop", "noop_rerun_s"), ("check", "check_s"),
-               ("update", "update_s"), ("new", "new_s"), ("peak PSS", "peak_tree_pss_mb_all_ops"))
-GROWTH_LIMIT = 1.1
-
-
-def growth(s: dict[str, Any], ref: dict[str, Any] | None) -> dict[str, Any] | None:
-    """How each figure grew from the reference size to this one, divided by how the
-    number of patterns grew (1.00 = linear). ``new`` touches one pattern: its figure is
-    judged against the same ceiling (it must not grow faster than the repository)."""
-    if not ref or ref.get("patterns") in (None, s["patterns"]):
-        return None
-    k = s["patterns"] / ref["patterns"]
-    out: dict[str, Any] = {"from_patterns": ref["patterns"], "to_patterns": s["patterns"],
-                           "reference_commit": ref.get("commit"), "of_linear": {}}
-    for op, key in GROWTH_KEYS:
-        a, b = ref.get(key), s.get(key)
-        out["of_linear"][op] = (b / a) / k if a and b else None
-    return out
-
-
-def targets(s: dict[str, Any], grown: dict[str, Any] | None = None) -> list[dict[str, Any]]:
-    """The issue's targets, judged at every size (issue 14 states them for 1,000
-    patterns; peak memory and growth for 10,000). ``met`` is None when the figure is
-    missing, with the reason in ``note``."""
-    n = s["patterns"]
-    r = s["ratios"]
-    t: list[dict[str, Any]] = []
-
-    def add(name: str, value: Any, limit: str, met: bool | None, note: str = "") -> None:
-        t.append({"target": name, "value": value, "limit": limit, "met": met, "note": note,
-                  "source": ISSUE14})
-
-    def judge(value: float | None, limit: float) -> bool | None:
-        return None if value is None else value <= limit
-
-    for op in s.get("failed_ops", []):
-        add(f"{op} exits 0", False, "exit 0", False, "the command failed: its figures are left out")
-
-    complete = not s["cold_units_failed"] and "cold" not in s["timed_out_ops"]
-    add("cold render / bare-Jinja floor (per artifact)", r["patforge_over_floor_per_artifact"], "<= 3x",
-        judge(r["patforge_over_floor_per_artifact"], 3.0),
-        ("" if complete else f"{s['cold_units_failed']} unit(s) failed: not a complete render; ")
-        + ("" if s["floor_s_per_artifact"] else "floor not measured in this run (--no-baselines)"))
-    add("no-op rerun / cold render", r["noop_over_cold"], "<= 2 %", judge(r["noop_over_cold"], 0.02))
-    add("no-op rerun writes nothing", s["noop_wrote_nothing"], "git status empty", s["noop_wrote_nothing"])
-    ran = s.get("runs_per_op", {})
-    add("check / cold render", r["check_over_cold"], "<= 8 %", judge(r["check_over_cold"], 0.08),
-        "" if s["check_s"] is not None else "not run (--ops)" if not ran.get("check")
-        else "patforge check does not exist")
-    add("check of one changed pattern / full check", r["check_one_over_check"], "<= 15 %",
-        judge(r["check_one_over_check"], 0.15),
-        "" if s["check_one_s"] is not None else "not run (--ops)" if not ran.get("check1")
-        else "n/a (not yet): `patforge check FILE` does not exist on this commit")
-    add("update after a template bump / cold render", r["update_over_cold"], "<= 0.5x",
-        judge(r["update_over_cold"], 0.5))
-    add("new (one pattern)", s["new_s"], "<= 1.2 s", judge(s["new_s"], 1.2))
-    pss = s.get("peak_tree_pss_mb_all_ops")
-    add("peak memory, whole process tree (PSS)", pss, "<= 1024 MB", judge(pss, 1024),
-        "" if n >= 10000 else "the limit is stated for 10,000 patterns")
-    if grown:
-        for op, v in grown["of_linear"].items():
-            add(f"growth {grown['from_patterns']:,} -> {grown['to_patterns']:,}: {op}", v,
-                f"<= {GROWTH_LIMIT}x linear", judge(v, GROWTH_LIMIT),
-                "" if v is not None else "not measured at both sizes")
-    return t
 
 
 def fmt_s(v: float | None, digits: int = 2) -> str:
@@ -831,6 +815,10 @@ def print_table(s: dict[str, Any], tg: list[dict[str, Any]]) -> None:
         ("update (v99)", fmt_s(s["update_s"]), s["peak_rss_mb"]["update"], s["peak_tree_rss_mb"]["update"],
          f"{s['update_units']} units, {s['update_executors_changed']} executors changed"),
         ("new", fmt_s(s["new_s"]), s["peak_rss_mb"]["new"], s["peak_tree_rss_mb"]["new"], ""),
+        ("status fresh", fmt_s(s["status_fresh_s"]), s["peak_rss_mb"]["status"], s["peak_tree_rss_mb"]["status"],
+         "a fresh git clone: no compile cache"),
+        ("check fresh", fmt_s(s["check_fresh_s"]), s["peak_rss_mb"]["checkfresh"],
+         s["peak_tree_rss_mb"]["checkfresh"], "the same clone, after status"),
     ]
     if s.get("ids_phase1_edits_s") is not None:
         rows.insert(0, ("phase-1 edits", fmt_s(s["ids_phase1_edits_s"]), s["peak_rss_mb"]["ids"],
@@ -854,12 +842,15 @@ def print_table(s: dict[str, Any], tg: list[dict[str, Any]]) -> None:
     print(f"check FILE / check             : {pct(r['check_one_over_check'])}")
     print(f"update / cold                  : {fmt_x(r['update_over_cold'])}")
     print(f"update per unit                : {fmt_s(r['update_s_per_unit'], 3)}")
+    print(f"status / check (fresh clone)   : {fmt_x(r['status_over_check_fresh'])}")
     g = s.get("growth")
     if g:
         print(f"\n== growth {g['from_patterns']:,} -> {g['to_patterns']:,} patterns (1.00 = linear; "
               f"same driver as the reference: {g.get('same_driver')}) ==")
         for op, v in g["of_linear"].items():
-            print(f"  {op:<10} {'n/a' if v is None else f'{v:.2f}'}")
+            print(f"  {op:<22} {'n/a' if v is None else f'{v:.2f}'}")
+        for op, v in g["absolute"].items():
+            print(f"  {op + ' (absolute)':<22} {'n/a' if v is None else f'{v:.2f}x'}")
     print("\n== targets ==")
     for x in tg:
         mark = {True: "met", False: "NOT MET", None: "n/a"}[x["met"]]
@@ -939,7 +930,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"repetition {i + 1}/{repeat}: {', '.join(ops)}",
                   flush=True)
             runs.append(one_repetition(base, work / f"rep{i}", ops, has_check, args.op_timeout, has_check1))
-            for op in EXTRA_OPS + OPS:
+            for op in EXTRA_OPS + OPS + HELPER_OPS:
                 r = runs[-1].get(op)
                 if isinstance(r, dict) and "seconds" in r:
                     print(f"  {op:<7} {r['seconds']:8.2f} s  exit {r['exit_code']}"

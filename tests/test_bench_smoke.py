@@ -43,15 +43,21 @@ def test_bench_run_records_every_figure(tmp_path: Path) -> None:
     # Correctness, not speed: a no-op rerun writes nothing; the update reached every executor.
     assert s["noop_wrote_nothing"] is True
     assert s["update_executors_changed"] == 24
-    # every figure issue 14 states a target for is judged, with its verdict
     assert isinstance(s["check_one_s"], float) and s["check_one_s"] > 0  # check FILE (pre-commit)
     judged = {t["target"]: t for t in data["targets"]}
+    # every figure issue 24 states a target for is judged, with its verdict
     for name in ("cold render / bare-Jinja floor (per artifact)", "no-op rerun / cold render",
+                 "no-op notices a spec edit that keeps size and mtime",
                  "check / cold render", "check of one changed pattern / full check",
                  "update after a template bump / cold render", "new (one pattern)",
-                 "peak memory, whole process tree (PSS)"):
+                 "status on a fresh clone / check on the same clone",
+                 *(f"peak memory of {op}, whole process tree (PSS)"
+                   for op in ("cold", "noop", "check", "check1", "update", "new", "status"))):
         assert name in judged, name
         assert judged[name]["value"] is not None and judged[name]["met"] in (True, False), judged[name]
+    # Correctness, not speed: the edit that keeps size and mtime is noticed.
+    assert judged["no-op notices a spec edit that keeps size and mtime"]["met"] is True
+    assert isinstance(s["status_fresh_s"], float) and isinstance(s["check_fresh_s"], float)
     assert res.returncode == 0, res.stdout + res.stderr
 
 
