@@ -62,6 +62,12 @@ class SidecarFields:
     schema_path: Any
     doc_id_line: int | None  # 1-based line of its ``doc_id:`` key
 
+    @classmethod
+    def of(cls, data: dict[str, Any], doc_id_line: int | None = None) -> SidecarFields:
+        """The fields of a sidecar already loaded as a mapping: the one place that
+        knows which keys a sidecar has (check's positional reader uses it too)."""
+        return cls(data.get("doc_id"), data.get("schema_path"), doc_id_line)
+
 
 def sidecar_fields(text: str) -> SidecarFields | None:
     """A schema sidecar's doc_id and schema_path, read with the fast loader (no positions:
@@ -74,4 +80,4 @@ def sidecar_fields(text: str) -> SidecarFields | None:
     if not isinstance(data, dict):
         return None
     m = re.search(r"^doc_id\s*:", text, re.M)
-    return SidecarFields(data.get("doc_id"), data.get("schema_path"), text.count("\n", 0, m.start()) + 1 if m else None)
+    return SidecarFields.of(data, text.count("\n", 0, m.start()) + 1 if m else None)

@@ -42,8 +42,10 @@ from patforge.examplegen.schemamerge import json_key
 from patforge.validation.refs import validator
 from patforge.examplegen.schemawalk import RootPolicy, Walker, escape_pointer
 from patforge.examplegen.walktypes import MAX_DEPTH, BudgetSpent
+from patforge.repository.layout import EXAMPLE_FILES
 
-INSTANCE_KINDS: tuple[str, ...] = ("instance_minimal", "instance_full", "instance_test")
+#: The instance kinds, named as their files are (``instance_full`` -> ``instance_full.json``).
+INSTANCE_KINDS: tuple[str, ...] = tuple(name.removesuffix(".json") for name in EXAMPLE_FILES)
 #: The kind names users type (``patforge example --kind``).
 KINDS: tuple[str, ...] = ("minimal", "full", "test")
 _MODES = {"instance_minimal": "minimal", "instance_full": "full", "instance_test": "test"}

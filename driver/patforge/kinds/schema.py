@@ -18,7 +18,7 @@ from patforge.check.model import Item, RepoModel, Suite
 from patforge.check.resolve import DocIdSource, as_id, embedded_json_doc_id, yaml_line
 from patforge.check.rules import Finding, MUST, Rule, SHOULD, SPEC_PATFORGE
 from patforge.diagnostics import Diagnostic, error
-from patforge.docids.claims import IdClaim, json_key_line, read_inside
+from patforge.docids.claims import IdClaim, SidecarFields, json_key_line, read_inside
 from patforge.repository.bounded import ContentError, parse_json
 from patforge.repository.paths import PathProblem
 from patforge.docids.rule import instance_pattern_for
@@ -179,7 +179,8 @@ def read_sidecar(files: RepoFiles, rel: str) -> Sidecar | None:
         return Sidecar(rel, None, doc)
     if not isinstance(doc.data, dict):
         return Sidecar(rel, None, "the sidecar is not a YAML mapping")
-    return Sidecar(rel, doc, None, doc.data.get("schema_path"), doc.data.get("doc_id"))
+    said = SidecarFields.of(doc.data)  # its line comes from the positioned document, on demand
+    return Sidecar(rel, doc, None, said.schema_path, said.doc_id)
 
 
 @dataclass
