@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -26,23 +25,10 @@ EX = f"patterns/examples/{PATTERN}/instance_full.json"
 SPEC = f"patterns/specs/{PATTERN}.pattern.yaml"
 
 
-@pytest.fixture(scope="module")
-def rendered_once(tmp_path_factory) -> Path:
-    """The demo rendered once for the module (each test works on its own copy)."""
-    from patforge.cli import run
-    from patforge.commands.demo import copy_demo
-
-    repo = copy_demo(tmp_path_factory.mktemp("rendered") / "demo")
-    assert run(["render", "--repo", str(repo), "-q"]) == 0
-    commit_all(repo, "rendered")
-    return repo
-
-
 @pytest.fixture
-def demo(rendered_once: Path, tmp_path: Path) -> Path:
-    dst = tmp_path / "demo"
-    shutil.copytree(rendered_once, dst, symlinks=True)
-    return dst
+def demo(rendered_demo: Path) -> Path:
+    """A private copy of the demo rendered once per test process (tests/conftest.py)."""
+    return rendered_demo
 
 
 def _json(cli, repo: Path, *args: str) -> tuple[int, dict]:

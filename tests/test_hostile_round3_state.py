@@ -81,6 +81,7 @@ def outside_unchanged(tmp: Path, repo: Path, before: dict[str, bytes]) -> None:
 
 # -- regular expressions ------------------------------------------------------------
 
+@pytest.mark.slow  # a patforge subprocess over a whole repository (issue 20: fast lane)
 def test_a_catastrophic_spec_pattern_does_not_hang_render(tmp_path):
     repo = fresh(tmp_path, spec_with("    pattern: '^(\\w+\\s?)*$'\n    min_length: 40\n"))
     res = run("render", "--repo", str(repo))
@@ -90,6 +91,7 @@ def test_a_catastrophic_spec_pattern_does_not_hang_render(tmp_path):
     assert example is None or len(example["inputs"]["target"]) >= 40
 
 
+@pytest.mark.slow  # a patforge subprocess over a whole repository (issue 20: fast lane)
 def test_example_with_a_catastrophic_pattern_finishes(tmp_path):
     schema = tmp_path / "s.json"
     schema.write_text(json.dumps({"type": "object", "required": ["a"], "properties": {
@@ -99,6 +101,7 @@ def test_example_with_a_catastrophic_pattern_finishes(tmp_path):
     assert "xxy" in json.loads(res.stdout)["a"]
 
 
+@pytest.mark.slow  # a patforge subprocess over a whole repository (issue 20: fast lane)
 def test_check_validating_an_example_against_a_catastrophic_pattern_finishes(tmp_path, rendered):
     repo = copy_rendered(tmp_path, rendered)
     schema = json.loads((repo / SCHEMA).read_text("utf-8"))
@@ -113,6 +116,7 @@ def test_check_validating_an_example_against_a_catastrophic_pattern_finishes(tmp
     assert "does not match" in out(res)
 
 
+@pytest.mark.slow  # a patforge subprocess over a whole repository (issue 20: fast lane)
 def test_a_backtracking_only_pattern_past_its_bound_is_named(tmp_path):
     schema = tmp_path / "s.json"
     schema.write_text(json.dumps({"type": "string", "pattern": "^(a|aa)+(?=b)c", "minLength": 40,
@@ -122,6 +126,7 @@ def test_a_backtracking_only_pattern_past_its_bound_is_named(tmp_path):
     assert "ran past its 1 s bound" in out(res) and "^(a|aa)+(?=b)c" in out(res)
 
 
+@pytest.mark.slow  # a patforge subprocess over a whole repository (issue 20: fast lane)
 def test_an_invalid_pattern_in_a_hand_written_schema_is_refused_by_check(tmp_path, rendered):
     repo = copy_rendered(tmp_path, rendered)
     schema = json.loads((repo / SCHEMA).read_text("utf-8"))
@@ -132,6 +137,7 @@ def test_an_invalid_pattern_in_a_hand_written_schema_is_refused_by_check(tmp_pat
     assert "'(unclosed' is not a valid regular expression" in out(res)
 
 
+@pytest.mark.slow  # a patforge subprocess over a whole repository (issue 20: fast lane)
 def test_ecma_named_groups_are_read_in_generation_and_validation(tmp_path):
     schema = tmp_path / "s.json"
     schema.write_text(json.dumps({"type": "string", "pattern": "^(?<y>[0-9]{4})-\\k<y>$"}), "utf-8")
@@ -195,6 +201,7 @@ def _nest(depth: int, leaf: dict) -> dict:
 
 
 @pytest.mark.parametrize("depth", [10, 14, 18])
+@pytest.mark.slow  # a patforge subprocess over a whole repository (issue 20: fast lane)
 def test_an_unsatisfiable_nested_schema_is_reported_not_searched_forever(tmp_path, depth):
     schema = tmp_path / "s.json"
     schema.write_text(json.dumps(_nest(depth, {"type": "string", "minLength": 5, "maxLength": 2})), "utf-8")
@@ -205,6 +212,7 @@ def test_an_unsatisfiable_nested_schema_is_reported_not_searched_forever(tmp_pat
     assert "no valid instance exists" not in out(res)
 
 
+@pytest.mark.slow  # a patforge subprocess over a whole repository (issue 20: fast lane)
 def test_a_chain_deeper_than_the_generator_follows_names_the_depth_bound(tmp_path):
     schema = tmp_path / "s.json"
     schema.write_text(json.dumps(_nest(49, {"type": "string"})), "utf-8")
@@ -237,6 +245,7 @@ def test_the_search_spends_at_most_its_work_bound():
 # -- bounded reads ---------------------------------------------------------------------
 
 @POSIX
+@pytest.mark.slow  # a patforge subprocess over a whole repository (issue 20: fast lane)
 def test_check_refuses_a_mapping_that_links_to_dev_zero(tmp_path, rendered):
     repo = copy_rendered(tmp_path, rendered)
     (repo / MAPPING).unlink(missing_ok=True)
@@ -247,6 +256,7 @@ def test_check_refuses_a_mapping_that_links_to_dev_zero(tmp_path, rendered):
 
 
 @POSIX
+@pytest.mark.slow  # a patforge subprocess over a whole repository (issue 20: fast lane)
 def test_render_refuses_a_forged_manifest_naming_dev_zero(tmp_path, rendered):
     from patforge.rendering.manifest import FORMAT, MANIFEST
 
@@ -272,6 +282,7 @@ def test_render_refuses_a_forged_manifest_naming_dev_zero(tmp_path, rendered):
 
 
 @POSIX
+@pytest.mark.slow  # a patforge subprocess over a whole repository (issue 20: fast lane)
 def test_status_names_a_sha256_list_that_lists_dev_zero(tmp_path, rendered):
     repo = copy_rendered(tmp_path, rendered)
     sha = next((repo / ".patforge" / "answers").rglob("*.sha256"))
@@ -286,6 +297,7 @@ DEEP = "[" * 100_000
 
 
 @pytest.mark.parametrize("where", ["mapping", "schema", "example"])
+@pytest.mark.slow  # a patforge subprocess over a whole repository (issue 20: fast lane)
 def test_deep_nesting_in_a_repository_file_is_refused_by_check(tmp_path, rendered, where):
     repo = copy_rendered(tmp_path, rendered)
     target = {"mapping": repo / MAPPING, "schema": repo / SCHEMA,
@@ -297,6 +309,7 @@ def test_deep_nesting_in_a_repository_file_is_refused_by_check(tmp_path, rendere
     assert target.relative_to(repo).as_posix() in out(res)
 
 
+@pytest.mark.slow  # a patforge subprocess over a whole repository (issue 20: fast lane)
 def test_deep_nesting_in_the_file_given_to_example_is_refused(tmp_path):
     schema = tmp_path / "s.json"
     schema.write_text(DEEP, "utf-8")
@@ -306,6 +319,7 @@ def test_deep_nesting_in_the_file_given_to_example_is_refused(tmp_path):
 
 
 @pytest.mark.parametrize("fmt", ["text", "json", "junit", "sarif", "github", "html"])
+@pytest.mark.slow  # a patforge subprocess over a whole repository (issue 20: fast lane)
 def test_a_lone_surrogate_in_an_example_is_reported_in_every_check_format(tmp_path, rendered, fmt):
     repo = copy_rendered(tmp_path, rendered)
     example = next((repo / EXAMPLES).glob("*.json"))
@@ -316,6 +330,7 @@ def test_a_lone_surrogate_in_an_example_is_reported_in_every_check_format(tmp_pa
     assert "UnicodeEncodeError" not in out(res)
 
 
+@pytest.mark.slow  # a patforge subprocess over a whole repository (issue 20: fast lane)
 def test_a_lone_surrogate_in_a_hand_written_schema_does_not_crash_render(tmp_path):
     repo = fresh(tmp_path)
     hand_schema(repo, '{"type": "object", "required": ["target"], '
@@ -360,6 +375,7 @@ def _write_body(path: Path, body: dict, sealed_: bool) -> None:
 
 
 @pytest.mark.parametrize("reseal", [False, True])
+@pytest.mark.slow  # a patforge subprocess over a whole repository (issue 20: fast lane)
 def test_a_manifest_with_empty_files_does_not_hide_a_missing_executor(tmp_path, rendered, reseal):
     repo = copy_rendered(tmp_path, rendered)
     path = _fresh_manifest(repo)
@@ -375,6 +391,7 @@ def test_a_manifest_with_empty_files_does_not_hide_a_missing_executor(tmp_path, 
 
 @pytest.mark.parametrize("damage", ["unit-not-an-object", "report-without-template", "file-entry-short",
                                     "diagnostic-not-an-object", "written-ns-text"])
+@pytest.mark.slow  # a patforge subprocess over a whole repository (issue 20: fast lane)
 def test_a_wrong_shaped_manifest_is_a_full_run(tmp_path, rendered, damage):
     repo = copy_rendered(tmp_path, rendered)
     path = _fresh_manifest(repo)
@@ -394,6 +411,7 @@ def test_a_wrong_shaped_manifest_is_a_full_run(tmp_path, rendered, damage):
     assert res.returncode == 0, out(res)
 
 
+@pytest.mark.slow  # a patforge subprocess over a whole repository (issue 20: fast lane)
 def test_an_input_edited_with_its_size_and_mtime_kept_is_noticed(tmp_path, rendered):
     repo = copy_rendered(tmp_path, rendered)
     spec = repo / SPEC
@@ -411,6 +429,7 @@ def test_an_input_edited_with_its_size_and_mtime_kept_is_noticed(tmp_path, rende
     assert "stale" in out(status)
 
 
+@pytest.mark.slow  # a patforge subprocess over a whole repository (issue 20: fast lane)
 def test_an_overflowing_number_in_the_failed_units_list_is_refused_clearly(tmp_path, rendered):
     from patforge.rendering.failed_units import FILE
 
@@ -423,6 +442,7 @@ def test_an_overflowing_number_in_the_failed_units_list_is_refused_clearly(tmp_p
     assert "failed-units record is damaged" in out(res) and FILE in out(res)
 
 
+@pytest.mark.slow  # a patforge subprocess over a whole repository (issue 20: fast lane)
 def test_a_damaged_compile_cache_entry_is_a_cache_miss(tmp_path, rendered):
     from patforge.rendering.compile_cache import CACHE_FILE
 
@@ -472,6 +492,7 @@ def test_a_rollback_killed_after_its_journal_committed_is_completed_truthfully(t
     assert git(repo, "status", "--porcelain") == ""
 
 
+@pytest.mark.slow  # a patforge subprocess over a whole repository (issue 20: fast lane)
 def test_a_killed_runs_temporary_folder_is_swept_by_the_next_run(tmp_path, rendered):
     from patforge.transaction.state import TMP
 
@@ -690,6 +711,7 @@ DOORS = [
 
 @POSIX
 @pytest.mark.parametrize("case_id,setup,codes,message", DOORS, ids=[d[0] for d in DOORS])
+@pytest.mark.slow  # a patforge subprocess over a whole repository (issue 20: fast lane)
 def test_other_doors_to_the_same_causes(tmp_path, rendered, case_id, setup, codes, message):
     (tmp_path / "outside.txt").write_text("keep me\n", "utf-8")
     where, args = setup(tmp_path, rendered)

@@ -45,6 +45,7 @@ def test_jsonschema_literals_become_json():
     assert json_literals("None is not one of ['x', 'y']") == 'null is not one of ["x", "y"]'
 
 
+@pytest.mark.slow  # renders the whole demo (issue 20: fast lane)
 def test_the_three_reprs_of_the_issue_never_reach_a_person(demo_repo, cli):
     spec = demo_repo / "patterns/specs/batch_create.pattern.yaml"
     spec.write_text(spec.read_text().replace("type: string", "type: objekt", 1))

@@ -44,6 +44,7 @@ def test_every_command_has_quiet_and_no_color():
         assert {"-q", "--quiet", "--no-color"} <= opts, name
 
 
+@pytest.mark.slow  # patforge subprocesses over a whole repository (issue 20: fast lane)
 @needs_pty
 def test_no_color_env_and_flag_remove_every_escape_code(demo_repo):
     args = ["check", "--repo", str(demo_repo)]  # not compliant yet: FAIL lines, red and bold
@@ -62,6 +63,7 @@ def test_no_color_env_and_flag_remove_every_escape_code(demo_repo):
     assert code == 2 and ESC.search(err)
 
 
+@pytest.mark.slow  # patforge subprocesses over a whole repository (issue 20: fast lane)
 @needs_pty
 def test_dry_run_diff_is_coloured_on_a_terminal_only(demo_repo):
     args = ["render", "--repo", str(demo_repo), "--phase", "1", "--only", "batch_create", "--dry-run"]
