@@ -221,6 +221,7 @@ def render_suite(repo: Path, name: str, template: str | None, *,
                        "source": "registry"}]
     ws = Workspace(registry.repo)
     session = RenderSession(registry, ws, report, template=template, vcs_ref=None, jobs=0, batch_size=0)
+    session.index_sources = True  # the trust check reads only the answers files changed since last time
     with session.open("new", cache=False):
         _ = session.source  # fail on a bad template source before writing anything
         with shared_template_clone(session.tmp):  # one clone for the five Copier runs

@@ -48,13 +48,10 @@ from patforge.rendering.manifest_shape import checked
 from patforge.repository.bounded import ContentError, parse_json, read_regular
 from patforge.repository.paths import PathProblem, resolve_inside
 from patforge.transaction.state_shape import sealed, unseal
+from patforge.rendering.statclock import RACY_NS, fs_clock_ns
 
 MANIFEST = "manifest.json"
 FORMAT = 2  # 2: inputs hashed on every replay, the body sealed, every entry shape-checked
-#: A file modified this close (ns) to the manifest's own write is hashed, not trusted
-#: by its stat: a second edit within the file system's timestamp granularity would
-#: keep size and mtime (git's "racily clean" entries).
-RACY_NS = 2_000_000_000
 
 
 def digest(data: bytes) -> str:
@@ -123,7 +120,7 @@ class Manifest:
                    body["written_ns"], body["inputs"])
 
     def save(self, state: Path) -> None:
-        self.written_ns = _now_ns(state)
+        self.written_ns = fs_clock_ns(state, "manifest.clock")
         body = {"format": FORMAT, "written_ns": self.written_ns, "context": self.context,
                 "files": self.files, "dirs": self.dirs, "units": self.units, "report": self.report,
                 "inputs": sorted(set(self.inputs))}
@@ -166,16 +163,6 @@ class Manifest:
 
     def dirs_unchanged(self, repo: Path) -> bool:
         return all(listing_digest(repo / rel) == want for rel, want in self.dirs.items())
-
-
-def _now_ns(state: Path) -> int:
-    """The file system's clock (a file's mtime), not the process's: they can differ."""
-    probe = state / "manifest.clock"
-    probe.write_bytes(b"")
-    try:
-        return os.stat(probe).st_mtime_ns
-    finally:
-        probe.unlink(missing_ok=True)
 
 
 class Recorder:

@@ -100,6 +100,7 @@ def record(repo: Path, registry: "Registry", patterns: "list[Pattern]",
     from patforge.docids.existing import MAPPING_FILES
     from patforge.rendering.output_hashes import hashes_path
     from patforge.rendering.report import GENERATED, HAND_WRITTEN, SKIPPED, STATUSES, UPDATED
+    from patforge.rendering.template_source import recorded_sources
     from patforge.transaction.state import state_dir
 
     if report.failed or report.template is None or report.template.record != REPO_BUNDLE:
@@ -161,6 +162,8 @@ def record(repo: Path, registry: "Registry", patterns: "list[Pattern]",
         m.save(state_dir(repo))
     except OSError:
         pass  # only costs time on the next run
+    # what every answers file records as its source, for the next `new` (source_index)
+    recorded_sources(repo, index=True)
 
 
 def _next_notes(registry: "Registry", patterns: "list[Pattern]") -> list[str]:

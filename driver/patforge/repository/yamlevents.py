@@ -37,9 +37,19 @@ class ListScan:
     end: int  # index in ``signature`` of the list's end event (where an appended item's events go)
 
 
+_SCALAR, _ALIAS = yaml.ScalarEvent, yaml.AliasEvent
+_MAP_START, _SEQ_START = yaml.MappingStartEvent, yaml.SequenceStartEvent
+_MAP_END, _SEQ_END = yaml.MappingEndEvent, yaml.SequenceEndEvent
+
+
 def _signature(ev: Any) -> Signature:
-    return (type(ev).__name__, getattr(ev, "tag", None), getattr(ev, "implicit", None),
-            getattr(ev, "value", None), getattr(ev, "style", None), getattr(ev, "flow_style", None))
+    """What the constructor reads of an event: its type, tag, value and style."""
+    cls = ev.__class__
+    if cls is _SCALAR:
+        return (cls, ev.tag, ev.implicit, ev.value, ev.style)
+    if cls is _MAP_START or cls is _SEQ_START:
+        return (cls, ev.tag, ev.implicit, ev.flow_style)
+    return (cls,)
 
 
 def scan_list(text: str, key: str) -> ListScan | None:
@@ -53,53 +63,67 @@ def scan_list(text: str, key: str) -> ListScan | None:
 
 
 def _scan(events: Any, key: str) -> ListScan | None:
+    # A loop over every event of a 6 MB registry: plain locals and `is` tests, no calls
+    # per event beyond what builds its signature.
     signature: list[Signature] = []
-    # per open collection: [is a mapping, next node is a key]; the list's own depth
+    add = signature.append
+    # per open collection: [is a mapping, next node is a key]
     stack: list[list[bool]] = []
     list_frame: list[bool] | None = None  # the list's entry in ``stack``
-    found = False
-    pending = False  # the last root key read was `key`
+    found = pending = False  # the list was seen; the last root key read was ``key``
     first_key = last_key = None
     count, end = 0, -1
     for ev in events:
-        if isinstance(ev, yaml.AliasEvent) or getattr(ev, "anchor", None) is not None:
-            return None
-        signature.append(_signature(ev))
-        if isinstance(ev, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-            if stack[-1] is list_frame:
+        cls = ev.__class__
+        if cls is _SCALAR:
+            if ev.anchor is not None:
+                return None
+            add((cls, ev.tag, ev.implicit, ev.value, ev.style))
+        elif cls is _MAP_START or cls is _SEQ_START:
+            if ev.anchor is not None:
+                return None
+            add((cls, ev.tag, ev.implicit, ev.flow_style))
+        elif cls is _MAP_END or cls is _SEQ_END:
+            add((cls,))
+            if stack.pop() is list_frame:
                 end = len(signature) - 1
-            stack.pop()
             continue
-        if not isinstance(ev, (yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+        elif cls is _ALIAS:
+            return None
+        else:
+            add((cls,))
             continue  # stream and document events
         # a node: a key or a value of the mapping it is in, or an item of a list
-        parent = stack[-1] if stack else None
-        is_key = parent is not None and parent[0] and parent[1]
-        if parent is not None and parent[0]:
-            parent[1] = not parent[1]
-        depth = len(stack)
-        if depth == 1 and is_key:
-            pending = isinstance(ev, yaml.ScalarEvent) and ev.value == key
-        elif depth == 1 and pending:
-            pending = False
-            if not isinstance(ev, yaml.SequenceStartEvent) or ev.flow_style or found:
-                return None  # a flow list, a scalar, or the key twice (refused by the parse)
-            found = True
-        elif parent is not None and parent is list_frame:  # an item
-            if not isinstance(ev, yaml.MappingStartEvent) or ev.flow_style:
-                return None
-            count += 1
-            last_key = None
-        elif is_key and depth >= 2 and stack[-2] is list_frame:  # a key of an item
-            if isinstance(ev, yaml.ScalarEvent) and ev.value == "<<":
-                return None  # a merge key: the item's keys are not its events' keys
-            mark = Mark(ev.start_mark.line + 1, ev.start_mark.column + 1)
-            if count == 1 and first_key is None:
-                first_key = mark
-            last_key = mark
-        if isinstance(ev, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
-            stack.append([isinstance(ev, yaml.MappingStartEvent), True])
-            if depth == 1 and found and list_frame is None:
+        is_key = False
+        if stack:
+            parent = stack[-1]
+            if parent[0]:
+                is_key = parent[1]
+                parent[1] = not is_key
+            depth = len(stack)
+            if depth == 1:
+                if is_key:
+                    pending = cls is _SCALAR and ev.value == key
+                elif pending:
+                    pending = False
+                    if cls is not _SEQ_START or ev.flow_style or found:
+                        return None  # a flow list, a scalar, or the key twice (refused by the parse)
+                    found = True
+            elif parent is list_frame:  # an item
+                if cls is not _MAP_START or ev.flow_style:
+                    return None
+                count += 1
+                last_key = None
+            elif is_key and stack[-2] is list_frame:  # a key of an item
+                if cls is _SCALAR and ev.value == "<<":
+                    return None  # a merge key: the item's keys are not its events' keys
+                mark = ev.start_mark
+                last_key = Mark(mark.line + 1, mark.column + 1)
+                if count == 1 and first_key is None:
+                    first_key = last_key
+        if cls is not _SCALAR:
+            stack.append([cls is _MAP_START, True])
+            if found and list_frame is None:
                 list_frame = stack[-1]
     if first_key is None or last_key is None or end < 0:
         return None
@@ -113,19 +137,19 @@ def item_signature(snippet: str) -> list[Signature] | None:
         events = list(yaml.parse(snippet, Loader=_PARSER))  # a few dozen events
     except yaml.YAMLError:
         return None
-    if any(isinstance(ev, yaml.AliasEvent) or getattr(ev, "anchor", None) is not None for ev in events):
+    if any(ev.__class__ is _ALIAS or getattr(ev, "anchor", None) is not None for ev in events):
         return None
     sig = [_signature(ev) for ev in events]
     kinds = [s[0] for s in sig]
-    if kinds[:3] != ["StreamStartEvent", "DocumentStartEvent", "SequenceStartEvent"] \
-            or kinds[-3:] != ["SequenceEndEvent", "DocumentEndEvent", "StreamEndEvent"] \
-            or kinds[3] != "MappingStartEvent" or kinds[-4] != "MappingEndEvent":
+    if kinds[:3] != [yaml.StreamStartEvent, yaml.DocumentStartEvent, _SEQ_START] \
+            or kinds[-3:] != [_SEQ_END, yaml.DocumentEndEvent, yaml.StreamEndEvent] \
+            or kinds[3] is not _MAP_START or kinds[-4] is not _MAP_END:
         return None
     item = sig[3:-3]
     depth = 0
     for i, k in enumerate(kinds[3:-3]):  # one mapping: its end is the last event
-        depth += k in ("MappingStartEvent", "SequenceStartEvent")
-        depth -= k in ("MappingEndEvent", "SequenceEndEvent")
+        depth += k is _MAP_START or k is _SEQ_START
+        depth -= k is _MAP_END or k is _SEQ_END
         if depth == 0 and i != len(item) - 1:
             return None
     return item
