@@ -14,15 +14,13 @@ from types import SimpleNamespace
 
 from patforge.rendering.manifest import Manifest, Recorder, code_fingerprint, listing_digest, unchanged
 from patforge import __version__
-from patforge.rendering.compile_cache import diag_from_dict
+from patforge.diagnostics import diag_from_dict
 from patforge.repository.config import CONFIG_FILE
-from patforge import kinds
 from patforge.repository.layout import ANSWERS_DIR, REPO_BUNDLE
-from patforge.repository.entrypaths import backslash_note
 
 if TYPE_CHECKING:
     from patforge.repository.registry import Pattern, Registry
-    from patforge.commands.render import RenderOptions
+    from patforge.rendering.options import RenderOptions
     from patforge.rendering.report import RenderReport
 
 #: Diagnostics about the run itself, not the repository: never replayed.
@@ -72,6 +70,21 @@ def replay(repo: Path, options: "RenderOptions") -> "RenderReport | None":
     return _report(repo, m)
 
 
+def replay_run(repo: Path, options: "RenderOptions") -> "RenderReport | None":
+    """``replay`` as a render run: the replayed report, noted for ``patforge rollback``
+    (this run wrote nothing) and ``render --failed``; None: run the render in full."""
+    report = replay(repo, options)
+    if report is None:
+        return None
+    # why: start-up time: loaded only when a no-op is replayed, not when the module is imported
+    from patforge.rendering import failed_units
+    from patforge.transaction.rollback import note_noop
+
+    note_noop(repo, "render")
+    failed_units.save(report.repo, report)
+    return report
+
+
 def _report(repo: Path, m: Manifest) -> "RenderReport":
     # why: start-up time: loaded only when _report() runs, not when the module is imported
     from patforge.rendering.report import GENERATED, SKIPPED, Outcome, RenderReport
@@ -97,6 +110,7 @@ def record(repo: Path, registry: "Registry", patterns: "list[Pattern]",
     """Write the manifest after a full render that failed nowhere. ``unit_records``:
     every unit classified, in order (``RenderSession.unit_records``)."""
     # why: start-up time: loaded only when record() runs, not when the module is imported
+    from patforge import kinds
     from patforge.docids.existing import MAPPING_FILES
     from patforge.rendering.output_hashes import hashes_path
     from patforge.rendering.report import GENERATED, HAND_WRITTEN, SKIPPED, STATUSES, UPDATED
@@ -172,6 +186,7 @@ def _next_notes(registry: "Registry", patterns: "list[Pattern]") -> list[str]:
 
     # why: start-up time: loaded only when _next_notes() runs, not when the module is imported
     from patforge.docids.existing import infer_rule
+    from patforge.repository.entrypaths import backslash_note
 
     notes = [n for n in [backslash_note(registry.entries)] if n]
     view = SimpleNamespace(config=registry.config, entries=registry.entries)  # infer_rule sets .config
