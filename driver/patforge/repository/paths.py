@@ -242,21 +242,20 @@ def writable_problem(path: Path) -> str | None:
     return None
 
 
-#: Paths ``_normalize(value, internal=True)`` returns unchanged, in the common form:
-#: portable characters, components that start with a letter, digit or underscore (the
-#: first may be ``.patforge``), no empty component. What ``_NOT_PLAIN`` finds in one
-#: (a reserved Windows name, a component ending with a dot, a 256-character
-#: component) sends it to the full check.
-_PLAIN_PATH = re.compile(r"(?:\.patforge/)?[A-Za-z0-9_][A-Za-z0-9_.\-]*(?:/[A-Za-z0-9_][A-Za-z0-9_.\-]*)*")
-_NOT_PLAIN = re.compile(r"(?:^|/)(?:con|prn|aux|nul|com[1-9]|lpt[1-9])(?:\.[^/]*)?(?:/|$)|\.(?:/|$)|[^/]{256}",
-                        re.IGNORECASE)
+#: Paths ``_normalize(value, internal=True)`` returns unchanged, in the common form,
+#: in one pass: portable characters; each component starts with a letter, digit or
+#: underscore (the first may be ``.patforge``), does not end with a dot and is no
+#: reserved Windows name. Anything else (and anything over 255 characters, where a
+#: component could be too long) gets the full check.
+_COMPONENT = r"(?!(?i:con|prn|aux|nul|com[1-9]|lpt[1-9])(?:\.|/|$))[A-Za-z0-9_][A-Za-z0-9_.\-]*(?<!\.)"
+_PLAIN_PATH = re.compile(rf"(?:\.patforge/)?{_COMPONENT}(?:/{_COMPONENT})*")
 
 
 def is_normal_internal_path(value: str) -> bool:
     """Whether ``normalize_repo_path(value, internal=True) == value`` (no problem raised),
-    answered by two regular expressions for the paths patforge writes into its state
+    answered by one regular expression for the paths patforge writes into its state
     files (a manifest names ~30,000) and by the full check for anything unusual."""
-    if _PLAIN_PATH.fullmatch(value) and not _NOT_PLAIN.search(value):
+    if len(value) <= MAX_COMPONENT and _PLAIN_PATH.fullmatch(value):
         return True
     try:
         return normalize_repo_path(value, internal=True) == value
