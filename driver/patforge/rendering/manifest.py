@@ -188,21 +188,28 @@ class Manifest:
 
 class Recorder:
     """Collects stamps while a render runs: bytes it landed are hashed as they land
-    (no second read), other files are hashed once (or reused from the previous
-    manifest when their stat is unchanged)."""
+    (no second read), other files are hashed once (an output is reused from the
+    previous manifest when its stat is unchanged; an input never is)."""
 
     def __init__(self, repo: Path, previous: Manifest | None) -> None:
         self.repo = repo
         self.previous = previous
         self.landed: dict[str, str | None] = {}  # rel -> digest of the bytes landed (None: deleted)
         self.manifest = Manifest()
+        self.by_content: set[str] = set()  # stamped from their bytes (inputs)
 
     def landed_bytes(self, rel: str, data: bytes | None) -> None:
         self.landed[rel] = None if data is None else digest(data)
 
-    def stamp(self, rel: str) -> list[Any]:
-        if rel in self.manifest.files:
+    def stamp(self, rel: str, *, by_content: bool = False) -> list[Any]:
+        """``rel``'s [size, mtime_ns, digest]. ``by_content``: an input, whose digest a
+        replay compares with its bytes: hashed now, never taken from the previous
+        manifest by its stat (an edit that kept size and mtime would be recorded as the
+        old content, and every later run would miss the replay)."""
+        if rel in self.manifest.files and (not by_content or rel in self.by_content):
             return self.manifest.files[rel]
+        if by_content:
+            self.by_content.add(rel)
         path = self.repo / rel
         try:
             st = os.stat(path)
@@ -211,7 +218,7 @@ class Recorder:
         else:
             d = self.landed.get(rel)
             prev = self.previous.files.get(rel) if self.previous else None
-            if d is None and prev and prev[0] == st.st_size and prev[1] == st.st_mtime_ns \
+            if d is None and not by_content and prev and prev[0] == st.st_size and prev[1] == st.st_mtime_ns \
                     and prev[2] is not None and prev[1] < self.previous.written_ns - RACY_NS:
                 d = prev[2]
             if d is None:

@@ -124,14 +124,14 @@ def record(repo: Path, registry: "Registry", patterns: "list[Pattern]",
     # inputs of every unit: the registry, the configuration, the template history, and
     # the doc_id mappings existing doc_ids are read from (docmap.py writes one of them)
     for rel in (registry.path, CONFIG_FILE, REPO_BUNDLE, *MAPPING_FILES):
-        recorder.stamp(rel)
+        recorder.stamp(rel, by_content=True)
         m.inputs.append(rel)
     by_name = {p.name: p for p in patterns}
     for p in patterns:
-        recorder.stamp(p.spec_path)
+        recorder.stamp(p.spec_path, by_content=True)
         m.inputs.append(p.spec_path)
         if p.spec_file != p.spec_path:  # read where it was found (spec/place.py)
-            recorder.stamp(p.spec_file)
+            recorder.stamp(p.spec_file, by_content=True)
             m.inputs.append(p.spec_file)
     outcomes = {(o.phase, o.kind, o.pattern): o for o in report.outcomes
                 if o.status in STATUSES and o.status != UPDATED}
@@ -144,8 +144,10 @@ def record(repo: Path, registry: "Registry", patterns: "list[Pattern]",
         managed = [answers, hashes_path(answers)] if answers else []  # with its output hashes
         if o.status == HAND_WRITTEN:
             present = [f for f in files if (repo / f).is_file()]
-            for f in [*present, *managed]:  # presence decides, and the answers file's absence
+            for f in managed:  # the answers file's absence decides too
                 recorder.stamp(f)
+            for f in present:  # presence decides
+                recorder.stamp(f, by_content=True)
             m.inputs += present
         else:
             for f in [*files, *managed]:
@@ -154,7 +156,7 @@ def record(repo: Path, registry: "Registry", patterns: "list[Pattern]",
         if kind is not None and p is not None:
             read_files, read_folders = kind.inputs(p)
             for f in read_files:
-                recorder.stamp(f)
+                recorder.stamp(f, by_content=True)
                 m.inputs.append(f)
             for folder in read_folders:
                 m.dirs[folder] = listing_digest(repo / folder)
