@@ -49,23 +49,44 @@ class KindsOption(click.Option):
 
 
 class LazyGroup(click.Group):
-    """A group whose commands defined in their own modules are imported only when run
-    or listed (Click's documented pattern): ``check`` brings the whole rule table."""
+    """A group whose commands defined in their own modules are imported only when run,
+    listed in help, or read through ``commands`` (Click's documented lazy-loading
+    pattern): ``check`` brings the whole rule table, which a no-op render never needs."""
 
     #: command name -> "module:attribute"
     lazy = {"check": "patforge.check.command:check_command"}
 
+    @property
+    def commands(self) -> dict[str, click.Command]:  # type: ignore[override]
+        """Every command, the lazy ones loaded (what code outside Click reads)."""
+        for name in self.lazy:
+            self._load(name)
+        return self._own
+
+    @commands.setter
+    def commands(self, value: dict[str, click.Command]) -> None:  # Click's __init__ sets it
+        self._own = value
+
+    def add_command(self, cmd: click.Command, name: str | None = None) -> None:
+        name = name or cmd.name
+        if name is None:
+            raise TypeError("Command has no name.")
+        self._own[name] = cmd
+
+    def _load(self, name: str) -> click.Command:
+        if name not in self._own:
+            # why: start-up time: loaded only when this command runs or is listed, not when the module is imported
+            import importlib
+
+            module, _, attr = self.lazy[name].partition(":")
+            self._own[name] = getattr(importlib.import_module(module), attr)
+        return self._own[name]
+
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted([*super().list_commands(ctx), *self.lazy])
+        return sorted({*self._own, *self.lazy})
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        if cmd_name not in self.lazy:
-            return super().get_command(ctx, cmd_name)
-        # why: start-up time: loaded only when this command runs or is listed, not when the module is imported
-        import importlib
-
-        module, _, attr = self.lazy[cmd_name].partition(":")
-        return getattr(importlib.import_module(module), attr)
+        return self._load(cmd_name) if cmd_name in self.lazy else self._own.get(cmd_name)
 
 
 def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
