@@ -137,3 +137,32 @@ def test_a_file_added_to_an_example_folder_takes_the_full_path(rendered: Path) -
     _save_keeping_clock(m, state_dir(rendered))
     (rendered / "patterns/examples/self_heal/instance_extra.json").write_text("{}\n")
     assert noop.replay(rendered, RenderOptions()) is None
+
+
+def test_a_spec_edit_keeping_size_and_mtime_is_noticed_by_the_command_path(rendered: Path) -> None:
+    """`patforge render` answers a no-op before importing the render (render_run ->
+    noop.replay_run): that path too hashes every input, so an edit that keeps a spec's
+    size and mtime (touch -r, cp -p, rsync, tar) is rendered, not replayed."""
+    import os
+
+    from patforge.commands.render_run import run_render
+
+    m = manifest.Manifest.load(state_dir(rendered))
+    m.written_ns += 2 * manifest.RACY_NS  # every stat old enough to trust: only content can differ
+    _save_keeping_clock(m, state_dir(rendered))
+    rel = "patterns/specs/self_heal.pattern.yaml"
+    spec = rendered / rel
+    st = spec.stat()
+    text = spec.read_text(encoding="utf-8")
+    at = text.index("intent:") + len("intent:")
+    at += next(i for i, c in enumerate(text[at:]) if c.isalpha())
+    edited = text[:at] + ("X" if text[at] != "X" else "Y") + text[at + 1:]
+    assert len(edited.encode()) == len(text.encode()) and edited != text
+    spec.write_text(edited, encoding="utf-8")
+    os.utime(spec, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert (spec.stat().st_size, spec.stat().st_mtime_ns) == (st.st_size, st.st_mtime_ns)
+    assert noop.replay(rendered, RenderOptions()) is None
+    run = run_render(rendered, RenderOptions())
+    assert not run.report.failed
+    # the full render ran: it recorded the spec's new content
+    assert manifest.Manifest.load(state_dir(rendered)).files[rel][2] == manifest.digest(spec.read_bytes())

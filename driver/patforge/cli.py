@@ -17,9 +17,7 @@ from patforge.errors import PatforgeError
 from patforge import completion
 from patforge.reports.escaping import ENCODE_ERRORS, visible
 from patforge.exitcodes import epilog
-from patforge.kinds import names as kind_names
 from patforge.reports.console import color_wanted, echo_json, output_options, print_diagnostics, repo_option
-from patforge.examplegen.schema_input import example_from_file
 
 
 class _Progress:
@@ -38,6 +36,59 @@ class _Progress:
                        err=True, nl=done >= total)
 
 
+class KindsOption(click.Option):
+    """``--kind``: its help lists the kinds, read only when the help is shown (importing
+    the kinds is most of a replayed no-op render's cost)."""
+
+    def get_help_record(self, ctx: click.Context) -> tuple[str, str] | None:
+        # why: start-up time: loaded only when --help shows the option, not when the module is imported
+        from patforge.kinds import names
+
+        self.help = f"Only these artifact kinds: {', '.join(names())}."
+        return super().get_help_record(ctx)
+
+
+class LazyGroup(click.Group):
+    """A group whose commands defined in their own modules are imported only when run,
+    listed in help, or read through ``commands`` (Click's documented lazy-loading
+    pattern): ``check`` brings the whole rule table, which a no-op render never needs."""
+
+    #: command name -> "module:attribute"
+    lazy = {"check": "patforge.check.command:check_command"}
+
+    @property
+    def commands(self) -> dict[str, click.Command]:  # type: ignore[override]
+        """Every command, the lazy ones loaded (what code outside Click reads)."""
+        for name in self.lazy:
+            self._load(name)
+        return self._own
+
+    @commands.setter
+    def commands(self, value: dict[str, click.Command]) -> None:  # Click's __init__ sets it
+        self._own = value
+
+    def add_command(self, cmd: click.Command, name: str | None = None) -> None:
+        name = name or cmd.name
+        if name is None:
+            raise TypeError("Command has no name.")
+        self._own[name] = cmd
+
+    def _load(self, name: str) -> click.Command:
+        if name not in self._own:
+            # why: start-up time: loaded only when this command runs or is listed, not when the module is imported
+            import importlib
+
+            module, _, attr = self.lazy[name].partition(":")
+            self._own[name] = getattr(importlib.import_module(module), attr)
+        return self._own[name]
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*self._own, *self.lazy})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        return self._load(cmd_name) if cmd_name in self.lazy else self._own.get(cmd_name)
+
+
 def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
     if not value or ctx.resilient_parsing:
         return
@@ -50,7 +101,7 @@ def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> 
     ctx.exit()
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=_print_version,
               help="Show patforge's version and the template version it ships, and exit.")
 def cli() -> None:
@@ -100,7 +151,7 @@ def init(repo, dry_run):
 @click.option("--only", "only", multiple=True, metavar="NAME", help="Only these patterns (repeatable).",
               shell_complete=completion.registry_names)
 @click.option("--kind", "kinds", multiple=True, metavar="KIND", shell_complete=completion.kinds,
-              help=f"Only these artifact kinds: {', '.join(kind_names())}.")
+              cls=KindsOption)
 @click.option("--template", metavar="SRC", help="Template collection: a git repository path or URL "
               "(default: the templates shipped with patforge).")
 @click.option("--vcs-ref", metavar="REF", help="Template version (tag) to render; default: the newest tag.")
@@ -126,8 +177,9 @@ def render(repo, phases, phase1_only, only, kinds, template, vcs_ref, jobs, batc
     """Generate every missing artifact (the plan's phases 1-4)."""
 
     # why: start-up time: loaded only when render() runs, not when the module is imported
-    from patforge.commands.render import PHASES, RenderOptions
     from patforge.commands.render_run import run_render
+    from patforge.rendering.options import RenderOptions
+    from patforge.rendering.report import PHASES
     from patforge.reports.render_text import print_render_run, print_rerun
 
     opts = RenderOptions(phases=(1,) if phase1_only else tuple(phases) or PHASES, only=tuple(only),
@@ -151,7 +203,7 @@ def render(repo, phases, phase1_only, only, kinds, template, vcs_ref, jobs, batc
 @click.option("--only", "only", multiple=True, metavar="NAME", help="Only these patterns (repeatable).",
               shell_complete=completion.registry_names)
 @click.option("--kind", "kinds", multiple=True, metavar="KIND", shell_complete=completion.kinds,
-              help=f"Only these artifact kinds: {', '.join(kind_names())}.")
+              cls=KindsOption)
 @click.option("--dry-run", is_flag=True, help="Show the diff the update would make; change nothing.")
 @click.option("--templates-only", is_flag=True,
               help="Only copy this patforge's template versions into .patforge/templates.bundle (before a "
@@ -256,7 +308,7 @@ def doctor(repo, fix, template, as_json, quiet):
 @click.option("--only", "only", multiple=True, metavar="NAME", help="Only these patterns (repeatable).",
               shell_complete=completion.registry_names)
 @click.option("--kind", "kinds", multiple=True, metavar="KIND", shell_complete=completion.kinds,
-              help=f"Only these artifact kinds: {', '.join(kind_names())}.")
+              cls=KindsOption)
 @click.option("--template", metavar="SRC", help="Template collection to compare with (default: as render uses).")
 @click.option("--verbose", "-v", is_flag=True, help="List every unit, not only those that lag.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON (docs/status-report.schema.json).")
@@ -360,15 +412,12 @@ def example(schema, kind, doc_id, pattern_id, quiet):
     """Print one instance of SCHEMA (draft-07 JSON) that validates against it."""
 
     # why: start-up time: loaded only when example() runs, not when the module is imported
+    from patforge.examplegen.schema_input import example_from_file
     from patforge.reports.render_text import print_example
 
     result = example_from_file(schema, kind, doc_id=doc_id, pattern_id=pattern_id)
     print_example(result, kind, {"doc_id": doc_id, "pattern_id": pattern_id}, quiet=quiet)
 
-
-from patforge.check.command import check_command  # noqa: E402
-
-cli.add_command(check_command)
 
 
 def _never_unencodable() -> None:

@@ -9,8 +9,6 @@ from typing import Any
 
 from click.shell_completion import CompletionItem
 
-from patforge.kinds import names as kind_names
-
 
 def _repo(ctx: Any) -> Path:
     repo = ctx.params.get("repo") if ctx is not None else None
@@ -18,6 +16,9 @@ def _repo(ctx: Any) -> Path:
 
 
 def kinds(ctx: Any, param: Any, incomplete: str) -> list[CompletionItem]:
+    # why: start-up time: loaded only when this function runs, not when the module is imported
+    from patforge.kinds import names as kind_names
+
     return [CompletionItem(k) for k in kind_names() if k.startswith(incomplete)]
 
 

@@ -79,6 +79,21 @@ def info(message: str, **kw: Any) -> Diagnostic:
     return Diagnostic(Severity.INFO, message, **kw)
 
 
+def diag_from_dict(d: dict[str, Any]) -> Diagnostic:
+    """The diagnostic ``d`` records; ``ValueError``/``TypeError``/``KeyError`` when ``d``
+    is not what ``Diagnostic.to_dict`` writes (a damaged cache or manifest)."""
+    if not isinstance(d, dict) or not isinstance(d.get("message"), str):
+        raise TypeError("not a diagnostic")
+    for name in ("path", "hint", "code", "pattern"):
+        if d.get(name) is not None and not isinstance(d[name], str):
+            raise TypeError(f"diagnostic {name}: not text")
+    for name in ("line", "column"):
+        if d.get(name) is not None and (isinstance(d[name], bool) or not isinstance(d[name], int)):
+            raise TypeError(f"diagnostic {name}: not a whole number")
+    return Diagnostic(Severity(d["severity"]), d["message"], d.get("path"), d.get("line"), d.get("column"),
+                      d.get("hint"), d.get("code"), d.get("pattern"))
+
+
 @dataclass
 class DiagnosticList:
     """An ordered, append-only collection with helpers for summaries."""

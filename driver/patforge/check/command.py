@@ -1,6 +1,6 @@
 """The ``patforge check`` Click command (thin: options in, report out, exit code).
 
-Register it with ``cli.add_command(check_command)``.
+The CLI group imports it only when ``check`` runs or is listed (``cli.LazyGroup``).
 """
 
 from __future__ import annotations

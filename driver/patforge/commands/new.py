@@ -30,7 +30,9 @@ from patforge.rendering.pipeline import RenderSession
 from patforge.repository.registry import load_registry, load_spec
 from patforge.rendering.report import RenderReport
 from patforge.transaction.workspace import Workspace
-from patforge.repository.yamlsrc import YamlDocument, load_yaml_text
+from patforge.repository.yamlevents import appended, item_signature, scan_list
+from patforge.repository.yamlsrc import YamlDocument, load_yaml_data, load_yaml_text
+from patforge.rendering.copier_speedups import shared_template_clone
 from patforge.validation.messages import shown
 from patforge.reports.json_header import report_header
 
@@ -118,7 +120,7 @@ def create_pattern(repo: Path, name: str, category: str, executor: str = "ps1", 
         raise UsageError("--category must be one line of text")
     # Only the raw entries are needed here (names and ids taken, the roots): none is
     # validated or looked up on disk, so `new` costs the same in any registry size.
-    registry = load_registry(repo, load_specs=False, only=frozenset({name}))
+    registry = load_registry(repo, load_specs=False, only=frozenset({name}), positions=False)
     taken = {e.get("name") for e in registry.entries if isinstance(e, dict)}
     if name in taken:
         raise UsageError(f"a pattern named {shown(name)} is already in {registry.path}",
@@ -145,13 +147,14 @@ def create_pattern(repo: Path, name: str, category: str, executor: str = "ps1", 
               *[(k, yaml_scalar(v)) for k, v in paths.items()]]
     text = ws.read_text(registry.path) or ""
     # the registry as loaded above, unless it changed since (then parse what is there now)
-    doc = registry.doc if registry.doc.text == text.lstrip("\ufeff") else load_yaml_text(text, registry.path)
+    doc = registry.doc if registry.doc.text == text.lstrip("\ufeff") else \
+        load_yaml_text(text, registry.path, positions=False)
     if registry.entries:
-        new_text = apply_insertions(text, [new_entry_insertion(text, doc, fields)])
+        new_text, new_doc = append_entry(text, doc, fields)
     else:  # the first pattern (after `patforge init`, or a hand-made `patterns: []`)
         new_text = first_entry_text(text, doc, fields)
-    # the edit must leave valid YAML; positions only if a diagnostic needs one
-    new_doc = load_yaml_text(new_text, registry.path, has_bom=doc.has_bom, positions=False)
+        # the edit must leave valid YAML; positions only if a diagnostic needs one
+        new_doc = load_yaml_text(new_text, registry.path, has_bom=doc.has_bom, positions=False)
     report = NewReport(name=name, pattern_id=pattern_id, doc_id=doc_id)
     ws.stage(registry.path, render_bytes(doc, new_text), "new entry")
     spec = SPEC_SKELETON.format(name=name, pattern_id=pattern_id, doc_id=doc_id,
@@ -175,6 +178,33 @@ def create_pattern(repo: Path, name: str, category: str, executor: str = "ps1", 
     return report
 
 
+def append_entry(text: str, doc: YamlDocument, fields: list[tuple[str, str]]) -> tuple[str, YamlDocument]:
+    """The registry ``text`` with the new entry after the last one, and that text parsed.
+
+    The entry goes where the registry's positions say (``new_entry_insertion``); the
+    positions of the two keys it needs, and the proof that the edited text reads as the
+    old data plus the entry, come from libyaml's event stream (``yamlevents``): the
+    full position walk and a second parse of the whole registry cost seconds at
+    10,000 patterns. A registry the scan does not cover (an anchor, a flow list)
+    is placed and parsed in full, as before."""
+    before = scan_list(doc.text, "patterns")
+    insertion = new_entry_insertion(text, doc, fields,
+                                    marks=(before.first_key, before.last_key) if before else None)
+    new_text = apply_insertions(text, [insertion])
+    if before is not None:
+        snippet = insertion.text.lstrip("\r\n")
+        item = item_signature(snippet)
+        after = scan_list(new_text.lstrip("\ufeff"), "patterns") if item is not None else None
+        if after is not None and item is not None and appended(before, item, after):
+            # every other event is unchanged: the old data plus the entry the snippet holds
+            entry = load_yaml_data(snippet, doc.path)[0]
+            data = {**doc.data, "patterns": [*doc.data["patterns"], entry]}
+            return new_text, YamlDocument(path=doc.path, text=new_text.lstrip("\ufeff"), data=data,
+                                          has_bom=doc.has_bom)
+    # the edit must leave valid YAML; positions only if a diagnostic needs one
+    return new_text, load_yaml_text(new_text, doc.path, has_bom=doc.has_bom, positions=False)
+
+
 def render_suite(repo: Path, name: str, template: str | None, *,
                  doc: YamlDocument | None = None) -> RenderReport:
     """Render every per-pattern kind for the pattern ``name`` (the registry's new entry);
@@ -191,11 +221,13 @@ def render_suite(repo: Path, name: str, template: str | None, *,
                        "source": "registry"}]
     ws = Workspace(registry.repo)
     session = RenderSession(registry, ws, report, template=template, vcs_ref=None, jobs=0, batch_size=0)
+    session.index_sources = True  # the trust check reads only the answers files changed since last time
     with session.open("new", cache=False):
         _ = session.source  # fail on a bad template source before writing anything
-        for scope in (kinds.IDS, kinds.PATTERN):
-            for kind in kinds.in_scope(scope):
-                session.process(kind.phase(p), session.build(kind, [p]))
+        with shared_template_clone(session.tmp):  # one clone for the five Copier runs
+            for scope in (kinds.IDS, kinds.PATTERN):
+                for kind in kinds.in_scope(scope):
+                    session.process(kind.phase(p), session.build(kind, [p]))
         docmap.render_step(ws, registry, report, [p], create=False)  # an existing mapping gets the new key
         registry.cache.save(prune=False)
     return report

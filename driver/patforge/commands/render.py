@@ -12,9 +12,7 @@ iterate ``kinds.KINDS``.
 from __future__ import annotations
 
 import contextlib
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from patforge.docids import mapping as docmap
 from patforge import kinds
@@ -28,29 +26,11 @@ from patforge.rendering.manifest import Manifest, Recorder
 from patforge.rendering.pipeline import RenderSession
 from patforge.docids.existing import apply_existing_ids
 from patforge.repository.registry import Pattern, load_registry, load_spec
+from patforge.rendering.options import RenderOptions  # noqa: F401 - callers take it from here too
 from patforge.rendering.report import GENERATED, HAND_WRITTEN, PHASES, SKIPPED, RenderReport
 from patforge.spec.place import found_note
 from patforge.transaction.state import state_dir
 from patforge.transaction.workspace import Workspace
-
-
-@dataclass
-class RenderOptions:
-    phases: tuple[int, ...] = PHASES
-    only: tuple[str, ...] = ()
-    kinds: tuple[str, ...] = ()
-    template: str | None = None
-    vcs_ref: str | None = None
-    jobs: int = 0
-    batch_size: int = 0
-    dry_run: bool = False
-    all_or_nothing: bool = False  # the whole run is one transaction
-    keep_diffs: bool = False  # keep every change's bytes so callers can show diffs
-    progress: Callable[[str, int, int], None] | None = None  # (label, done, total)
-    exclude: tuple[str, ...] = ()  # patterns left out (e.g. check --fix holds a conflicting one)
-    create_mapping: bool = True  # write doc_id_mapping.json when missing (check --fix only syncs one)
-    # render --failed: only these (phase, kind, pattern) units (failed_units.py); None: all
-    unit_filter: frozenset[tuple[int, str, str]] | None = None
 
 
 class Renderer:
@@ -233,22 +213,21 @@ def _check_options(registry, options: RenderOptions) -> None:
                          hint=f"kinds are {', '.join(kinds.names())}")
 
 
-def render(repo: Path, options: RenderOptions | None = None, *, workspace: Workspace | None = None) -> RenderReport:
+def render(repo: Path, options: RenderOptions | None = None, *, workspace: Workspace | None = None,
+           replay: bool = True) -> RenderReport:
     """Run the phases; with ``workspace``, plan into the caller's workspace (a caller
     that edits further after the render, as ``check --fix`` does, sees every change).
-    A render that writes records which units failed (``render --failed``)."""
+    A render that writes records which units failed (``render --failed``). ``replay``:
+    answer a no-op from the manifest (False: the caller asked ``noop.replay_run`` already)."""
     # why: start-up time: loaded only when render() runs, not when the module is imported
     from patforge.rendering import failed_units
 
     options = options or RenderOptions()
-    report = noop.replay(Path(repo), options) if workspace is None else None  # nothing changed
-    if report is not None and not options.dry_run:
-        # why: start-up time: loaded only when this function runs, not when the module is imported
-        from patforge.transaction.rollback import note_noop
-
-        note_noop(repo, "render")  # `patforge rollback` says this run wrote nothing
-    if report is None:
-        report = Renderer(repo, options, workspace).run()
+    if workspace is None and replay:
+        report = noop.replay_run(Path(repo), options)  # nothing changed
+        if report is not None:
+            return report
+    report = Renderer(repo, options, workspace).run()
     if not options.dry_run and workspace is None:
         failed_units.save(report.repo, report)
     return report

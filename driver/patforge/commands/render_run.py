@@ -10,13 +10,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
-from patforge.commands.render import RenderOptions, render
 from patforge.errors import UsageError
+from patforge.rendering import noop
 from patforge.rendering.failed_units import FailedRecord, rerun_options
+from patforge.rendering.options import RenderOptions
 from patforge.rendering.report import RenderReport
-from patforge.vcs.branch import BranchResult, render_on_branch
+
+if TYPE_CHECKING:
+    from patforge.vcs.branch import BranchResult
 
 
 @dataclass
@@ -24,7 +27,7 @@ class RenderRun:
     """What one ``patforge render`` did: its report, the branch it made, what --failed picked."""
 
     report: RenderReport | None  # None: --failed found nothing to re-run
-    branch: BranchResult | None = None
+    branch: "BranchResult | None" = None
     rerun: FailedRecord | None = None  # --failed: the last render's failed units
 
     @property
@@ -57,6 +60,17 @@ def run_render(repo: Path, options: RenderOptions, *, only_failed: bool = False,
         if announce is not None:
             announce(rerun)
     if branch:
+        # why: start-up time: loaded only for --branch, not when the module is imported
+        from patforge.vcs.branch import render_on_branch
+
         result = render_on_branch(repo, options, branch, commit=commit, message=message)
         return RenderRun(result.report, result, rerun)
-    return RenderRun(render(repo, options), None, rerun)
+    # A no-op is answered before the render's modules (pipeline, kinds, Copier's
+    # neighbours) are imported: they are most of a no-op's cost.
+    report = noop.replay_run(repo, options)
+    if report is None:
+        # why: start-up time: loaded only when the render runs in full, not for a replayed no-op
+        from patforge.commands.render import render
+
+        report = render(repo, options, replay=False)
+    return RenderRun(report, None, rerun)

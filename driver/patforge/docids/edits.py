@@ -170,8 +170,10 @@ def _identity(p: Pattern, data: dict) -> list[tuple[str, str]]:
 
 # -- a new entry (patforge new) ----------------------------------------------------------
 
-def new_entry_insertion(text: str, doc, fields: list[tuple[str, str]]) -> Insertion:
-    """Append an entry after the last one, in the registry's own indentation style."""
+def new_entry_insertion(text: str, doc, fields: list[tuple[str, str]], marks=None) -> Insertion:
+    """Append an entry after the last one, in the registry's own indentation style.
+    ``marks``: (the first entry's first key, the last entry's last key) when the caller
+    has them (``yamlevents.scan_list``); else they come from the document's positions."""
     entries = doc.data["patterns"]
     nl = doc.newline
     starts = line_starts(text)
@@ -179,19 +181,22 @@ def new_entry_insertion(text: str, doc, fields: list[tuple[str, str]]) -> Insert
         raise UsageError("the registry's patterns: list is empty",
                          hint="patforge new writes the first entry itself (first_entry_text)")
     last = len(entries) - 1
-    first_key = doc.key_mark("patterns", 0, next(iter(entries[0])))
-    item_mark = doc.node_mark("patterns", 0)
-    if first_key is None or item_mark is None:
-        raise UsageError("cannot find where registry entries start")
+    if marks is not None:
+        first_key, last_key = marks
+    else:
+        first_key = doc.key_mark("patterns", 0, next(iter(entries[0])))
+        if first_key is None or doc.node_mark("patterns", 0) is None:
+            raise UsageError("cannot find where registry entries start")
+        last_key = doc.key_mark("patterns", last, list(entries[last])[-1]) \
+            if isinstance(entries[last], dict) else None
+        if last_key is None:
+            raise UsageError("the last registry entry is not a mapping")
     line = text[starts[first_key.line - 1]:].split("\n", 1)[0]
     dash_col = line.index("-") if line.lstrip().startswith("-") else first_key.column - 3
     dash = " " * dash_col + "- "
     indent = " " * (first_key.column - 1)
     # The entry ends at its last line indented deeper than its dash (YAML end marks
     # run on over trailing comments, which belong to whatever follows).
-    last_key = doc.key_mark("patterns", last, list(entries[last])[-1]) if isinstance(entries[last], dict) else None
-    if last_key is None:
-        raise UsageError("the last registry entry is not a mapping")
     lines = text.splitlines(keepends=True)
     end_line = last_key.line  # 1-based
     for i in range(last_key.line, len(lines)):

@@ -17,7 +17,7 @@ from patforge.check.judging import bad, compare, fix_hint, judge_named_file, pro
 from patforge.check.model import Item, RepoModel, Suite
 from patforge.check.resolve import DocIdSource, as_id, embedded_json_doc_id, yaml_line
 from patforge.check.rules import Finding, MUST, Rule, SHOULD, SPEC_PATFORGE
-from patforge.diagnostics import Diagnostic, error
+from patforge.diagnostics import Diagnostic, diag_from_dict, error
 from patforge.docids.claims import IdClaim, SidecarFields, json_key_line, read_inside
 from patforge.repository.bounded import ContentError, parse_json
 from patforge.repository.paths import PathProblem
@@ -25,7 +25,7 @@ from patforge.docids.rule import instance_pattern_for
 from patforge.kinds.base import BuildContext, Kind, PATTERN, Reader, Unit
 from patforge.kinds.judge import ArtifactJudge
 from patforge.kinds.spec import NAME as SPEC
-from patforge.rendering.compile_cache import diag_from_dict, key as cache_key
+from patforge.rendering.compile_cache import key as cache_key
 from patforge.repository.files import RepoFiles
 from patforge.repository.layout import schema_index_path
 from patforge.repository.registry import Pattern, Registry

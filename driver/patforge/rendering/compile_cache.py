@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from patforge.diagnostics import Diagnostic, Severity
+from patforge.diagnostics import Diagnostic
 from patforge.transaction.atomic import atomic_write
 from patforge.transaction.state_shape import sealed
 from patforge.spec import compiler, dialect, vocabulary
@@ -41,21 +41,6 @@ def key(*parts: Any) -> str:
 
 def diag_to_dict(d: Diagnostic) -> dict[str, Any]:
     return d.to_dict()
-
-
-def diag_from_dict(d: dict[str, Any]) -> Diagnostic:
-    """The diagnostic ``d`` records; ``ValueError``/``TypeError``/``KeyError`` when ``d``
-    is not what :func:`diag_to_dict` writes (a damaged cache or manifest)."""
-    if not isinstance(d, dict) or not isinstance(d.get("message"), str):
-        raise TypeError("not a diagnostic")
-    for name in ("path", "hint", "code", "pattern"):
-        if d.get(name) is not None and not isinstance(d[name], str):
-            raise TypeError(f"diagnostic {name}: not text")
-    for name in ("line", "column"):
-        if d.get(name) is not None and (isinstance(d[name], bool) or not isinstance(d[name], int)):
-            raise TypeError(f"diagnostic {name}: not a whole number")
-    return Diagnostic(Severity(d["severity"]), d["message"], d.get("path"), d.get("line"), d.get("column"),
-                      d.get("hint"), d.get("code"), d.get("pattern"))
 
 
 @dataclass

@@ -42,11 +42,22 @@ run by hand behave exactly as before (only slower).
    by fuzzing), so the C emitter is used only for data whose keys are short
    identifiers and whose strings are printable ASCII; anything else is dumped
    exactly as before. tests/test_copier_speedups.py fuzzes the two against each other.
+
+5. **A clone of the template per run** (``shared_template_clone``). Each
+   ``run_copy`` clones the template (a git bundle: ~6 git processes, a checkout and
+   its removal) and checks twice that the source is a bundle (a ``git init`` and a
+   ``git bundle verify`` each). ``patforge new`` makes five runs, one per kind, of
+   the same template version: ~0.3 s of a 2 s command. While the context is active,
+   each (source, version) is cloned once and every run reads that clone; Copier only
+   reads its template folder, so the runs see the same files as five clones.
 """
 
 from __future__ import annotations
 
 import contextlib
+import shutil
+import sys
+import tempfile
 from pathlib import Path
 from typing import Any, Iterator
 from weakref import WeakKeyDictionary
@@ -226,3 +237,61 @@ def _python_nice_yaml() -> Any:
 
         _PYTHON_NICE_YAML.append(core_filters.to_nice_yaml)  # first asked before any patch
     return _PYTHON_NICE_YAML[0]
+
+
+@contextlib.contextmanager
+def shared_template_clone(folder: str | None = None) -> Iterator[None]:
+    """While active, Copier's runs in this process clone each (template, version) once,
+    into a folder under ``folder`` (the run's temporary folder) removed at the end."""
+    try:
+        # why: start-up time: loaded only when shared_template_clone() runs, not when the module is imported
+        from copier import _template
+    except ImportError:  # another Copier layout: a clone per run
+        yield
+        return
+    original_clone, original_repo = getattr(_template, "clone", None), getattr(_template, "get_repo", None)
+    if original_clone is None or original_repo is None or getattr(original_clone, "shared", False):
+        yield  # another Copier layout, or already active (nested use)
+        return
+    keep = tempfile.mkdtemp(prefix="patforge-template-", dir=folder)
+    clones: dict[tuple[str, str], str] = {}
+    repos: dict[str, Any] = {}
+
+    def clone(url: str, ref: str = "HEAD", location: str | None = None) -> str:
+        # Copier's own empty ``location`` stays empty and is removed by Copier.
+        if (url, ref) not in clones:
+            target = Path(keep) / str(len(clones))
+            target.mkdir()
+            clones[(url, ref)] = original_clone(url, ref, location=str(target))
+        return clones[(url, ref)]
+
+    def get_repo(url: str) -> Any:  # the same answer for the same source: asked twice per run
+        if url not in repos:
+            repos[url] = original_repo(url)
+        return repos[url]
+
+    clone.shared = True  # type: ignore[attr-defined]
+    _template.clone, _template.get_repo = clone, get_repo
+    try:
+        yield
+    finally:
+        _template.clone, _template.get_repo = original_clone, original_repo
+        _remove(keep)
+
+
+def _remove(folder: str) -> None:
+    """Remove a clone as Copier does (git's read-only pack files included, on Windows);
+    anything left is swept with the run's temporary folder (state.run_temp_dir)."""
+    try:
+        # why: start-up time: loaded only when _remove() runs, not when the module is imported
+        from copier._tools import handle_remove_readonly
+    except ImportError:
+        shutil.rmtree(folder, ignore_errors=True)
+        return
+    try:
+        if sys.version_info >= (3, 12):
+            shutil.rmtree(folder, onexc=handle_remove_readonly)
+        else:
+            shutil.rmtree(folder, onerror=handle_remove_readonly)
+    except OSError:
+        pass

@@ -48,13 +48,10 @@ from patforge.rendering.manifest_shape import checked
 from patforge.repository.bounded import ContentError, parse_json, read_regular
 from patforge.repository.paths import PathProblem, resolve_inside
 from patforge.transaction.state_shape import sealed, unseal
+from patforge.rendering.statclock import RACY_NS, fs_clock_ns
 
 MANIFEST = "manifest.json"
 FORMAT = 2  # 2: inputs hashed on every replay, the body sealed, every entry shape-checked
-#: A file modified this close (ns) to the manifest's own write is hashed, not trusted
-#: by its stat: a second edit within the file system's timestamp granularity would
-#: keep size and mtime (git's "racily clean" entries).
-RACY_NS = 2_000_000_000
 
 
 def digest(data: bytes) -> str:
@@ -78,16 +75,37 @@ def code_fingerprint() -> str:
     return h.hexdigest()
 
 
-def listing_digest(folder: Path) -> str | None:
-    """Digest of every path under ``folder`` (names only), None if it does not exist."""
-    if not folder.is_dir():
+def listing_digest(folder: Path | str) -> str | None:
+    """Digest of every path under ``folder`` (names only), None if it does not exist:
+    the names ``os.walk`` gives, top-down, sorted, each as ``<folder-relative dir>/<name>``
+    (``./<name>`` at the top); links to folders are names, not walked."""
+    folder = os.fspath(folder)
+    if not os.path.isdir(folder):
         return None
-    names = []
-    for dirpath, dirnames, files in os.walk(folder):
-        dirnames.sort()
-        rel = os.path.relpath(dirpath, folder).replace(os.sep, "/")
-        names += [f"{rel}/{f}" for f in sorted(files)]
+    names: list[str] = []
+    _listed(folder, ".", names)
     return digest("\n".join(names).encode("utf-8"))
+
+
+def _listed(path: str, rel: str, names: list[str]) -> None:
+    # os.scandir, not os.walk: a replayed no-op lists ~1,000 example folders at 1,000 patterns
+    try:
+        with os.scandir(path) as it:
+            entries = list(it)
+    except OSError:
+        return  # as os.walk: a folder that cannot be listed adds nothing
+    files, folders = [], []
+    for e in entries:
+        try:
+            is_dir = e.is_dir()
+        except OSError:
+            is_dir = False
+        (folders if is_dir else files).append(e.name)
+    names += [f"{rel}/{f}" for f in sorted(files)]
+    for name in sorted(folders):
+        sub = os.path.join(path, name)
+        if not os.path.islink(sub):
+            _listed(sub, name if rel == "." else f"{rel}/{name}", names)
 
 
 def manifest_path(state: Path) -> Path:
@@ -123,7 +141,7 @@ class Manifest:
                    body["written_ns"], body["inputs"])
 
     def save(self, state: Path) -> None:
-        self.written_ns = _now_ns(state)
+        self.written_ns = fs_clock_ns(state, "manifest.clock")
         body = {"format": FORMAT, "written_ns": self.written_ns, "context": self.context,
                 "files": self.files, "dirs": self.dirs, "units": self.units, "report": self.report,
                 "inputs": sorted(set(self.inputs))}
@@ -168,33 +186,30 @@ class Manifest:
         return all(listing_digest(repo / rel) == want for rel, want in self.dirs.items())
 
 
-def _now_ns(state: Path) -> int:
-    """The file system's clock (a file's mtime), not the process's: they can differ."""
-    probe = state / "manifest.clock"
-    probe.write_bytes(b"")
-    try:
-        return os.stat(probe).st_mtime_ns
-    finally:
-        probe.unlink(missing_ok=True)
-
-
 class Recorder:
     """Collects stamps while a render runs: bytes it landed are hashed as they land
-    (no second read), other files are hashed once (or reused from the previous
-    manifest when their stat is unchanged)."""
+    (no second read), other files are hashed once (an output is reused from the
+    previous manifest when its stat is unchanged; an input never is)."""
 
     def __init__(self, repo: Path, previous: Manifest | None) -> None:
         self.repo = repo
         self.previous = previous
         self.landed: dict[str, str | None] = {}  # rel -> digest of the bytes landed (None: deleted)
         self.manifest = Manifest()
+        self.by_content: set[str] = set()  # stamped from their bytes (inputs)
 
     def landed_bytes(self, rel: str, data: bytes | None) -> None:
         self.landed[rel] = None if data is None else digest(data)
 
-    def stamp(self, rel: str) -> list[Any]:
-        if rel in self.manifest.files:
+    def stamp(self, rel: str, *, by_content: bool = False) -> list[Any]:
+        """``rel``'s [size, mtime_ns, digest]. ``by_content``: an input, whose digest a
+        replay compares with its bytes: hashed now, never taken from the previous
+        manifest by its stat (an edit that kept size and mtime would be recorded as the
+        old content, and every later run would miss the replay)."""
+        if rel in self.manifest.files and (not by_content or rel in self.by_content):
             return self.manifest.files[rel]
+        if by_content:
+            self.by_content.add(rel)
         path = self.repo / rel
         try:
             st = os.stat(path)
@@ -203,7 +218,7 @@ class Recorder:
         else:
             d = self.landed.get(rel)
             prev = self.previous.files.get(rel) if self.previous else None
-            if d is None and prev and prev[0] == st.st_size and prev[1] == st.st_mtime_ns \
+            if d is None and not by_content and prev and prev[0] == st.st_size and prev[1] == st.st_mtime_ns \
                     and prev[2] is not None and prev[1] < self.previous.written_ns - RACY_NS:
                 d = prev[2]
             if d is None:

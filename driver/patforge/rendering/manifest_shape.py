@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from patforge.diagnostics import diag_from_dict
+
 from patforge.transaction.state_shape import (
     BadShape,
     hex_digest,
@@ -33,7 +35,6 @@ def checked(data: Any, fmt: int) -> dict[str, Any] | None:
 
 def _check(data: Any, fmt: int) -> dict[str, Any]:
     # why: start-up time: loaded only when this function runs, not when the module is imported
-    from patforge.rendering.compile_cache import diag_from_dict
     from patforge.rendering.report import STATUSES
     from patforge.rendering.template_source import REPO_BUNDLE
 

@@ -14,15 +14,13 @@ from types import SimpleNamespace
 
 from patforge.rendering.manifest import Manifest, Recorder, code_fingerprint, listing_digest, unchanged
 from patforge import __version__
-from patforge.rendering.compile_cache import diag_from_dict
+from patforge.diagnostics import diag_from_dict
 from patforge.repository.config import CONFIG_FILE
-from patforge import kinds
 from patforge.repository.layout import ANSWERS_DIR, REPO_BUNDLE
-from patforge.repository.entrypaths import backslash_note
 
 if TYPE_CHECKING:
     from patforge.repository.registry import Pattern, Registry
-    from patforge.commands.render import RenderOptions
+    from patforge.rendering.options import RenderOptions
     from patforge.rendering.report import RenderReport
 
 #: Diagnostics about the run itself, not the repository: never replayed.
@@ -72,6 +70,21 @@ def replay(repo: Path, options: "RenderOptions") -> "RenderReport | None":
     return _report(repo, m)
 
 
+def replay_run(repo: Path, options: "RenderOptions") -> "RenderReport | None":
+    """``replay`` as a render run: the replayed report, noted for ``patforge rollback``
+    (this run wrote nothing) and ``render --failed``; None: run the render in full."""
+    report = replay(repo, options)
+    if report is None:
+        return None
+    # why: start-up time: loaded only when a no-op is replayed, not when the module is imported
+    from patforge.rendering import failed_units
+    from patforge.transaction.rollback import note_noop
+
+    note_noop(repo, "render")
+    failed_units.save(report.repo, report)
+    return report
+
+
 def _report(repo: Path, m: Manifest) -> "RenderReport":
     # why: start-up time: loaded only when _report() runs, not when the module is imported
     from patforge.rendering.report import GENERATED, SKIPPED, Outcome, RenderReport
@@ -97,9 +110,11 @@ def record(repo: Path, registry: "Registry", patterns: "list[Pattern]",
     """Write the manifest after a full render that failed nowhere. ``unit_records``:
     every unit classified, in order (``RenderSession.unit_records``)."""
     # why: start-up time: loaded only when record() runs, not when the module is imported
+    from patforge import kinds
     from patforge.docids.existing import MAPPING_FILES
     from patforge.rendering.output_hashes import hashes_path
     from patforge.rendering.report import GENERATED, HAND_WRITTEN, SKIPPED, STATUSES, UPDATED
+    from patforge.rendering.template_source import recorded_sources
     from patforge.transaction.state import state_dir
 
     if report.failed or report.template is None or report.template.record != REPO_BUNDLE:
@@ -109,14 +124,14 @@ def record(repo: Path, registry: "Registry", patterns: "list[Pattern]",
     # inputs of every unit: the registry, the configuration, the template history, and
     # the doc_id mappings existing doc_ids are read from (docmap.py writes one of them)
     for rel in (registry.path, CONFIG_FILE, REPO_BUNDLE, *MAPPING_FILES):
-        recorder.stamp(rel)
+        recorder.stamp(rel, by_content=True)
         m.inputs.append(rel)
     by_name = {p.name: p for p in patterns}
     for p in patterns:
-        recorder.stamp(p.spec_path)
+        recorder.stamp(p.spec_path, by_content=True)
         m.inputs.append(p.spec_path)
         if p.spec_file != p.spec_path:  # read where it was found (spec/place.py)
-            recorder.stamp(p.spec_file)
+            recorder.stamp(p.spec_file, by_content=True)
             m.inputs.append(p.spec_file)
     outcomes = {(o.phase, o.kind, o.pattern): o for o in report.outcomes
                 if o.status in STATUSES and o.status != UPDATED}
@@ -129,8 +144,10 @@ def record(repo: Path, registry: "Registry", patterns: "list[Pattern]",
         managed = [answers, hashes_path(answers)] if answers else []  # with its output hashes
         if o.status == HAND_WRITTEN:
             present = [f for f in files if (repo / f).is_file()]
-            for f in [*present, *managed]:  # presence decides, and the answers file's absence
+            for f in managed:  # the answers file's absence decides too
                 recorder.stamp(f)
+            for f in present:  # presence decides
+                recorder.stamp(f, by_content=True)
             m.inputs += present
         else:
             for f in [*files, *managed]:
@@ -139,7 +156,7 @@ def record(repo: Path, registry: "Registry", patterns: "list[Pattern]",
         if kind is not None and p is not None:
             read_files, read_folders = kind.inputs(p)
             for f in read_files:
-                recorder.stamp(f)
+                recorder.stamp(f, by_content=True)
                 m.inputs.append(f)
             for folder in read_folders:
                 m.dirs[folder] = listing_digest(repo / folder)
@@ -161,6 +178,8 @@ def record(repo: Path, registry: "Registry", patterns: "list[Pattern]",
         m.save(state_dir(repo))
     except OSError:
         pass  # only costs time on the next run
+    # what every answers file records as its source, for the next `new` (source_index)
+    recorded_sources(repo, index=True)
 
 
 def _next_notes(registry: "Registry", patterns: "list[Pattern]") -> list[str]:
@@ -169,6 +188,7 @@ def _next_notes(registry: "Registry", patterns: "list[Pattern]") -> list[str]:
 
     # why: start-up time: loaded only when _next_notes() runs, not when the module is imported
     from patforge.docids.existing import infer_rule
+    from patforge.repository.entrypaths import backslash_note
 
     notes = [n for n in [backslash_note(registry.entries)] if n]
     view = SimpleNamespace(config=registry.config, entries=registry.entries)  # infer_rule sets .config

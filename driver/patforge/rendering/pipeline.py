@@ -157,6 +157,9 @@ class RenderSession:
         self.batch_size = batch_size or registry.config.batch_size
         self.progress = progress
         self._source: TemplateSource | None = None
+        #: answers files' template sources from the state folder's index (source_index):
+        #: ``new``, which renders one pattern of however many
+        self.index_sources = False
         self._bundle_done = False
         self._recorded: dict[tuple[str, str], tuple[str, dict[str, Any]]] = {}  # RESTORE_OUTDATED units
         #: (phase, kind, pattern) -> (files, answers file) of every unit classified, in
@@ -166,7 +169,8 @@ class RenderSession:
     @property
     def source(self) -> TemplateSource:
         if self._source is None:
-            self._source = resolve_source(self.repo, self.template, self.vcs_ref, self.registry.config.template)
+            self._source = resolve_source(self.repo, self.template, self.vcs_ref, self.registry.config.template,
+                                          index=self.index_sources)
             self.report.template = self._source
             for note in self._source.notes:
                 self.report.diagnostics.add(warning(note, code="template-source"))

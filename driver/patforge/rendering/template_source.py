@@ -18,12 +18,14 @@ one has), or the user named it with ``--template`` or in ``patforge.toml``.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from patforge.repository.bounded import ContentError, read_regular
+from patforge.rendering import source_index
+from patforge.transaction.state import state_dir
 from patforge.transaction.changes import FileChange
 from patforge.errors import GitError, TemplateError
 from patforge.vcs.git import list_tags, run_git, version_key
@@ -100,22 +102,59 @@ def repo_bundle_change(repo: Path) -> FileChange | None:
     return FileChange(REPO_BUNDLE, None, new, "template history")
 
 
-def recorded_sources(repo: Path) -> dict[str, list[str]]:
-    """Every template source the repository's answers files record: source -> files."""
+def recorded_sources(repo: Path, *, index: bool = False) -> dict[str, list[str]]:
+    """Every template source the repository's answers files record: source -> files.
+    ``index``: take a file's source from the state folder's index when its stat is
+    unchanged (``source_index``), and keep the index up to date."""
 
     root = repo / ANSWERS_DIR
     if not root.is_dir():
         return {}
+    known = None
+    if index:
+        state = state_dir(repo)
+        known = source_index.load(state)
     found: dict[str, list[str]] = {}
-    for path in sorted(root.glob("*/*.yml")):
-        try:  # a regular file only: a FIFO named *.yml must not block the run
-            head = read_regular(path, path.name, head=400).decode("utf-8", "replace")
-        except ContentError:
-            continue
-        m = re.search(r"^_src_path: (.+)$", head, re.M)
-        if m:
-            found.setdefault(m.group(1).strip().strip("'\""), []).append(path.relative_to(repo).as_posix())
+    entries: dict[str, list[object]] = {}
+    for rel, path in _answers_files(root):
+        src, hit = None, False
+        if index:
+            try:
+                st = os.stat(path)
+            except OSError:
+                continue
+            if known is not None:
+                hit, src = known.known(rel, st)
+        if not hit:
+            src = source_index.head_source(path, os.path.basename(path))
+        if index:
+            entries[rel] = [st.st_size, st.st_mtime_ns, src]
+        if src is not None:
+            found.setdefault(src, []).append(rel)
+    if index and (known is None or known.files.keys() != entries.keys()
+                  or any(known.files[rel] != e for rel, e in entries.items())):
+        source_index.save(state, entries)
     return found
+
+
+def _answers_files(root: Path) -> list[tuple[str, str]]:
+    """(repository path, path) of every ``<answers>/*/*.yml``, in the order of
+    ``sorted(root.glob("*/*.yml"))`` (names starting with a dot are not matched)."""
+    out: list[tuple[tuple[str, str], str, str]] = []
+    with os.scandir(root) as folders:
+        for d in folders:
+            if d.name.startswith(".") or not d.is_dir():
+                continue
+            try:
+                with os.scandir(d.path) as files:
+                    for f in files:
+                        if f.name.endswith(".yml") and not f.name.startswith("."):
+                            out.append(((os.path.normcase(d.name), os.path.normcase(f.name)),
+                                        f"{ANSWERS_DIR}/{d.name}/{f.name}", f.path))
+            except OSError:
+                continue
+    out.sort(key=lambda t: t[0])
+    return [(rel, path) for _, rel, path in out]
 
 
 def _describe(sources: dict[str, list[str]]) -> str:
@@ -135,15 +174,16 @@ def _untrusted_source(sources: dict[str, list[str]]) -> TemplateError:
 
 
 def resolve_source(repo: Path, template: str | None = None, ref: str | None = None,
-                   configured: str | None = None) -> TemplateSource:
+                   configured: str | None = None, *, index: bool = False) -> TemplateSource:
     """Find the template collection and the version to render; fail with a clear why.
 
     Order: ``--template``; ``template`` in patforge.toml (a relative path is relative to
     the repository); the bundle shipped with patforge. What the repository's own files
     name (answers files' ``_src_path``, ``.patforge/templates.bundle``) is used only
     when it is the shipped history or matches what the user named; anything else is
-    refused until the user confirms it."""
-    recorded = recorded_sources(repo)
+    refused until the user confirms it. ``index``: answers files whose stat is unchanged
+    are not read again (``recorded_sources``)."""
+    recorded = recorded_sources(repo, index=index)
     notes: list[str] = []
     if template is None and configured and not _URL_RE.match(configured) \
             and not Path(configured).expanduser().is_absolute():

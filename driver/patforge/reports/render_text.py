@@ -5,11 +5,9 @@ from __future__ import annotations
 import click
 
 from patforge.reports.diffview import change_stats, colorize, diff_stats, stat_block
-from patforge.examplegen.instances import instance_to_text
 from patforge.reports.escaping import visible
 from patforge.reports.console import echo_json, print_diagnostics, table
 from patforge.rendering.report import LAGGING, PHASE_TITLES, STATUSES, RenderReport
-from patforge.rendering.unitstate import STATES
 
 
 def _say(line: str, **kw: object) -> None:
@@ -171,6 +169,9 @@ def stat_lines(report) -> list[str]:
 def status_lines(report, *, verbose: bool = False) -> list[str]:
     """The text report: a table per kind × state, then one line per unit that lags
     (every unit with ``verbose``). ``report``: commands/status.py's ``StatusReport``."""
+    # why: start-up time: loaded only when status_lines() runs, not when the module is imported
+    from patforge.rendering.unitstate import STATES
+
     counts = report.counts()
     present = [s for s in STATES if any(c.get(s) for c in counts.values())] or ["current"]
     out = [table([[k, *[c.get(s, 0) or "" for s in present]] for k, c in counts.items()], ["kind", *present])
@@ -200,6 +201,9 @@ def print_status_report(report, *, verbose: bool = False) -> None:
 
 def print_example(result, kind: str, wanted: dict[str, str | None], *, quiet: bool = False) -> None:
     """``patforge example``: the instance on stdout; which ids the schema does not accept on stderr."""
+    # why: start-up time: loaded only when print_example() runs, not when the module is imported
+    from patforge.examplegen.instances import instance_to_text
+
     click.echo(instance_to_text(result.instances[f"instance_{kind}"]), nl=False)
     for note in () if quiet else result.notes:
         click.echo(f"note: {note}", err=True)

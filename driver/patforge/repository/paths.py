@@ -240,3 +240,24 @@ def writable_problem(path: Path) -> str | None:
     if not st.st_mode & stat.S_IWUSR or not os.access(path, os.W_OK):
         return f"{path.name} is read-only"
     return None
+
+
+#: Paths ``_normalize(value, internal=True)`` returns unchanged, in the common form,
+#: in one pass: portable characters; each component starts with a letter, digit or
+#: underscore (the first may be ``.patforge``), does not end with a dot and is no
+#: reserved Windows name. Anything else (and anything over 255 characters, where a
+#: component could be too long) gets the full check.
+_COMPONENT = r"(?!(?i:con|prn|aux|nul|com[1-9]|lpt[1-9])(?:\.|/|$))[A-Za-z0-9_][A-Za-z0-9_.\-]*(?<!\.)"
+_PLAIN_PATH = re.compile(rf"(?:\.patforge/)?{_COMPONENT}(?:/{_COMPONENT})*")
+
+
+def is_normal_internal_path(value: str) -> bool:
+    """Whether ``normalize_repo_path(value, internal=True) == value`` (no problem raised),
+    answered by one regular expression for the paths patforge writes into its state
+    files (a manifest names ~30,000) and by the full check for anything unusual."""
+    if len(value) <= MAX_COMPONENT and _PLAIN_PATH.fullmatch(value):
+        return True
+    try:
+        return normalize_repo_path(value, internal=True) == value
+    except PathProblem:
+        return False

@@ -16,7 +16,7 @@ import hashlib
 import math
 from typing import Any
 
-from patforge.repository.paths import PathProblem, normalize_repo_path
+from patforge.repository.paths import PathProblem, is_normal_internal_path, normalize_repo_path
 from patforge.validation.messages import shown
 
 
@@ -28,6 +28,8 @@ def rel_path(value: Any, where: str) -> str:
     """``value`` as a normalised repository-relative path, else :class:`BadShape`."""
     if not isinstance(value, str) or not value:
         raise BadShape(f"{where}: not a path")
+    if is_normal_internal_path(value):  # the common case, without the full check's cost
+        return value
     try:
         norm = normalize_repo_path(value, internal=True)
     except PathProblem as exc:
