@@ -42,11 +42,22 @@ run by hand behave exactly as before (only slower).
    by fuzzing), so the C emitter is used only for data whose keys are short
    identifiers and whose strings are printable ASCII; anything else is dumped
    exactly as before. tests/test_copier_speedups.py fuzzes the two against each other.
+
+5. **A clone of the template per run** (``shared_clones``). Copier clones the
+   template for every ``run_copy`` (``git clone``, ``checkout``, ``submodule update``:
+   three git processes, ~40 files written and removed again). A render's template
+   source and version are fixed for the whole run, so each process clones each
+   (location, version) once, into the run's temporary folder, and Copier renders
+   every later batch from that clone; ``forget_clones`` removes them when the run's
+   pool stops. Copier still reads the clone's commit and index itself (``_commit``).
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
+import shutil
+import tempfile
 from pathlib import Path
 from typing import Any, Iterator
 from weakref import WeakKeyDictionary
@@ -226,3 +237,52 @@ def _python_nice_yaml() -> Any:
 
         _PYTHON_NICE_YAML.append(core_filters.to_nice_yaml)  # first asked before any patch
     return _PYTHON_NICE_YAML[0]
+
+
+#: (template location, version) -> this process's clone of it, while a run renders
+_CLONES: dict[tuple[str, str], str] = {}
+#: The folder (under the run's temporary folder) that holds a process's clones.
+CLONES_DIR = "clones"
+
+
+@contextlib.contextmanager
+def shared_clones(folder: str | None) -> Iterator[None]:
+    """While active, Copier's clone of a git template is made once per process and
+    (location, version) under ``folder``/clones and reused by every later run."""
+    try:
+        # why: start-up time: loaded only when shared_clones() runs, not when the module is imported
+        import copier._template as copier_template
+    except ImportError:  # another Copier layout: a clone per run, as before
+        yield
+        return
+    real = getattr(copier_template, "clone", None)
+    if folder is None or real is None or getattr(real, "_patforge_shared", False):
+        yield
+        return
+
+    def clone(url: str, ref: str = "HEAD", location: str | None = None) -> str:
+        hit = _CLONES.get((url, ref))
+        if hit is not None and os.path.isdir(hit):
+            return hit  # Copier removes only the empty folder it made for `location`
+        home = os.path.join(folder, CLONES_DIR)
+        os.makedirs(home, exist_ok=True)
+        # Copier's prefix: error messages name the template as "<template>" (describe_error)
+        prefix = getattr(copier_template, "CLONE_PREFIX", "copier._vcs.clone.")
+        made = real(url, ref, location=tempfile.mkdtemp(prefix=prefix, dir=home))
+        _CLONES[(url, ref)] = made
+        return made
+
+    clone._patforge_shared = True  # type: ignore[attr-defined]
+    copier_template.clone = clone
+    try:
+        yield
+    finally:
+        copier_template.clone = real
+
+
+def forget_clones(folders: set[str]) -> None:
+    """Remove the clones kept under ``folders`` (the pool's workers have stopped) and
+    forget this process's: the next run clones the template as it is then."""
+    _CLONES.clear()
+    for folder in folders:
+        shutil.rmtree(os.path.join(folder, CLONES_DIR), ignore_errors=True)
