@@ -166,17 +166,19 @@ def test_the_failed_units_list_is_read_or_refused_clearly(payload):
 @FUZZ
 @given(entry=JSON, raw=RAW, seal=st.booleans())
 def test_compile_cache_entries_of_any_shape_are_a_miss(entry, raw, seal):
-    from patforge.rendering.compile_cache import CACHE_FILE, CompileCache, _code_fingerprint
+    from patforge.rendering.compile_cache import CACHE_DIR, CompileCache, _code_fingerprint
     from patforge.kinds.examples import _cached_examples
     from patforge.kinds.schema import _cached_schema
     from patforge.transaction.state_shape import sealed
 
+    k = "0" * 64
     with folder() as state:
-        body = json.dumps({"code": _code_fingerprint(), "entries": {"k": entry}}).encode()
-        (state / CACHE_FILE).write_bytes(sealed(body) if seal else raw)
+        body = json.dumps({"code": _code_fingerprint(), "key": k, "value": entry}).encode()
+        (state / CACHE_DIR).mkdir()
+        (state / CACHE_DIR / f"{k}.json").write_bytes(sealed(body) if seal else raw)
         cache = CompileCache.load(state)
         for shape in (_cached_schema, _cached_examples):
-            hit = cache.get("k", shape)
+            hit = cache.get(k, shape)
             if hit is not None:
                 assert shape is not _cached_schema or isinstance(hit, tuple)
 

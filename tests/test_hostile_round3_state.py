@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from typing import Callable
@@ -444,24 +445,30 @@ def test_an_overflowing_number_in_the_failed_units_list_is_refused_clearly(tmp_p
 
 @pytest.mark.slow  # a patforge subprocess over a whole repository (issue 20: fast lane)
 def test_a_damaged_compile_cache_entry_is_a_cache_miss(tmp_path, rendered):
-    from patforge.rendering.compile_cache import CACHE_FILE
+    from patforge.rendering.compile_cache import CACHE_DIR
 
     repo = copy_rendered(tmp_path, rendered)
-    path = state_location(repo) / CACHE_FILE
-    body, sealed_ = _body(path)
-    for entry in body["entries"].values():
+    entries = sorted((state_location(repo) / CACHE_DIR).iterdir())
+    assert entries
+    for path in entries:
+        body, sealed_ = _body(path)
+        entry = body["value"]
         if isinstance(entry, dict) and "instances" in entry:
             del entry["blocker"]  # the damage that made a unit fail with 'blocker'
         elif isinstance(entry, dict):
             entry["diagnostics"] = [7]
-    _write_body(path, body, sealed_)
+        _write_body(path, body, sealed_)
     _manifest(repo).unlink(missing_ok=True)  # a full run, which consults the cache
     (repo / EXAMPLES / "instance_minimal.json").unlink()
     res = run("render", "--repo", str(repo))
     assert res.returncode == 0, out(res)
     assert "'blocker'" not in out(res)
     assert (repo / EXAMPLES / "instance_minimal.json").is_file()
-    res = run("render", "--repo", str(repo))  # and the cache was written again, whole
+    # and the damaged entries the run used were written again, whole (the others pruned)
+    rewritten = {p.name: _body(p)[0]["value"] for p in (state_location(repo) / CACHE_DIR).iterdir()}
+    assert {p.name for p in entries} & set(rewritten)
+    assert all("blocker" in v if "instances" in v else v["diagnostics"] != [7] for v in rewritten.values())
+    res = run("render", "--repo", str(repo))
     assert res.returncode == 0, out(res)
 
 
@@ -579,6 +586,31 @@ def _state(name: str, kind: str, payload: bytes = b""):
     return edit
 
 
+def _cache_entries(kind: str, payload: bytes = b""):
+    """Replace every entry file of the compile cache the same way (``_replace``)."""
+    def edit(repo: Path) -> None:
+        from patforge.rendering.compile_cache import CACHE_DIR
+
+        folder = state_location(repo) / CACHE_DIR
+        names = sorted(f.name for f in folder.iterdir())
+        assert names, "the rendered copy has a compile cache"
+        for name in names:
+            _replace(name, kind, payload)(folder)
+    return edit
+
+
+def _cache_folder_links_out(repo: Path) -> None:
+    """The compile cache folder is a link to a folder outside the repository, holding a
+    copy of the real entries: nothing is read from it or written into it."""
+    from patforge.rendering.compile_cache import CACHE_DIR
+
+    folder = state_location(repo) / CACHE_DIR
+    outside = repo.parent / "outside-cache"
+    shutil.copytree(folder, outside)
+    shutil.rmtree(folder)
+    os.symlink(outside, folder)
+
+
 def _two(*edits):
     def edit(repo: Path) -> None:
         for e in edits:
@@ -690,10 +722,16 @@ DOORS = [
      _edit_rendered(_two(_state("manifest.json", "bytes", DEEP.encode()), _unlink(EXECUTOR)), "render"), {0},
      "wrote"),
     ("render-compile-cache-is-dev-zero",
-     _edit_rendered(_two(_state("compile-cache.json", "/dev/zero"), _state("manifest.json", "bytes", b"{}"),
+     _edit_rendered(_two(_cache_entries("/dev/zero"), _state("manifest.json", "bytes", b"{}"),
+                         _unlink(EXAMPLES + "/instance_full.json")), "render"), {0}, "wrote"),
+    ("render-compile-cache-is-a-fifo",
+     _edit_rendered(_two(_cache_entries("fifo"), _state("manifest.json", "bytes", b"{}"),
                          _unlink(EXAMPLES + "/instance_full.json")), "render"), {0}, "wrote"),
     ("render-compile-cache-deep-json",
-     _edit_rendered(_two(_state("compile-cache.json", "bytes", DEEP.encode()), _state("manifest.json", "bytes", b"{}"),
+     _edit_rendered(_two(_cache_entries("bytes", DEEP.encode()), _state("manifest.json", "bytes", b"{}"),
+                         _unlink(EXAMPLES + "/instance_full.json")), "render"), {0}, "wrote"),
+    ("render-compile-cache-folder-links-out",
+     _edit_rendered(_two(_cache_folder_links_out, _state("manifest.json", "bytes", b"{}"),
                          _unlink(EXAMPLES + "/instance_full.json")), "render"), {0}, "wrote"),
     ("render-journal-is-dev-zero", _edit_rendered(_state("journal.json", "/dev/zero"), "render"), {0, 1, 2}, ""),
     ("render-journal-deep-json", _edit_rendered(_state("journal.json", "bytes", DEEP.encode()), "render"), {0},

@@ -27,7 +27,7 @@ from conftest import commit_all, tree_snapshot
 
 from patforge.commands import new as newcmd
 from patforge.docids.edits import new_entry_insertion
-from patforge.rendering import source_index
+from patforge.rendering import copier_speedups, source_index
 from patforge.rendering.template_source import recorded_sources
 from patforge.repository.edits import apply_insertions, yaml_scalar
 from patforge.repository.yamlevents import scan_list
@@ -242,7 +242,7 @@ def test_new_renders_the_same_bytes_as_the_full_paths(rendered_demo: Path, tmp_p
     fast = newcmd.create_pattern(rendered_demo, "file_sync", "file ops: sync")
     # the full paths: positions walked, a second parse, a clone per Copier run, every answers file read
     monkeypatch.setattr(newcmd, "scan_list", lambda text, key: None)
-    monkeypatch.setattr(newcmd, "shared_template_clone", lambda folder=None: contextlib.nullcontext())
+    monkeypatch.setattr(copier_speedups, "shared_clones", lambda folder=None: contextlib.nullcontext())
     monkeypatch.setattr(source_index, "load", lambda state: None)
     full = newcmd.create_pattern(other, "file_sync", "file ops: sync")
     assert not fast.failed and not full.failed

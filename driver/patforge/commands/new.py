@@ -32,7 +32,6 @@ from patforge.rendering.report import RenderReport
 from patforge.transaction.workspace import Workspace
 from patforge.repository.yamlevents import appended, item_signature, scan_list
 from patforge.repository.yamlsrc import YamlDocument, load_yaml_data, load_yaml_text
-from patforge.rendering.copier_speedups import shared_template_clone
 from patforge.validation.messages import shown
 from patforge.reports.json_header import report_header
 
@@ -224,10 +223,10 @@ def render_suite(repo: Path, name: str, template: str | None, *,
     session.index_sources = True  # the trust check reads only the answers files changed since last time
     with session.open("new", cache=False):
         _ = session.source  # fail on a bad template source before writing anything
-        with shared_template_clone(session.tmp):  # one clone for the five Copier runs
-            for scope in (kinds.IDS, kinds.PATTERN):
-                for kind in kinds.in_scope(scope):
-                    session.process(kind.phase(p), session.build(kind, [p]))
+        # the five Copier runs share one template clone (copier_speedups.shared_clones)
+        for scope in (kinds.IDS, kinds.PATTERN):
+            for kind in kinds.in_scope(scope):
+                session.process(kind.phase(p), session.build(kind, [p]))
         docmap.render_step(ws, registry, report, [p], create=False)  # an existing mapping gets the new key
         registry.cache.save(prune=False)
     return report

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 from pathlib import Path
+from typing import Iterator
 
 from patforge.docids import mapping as docmap
 from patforge import kinds
@@ -31,6 +32,11 @@ from patforge.rendering.report import GENERATED, HAND_WRITTEN, PHASES, SKIPPED, 
 from patforge.spec.place import found_note
 from patforge.transaction.state import state_dir
 from patforge.transaction.workspace import Workspace
+
+#: Patterns whose units are built, rendered and landed together (``slices``): large enough
+#: that every pool worker gets full batches, small enough that a slice's units are a
+#: fraction of a large registry.
+SLICE = 1000
 
 
 class Renderer:
@@ -161,7 +167,8 @@ class Renderer:
         self.ids.spec_fields(self.patterns)
         for kind in kinds.in_scope(kinds.IDS):
             if self.want(kind):
-                self.session.process(1, self.build(1, kind, self.patterns))
+                for part in slices(self.patterns):
+                    self.session.process(1, self.build(1, kind, part))
         self.ids.doc_links(self.patterns)
         # last: a file phase 1 may not write (read-only spec, link out) stops the run
         # before the mapping lands
@@ -173,23 +180,29 @@ class Renderer:
                                create=self.options.create_mapping)
 
     def phase_patterns(self, phase: int, group: list[Pattern]) -> None:
-        units = []
-        for kind in kinds.in_scope(kinds.PATTERN):
-            if self.want(kind):
-                units += self.build(phase, kind, group)
-        # All kinds in one go: the pool renders executors while schemas are validated.
-        # Results come back kind by kind, so schemas land before examples are checked.
-        self.session.process(phase, units)
-        # Record paths for every unit that is now present and managed (also those a
-        # killed run landed without getting to this registry edit).
-        # A hand-written file at the path a unit would record is present too (e.g. a schema
-        # at a derived schema_path, entrypaths.py): its path is recorded, the file untouched.
-        present = {(o.pattern, o.kind) for o in self.report.outcomes
-                   if o.phase == phase and o.status in (GENERATED, SKIPPED, HAND_WRITTEN)}
         record: dict[str, list[tuple[str, str]]] = {}
-        for unit in units:
-            if unit.registry_fields and unit.key in present:
-                record.setdefault(unit.pattern, []).extend(unit.registry_fields)
+        for part in slices(group):
+            first = len(self.report.outcomes)
+            units = []
+            for kind in kinds.in_scope(kinds.PATTERN):
+                if self.want(kind):
+                    units += self.build(phase, kind, part)
+            # All kinds of a slice in one go: the pool renders executors while schemas are
+            # validated. Results come back kind by kind, so schemas land before examples
+            # are checked.
+            self.session.process(phase, units)
+            # Record paths for every unit that is now present and managed (also those a
+            # killed run landed without getting to this registry edit). A hand-written
+            # file at the path a unit would record is present too (e.g. a schema at a
+            # derived schema_path, entrypaths.py): its path is recorded, the file untouched.
+            present = {(o.pattern, o.kind) for o in self.report.outcomes[first:]
+                       if o.phase == phase and o.status in (GENERATED, SKIPPED, HAND_WRITTEN)}
+            for unit in units:
+                if unit.registry_fields and unit.key in present:
+                    record.setdefault(unit.pattern, []).extend(unit.registry_fields)
+            release(part)
+        # One registry edit for the whole phase, after every slice landed: a run killed
+        # before it records the paths next time (the units are current by then).
         if record:
             self.ids.edit_registry(record, reason="artifact paths")
 
@@ -197,6 +210,22 @@ class Renderer:
         for kind in kinds.in_scope(kinds.REPOSITORY):
             if self.want(kind):
                 self.session.process(4, self.build(4, kind, self.patterns))
+
+
+def slices(patterns: list[Pattern]) -> Iterator[list[Pattern]]:
+    """``patterns`` in slices of ``SLICE``: each slice's units are built, rendered and
+    landed before the next slice's are built, so a run holds one slice's answers and
+    derived contents, not a phase's (~900 MB at 10,000 patterns)."""
+    for start in range(0, len(patterns), SLICE):
+        yield patterns[start:start + SLICE]
+
+
+def release(patterns: list[Pattern]) -> None:
+    """Every kind forgets what building the slice's units kept per pattern (``Kind.release``):
+    their files are on disk now."""
+    for kind in kinds.KINDS:
+        for p in patterns:
+            kind.release(p)
 
 
 def _check_options(registry, options: RenderOptions) -> None:

@@ -19,7 +19,7 @@ from patforge.diagnostics import DiagnosticList
 from patforge.kinds import BuildContext
 from patforge.reports.json_header import report_header
 from patforge.rendering.unitstate import BLOCKED, STATES, UnitState, blocked, classify_unit
-from patforge.rendering.compile_cache import CACHE_FILE, CompileCache
+from patforge.rendering.compile_cache import CACHE_DIR, CompileCache
 
 
 @dataclass
@@ -81,7 +81,7 @@ def _read_only_cache(repo: Path):
     from patforge.transaction.state import git_dir
 
     gd = git_dir(repo.resolve())
-    state = gd / "patforge" if gd is not None and (gd / "patforge" / CACHE_FILE).is_file() else None
+    state = gd / "patforge" if gd is not None and (gd / "patforge" / CACHE_DIR).is_dir() else None
     cache = CompileCache.load(state)
     cache.path = None  # nothing can save it
     return cache

@@ -36,6 +36,9 @@ from patforge.repository.yamlsrc import load_yaml_text
 
 #: Where path fields go in an entry: after the first of these it has.
 PATH_ANCHORS = ("executor_path", "schema_path", "spec_path")
+#: Edited specs landed per transaction (``IdEditor.spec_fields``): the journal holds
+#: their bytes, a few MB.
+SPEC_BATCH = 500
 
 
 class IdEditor:
@@ -96,7 +99,14 @@ class IdEditor:
 
     # -- specs -------------------------------------------------------------------------
     def spec_fields(self, patterns: list[Pattern]) -> None:
+        """The fields each spec lacks. The edited specs land together, ``SPEC_BATCH`` at a
+        time, as one journaled transaction each: a transaction per spec cost three
+        fsyncs (the journal, its folder, the rollback record), 3,000 for 1,000 specs."""
+        staged: list[str] = []
         for p in patterns:
+            if len(staged) >= SPEC_BATCH:
+                self.report.changes += self.ws.land(staged)
+                staged = []
             if p.spec is None:
                 continue  # unparseable or missing: already reported
             rel = p.spec.path  # spec_path, or where the spec was found (specplace.py)
@@ -126,10 +136,13 @@ class IdEditor:
                                                      hint="add them by hand", pattern=p.name))
                 self.report.outcome(1, _spec_kind(), p.name, FAILED, [rel], str(exc))
                 continue
-            self._land(rel, render_bytes(doc, apply_insertions(doc.text, [ins])), "doc_id")
+            self.ws.stage(rel, render_bytes(doc, apply_insertions(doc.text, [ins])), "doc_id")
+            staged.append(rel)
             p.spec.drop_positions()
             self.report.outcome(1, _spec_kind(), p.name, UPDATED, [rel],
                                 "added " + ", ".join(k for k, _ in missing))
+        if staged:
+            self.report.changes += self.ws.land(staged)
 
     # -- DOC_LINK headers --------------------------------------------------------------
     def doc_links(self, patterns: list[Pattern]) -> None:

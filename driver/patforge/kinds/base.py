@@ -144,6 +144,10 @@ class Kind:
         (the reason is added to ``ctx.diagnostics``)."""
         raise NotImplementedError
 
+    def release(self, p: Pattern) -> None:
+        """Forget what building ``p``'s unit kept in memory for later units of the same
+        run (render calls it once the pattern's slice has landed: ``commands.render.slices``)."""
+
     def validate(self, unit: Unit, staged: dict[str, bytes], files: Reader) -> list[Diagnostic]:
         """Checks beyond syntax on the staged files (path -> bytes) before they land.
         Syntax (JSON/YAML parse, Python compiles, PowerShell parses) is checked for

@@ -100,6 +100,9 @@ class SchemaKind(Kind):
 
     derived_from = SPEC  # its other answers come from the spec
 
+    def release(self, p: Pattern) -> None:
+        p.__dict__.pop("_compiled", None)  # compiled_schema's copy, shared with the examples unit
+
     def layout(self, registry: Registry, p: Pattern) -> dict[str, str]:
         return {"schema": p.schema_path}
 

@@ -5,12 +5,22 @@ Entries are keyed by a hash of everything the result depends on: the spec's byte
 the pattern's ids, the doc_id rule, and the source of the compiler and instance
 generator themselves (so a patforge upgrade invalidates it). The cache lives in
 patforge's state folder (never in the tree); losing it only costs time.
+
+One file per entry (``compile-cache/<key>.json``), read when the entry is asked for and
+written when it is made: a run holds no schema it is not using (one file for the whole
+cache held every schema and instance of a 10,000-pattern render in memory, ~200 MB,
+and rewrote all of it when one entry changed). Each file is untrusted input: sealed,
+bounded, a regular file, naming its own key and the code that wrote it; anything else
+is a miss, and the entry is made and written again.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
+import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -22,9 +32,14 @@ from patforge.spec import compiler, dialect, vocabulary
 from patforge.examplegen import instances, leafvalues, regexgen, schemamerge, schemawalk, walkshapes, walktypes
 from patforge.validation import bounded_schema as boundedschema, regexes
 
-CACHE_FILE = "compile-cache.json"
-#: The cache holds a schema and three instances per pattern: ~5 KB each.
-MAX_CACHE_BYTES = 1 << 30
+#: The folder of entry files in the state folder.
+CACHE_DIR = "compile-cache"
+#: What earlier versions kept (one file for every entry): removed when the cache is saved.
+LEGACY_FILE = "compile-cache.json"
+#: One entry is a schema or three instances of one pattern: ~5 KB; a spec is at most a
+#: few MB (repository.bounded), so an entry file larger than this was not written by patforge.
+MAX_ENTRY_BYTES = 64 << 20
+_KEY = re.compile(r"[0-9a-f]{64}")
 
 
 def _code_fingerprint() -> str:
@@ -45,59 +60,101 @@ def diag_to_dict(d: Diagnostic) -> dict[str, Any]:
 
 @dataclass
 class CompileCache:
+    """The entries of one folder, read one at a time. ``path`` is where entries are
+    written (None: nothing is written, e.g. a dry run or ``status``); ``folder`` is where
+    they are read from (None: every lookup is a miss)."""
+
     path: Path | None
-    entries: dict[str, Any] = field(default_factory=dict)
+    folder: Path | None = None
     used: set[str] = field(default_factory=set)
-    dirty: bool = False
     code: str = ""
 
     @classmethod
     def load(cls, state: Path | None) -> "CompileCache":
+        """The cache in the state folder ``state`` (nothing is read or created yet)."""
+        folder = state / CACHE_DIR if state else None
+        return cls(path=folder, folder=folder, code=_code_fingerprint())
+
+    def _file(self, k: str) -> Path | None:
+        if self.folder is None or not _KEY.fullmatch(k):
+            return None
+        return self.folder / f"{k}.json"
+
+    def get(self, k: str, shape: Callable[[Any], Any] | None = None) -> Any:
+        """The entry for ``k`` read through ``shape`` (which raises ``ValueError`` or
+        ``TypeError`` for an entry it cannot use); None on a miss. A file that is not
+        exactly what :meth:`put` writes, or an entry of the wrong shape, is a miss: it
+        is recomputed and written again."""
         # why: start-up time: loaded only when this function runs, not when the module is imported
         from patforge.repository.bounded import ContentError, parse_json, read_regular
         from patforge.transaction.state_shape import unseal
 
-        cache = cls(path=(state / CACHE_FILE) if state else None, code=_code_fingerprint())
-        if cache.path is not None and cache.path.is_file():
-            try:  # sealed: a damaged or edited file is a miss as a whole
-                data = parse_json(unseal(read_regular(cache.path, CACHE_FILE, max_bytes=MAX_CACHE_BYTES)),
-                                  CACHE_FILE)
-            except (ContentError, ValueError):
-                return cache
-            if isinstance(data, dict) and data.get("code") == cache.code and isinstance(data.get("entries"), dict):
-                cache.entries = data["entries"]
-        return cache
-
-    def get(self, k: str, shape: Callable[[Any], Any] | None = None) -> Any:
-        """The entry for ``k`` read through ``shape`` (which raises ``ValueError`` or
-        ``TypeError`` for an entry it cannot use); None on a miss. An entry of the
-        wrong shape is a miss, dropped: it is recomputed and written again."""
-        if k not in self.entries:
+        file = self._file(k)
+        if file is None or os.path.islink(file) or (self.folder is not None and os.path.islink(self.folder)):
+            return None  # never read through a link: it may lead out of the state folder
+        try:  # sealed: a damaged or edited file is a miss
+            data = parse_json(unseal(read_regular(file, file.name, max_bytes=MAX_ENTRY_BYTES)), file.name)
+        except (ContentError, ValueError):
             return None
-        value = self.entries[k]
+        if not (isinstance(data, dict) and data.get("code") == self.code and data.get("key") == k
+                and "value" in data):
+            return None
+        value = data["value"]
         if shape is not None:
             try:
                 value = shape(value)
             except (ValueError, TypeError, KeyError):
-                del self.entries[k]
-                self.dirty = True
                 return None
         self.used.add(k)
         return value
 
     def put(self, k: str, value: Any) -> None:
-        self.entries[k] = value
+        """Write the entry for ``k`` (atomically: a reader sees the old file or the new)."""
         self.used.add(k)
-        self.dirty = True
+        file = None if self.path is None else self._file(k)
+        if file is None or not self._writable_folder():
+            return
+        body = json.dumps({"code": self.code, "key": k, "value": value}).encode("utf-8")
+        try:
+            atomic_write(file, sealed(body), durable=False)
+        except OSError:
+            pass  # losing an entry only costs time
+
+    def _writable_folder(self) -> bool:
+        """The entry folder exists as a real folder of its own (a link or a file put
+        in its place is removed first: nothing is written through it)."""
+        assert self.path is not None
+        try:
+            st = os.lstat(self.path)
+        except FileNotFoundError:
+            st = None
+        except OSError:
+            return False
+        try:
+            if st is not None and not stat.S_ISDIR(st.st_mode):
+                os.unlink(self.path)  # a link or a file: never written through
+                st = None
+            if st is None:
+                self.path.mkdir(mode=0o700)
+        except OSError:
+            return False
+        return True
 
     def save(self, *, prune: bool = True) -> None:
-        """Keep only what this run used (when it saw every pattern), so the cache never
-        grows past the registry."""
-        if self.path is None or (not self.dirty and (not prune or len(self.used) == len(self.entries))):
+        """Remove the entries this run did not use (when it saw every pattern), so the
+        cache never grows past the registry; and the single file earlier versions kept."""
+        if self.path is None or not prune:
             return
-        kept = {k: v for k, v in self.entries.items() if k in self.used} if prune else self.entries
+        legacy = self.path.parent / LEGACY_FILE
         try:
-            atomic_write(self.path, sealed(json.dumps({"code": self.code, "entries": kept}).encode("utf-8")),
-                         durable=False)
+            if os.path.lexists(legacy):
+                os.unlink(legacy)
+            if os.path.islink(self.path) or not self.path.is_dir():
+                return
+            with os.scandir(self.path) as it:
+                stale = [e.name for e in it if not e.is_dir(follow_symlinks=False)
+                         and e.name.removesuffix(".json") not in self.used]
+            for name in stale:
+                os.unlink(self.path / name)
         except OSError:
             pass

@@ -50,9 +50,11 @@ def _copier_run(job: RenderJob, staging: Path) -> None:
     from copier import run_copy  # imported lazily: it is slow to import
 
     # why: start-up time: loaded only when _copier_run() runs, not when the module is imported
-    from patforge.rendering.copier_speedups import compile_strings_once, fast_nice_yaml, no_git_index_sync
+    from patforge.rendering.copier_speedups import (compile_strings_once, fast_nice_yaml, no_git_index_sync,
+                                                    shared_clones)
 
-    with warnings.catch_warnings(), no_git_index_sync(), compile_strings_once(), fast_nice_yaml():
+    with warnings.catch_warnings(), no_git_index_sync(), compile_strings_once(), fast_nice_yaml(), \
+            shared_clones(job.tmp):
         warnings.simplefilter("ignore")
         run_copy(
             job.source.location,
@@ -81,6 +83,8 @@ def describe_error(job: RenderJob, exc: BaseException) -> str:
 def render_job(job: RenderJob) -> RenderResult:
     """Render one batch into a private staging folder and read the files back."""
     result = RenderResult(kind=job.kind)
+    if job.tmp is not None:
+        _TMP_FOLDERS.add(job.tmp)  # in a pool worker too: harmless, the parent records it as well
     with temp_folder(job.tmp):
         return _render_job(job, result)
 
@@ -186,17 +190,29 @@ def _exit_with_parent() -> None:
     threading.Thread(target=watch, daemon=True).start()
 
 
+#: The temporary folders jobs of this run rendered in: their template clones are
+#: removed when the pool stops (copier_speedups.shared_clones).
+_TMP_FOLDERS: set[str] = set()
+
+
 def shutdown_pool() -> None:
     global _POOL
     if _POOL is not None:
         _POOL[1].shutdown(wait=True, cancel_futures=True)
         _POOL = None
+    if _TMP_FOLDERS:
+        # why: start-up time: loaded only when shutdown_pool() runs, not when the module is imported
+        from patforge.rendering.copier_speedups import forget_clones
+
+        forget_clones(_TMP_FOLDERS)
+        _TMP_FOLDERS.clear()
 
 
 def render_jobs(jobs: list[RenderJob], workers: int = 1) -> list[RenderResult]:
     """Render every job, in a process pool when there is more than one job and worker."""
     if workers <= 1 or len(jobs) <= 1:
         return [render_job(j) for j in jobs]
+    _TMP_FOLDERS.update(j.tmp for j in jobs if j.tmp is not None)
     return list(_pool(workers).map(render_job, jobs))
 
 
@@ -207,6 +223,7 @@ def iter_render_jobs(jobs: list[RenderJob], workers: int = 1) -> Iterator[Render
         for j in jobs:
             yield render_job(j)
         return
+    _TMP_FOLDERS.update(j.tmp for j in jobs if j.tmp is not None)
     yield from _pool(workers).map(render_job, jobs)
 
 

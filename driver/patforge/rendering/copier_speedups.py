@@ -43,20 +43,20 @@ run by hand behave exactly as before (only slower).
    identifiers and whose strings are printable ASCII; anything else is dumped
    exactly as before. tests/test_copier_speedups.py fuzzes the two against each other.
 
-5. **A clone of the template per run** (``shared_template_clone``). Each
-   ``run_copy`` clones the template (a git bundle: ~6 git processes, a checkout and
-   its removal) and checks twice that the source is a bundle (a ``git init`` and a
-   ``git bundle verify`` each). ``patforge new`` makes five runs, one per kind, of
-   the same template version: ~0.3 s of a 2 s command. While the context is active,
-   each (source, version) is cloned once and every run reads that clone; Copier only
-   reads its template folder, so the runs see the same files as five clones.
+5. **A clone of the template per run** (``shared_clones``). Copier clones the
+   template for every ``run_copy`` (``git clone``, ``checkout``, ``submodule update``:
+   three git processes, ~40 files written and removed again). A render's template
+   source and version are fixed for the whole run, so each process clones each
+   (location, version) once, into the run's temporary folder, and Copier renders
+   every later batch from that clone; ``forget_clones`` removes them when the run's
+   pool stops. Copier still reads the clone's commit and index itself (``_commit``).
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
 import shutil
-import sys
 import tempfile
 from pathlib import Path
 from typing import Any, Iterator
@@ -239,59 +239,50 @@ def _python_nice_yaml() -> Any:
     return _PYTHON_NICE_YAML[0]
 
 
+#: (template location, version) -> this process's clone of it, while a run renders
+_CLONES: dict[tuple[str, str], str] = {}
+#: The folder (under the run's temporary folder) that holds a process's clones.
+CLONES_DIR = "clones"
+
+
 @contextlib.contextmanager
-def shared_template_clone(folder: str | None = None) -> Iterator[None]:
-    """While active, Copier's runs in this process clone each (template, version) once,
-    into a folder under ``folder`` (the run's temporary folder) removed at the end."""
+def shared_clones(folder: str | None) -> Iterator[None]:
+    """While active, Copier's clone of a git template is made once per process and
+    (location, version) under ``folder``/clones and reused by every later run."""
     try:
-        # why: start-up time: loaded only when shared_template_clone() runs, not when the module is imported
-        from copier import _template
-    except ImportError:  # another Copier layout: a clone per run
+        # why: start-up time: loaded only when shared_clones() runs, not when the module is imported
+        import copier._template as copier_template
+    except ImportError:  # another Copier layout: a clone per run, as before
         yield
         return
-    original_clone, original_repo = getattr(_template, "clone", None), getattr(_template, "get_repo", None)
-    if original_clone is None or original_repo is None or getattr(original_clone, "shared", False):
-        yield  # another Copier layout, or already active (nested use)
+    real = getattr(copier_template, "clone", None)
+    if folder is None or real is None or getattr(real, "_patforge_shared", False):
+        yield
         return
-    keep = tempfile.mkdtemp(prefix="patforge-template-", dir=folder)
-    clones: dict[tuple[str, str], str] = {}
-    repos: dict[str, Any] = {}
 
     def clone(url: str, ref: str = "HEAD", location: str | None = None) -> str:
-        # Copier's own empty ``location`` stays empty and is removed by Copier.
-        if (url, ref) not in clones:
-            target = Path(keep) / str(len(clones))
-            target.mkdir()
-            clones[(url, ref)] = original_clone(url, ref, location=str(target))
-        return clones[(url, ref)]
+        hit = _CLONES.get((url, ref))
+        if hit is not None and os.path.isdir(hit):
+            return hit  # Copier removes only the empty folder it made for `location`
+        home = os.path.join(folder, CLONES_DIR)
+        os.makedirs(home, exist_ok=True)
+        # Copier's prefix: error messages name the template as "<template>" (describe_error)
+        prefix = getattr(copier_template, "CLONE_PREFIX", "copier._vcs.clone.")
+        made = real(url, ref, location=tempfile.mkdtemp(prefix=prefix, dir=home))
+        _CLONES[(url, ref)] = made
+        return made
 
-    def get_repo(url: str) -> Any:  # the same answer for the same source: asked twice per run
-        if url not in repos:
-            repos[url] = original_repo(url)
-        return repos[url]
-
-    clone.shared = True  # type: ignore[attr-defined]
-    _template.clone, _template.get_repo = clone, get_repo
+    clone._patforge_shared = True  # type: ignore[attr-defined]
+    copier_template.clone = clone
     try:
         yield
     finally:
-        _template.clone, _template.get_repo = original_clone, original_repo
-        _remove(keep)
+        copier_template.clone = real
 
 
-def _remove(folder: str) -> None:
-    """Remove a clone as Copier does (git's read-only pack files included, on Windows);
-    anything left is swept with the run's temporary folder (state.run_temp_dir)."""
-    try:
-        # why: start-up time: loaded only when _remove() runs, not when the module is imported
-        from copier._tools import handle_remove_readonly
-    except ImportError:
-        shutil.rmtree(folder, ignore_errors=True)
-        return
-    try:
-        if sys.version_info >= (3, 12):
-            shutil.rmtree(folder, onexc=handle_remove_readonly)
-        else:
-            shutil.rmtree(folder, onerror=handle_remove_readonly)
-    except OSError:
-        pass
+def forget_clones(folders: set[str]) -> None:
+    """Remove the clones kept under ``folders`` (the pool's workers have stopped) and
+    forget this process's: the next run clones the template as it is then."""
+    _CLONES.clear()
+    for folder in folders:
+        shutil.rmtree(os.path.join(folder, CLONES_DIR), ignore_errors=True)
