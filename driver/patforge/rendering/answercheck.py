@@ -37,7 +37,7 @@ class Recorded(Protocol):
     answers: dict[str, Any]
 
 
-def _is_path_key(key: str) -> bool:
+def is_path_key(key: str) -> bool:
     return key == "answers_file" or key.endswith(("_path", "_dir"))
 
 
@@ -57,7 +57,7 @@ def layout_problem(rec: Recorded, unit: Unit) -> str | None:
     if str(answers.get("name", unit.pattern)) != unit.pattern and unit.pattern != "(repository)":
         return f"{rec.answers_file} records name {_show(answers.get('name'))}, not {unit.pattern}"
     expected = unit.answers
-    for key in sorted(k for k in set(answers) | set(expected) if _is_path_key(k)):
+    for key in sorted(k for k in set(answers) | set(expected) if is_path_key(k)):
         want, got = expected.get(key) or None, answers.get(key) or None  # "" and absent: no file
         if got != want and _written(want, unit.files):
             wants = "no file there" if want is None else _show(want)
