@@ -277,7 +277,9 @@ def _run_in_worktree(repo: Path, source: TemplateSource, todo: list[ManagedUnit]
     # the base's files are the repository's.
     pristine = {mu.answers_file: _pristine_files(repo, mu, base) for mu in copier_updated}
     scope = Scope(base.entries)
-    held = base.meta_files() | ({REPO_BUNDLE} & scope.all) | {mu.answers_file for mu in restamped}
+    # A restamped answers file is edited in memory: it needs no worktree.
+    stamps = [_restamped(repo, mu, source) for mu in restamped]
+    held = base.meta_files() | ({REPO_BUNDLE} & scope.all)
     for mu in copier_updated:
         recorded = pristine[mu.answers_file]
         held |= scope.guess(mu.answers_file, [mu.answers, mu.new_answers or {}], recorded[0] if recorded else ())
@@ -288,12 +290,8 @@ def _run_in_worktree(repo: Path, source: TemplateSource, todo: list[ManagedUnit]
             (wt / REPO_BUNDLE).parent.mkdir(parents=True, exist_ok=True)
             (wt / REPO_BUNDLE).write_bytes(bundle.after)
             commit_all(wt, "patforge: template history")
-        for mu in restamped:
-            _restamp(wt, mu, source)
         _old_derived(repo, copier_updated, report.diagnostics)
-        if restamped:
-            report.updated += [mu.answers_file for mu in restamped]
-            commit_all(wt, "patforge: version stamps")
+        report.updated += [mu.answers_file for mu in restamped]
         for (kind, old, _src), members in sorted(groups.items()):
             for i in range(0, len(members), options.batch_size):
                 batch = members[i:i + options.batch_size]
@@ -305,12 +303,15 @@ def _run_in_worktree(repo: Path, source: TemplateSource, todo: list[ManagedUnit]
             commit_all(wt, "patforge: output hashes")
         # The result against the base's version of every file the worktree held.
         before = start if len(held) == first else base.tree_of(held, "patforge: the files this update read")
-        writes: list[tuple[str, bytes | None]] = []
+        writes: list[tuple[str, bytes | None]] = [(c.path, c.after) for c in stamps if c.changed]
         fields = [f for f in run_git(wt, "diff", "--name-status", "--no-renames", "-z", before, "HEAD").stdout.split("\0") if f]
         for status, rel in zip(fields[0::2], fields[1::2]):
             writes.append((rel, None if status == "D" else (wt / rel).read_bytes()))
+        writes.sort(key=lambda w: w[0])
         report.changes = [rel for rel, _ in writes]
-        report.diff = run_git(wt, "diff", before, "HEAD", "--", ".", f":(exclude){REPO_BUNDLE}").stdout
+        if options.dry_run:  # shown only then
+            report.diff = run_git(wt, "diff", before, "HEAD", "--", ".", f":(exclude){REPO_BUNDLE}").stdout + \
+                "".join(c.diff() for c in stamps if c.changed)
         if writes and not options.dry_run:
             # The tree was clean (= HEAD, the worktree's base) when the update was planned;
             # a file another program changed since is refused by name, nothing lands.
@@ -392,9 +393,12 @@ def _kinds_unchanged(source: TemplateSource, olds: set[str]) -> dict[str, set[st
     return out
 
 
-def _restamp(wt: Path, mu: ManagedUnit, source: TemplateSource) -> None:
-    path = wt / mu.answers_file
-    path.write_text(restamp(path.read_text(encoding="utf-8"), source.ref, source.record), encoding="utf-8")
+def _restamped(repo: Path, mu: ManagedUnit, source: TemplateSource) -> FileChange:
+    """The unit's answers file with the target's version stamp (the tree is clean: its
+    bytes are the base's)."""
+    before = _bounded_bytes(repo, mu.answers_file)
+    after = restamp(before.decode("utf-8"), source.ref, source.record).encode("utf-8")
+    return FileChange(mu.answers_file, before, after)
 
 
 def _refuse_concurrent_changes(repo: Path, paths: set[str]) -> None:
