@@ -2,10 +2,12 @@
 
 Copier refuses to update a dirty tree, and after one update it refuses the next
 until the first is committed; and patforge must never commit on the user's
-branch. So the updates run in a temporary ``git worktree`` at HEAD: there each
-batch of units (one kind, one old template version) is updated by one
-``run_update`` over a temporary batch answers file, and committed on the detached
-worktree. The worktree's total diff is then applied to the user's working tree as
+branch. So the updates run in a temporary ``git worktree`` holding HEAD's version
+of only the files the update reads (``vcs/worktree.py``, ``rendering/update_scope.py``):
+there each batch of units (one kind, one old template version) is updated by one
+``run_update`` over a temporary batch answers file (``rendering/update_batch.py``),
+and committed on the detached worktree. Units whose kind's template did not change
+are only restamped, in memory. The worktree's total diff is then applied to the user's working tree as
 uncommitted changes, for review, and the worktree is removed. Hand edits survive
 through Copier's 3-way merge; overlapping edits become inline conflict markers
 (or ``.rej`` files) that are listed file by file.
@@ -61,8 +63,8 @@ class UpdateOptions:
     kinds: tuple[str, ...] = ()
     dry_run: bool = False
     templates_only: bool = False  # only refresh .patforge/templates.bundle (for a by-hand copier update)
-    # Units per Copier update. Each batch costs three template clones, two commits that
-    # scan the whole worktree and Copier's own diff: O(patterns x batches) in all.
+    # Units per Copier update. Each batch costs three template clones, two commits and
+    # Copier's own diff, each over the worktree (the batches' files, not the repository).
     batch_size: int = 1000
 
 
