@@ -49,7 +49,7 @@ def update_in_scope(wt: Path, base: BaseTree, held: set[str], source: TemplateSo
             commit_all(wt, f"patforge: update {kind} from {old}")
             return conflicts
         run_git(wt, "reset", "-q", "--hard", before)
-        run_git(wt, "clean", "-q", "-f", "-d")
+        run_git(wt, "clean", "-q", "-f", "-d", "-x")  # the batch's own files, ignored ones too
         add_from(wt, base, missing, "patforge: more of the base")
         held |= missing
 
