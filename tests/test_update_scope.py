@@ -84,3 +84,18 @@ def test_a_file_no_answer_names_is_fetched_and_its_hand_edit_kept(tmp_path, rend
     # the other scripts are unchanged and not reported
     assert "scripts/PATTERN_DIR_CHECK.ps1" in r.out
     assert "scripts/generate_all_pattern_files.sh" not in git(repo, "status", "--porcelain")
+
+
+def test_batches_are_bounded_by_units_and_by_the_text_handed_to_copier():
+    from patforge.commands.update import ManagedUnit, _batches
+
+    def unit(n: int, size: int) -> ManagedUnit:
+        return ManagedUnit(f"a{n}", "schema", f"p{n}", "v1", "s", {}, derived={f"f{n}": "x" * size})
+
+    small = [unit(i, 10) for i in range(5)]
+    assert [len(b) for b in _batches(small, 2, 1 << 30)] == [2, 2, 1]
+    big = [unit(i, 5000) for i in range(5)]  # ~6 KB each with its answers
+    batches = list(_batches(big, 100, 13000))
+    assert [len(b) for b in batches] == [2, 2, 1]
+    assert [mu for b in batches for mu in b] == big  # every unit, once, in order
+    assert [len(b) for b in _batches([unit(0, 50000)], 100, 13000)] == [1]  # alone, even over the budget

@@ -21,7 +21,7 @@ import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Iterator
 
 from patforge.exitcodes import ExitOnFailure
 from patforge import kinds
@@ -66,6 +66,9 @@ class UpdateOptions:
     # Units per Copier update. Each batch costs three template clones, two commits and
     # Copier's own diff, each over the worktree (the batches' files, not the repository).
     batch_size: int = 1000
+    # ... and the text it hands Copier (answers and derived output, which Copier holds
+    # several copies of while it renders the batch three times): bounds its memory.
+    batch_bytes: int = 16 << 20
 
 
 @dataclass
@@ -295,8 +298,7 @@ def _run_in_worktree(repo: Path, source: TemplateSource, todo: list[ManagedUnit]
         _old_derived(repo, copier_updated, report.diagnostics)
         report.updated += [mu.answers_file for mu in restamped]
         for (kind, old, _src), members in sorted(groups.items()):
-            for i in range(0, len(members), options.batch_size):
-                batch = members[i:i + options.batch_size]
+            for batch in _batches(members, options.batch_size, options.batch_bytes):
                 conflicts = update_in_scope(wt, base, held, source, kind, old, batch, options.conflict,
                                             options.registry)
                 report.conflicts += [rel for rel in conflicts if rel not in report.conflicts]
@@ -324,6 +326,22 @@ def _run_in_worktree(repo: Path, source: TemplateSource, todo: list[ManagedUnit]
         run_git(repo, "worktree", "remove", "--force", str(wt), check=False)
         run_git(repo, "worktree", "prune", check=False)
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _batches(members: list[ManagedUnit], most: int, budget: int) -> Iterator[list[ManagedUnit]]:
+    """``members`` in order, in batches of at most ``most`` units and about ``budget``
+    bytes of answers and derived text (a unit alone may exceed it)."""
+    batch: list[ManagedUnit] = []
+    size = 0
+    for mu in members:
+        weight = 1024 + sum(len(t) for d in (mu.derived, mu.new_derived) if d for t in d.values())
+        if batch and (len(batch) >= most or size + weight > budget):
+            yield batch
+            batch, size = [], 0
+        batch.append(mu)
+        size += weight
+    if batch:
+        yield batch
 
 
 def _pristine_files(repo: Path, mu: ManagedUnit, base: BaseTree) -> tuple[dict[str, str], set[str]] | None:
