@@ -7,8 +7,8 @@ of only the files the update reads (``vcs/worktree.py``, ``rendering/update_scop
 there each batch of units (one kind, one old template version) is updated by one
 ``run_update`` over a temporary batch answers file (``rendering/update_batch.py``),
 and committed on the detached worktree. Units whose kind's template did not change
-are only restamped, in memory. The worktree's total diff is then applied to the user's working tree as
-uncommitted changes, for review, and the worktree is removed. Hand edits survive
+are only restamped, in memory. The total result is then applied to the user's
+working tree as uncommitted changes, for review, and the worktree is removed. Hand edits survive
 through Copier's 3-way merge; overlapping edits become inline conflict markers
 (or ``.rej`` files) that are listed file by file.
 """
@@ -50,7 +50,6 @@ from patforge.reports.json_header import report_header
 
 if TYPE_CHECKING:
     from patforge.rendering.bundle_refresh import TemplatesOutcome
-
 
 
 @dataclass
