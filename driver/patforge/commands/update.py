@@ -285,8 +285,11 @@ def _run_in_worktree(repo: Path, source: TemplateSource, todo: list[ManagedUnit]
     stamps = [_restamped(repo, mu, source) for mu in restamped]
     held = base.meta_files() | ({REPO_BUNDLE} & scope.all)
     for mu in copier_updated:
+        # The recorded output hashes name every file the old render wrote; without them,
+        # every file and folder the answers name.
         recorded = pristine[mu.answers_file]
-        held |= scope.guess(mu.answers_file, [mu.answers, mu.new_answers or {}], recorded[0] if recorded else ())
+        held |= scope.guess(mu.answers_file, [] if recorded else [mu.answers, mu.new_answers or {}],
+                            recorded[0] if recorded else ())
     start, first = base.tree_of(held, "patforge: the files this update reads"), len(held)
     add_worktree(repo, wt, start)
     try:
