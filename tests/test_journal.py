@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import subprocess
 import sys
 import textwrap
 
 import pytest
+from hypothesis import given, strategies as st
 
 from patforge.errors import LockedError
-from patforge.transaction.journal import JOURNAL, Journal
+from patforge.transaction.journal import JOURNAL, Journal, _journal_parts, _parse_journal
 from patforge.transaction.lock import RepoLock
 from patforge.transaction.state import state_dir
 
@@ -76,3 +78,21 @@ def test_second_run_is_refused_while_the_first_holds_the_lock(repo):
         holder.stdout.close()
     with RepoLock(repo, "render"):  # a killed holder leaves no stale lock
         pass
+
+
+@given(st.lists(st.tuples(st.text(min_size=1, max_size=30), st.one_of(st.none(), st.binary(max_size=200))),
+                max_size=8))
+def test_the_journal_written_in_parts_reads_back_as_the_writes(writes):
+    """apply() streams the journal entry by entry (an update's is every file it lands):
+    it is still one JSON document that recover() reads back exactly."""
+    raw = b"".join(_journal_parts(writes))
+    assert json.loads(raw) == {"writes": [{"path": rel, "data": None if data is None
+                                           else base64.b64encode(data).decode("ascii")} for rel, data in writes]}
+    assert _parse_journal(raw) == writes
+
+
+def test_apply_lands_a_streamed_journal_and_removes_it(repo):
+    Journal.for_repo(repo).apply([("big/a.bin", bytes(range(256)) * 1000), ("b.txt", b"b\n")])
+    assert (repo / "big/a.bin").read_bytes() == bytes(range(256)) * 1000
+    assert (repo / "b.txt").read_bytes() == b"b\n"
+    assert not (state_dir(repo) / JOURNAL).exists()

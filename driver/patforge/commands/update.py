@@ -2,11 +2,13 @@
 
 Copier refuses to update a dirty tree, and after one update it refuses the next
 until the first is committed; and patforge must never commit on the user's
-branch. So the updates run in a temporary ``git worktree`` at HEAD: there each
-batch of units (one kind, one old template version) is updated by one
-``run_update`` over a temporary batch answers file, and committed on the detached
-worktree. The worktree's total diff is then applied to the user's working tree as
-uncommitted changes, for review, and the worktree is removed. Hand edits survive
+branch. So the updates run in a temporary ``git worktree`` holding HEAD's version
+of only the files the update reads (``vcs/worktree.py``, ``rendering/update_scope.py``):
+there each batch of units (one kind, one old template version) is updated by one
+``run_update`` over a temporary batch answers file (``rendering/update_batch.py``),
+and committed on the detached worktree. Units whose kind's template did not change
+are only restamped, in memory. The total result is then applied to the user's
+working tree as uncommitted changes, for review, and the worktree is removed. Hand edits survive
 through Copier's 3-way merge; overlapping edits become inline conflict markers
 (or ``.rej`` files) that are listed file by file.
 """
@@ -15,15 +17,11 @@ from __future__ import annotations
 
 import dataclasses
 
-import os
 import shutil
 import tempfile
-import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
-
-import yaml
+from typing import TYPE_CHECKING, Any, Iterator
 
 from patforge.exitcodes import ExitOnFailure
 from patforge import kinds
@@ -33,7 +31,7 @@ from patforge.repository.bounded import ContentError, read_regular
 from patforge.transaction.changes import FileChange
 from patforge.rendering.output_hashes import hashes_path, manifest_text, matches, parse_manifest, sha256_bytes
 from patforge.diagnostics import DiagnosticList, error, warning
-from patforge.errors import ConcurrentChangeError, GitError, TemplateError, UsageError
+from patforge.errors import ConcurrentChangeError, GitError, UsageError
 from patforge.vcs.git import is_git_repo, no_auto_gc, require_clean, run_git, version_key
 from patforge.transaction.journal import Journal
 from patforge.transaction.lock import RepoLock
@@ -42,7 +40,9 @@ from patforge.transaction.state import run_temp_dir, state_dir
 from patforge.repository.layout import REPO_BUNDLE
 from patforge.rendering.template_source import TemplateSource, repo_bundle_change, resolve_source
 from patforge.kinds.base import sha256_text
-from patforge.repository.layout import BATCH_ANSWERS
+from patforge.rendering.update_batch import update_in_scope
+from patforge.rendering.update_scope import Scope
+from patforge.vcs.worktree import BaseTree, add_worktree, commit_all, remove_worktrees, worktree_path
 from patforge.repository.paths import PathProblem, resolve_inside
 from patforge.transaction.state_shape import BadShape, rel_path
 from patforge.repository.config import load_config
@@ -50,8 +50,6 @@ from patforge.reports.json_header import report_header
 
 if TYPE_CHECKING:
     from patforge.rendering.bundle_refresh import TemplatesOutcome
-
-_MARKERS = ("<<<<<<< ", ">>>>>>> ")
 
 
 @dataclass
@@ -64,9 +62,12 @@ class UpdateOptions:
     kinds: tuple[str, ...] = ()
     dry_run: bool = False
     templates_only: bool = False  # only refresh .patforge/templates.bundle (for a by-hand copier update)
-    # Units per Copier update. Each batch costs three template clones, two commits that
-    # scan the whole worktree and Copier's own diff: O(patterns x batches) in all.
+    # Units per Copier update. Each batch costs three template clones, two commits and
+    # Copier's own diff, each over the worktree (the batches' files, not the repository).
     batch_size: int = 1000
+    # ... and the text it hands Copier (answers and derived output, which Copier holds
+    # several copies of while it renders the batch three times): bounds its memory.
+    batch_bytes: int = 16 << 20
 
 
 @dataclass
@@ -191,7 +192,7 @@ def update(repo: Path, options: UpdateOptions) -> UpdateReport:
     with RepoLock(repo, "update"), temp_folder(str(run_temp_dir(repo))):
         report = UpdateReport(repo=repo, dry_run=options.dry_run)
         # A killed update may have left its worktree behind, whatever state it reached.
-        _clean_worktrees(repo, state_dir(repo) / "worktrees")
+        remove_worktrees(repo, state_dir(repo) / "worktrees")
         journal = Journal.for_repo(repo)
         replayed = journal.recover()
         if journal.set_aside:
@@ -256,59 +257,67 @@ def _update(repo: Path, options: UpdateOptions, report: UpdateReport) -> UpdateR
 def _run_in_worktree(repo: Path, source: TemplateSource, todo: list[ManagedUnit],
                      bundle: FileChange | None, options: UpdateOptions, report: UpdateReport) -> None:
     # The worktree lives in patforge's state folder: a killed update's leftovers are
-    # found and removed by the next run (_clean_worktrees).
+    # found and removed by the next run (remove_worktrees). It holds only the files
+    # the update reads and writes (update_scope.py), not a checkout of the repository.
     tmp = state_dir(repo) / "worktrees"
-    _clean_worktrees(repo, tmp)
+    remove_worktrees(repo, tmp)
     tmp.mkdir(parents=True, exist_ok=True)
-    wt = tmp / f"wt-{os.getpid()}"
-    base = run_git(repo, "rev-parse", "HEAD").stdout.strip()
-    run_git(repo, "worktree", "add", "-q", "--detach", str(wt), base)
-    commit_env = {"GIT_AUTHOR_NAME": "patforge", "GIT_AUTHOR_EMAIL": "patforge@localhost",
-                  "GIT_COMMITTER_NAME": "patforge", "GIT_COMMITTER_EMAIL": "patforge@localhost"}
-
-    def commit(message: str) -> None:
-        run_git(wt, "add", "-A")
-        run_git(wt, "commit", "-q", "--no-verify", "--allow-empty", "-m", message, env=commit_env)
-
+    wt = worktree_path(tmp)
+    base = BaseTree.read(repo, run_git(repo, "rev-parse", "HEAD").stdout.strip())
+    groups: dict[tuple[str, str, str], list[ManagedUnit]] = {}
+    unchanged = _kinds_unchanged(source, {mu.commit for mu in todo})
+    restamped = []
+    for mu in todo:
+        data_changed = mu.new_answers is not None and mu.new_answers != mu.answers
+        if mu.kind in unchanged.get(mu.commit, set()) and not data_changed:
+            # The template of this kind is byte-identical in both versions, so Copier's
+            # 3-way update could only change the answers file's version stamp: do that.
+            restamped.append(mu)
+        else:
+            groups.setdefault((mu.kind, mu.commit, mu.src), []).append(mu)
+    copier_updated = [mu for members in groups.values() for mu in members]
+    # Output hashes before the update, for the units Copier updates (a restamped
+    # unit's files cannot change: its template is byte-identical). The tree is clean:
+    # the base's files are the repository's.
+    pristine = {mu.answers_file: _pristine_files(repo, mu, base) for mu in copier_updated}
+    scope = Scope(base.entries)
+    # A restamped answers file is edited in memory: it needs no worktree.
+    stamps = [_restamped(repo, mu, source) for mu in restamped]
+    held = base.meta_files() | ({REPO_BUNDLE} & scope.all)
+    for mu in copier_updated:
+        # The recorded output hashes name every file the old render wrote; without them,
+        # every file and folder the answers name.
+        recorded = pristine[mu.answers_file]
+        held |= scope.guess(mu.answers_file, [] if recorded else [mu.answers, mu.new_answers or {}],
+                            recorded[0] if recorded else ())
+    start, first = base.tree_of(held, "patforge: the files this update reads"), len(held)
+    add_worktree(repo, wt, start)
     try:
         if bundle is not None:
             (wt / REPO_BUNDLE).parent.mkdir(parents=True, exist_ok=True)
             (wt / REPO_BUNDLE).write_bytes(bundle.after)
-            commit("patforge: template history")
-        groups: dict[tuple[str, str, str], list[ManagedUnit]] = {}
-        unchanged = _kinds_unchanged(source, {mu.commit for mu in todo})
-        restamped = 0
-        for mu in todo:
-            data_changed = mu.new_answers is not None and mu.new_answers != mu.answers
-            if mu.kind in unchanged.get(mu.commit, set()) and not data_changed:
-                # The template of this kind is byte-identical in both versions, so Copier's
-                # 3-way update could only change the answers file's version stamp: do that.
-                _restamp(wt, mu, source)
-                restamped += 1
-            else:
-                groups.setdefault((mu.kind, mu.commit, mu.src), []).append(mu)
-        copier_updated = [mu for members in groups.values() for mu in members]
-        # Output hashes before the update, for the units Copier updates (a restamped
-        # unit's files cannot change: its template is byte-identical).
-        pristine = {mu.answers_file: _pristine_files(wt, mu) for mu in copier_updated}
+            commit_all(wt, "patforge: template history")
         _old_derived(repo, copier_updated, report.diagnostics)
-        if restamped:
-            grouped = {id(mu) for members in groups.values() for mu in members}
-            report.updated += [mu.answers_file for mu in todo if id(mu) not in grouped]
-            commit("patforge: version stamps")
+        report.updated += [mu.answers_file for mu in restamped]
         for (kind, old, _src), members in sorted(groups.items()):
-            for i in range(0, len(members), options.batch_size):
-                batch = members[i:i + options.batch_size]
-                _update_batch(wt, source, kind, old, batch, options, report)
-                commit(f"patforge: update {kind} from {old}")
+            for batch in _batches(members, options.batch_size, options.batch_bytes):
+                conflicts = update_in_scope(wt, base, held, source, kind, old, batch, options.conflict,
+                                            options.registry)
+                report.conflicts += [rel for rel in conflicts if rel not in report.conflicts]
+                report.updated += [mu.answers_file for mu in batch]
         if _rehash(wt, copier_updated, pristine):
-            commit("patforge: output hashes")
-        writes: list[tuple[str, bytes | None]] = []
-        fields = [f for f in run_git(wt, "diff", "--name-status", "--no-renames", "-z", base, "HEAD").stdout.split("\0") if f]
+            commit_all(wt, "patforge: output hashes")
+        # The result against the base's version of every file the worktree held.
+        before = start if len(held) == first else base.tree_of(held, "patforge: the files this update read")
+        writes: list[tuple[str, bytes | None]] = [(c.path, c.after) for c in stamps if c.changed]
+        fields = [f for f in run_git(wt, "diff", "--name-status", "--no-renames", "-z", before, "HEAD").stdout.split("\0") if f]
         for status, rel in zip(fields[0::2], fields[1::2]):
             writes.append((rel, None if status == "D" else (wt / rel).read_bytes()))
+        writes.sort(key=lambda w: w[0])
         report.changes = [rel for rel, _ in writes]
-        report.diff = run_git(wt, "diff", base, "HEAD", "--", ".", f":(exclude){REPO_BUNDLE}").stdout
+        if options.dry_run:  # shown only then
+            report.diff = run_git(wt, "diff", before, "HEAD", "--", ".", f":(exclude){REPO_BUNDLE}").stdout + \
+                "".join(c.diff() for c in stamps if c.changed)
         if writes and not options.dry_run:
             # The tree was clean (= HEAD, the worktree's base) when the update was planned;
             # a file another program changed since is refused by name, nothing lands.
@@ -321,21 +330,37 @@ def _run_in_worktree(repo: Path, source: TemplateSource, todo: list[ManagedUnit]
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def _pristine_files(wt: Path, mu: ManagedUnit) -> tuple[dict[str, str], set[str]] | None:
-    """(recorded output hashes, the files that still match them) before the update; None
-    when the unit has no hashes (rendered by an older patforge)."""
+def _batches(members: list[ManagedUnit], most: int, budget: int) -> Iterator[list[ManagedUnit]]:
+    """``members`` in order, in batches of at most ``most`` units and about ``budget``
+    bytes of answers and derived text (a unit alone may exceed it)."""
+    batch: list[ManagedUnit] = []
+    size = 0
+    for mu in members:
+        weight = 1024 + sum(len(t) for d in (mu.derived, mu.new_derived) if d for t in d.values())
+        if batch and (len(batch) >= most or size + weight > budget):
+            yield batch
+            batch, size = [], 0
+        batch.append(mu)
+        size += weight
+    if batch:
+        yield batch
+
+
+def _pristine_files(repo: Path, mu: ManagedUnit, base: BaseTree) -> tuple[dict[str, str], set[str]] | None:
+    """(recorded output hashes, the files of the base that still match them) before the
+    update; None when the unit has no hashes (rendered by an older patforge)."""
     rel_hashes = hashes_path(mu.answers_file)
-    path = wt / rel_hashes
+    path = repo / rel_hashes
     try:  # bounded; every listed path a normalised repository path (outputs.parse_manifest)
-        recorded = parse_manifest(read_regular(path, rel_hashes).decode("utf-8") if path.is_file() else None,
-                                  rel_hashes)
+        recorded = parse_manifest(read_regular(path, rel_hashes).decode("utf-8")
+                                  if rel_hashes in base.entries and path.is_file() else None, rel_hashes)
     except (ContentError, UnicodeDecodeError) as exc:
         raise UsageError(f"{exc.message if isinstance(exc, ContentError) else rel_hashes + ': not UTF-8'}",
                          hint=f"restore it from git (git checkout -- {rel_hashes}) or delete it") from None
     if recorded is None:
         return None
     same = {rel for rel, digest in recorded.items()
-            if (wt / rel).is_file() and matches(_bounded_bytes(wt, rel), digest)}
+            if rel in base.entries and (repo / rel).is_file() and matches(_bounded_bytes(repo, rel), digest)}
     return recorded, same
 
 
@@ -390,9 +415,12 @@ def _kinds_unchanged(source: TemplateSource, olds: set[str]) -> dict[str, set[st
     return out
 
 
-def _restamp(wt: Path, mu: ManagedUnit, source: TemplateSource) -> None:
-    path = wt / mu.answers_file
-    path.write_text(restamp(path.read_text(encoding="utf-8"), source.ref, source.record), encoding="utf-8")
+def _restamped(repo: Path, mu: ManagedUnit, source: TemplateSource) -> FileChange:
+    """The unit's answers file with the target's version stamp (the tree is clean: its
+    bytes are the base's)."""
+    before = _bounded_bytes(repo, mu.answers_file)
+    after = restamp(before.decode("utf-8"), source.ref, source.record).encode("utf-8")
+    return FileChange(mu.answers_file, before, after)
 
 
 def _refuse_concurrent_changes(repo: Path, paths: set[str]) -> None:
@@ -403,59 +431,3 @@ def _refuse_concurrent_changes(repo: Path, paths: set[str]) -> None:
             f"{', '.join(changed)} changed on disk while patforge was updating (another program wrote "
             f"{'it' if len(changed) == 1 else 'them'})",
             hint="nothing was written; commit or undo that change, then run patforge update again")
-
-
-def _clean_worktrees(repo: Path, folder: Path) -> None:
-    if folder.is_dir():
-        for leftover in folder.iterdir():
-            run_git(repo, "worktree", "remove", "--force", str(leftover), check=False)
-        shutil.rmtree(folder, ignore_errors=True)
-    run_git(repo, "worktree", "prune", check=False)
-
-
-def _update_batch(wt: Path, source: TemplateSource, kind: str, old: str, batch: list[ManagedUnit],
-                  options: UpdateOptions, report: UpdateReport) -> None:
-    # why: start-up time: loaded only when _update_batch() runs, not when the module is imported
-    from copier import run_update
-
-    # src_record makes Copier's render of the *old* version reproduce the _src_path the
-    # unit files recorded, so only real template changes show in the 3-way diff.
-    batch_answers = {"_commit": old, "_src_path": source.location, "artifact": kind,
-                     "src_record": batch[0].src, "units": [mu.old_data() for mu in batch]}
-    path = wt / BATCH_ANSWERS
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(yaml.safe_dump(batch_answers, sort_keys=False, allow_unicode=True), encoding="utf-8")
-    run_git(wt, "add", "-A")
-    run_git(wt, "commit", "-q", "--no-verify", "-m", "patforge: batch answers",
-            env={"GIT_AUTHOR_NAME": "patforge", "GIT_AUTHOR_EMAIL": "patforge@localhost",
-                 "GIT_COMMITTER_NAME": "patforge", "GIT_COMMITTER_EMAIL": "patforge@localhost"})
-    data: dict[str, Any] = {"src_record": source.record}
-    if options.registry:
-        data["units"] = [mu.new_data() for mu in batch]
-    # why: start-up time: loaded only when _update_batch() runs, not when the module is imported
-    from patforge.rendering.copier_speedups import (compile_strings_once, fast_answers_loading, fast_nice_yaml,
-                                          no_git_index_sync)
-
-    try:
-        with (warnings.catch_warnings(), no_git_index_sync(wt), compile_strings_once(),
-              fast_answers_loading(), fast_nice_yaml()):
-            warnings.simplefilter("ignore")
-            run_update(wt, data=data, answers_file=BATCH_ANSWERS, vcs_ref=source.ref, defaults=True,
-                       overwrite=True, quiet=True, conflict=options.conflict, skip_answered=True,
-                       unsafe=False, skip_tasks=True)
-    except Exception as exc:  # noqa: BLE001 - Copier raises many types
-        raise TemplateError(f"copier update of {len(batch)} {kind} unit(s) from {old} failed: {exc}",
-                            hint="nothing was changed in your working tree") from None
-    path.unlink(missing_ok=True)
-    status = run_git(wt, "status", "--porcelain", "--untracked-files=all").stdout.splitlines()
-    for line in status:
-        code, rel = line[:2], line[3:].strip().strip('"')
-        if "U" in code or code in ("AA", "DD") or rel.endswith(".rej"):
-            report.conflicts.append(rel)
-        elif code.strip() in ("M", "A", "??"):
-            p = wt / rel
-            if p.is_file() and p.suffix != ".bundle":
-                text = p.read_text(encoding="utf-8", errors="replace")
-                if any(m in text for m in _MARKERS) and rel not in report.conflicts:
-                    report.conflicts.append(rel)
-    report.updated += [mu.answers_file for mu in batch]

@@ -71,6 +71,13 @@ class Unit:
     def key(self) -> tuple[str, str]:
         return (self.pattern, self.kind)
 
+    def named_only(self, paths: list[str]) -> "Unit":
+        """This unit with ``paths`` as its derived files, their content not computed
+        (``Kind.layout_unit``): nothing is hashed or recorded for them."""
+        self.derived = dict.fromkeys(paths, "")
+        self.answers.pop("derived_sha256", None)
+        return self
+
     def copier_data(self) -> dict[str, Any]:
         """The unit mapping handed to the template (answers plus derived output)."""
         return {**self.answers, "derived": self.derived} if self.derived else self.answers
@@ -147,6 +154,14 @@ class Kind:
     def release(self, p: Pattern) -> None:
         """Forget what building ``p``'s unit kept in memory for later units of the same
         run (render calls it once the pattern's slice has landed: ``commands.render.slices``)."""
+
+    def layout_unit(self, ctx: BuildContext, p: Pattern | None) -> Unit | None:
+        """The unit ``build`` gives, for judging recorded answers against the layout
+        (``rendering/answercheck.py``): the same answers and files, with the derived
+        output named but not computed (``derived`` maps each of its files to "", and no
+        ``derived_sha256`` is recorded). Kinds whose derived output is costly to compute
+        (a compiled schema, generated instances) override it; the others build."""
+        return self.build(ctx, p)
 
     def validate(self, unit: Unit, staged: dict[str, bytes], files: Reader) -> list[Diagnostic]:
         """Checks beyond syntax on the staged files (path -> bytes) before they land.

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from patforge.repository.bounded import ContentError, parse_json
 from patforge.check.judging import bad, compare, problem_text, skip
@@ -214,14 +214,23 @@ class ExamplesKind(Kind):
             ctx.diagnostics.add(info(f"{p.name}: {note}", path=p.schema_path, pattern=p.name,
                                      code="example-reduced"))
         instances = found.instances
+        return self._generated(ctx, p, lambda k: instance_to_text(instances[k]))
+
+    def layout_unit(self, ctx: BuildContext, p: Pattern | None) -> Unit | None:
+        if p is None or not self.managed(ctx.files, p):
+            return self.build(ctx, p)  # possibly a person's examples: as build says
+        unit = self._generated(ctx, p, lambda k: "")
+        return unit.named_only(list(unit.derived))
+
+    def _generated(self, ctx: BuildContext, p: Pattern, text: Callable[[str], str]) -> Unit:
+        """The generated unit; ``text(role)`` gives each instance file's text."""
         paths = self.layout(ctx.registry, p)
         folder = paths["example_dir"]
         answers = {"answers_file": self.answers_file(p), "name": p.name, "pattern_id": p.pattern_id,
-                   "doc_id": doc_id, "example_dir": folder, "schema_path": p.schema_path,
+                   "doc_id": ctx.registry.doc_id_for(p), "example_dir": folder, "schema_path": p.schema_path,
                    "minimal_path": paths["instance_minimal"], "full_path": paths["instance_full"],
                    "test_path": paths["instance_test"], "generator": GENERATOR_VERSION}
-        derived = {paths[k]: instance_to_text(instances[k])
-                   for k in (f.split(".")[0] for f in EXAMPLE_FILES)}
+        derived = {paths[k]: text(k) for k in (f.split(".")[0] for f in EXAMPLE_FILES)}
         unit = Unit(self.name, p.name, ctx.phase, answers, [f"{folder}/{f}" for f in EXAMPLE_FILES],
                     derived=derived)
         if p.example_dir is None:

@@ -117,14 +117,23 @@ class SchemaKind(Kind):
         schema = compiled_schema(ctx, p)
         if schema is None:
             return None
-        answers = {"answers_file": self.answers_file(p), "name": p.name, "pattern_id": p.pattern_id,
-                   "doc_id": ctx.registry.doc_id_for(p), "schema_path": p.schema_path,
-                   "spec_path": p.spec_path, "spec_sha256": spec_digest(p.spec.data),
-                   "compiler": COMPILER_VERSION}
-        unit = Unit(self.name, p.name, ctx.phase, answers, [p.schema_path],
+        unit = Unit(self.name, p.name, ctx.phase, self._answers(ctx, p), [p.schema_path],
                     derived={p.schema_path: schema_to_text(schema)})
         unit.registry_fields += _derived(p, "schema_path")
         return unit
+
+    def layout_unit(self, ctx: BuildContext, p: Pattern | None) -> Unit | None:
+        if p is None or p.spec is None or not self.managed(ctx.files, p):
+            return self.build(ctx, p)  # nothing to compile, or a person's schema: as build says
+        unit = Unit(self.name, p.name, ctx.phase, self._answers(ctx, p), [p.schema_path])
+        unit.registry_fields += _derived(p, "schema_path")
+        return unit.named_only([p.schema_path])
+
+    def _answers(self, ctx: BuildContext, p: Pattern) -> dict[str, Any]:
+        return {"answers_file": self.answers_file(p), "name": p.name, "pattern_id": p.pattern_id,
+                "doc_id": ctx.registry.doc_id_for(p), "schema_path": p.schema_path,
+                "spec_path": p.spec_path, "spec_sha256": spec_digest(p.spec.data),
+                "compiler": COMPILER_VERSION}
 
     def claims(self, registry: Registry, p: Pattern) -> list[IdClaim]:
         path = registry.repo / p.schema_path  # validated by the registry loader

@@ -37,7 +37,7 @@ class Recorded(Protocol):
     answers: dict[str, Any]
 
 
-def _is_path_key(key: str) -> bool:
+def is_path_key(key: str) -> bool:
     return key == "answers_file" or key.endswith(("_path", "_dir"))
 
 
@@ -57,7 +57,7 @@ def layout_problem(rec: Recorded, unit: Unit) -> str | None:
     if str(answers.get("name", unit.pattern)) != unit.pattern and unit.pattern != "(repository)":
         return f"{rec.answers_file} records name {_show(answers.get('name'))}, not {unit.pattern}"
     expected = unit.answers
-    for key in sorted(k for k in set(answers) | set(expected) if _is_path_key(k)):
+    for key in sorted(k for k in set(answers) | set(expected) if is_path_key(k)):
         want, got = expected.get(key) or None, answers.get(key) or None  # "" and absent: no file
         if got != want and _written(want, unit.files):
             wants = "no file there" if want is None else _show(want)
@@ -66,7 +66,7 @@ def layout_problem(rec: Recorded, unit: Unit) -> str | None:
     recorded_hashes = answers.get("derived_sha256")
     if recorded_hashes is not None:
         keys = sorted(recorded_hashes) if isinstance(recorded_hashes, dict) else None
-        want_keys = sorted(expected.get("derived_sha256") or {})
+        want_keys = sorted(unit.derived)  # the files whose hashes are recorded (Unit.derived_sha256)
         if keys != want_keys:
             return (f"{rec.answers_file} records output hashes for {_show(keys)}, but the {rec.kind} kind "
                     f"computes {_show(want_keys)} for {rec.pattern}")
@@ -83,11 +83,12 @@ def _show(value: Any) -> str:
     return str(value)
 
 
-def rebuild(repo: Path, units: Iterable[Recorded], diags: DiagnosticList
+def rebuild(repo: Path, units: Iterable[Recorded], diags: DiagnosticList, *, layout_only: bool = False
             ) -> tuple[dict[str, Unit | None], list[Any]]:
     """Each unit as its kind builds it from the registry now (None: it cannot be built,
     e.g. the pattern left the registry; a warning says so), and the registry's own
-    diagnostics."""
+    diagnostics. ``layout_only``: paths only, the derived output named but not computed
+    (``Kind.layout_unit``: no schema compiled, no instance generated)."""
     # why: start-up time: the registry is read only when answers are rebuilt
     from patforge.docids.existing import reuse_existing_ids
     from patforge.repository.registry import load_registry
@@ -113,7 +114,7 @@ def rebuild(repo: Path, units: Iterable[Recorded], diags: DiagnosticList
                                   path=rec.answers_file))
                 continue
         ctx = kinds.BuildContext(registry, ws, diags, 0, registry.patterns)
-        out[rec.answers_file] = kind.build(ctx, p)
+        out[rec.answers_file] = kind.layout_unit(ctx, p) if layout_only else kind.build(ctx, p)
     return out, registry.diagnostics
 
 
@@ -126,9 +127,11 @@ def check_units(repo: Path, units: list[R], diags: DiagnosticList, *, registry_d
     today; every other unit gets an error (tampered layout) or a warning (it cannot be
     built, so it cannot be checked) and is left alone. ``registry_data``: the caller
     uses the rebuilt answers (``update --registry``), so the registry's and the build's
-    diagnostics are the caller's too; otherwise they only explain a unit left alone."""
+    diagnostics are the caller's too; otherwise they only explain a unit left alone, and
+    the units are built for their layout only (nothing compiled or generated: the paths
+    are what is judged)."""
     scratch = diags if registry_data else DiagnosticList()
-    built, registry_diags = rebuild(repo, units, scratch)
+    built, registry_diags = rebuild(repo, units, scratch, layout_only=not registry_data)
     if registry_data:
         diags.extend(registry_diags)
     kept: list[tuple[R, Unit]] = []

@@ -5,12 +5,16 @@ from __future__ import annotations
 import os
 import tempfile
 from pathlib import Path
+from typing import Callable, Iterable
 
 TMP_PREFIX = ".patforge-tmp-"
 
 
-def atomic_write(path: Path, data: bytes, *, tmp_dir: Path | None = None, durable: bool = True) -> None:
+def atomic_write(path: Path, data: bytes | Callable[[], Iterable[bytes]], *, tmp_dir: Path | None = None,
+                 durable: bool = True) -> None:
     """Write ``data`` to ``path`` via a temp file in the same folder, fsync, rename.
+    ``data`` is the bytes, or a function giving them in parts (a large file, such as a
+    journal of every file an update lands, is then never held whole in memory).
 
     ``os.replace`` is atomic on POSIX and on Windows (same volume), so a reader sees
     the old bytes or the new bytes, never a mix. ``tmp_dir`` puts the temp file in
@@ -22,7 +26,8 @@ def atomic_write(path: Path, data: bytes, *, tmp_dir: Path | None = None, durabl
     fd, tmp = tempfile.mkstemp(prefix=TMP_PREFIX, dir=tmp_dir or path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+            for part in (data,) if isinstance(data, bytes) else data():
+                fh.write(part)
             fh.flush()
             if durable:
                 os.fsync(fh.fileno())

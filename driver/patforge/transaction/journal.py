@@ -115,11 +115,8 @@ class Journal:
                 f"(another program wrote {'it' if len(changed) == 1 else 'them'})",
                 hint="nothing of this step was written; run the command again to plan from the new content")
         observing.notify(self.state, self.repo, writes)  # before the commit point
-        entries = [{"path": rel, "data": None if data is None else base64.b64encode(data).decode("ascii")}
-                   for rel, data in writes]
         try:
-            atomic_write(self.state / JOURNAL, json.dumps({"writes": entries}).encode("utf-8"),
-                         tmp_dir=self.tmp, durable=True)
+            atomic_write(self.state / JOURNAL, lambda: _journal_parts(writes), tmp_dir=self.tmp, durable=True)
         except OSError as exc:
             raise WriteError(f"cannot write patforge's journal: {exc.strerror or exc}",
                              hint="nothing of this step was written; free disk space (or fix the "
@@ -176,6 +173,16 @@ class Journal:
         aside = self.state / f"journal.bad-{n}.json"
         os.replace(path, aside)
         return aside
+
+
+def _journal_parts(writes: Writes) -> Iterator[bytes]:
+    """The journal's JSON (``{"writes": [{"path": ..., "data": base64}, ...]}``), entry by
+    entry: the same bytes as one ``json.dumps``, never all of it in memory at once."""
+    yield b'{"writes": ['
+    for i, (rel, data) in enumerate(writes):
+        entry = {"path": rel, "data": None if data is None else base64.b64encode(data).decode("ascii")}
+        yield (b", " if i else b"") + json.dumps(entry).encode("utf-8")
+    yield b"]}"
 
 
 def _parse_journal(raw: bytes) -> list[tuple[str, bytes | None]]:
