@@ -29,7 +29,7 @@ def load_model(repo: Path, changed: tuple[str, ...] = (), staged: bool = False) 
     files = RepoFiles(repo)  # lenient and cached: one bad file is a finding, never a crash
     registry, problem = None, None
     try:
-        registry = load_registry(repo, config, load_specs=not incremental)
+        registry = load_registry(repo, config, load_specs=not incremental, positions=False)  # lines when asked
         if not incremental:
             reuse_existing_ids(registry)
     except RegistryError as exc:

@@ -201,14 +201,15 @@ def build_items(model: RepoModel) -> None:
         return
     sound = {p.index: p for p in reg.patterns}
     entries = reg.entries
-    starts = [(model.reg_doc.node_mark("patterns", i) or None) for i in range(len(entries))]
+    located = [d for d in reg.diagnostics if d.path == reg.path and d.line is not None]
+    # each entry's first line, only when a diagnostic needs it (positions cost a parse)
+    starts = [(model.reg_doc.node_mark("patterns", i) or None) for i in range(len(entries))] if located else []
     start_lines = [m.line if m else 0 for m in starts]
     by_entry: dict[int, list[Diagnostic]] = {}
-    for d in reg.diagnostics:
-        if d.path == reg.path and d.line is not None:
-            i = max((k for k, s in enumerate(start_lines) if s and s <= d.line), default=None)
-            if i is not None:
-                by_entry.setdefault(i, []).append(d)
+    for d in located:
+        i = max((k for k, s in enumerate(start_lines) if s and s <= d.line), default=None)
+        if i is not None:
+            by_entry.setdefault(i, []).append(d)
     labels = Counter()
     for i, entry in enumerate(entries):
         e = entry if isinstance(entry, dict) else {}

@@ -95,8 +95,8 @@ def claims_for(registry: Any, p: Any, mapping: dict[str, IdClaim]) -> list[IdCla
     out: list[IdClaim] = []
     e = p.entry
     if isinstance(e.get("doc_id"), str) and is_valid_doc_id(e["doc_id"]):
-        m = registry.doc.mark("patterns", p.index, "doc_id")
-        out.append(IdClaim("registry entry", registry.path, m.line if m else None, e["doc_id"]))
+        # its line is found when a message needs it (_located): positions cost a parse of the registry
+        out.append(IdClaim("registry entry", registry.path, None, e["doc_id"]))
     for kind in kinds.KINDS:
         if kind.scope != kinds.REPOSITORY:
             out += kind.claims(registry, p)
@@ -107,11 +107,16 @@ def claims_for(registry: Any, p: Any, mapping: dict[str, IdClaim]) -> list[IdCla
     return [c for c in out if DOC_ID_RE.fullmatch(c.doc_id)]
 
 
-def _located(claim: IdClaim, p: Any) -> IdClaim:
-    """The claim with its line: a spec's is found by parsing its positions again."""
-    if claim.path != p.spec_path or claim.line is not None or p.spec is None:
+def _located(claim: IdClaim, p: Any, registry: Any) -> IdClaim:
+    """The claim with its line: the registry's or a spec's is found by parsing positions."""
+    if claim.line is not None:
         return claim
-    m = p.spec.doc.mark("doc_id")
+    if claim.path == registry.path and claim.source == "registry entry":
+        m = registry.doc.mark("patterns", p.index, "doc_id")
+    elif claim.path == p.spec_path and p.spec is not None:
+        m = p.spec.doc.mark("doc_id")
+    else:
+        return claim
     return dataclasses.replace(claim, line=m.line if m else None)
 
 
@@ -174,7 +179,7 @@ def apply_existing_ids(registry: Any, patterns: list[Any]) -> ExistingIds:
 
 def _conflict(registry: Any, p: Any, claims: list[IdClaim]) -> Diagnostic:
     values = sorted({c.doc_id for c in claims})
-    sources = "; ".join(_located(c, p).describe() for c in claims)
+    sources = "; ".join(_located(c, p, registry).describe() for c in claims)
     m = registry.doc.mark("patterns", p.index)
     best = suggest(claims, derive_doc_id(p.pattern_id, registry.config.doc_id_rule))
     return error(

@@ -37,7 +37,6 @@ def _entry_fields(model: RepoModel, item: Item) -> Iterator[Finding]:
         yield bad(rule, item, f"registry entry #{item.index + 1} is not a mapping, so it has none of the fields",
                   path=model.reg_path, line=model.entry_line(item), hint="make the item a mapping of fields")
         return
-    line = model.entry_line(item)
     kind = "migrated entry" if item.migrated else "entry"
     p = item.pattern
     for f in COMPLIANCE_FIELDS:
@@ -64,7 +63,8 @@ def _entry_fields(model: RepoModel, item: Item) -> Iterator[Finding]:
         else:
             msg = f"{kind} lacks {f}"
             hint = f"add '{f}:' to the entry"
-        yield bad(rule, item, msg, path=model.reg_path, line=line, hint=hint)
+        # the line only when there is a finding: the registry's positions cost a parse
+        yield bad(rule, item, msg, path=model.reg_path, line=model.entry_line(item), hint=hint)
 
 
 def _entry_doc_id(model: RepoModel, item: Item) -> Iterator[Finding]:
