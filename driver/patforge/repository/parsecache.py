@@ -60,8 +60,9 @@ def _fingerprint() -> str:
     return hashlib.sha256(yaml.__version__.encode() + b"\0" + source).hexdigest()[:16]
 
 
-def digest(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+def digest(text: str, kind: str = "") -> str:
+    """The key of what ``text`` gives: its data, or (``kind``) a fact derived from it."""
+    return hashlib.sha256(kind.encode("utf-8") + b"\0" + text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _plain(value: Any, depth: int = 0) -> bool:
@@ -129,9 +130,10 @@ class ParseCache:
             return {}
         return {k: v for k, v in data["entries"].items() if isinstance(v, str) and len(k) == 64}
 
-    def lookup(self, text: str) -> Any:
-        """The data ``text`` parses to (fresh objects, the caller may change them), or ``MISS``."""
-        key = digest(text)
+    def lookup(self, text: str, kind: str = "") -> Any:
+        """The data ``text`` parses to (fresh objects, the caller may change them), or
+        ``MISS``; with ``kind``, what :meth:`store` recorded under it (the caller checks its shape)."""
+        key = digest(text, kind)
         n = int(key[:8], 16) % SHARDS
         entry = self._shard(n).get(key)
         if entry is None or len(entry) > 8 * len(text) + 256:  # more than its text can give
@@ -148,8 +150,9 @@ class ParseCache:
         return value
 
     # -- learning ------------------------------------------------------------------
-    def store(self, text: str, value: Any) -> None:
-        """Remember what ``text`` parsed to (nothing when JSON cannot hold it exactly)."""
+    def store(self, text: str, value: Any, kind: str = "") -> None:
+        """Remember what ``text`` parsed to, or (``kind``) a fact derived from it;
+        nothing when JSON cannot hold it exactly."""
         if not self.writable or not _plain(value):
             return
         try:
@@ -157,9 +160,9 @@ class ParseCache:
             entry.encode("utf-8")  # a lone surrogate cannot be written
         except (ValueError, UnicodeEncodeError, RecursionError):
             return
-        if len(entry) > MAX_ENTRY_BYTES:
+        if len(entry) > MAX_ENTRY_BYTES or len(entry) > 8 * len(text) + 256:
             return
-        key = digest(text)
+        key = digest(text, kind)
         n = int(key[:8], 16) % SHARDS
         shard = self._shard(n)
         if shard.get(key) != entry:
