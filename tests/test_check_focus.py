@@ -11,18 +11,14 @@ from pathlib import Path
 
 import pytest
 
-from conftest import commit_all, git
-from compliant_repo import A_SPEC, ALPHA, BETA, DOC, REG, build_repo, edit
+from compliant_repo import A_SPEC, ALPHA, BETA, DOC, REG, edit
 
 B_SPEC = f"patterns/specs/{BETA}.pattern.yaml"
 
 
 @pytest.fixture
-def repo(tmp_path: Path) -> Path:
-    r = build_repo(tmp_path / "repo")
-    git(r, "init", "-q", "-b", "main")
-    commit_all(r, "compliant")
-    return r
+def repo(compliant_committed: Path) -> Path:
+    return compliant_committed
 
 
 def _results(cli, repo: Path, *files: str) -> tuple[int, dict[str, list]]:

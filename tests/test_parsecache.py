@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from conftest import commit_all, git, tree_snapshot
-from compliant_repo import A_SPEC, ALPHA, PID, build_repo
+from conftest import git, tree_snapshot
+from compliant_repo import A_SPEC, ALPHA, PID
 
 from patforge.repository import parsecache
 from patforge.repository.parsecache import MISS, ParseCache
@@ -22,6 +22,11 @@ from patforge.transaction.state_shape import sealed
 
 TEXT = "pattern_id: PAT-A-001\nname: a\ninputs:\n  path: {type: string, required: true}\nn: 1.5\n"
 DATA = {"pattern_id": "PAT-A-001", "name": "a", "inputs": {"path": {"type": "string", "required": True}}, "n": 1.5}
+
+
+@pytest.fixture
+def repo(compliant_committed: Path) -> Path:
+    return compliant_committed
 
 
 def _saved(folder: Path) -> None:
@@ -155,12 +160,9 @@ def test_shards_are_bounded_and_a_whole_run_keeps_only_what_it_used(tmp_path, mo
     assert list(_body(shard)["entries"]) == [parsecache.digest(texts[-1])]
 
 
-def test_check_keeps_its_cache_in_the_state_folder_and_rereads_an_edited_spec(cli, tmp_path):
+def test_check_keeps_its_cache_in_the_state_folder_and_rereads_an_edited_spec(cli, repo):
     """An edit that keeps the spec's size and mtime is seen (the key is the content's digest);
     the cache lives under .git/patforge, never in the tree."""
-    repo = build_repo(tmp_path / "repo")
-    git(repo, "init", "-q", "-b", "main")
-    commit_all(repo, "compliant")
     before = {k: v for k, v in tree_snapshot(repo).items() if not k.startswith(".git/")}
     res = cli("check", "--repo", str(repo))
     assert res.code == 0, res
@@ -179,10 +181,7 @@ def test_check_keeps_its_cache_in_the_state_folder_and_rereads_an_edited_spec(cl
         assert res.code == 1 and wrong in res.text, res
 
 
-def test_check_with_a_garbled_cache_gives_the_same_report(cli, tmp_path):
-    repo = build_repo(tmp_path / "repo")
-    git(repo, "init", "-q", "-b", "main")
-    commit_all(repo, "compliant")
+def test_check_with_a_garbled_cache_gives_the_same_report(cli, repo):
     first = cli("check", "--repo", str(repo), "--format", "json")
     for shard in (repo / ".git" / "patforge" / "parse-cache").glob("*.json"):
         shard.write_bytes(b"\x00garbage" + shard.read_bytes()[::-1])
