@@ -190,8 +190,10 @@ class ParseCache:
             entries = self._shards.get(n, {})
             if prune:
                 entries = {k: v for k, v in entries.items() if k in self._used}
-            while entries and sum(len(k) + len(v) + 8 for k, v in entries.items()) > MAX_SHARD_BYTES - 4096:
-                entries.pop(next(iter(entries)))  # the oldest first
+            size = sum(len(k) + len(v) + 8 for k, v in entries.items())
+            while entries and size > MAX_SHARD_BYTES - 4096:
+                old = next(iter(entries))  # the oldest first
+                size -= len(old) + len(entries.pop(old)) + 8
             body = json.dumps({"format": FORMAT, "code": self.code, "entries": entries},
                               ensure_ascii=False, separators=(",", ":")).encode("utf-8")
             try:
