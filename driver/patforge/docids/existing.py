@@ -56,7 +56,7 @@ def read_mapping(registry: Any) -> dict[str, IdClaim]:
             continue
         try:  # the reading layer: regular, inside, bounded in size and depth, strict text
             raw = read_inside(registry.repo, rel)
-            text = raw.decode("utf-8-sig")
+            raw.decode("utf-8-sig")
             data = parse_json(raw, rel)
         except (ContentError, PathProblem, UnicodeDecodeError) as exc:
             why = str(exc).removeprefix(f"{rel}: ").removeprefix(f"{rel}:")
@@ -77,11 +77,21 @@ def read_mapping(registry: Any) -> dict[str, IdClaim]:
             if not isinstance(row, dict) or not isinstance(row.get("doc_id"), str):
                 continue
             for key in ("pattern_id", "name"):
-                if isinstance(row.get(key), str):
-                    out.setdefault(row[key], IdClaim("doc_id_mapping.json", rel,
-                                                     _line_of(text, row[key]), row["doc_id"]))
+                if isinstance(row.get(key), str):  # its line when a message needs it (_located)
+                    out.setdefault(row[key], IdClaim("doc_id_mapping.json", rel, None, row["doc_id"]))
         return out
     return {}
+
+
+def _mapping_line(registry: Any, rel: str, p: Any) -> int | None:
+    """The line of the mapping row that claims for ``p`` (read again: only a conflict asks)."""
+    try:
+        text = read_inside(registry.repo, rel).decode("utf-8-sig")
+    except (ContentError, PathProblem, UnicodeDecodeError):
+        return None
+    mapping = read_mapping(registry)
+    key = next((k for k in (p.pattern_id, p.name) if k in mapping), None)
+    return _line_of(text, key) if key is not None else None
 
 
 def _line_of(text: str, value: str) -> int | None:
@@ -111,6 +121,8 @@ def _located(claim: IdClaim, p: Any, registry: Any) -> IdClaim:
     """The claim with its line: the registry's or a spec's is found by parsing positions."""
     if claim.line is not None:
         return claim
+    if claim.source == "doc_id_mapping.json":
+        return dataclasses.replace(claim, line=_mapping_line(registry, claim.path, p))
     if claim.path == registry.path and claim.source == "registry entry":
         m = registry.doc.mark("patterns", p.index, "doc_id")
     elif claim.path == p.spec_path and p.spec is not None:

@@ -72,13 +72,15 @@ def parse_members(text: str) -> list[Member]:
         raise MappingShapeError("not a JSON object ({pattern_id: doc_id, ...})")
     members: list[Member] = []
     i = _skip_ws(text, i + 1)
+    line, counted = 1, 0  # lines counted as the members go: once over the text, not once a member
     while text[i] != "}":
         key_start = i
         key, key_end = json.decoder.scanstring(text, i + 1)
         value_start = _skip_ws(text, _skip_ws(text, key_end) + 1)  # past ':'
         value, end = decoder.raw_decode(text, value_start)
-        members.append(Member(key, value, key_start, key_end, value_start, end,
-                              text.count("\n", 0, key_start) + 1))
+        line += text.count("\n", counted, key_start)
+        counted = key_start
+        members.append(Member(key, value, key_start, key_end, value_start, end, line))
         i = _skip_ws(text, end)
         if text[i] == ",":
             i = _skip_ws(text, i + 1)

@@ -29,7 +29,7 @@ def suite_sources(model: RepoModel, item: Item, s: Suite) -> list[DocIdSource]:
     """Every artifact's doc_id claim, registry first (for -070, -071, ID-SYS-101)."""
     e = item.entry
     out = [DocIdSource("registry entry", model.reg_path, claimed_id(e.get("doc_id")),
-                       model.entry_line(item, "doc_id" if "doc_id" in e else None))]
+                       line_of=lambda: model.entry_line(item, "doc_id" if "doc_id" in e else None))]
     for judge in model.judges:
         out += judge.sources(model, item, s)
     return out
