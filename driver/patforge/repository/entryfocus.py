@@ -18,6 +18,7 @@ load gives them.
 
 from __future__ import annotations
 
+import bisect
 from typing import Any, Callable, Iterable
 
 from patforge.repository.layout import PATH_FIELDS, REQUIRED_PATH_FIELDS, sidecar_path
@@ -36,7 +37,6 @@ class EntryIndex:
     def __init__(self, entries: list[Any]) -> None:
         self.names: list[tuple[str, int]] = []
         self.paths: dict[str, set[int]] = {}  # a written path -> entries
-        self.under: dict[str, set[int]] = {}  # a folder of a written path -> entries
         self.derived: set[int] = set()  # entries some of whose paths are derived, not written
         for i, e in enumerate(entries):
             if not isinstance(e, dict):
@@ -52,14 +52,17 @@ class EntryIndex:
                 rels = [_raw(v)] + ([_raw(sidecar_path(v.strip()))] if f == "schema_path" else [])
                 for rel in rels:
                     self.paths.setdefault(rel, set()).add(i)
-                    parts = rel.split("/")
-                    for n in range(1, len(parts)):
-                        self.under.setdefault("/".join(parts[:n]), set()).add(i)
+        self.ordered = sorted(self.paths)  # the paths inside a folder stand together
 
     def touching(self, target: str) -> set[int]:
         """Entries whose name or written paths may meet ``target`` (a file or folder)."""
         t = target.casefold().rstrip("/")
-        out = set(self.paths.get(t, ())) | self.under.get(t, set())
+        out = set(self.paths.get(t, ()))
+        inside = t + "/"
+        k = bisect.bisect_left(self.ordered, inside)
+        while k < len(self.ordered) and self.ordered[k].startswith(inside):
+            out |= self.paths[self.ordered[k]]
+            k += 1
         parts = t.split("/")
         for n in range(1, len(parts)):
             out |= self.paths.get("/".join(parts[:n]), set())
