@@ -100,6 +100,17 @@ def rendered_grown(dst: Path) -> tuple[Path, "CliResult", "Cli"]:
 
 
 @pytest.fixture
+def compliant_committed(tmp_path: Path) -> Path:
+    """The hand-written compliant repository (compliant_repo.py), committed in a new git repository."""
+    from compliant_repo import build_repo
+
+    r = build_repo(tmp_path / "repo")
+    git(r, "init", "-q", "-b", "main")
+    commit_all(r, "compliant")
+    return r
+
+
+@pytest.fixture
 def wild_repo(tmp_path: Path) -> Path:
     """The fixture shaped like real registries (CRLF, \\T escapes...), as a git repository."""
     import shutil

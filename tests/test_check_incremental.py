@@ -21,11 +21,8 @@ from compliant_repo import (A_EX, A_EXEC, A_SCHEMA, A_SIDECAR, A_SPEC, A_TEST, A
 
 
 @pytest.fixture
-def repo(tmp_path: Path) -> Path:
-    r = build_repo(tmp_path / "repo")
-    git(r, "init", "-q", "-b", "main")
-    commit_all(r, "compliant")
-    return r
+def repo(compliant_committed: Path) -> Path:
+    return compliant_committed
 
 
 def _check(cli, repo: Path, *files: str):

@@ -60,10 +60,6 @@ __all__ = ["CheckOptions", "CheckResult", "Finding", "Record", "RuleSummary", "r
 
 def run_check(repo: Path, options: CheckOptions | None = None) -> CheckResult:
     """Check ``repo``; with ``options.fix``, repair first (Phase 1 code) and check again."""
-    # why: start-up time: loaded only when run_check() runs, not when the module is imported
-    from patforge.check.fix import fix
-    from patforge.check.load import load_model
-
     options = options or CheckOptions()
     if options.dry_run and not options.fix:
         raise UsageError("--dry-run only applies to --fix", hint="add --fix, or drop --dry-run")
@@ -75,10 +71,28 @@ def run_check(repo: Path, options: CheckOptions | None = None) -> CheckResult:
                                         "PAT-CHECK-001-041 (or just 041)") from None
     options.blocking = tuple(blocking or ())  # full IDs from here on
     repo = Path(repo)
+    # why: start-up time: loaded only when run_check() runs, not when the module is imported
+    from patforge.repository import parsecache
+
+    cache = parsecache.open_for(repo, writable=True) if repo.is_dir() else None
+    with parsecache.active(cache):
+        result, whole = _run(repo, options, selected)
+    if cache is not None:  # a run that read every pattern keeps only what it used
+        cache.save(prune=whole)
+    return result
+
+
+def _run(repo: Path, options: CheckOptions, selected: list[str] | None) -> tuple[CheckResult, bool]:
+    """The check (and --fix); and whether it read every pattern."""
+    # why: start-up time: loaded only when run_check() runs, not when the module is imported
+    from patforge.check.fix import fix
+    from patforge.check.load import load_model
+
     model = load_model(repo, options.files, options.staged)
     _check_only(model, options)
+    whole = model.selected is None and not options.only and model.registry is not None
     if not options.fix:
-        return _result(model, options, selected)
+        return _result(model, options, selected), whole
     only = options.only if model.selected is None else tuple(
         it.entry["name"] for it in _judged(model, options) if isinstance(it.entry, dict) and it.entry.get("name"))
     changes, diags = (fix(model, only, options.dry_run) if model.selected is None or only else ([], []))
@@ -86,7 +100,7 @@ def run_check(repo: Path, options: CheckOptions | None = None) -> CheckResult:
         model = load_model(repo, options.files, options.staged)
     result = _result(model, options, selected)
     result.fix_changes, result.fix_diagnostics, result.fix_applied = changes, diags, True
-    return result
+    return result, whole
 
 
 def _check_only(model: RepoModel, options: CheckOptions) -> None:

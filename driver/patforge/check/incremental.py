@@ -30,7 +30,6 @@ from typing import Any
 from patforge.errors import GitError
 from patforge.vcs.git import git_available, run_git
 from patforge.repository.layout import KIND_DIRS, PATH_FIELDS, REQUIRED_PATH_FIELDS
-from patforge.repository.registry import Registry
 from patforge.repository.yamlsrc import YamlLoadError, load_yaml_text
 from patforge.kinds.tests import test_owner
 
@@ -157,10 +156,10 @@ def _colliding(entries: list[Any], chosen: set[int]) -> set[int]:
             and any((k, repr(e.get(k))) in keys for k in ("doc_id", "name", "pattern_id"))}
 
 
-def select(repo: Path, registry: Registry, files: list[str]) -> Selection:
-    entries = registry.entries
+def select_entries(repo: Path, reg_path: str, entries: list[Any], files: list[str]) -> Selection:
+    """The entries (of the registry at ``reg_path``, raw) the changed ``files`` belong to."""
     sel = Selection(set(), list(files))
-    index_path = f"{PurePosixPath(registry.path).parent}/SCHEMA_INDEX.yaml"
+    index_path = f"{PurePosixPath(reg_path).parent}/SCHEMA_INDEX.yaml"
     repo_wide = {_key(p) for p in (*REPOSITORY_INPUTS, index_path)}
     names = {e["name"] for e in entries if isinstance(e, dict) and isinstance(e.get("name"), str)}
     owned = [(i, e, _entry_paths(e)) for i, e in enumerate(entries) if isinstance(e, dict)]
@@ -168,8 +167,8 @@ def select(repo: Path, registry: Registry, files: list[str]) -> Selection:
         k = _key(rel)
         if k in repo_wide:
             return Selection(None, list(files), why_all=f"{rel} applies to every pattern")
-        if k == _key(registry.path):
-            before = head_entries(repo, registry.path)
+        if k == _key(reg_path):
+            before = head_entries(repo, reg_path)
             if before is None:
                 return Selection(None, list(files), why_all=f"{rel} changed and git HEAD has no version of it "
                                  "to compare with")

@@ -11,7 +11,7 @@ from patforge.errors import RegistryError, UsageError
 from patforge.repository.registry import load_registry, load_spec
 from patforge.repository.files import RepoFiles
 
-from patforge.check.incremental import repo_relative, select as select_changed, staged_deletions
+from patforge.check.incremental import Selection, repo_relative, select_entries, staged_deletions
 from patforge.check.model import RepoModel, build_items, load_baseline
 
 
@@ -28,8 +28,22 @@ def load_model(repo: Path, changed: tuple[str, ...] = (), staged: bool = False) 
     incremental = bool(changed) or staged
     files = RepoFiles(repo)  # lenient and cached: one bad file is a finding, never a crash
     registry, problem = None, None
+    rel: list[str] = []
+    if incremental:
+        rel, outside = repo_relative(repo, [Path(f) for f in changed])
+        if outside:
+            raise UsageError(f"not in the repository {repo}: {', '.join(outside)}",
+                             hint="pass files inside --repo (pre-commit passes them relative to the repository)")
+    found: list[Selection] = []
+
+    def focus(entries: list) -> set[int] | None:
+        """check FILE...: the changed files' entries; only they (and what may clash with them) are validated."""
+        found.append(select_entries(repo, config.registry, entries, rel))
+        return found[-1].indexes
+
     try:
-        registry = load_registry(repo, config, load_specs=not incremental)
+        registry = load_registry(repo, config, load_specs=not incremental, positions=False,  # lines when asked
+                                 focus=focus if incremental else None)
         if not incremental:
             reuse_existing_ids(registry)
     except RegistryError as exc:
@@ -39,12 +53,8 @@ def load_model(repo: Path, changed: tuple[str, ...] = (), staged: bool = False) 
         problem = d
     selection = None
     if incremental:
-        rel, outside = repo_relative(repo, [Path(f) for f in changed])
-        if outside:
-            raise UsageError(f"not in the repository {repo}: {', '.join(outside)}",
-                             hint="pass files inside --repo (pre-commit passes them relative to the repository)")
         if registry is not None:
-            selection = select_changed(repo, registry, rel)
+            selection = found[-1]
             for p in registry.patterns:
                 if selection.indexes is None or p.index in selection.indexes:
                     load_spec(registry, p)

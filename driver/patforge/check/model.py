@@ -100,6 +100,7 @@ class RepoModel:
         #: `patforge status` classifies it (check/rendered.py); empty when nothing was rendered
         self.drift: dict[str, dict[str, Any]] = {}
         self.wanted: set[str] | None = None  # --rule: the rules reported (None: all)
+        self._starts: list[int | None] | None = None  # each registry entry's first line (_entry_starts)
 
     # -- helpers used by every check
     def judge_of(self, subject: str) -> ArtifactJudge | None:
@@ -113,9 +114,31 @@ class RepoModel:
     def entry_line(self, item: Item, key: str | None = None) -> int | None:
         if self.reg_doc is None:
             return None
-        m = (self.reg_doc.mark("patterns", item.index, key) if key else None) or \
-            self.reg_doc.node_mark("patterns", item.index)
-        return m.line if m else None
+        m = self.reg_doc.mark("patterns", item.index, key) if key else None
+        if m is not None:
+            return m.line
+        starts = self._entry_starts()
+        return starts[item.index] if item.index < len(starts) else None
+
+    def _entry_starts(self) -> list[int | None]:
+        """Each entry's first line (every PASS of an entry rule names it): kept in the parse
+        cache under the registry text's digest, so the registry's positions are parsed only
+        when a finding needs another line."""
+        if self._starts is None:
+            # why: start-up time: loaded only when a line is asked, not when the module is imported
+            from patforge.repository import parsecache
+
+            doc, n = self.reg_doc, len(self.registry.entries) if self.registry is not None else 0
+            cache = parsecache.current()
+            got = cache.lookup(doc.text, "entry-lines") if cache is not None else parsecache.MISS
+            if isinstance(got, list) and len(got) == n and all(
+                    v is None or (type(v) is int and v > 0) for v in got):
+                self._starts = got
+            else:
+                self._starts = [m.line if (m := doc.node_mark("patterns", i)) else None for i in range(n)]
+                if cache is not None:
+                    cache.store(doc.text, self._starts, "entry-lines")
+        return self._starts
 
     def suite_for(self, item: Item) -> Suite | None:
         """The entry's artifacts, located by every judge (None: the entry cannot be read)."""
@@ -201,14 +224,15 @@ def build_items(model: RepoModel) -> None:
         return
     sound = {p.index: p for p in reg.patterns}
     entries = reg.entries
-    starts = [(model.reg_doc.node_mark("patterns", i) or None) for i in range(len(entries))]
+    located = [d for d in reg.diagnostics if d.path == reg.path and d.line is not None]
+    # each entry's first line, only when a diagnostic needs it (positions cost a parse)
+    starts = [(model.reg_doc.node_mark("patterns", i) or None) for i in range(len(entries))] if located else []
     start_lines = [m.line if m else 0 for m in starts]
     by_entry: dict[int, list[Diagnostic]] = {}
-    for d in reg.diagnostics:
-        if d.path == reg.path and d.line is not None:
-            i = max((k for k, s in enumerate(start_lines) if s and s <= d.line), default=None)
-            if i is not None:
-                by_entry.setdefault(i, []).append(d)
+    for d in located:
+        i = max((k for k, s in enumerate(start_lines) if s and s <= d.line), default=None)
+        if i is not None:
+            by_entry.setdefault(i, []).append(d)
     labels = Counter()
     for i, entry in enumerate(entries):
         e = entry if isinstance(entry, dict) else {}

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import PurePosixPath
-from typing import Any
+from typing import Any, Callable
 
 from patforge.docids.doclink import DocLink, find_doc_link
 from patforge.repository.files import RepoFiles
@@ -55,10 +55,14 @@ class DocIdSource:
     line: int | None = None
     via: str | None = None  # for an example linked by its folder's index: the index's path
     via_line: int | None = None
+    #: finds ``line`` when a finding needs it (the registry's: its positions cost a parse)
+    line_of: Callable[[], int | None] | None = field(default=None, compare=False, repr=False)
 
     def where(self) -> tuple[str, int | None]:
         """The file and line that state the doc_id (the index, for an indexed example)."""
-        return (self.via, self.via_line) if self.via else (self.path, self.line)
+        if self.via:
+            return self.via, self.via_line
+        return self.path, self.line if self.line_of is None else self.line_of()
 
     def describe(self) -> str:
         """Short name for messages (the finding's location gives the full path)."""

@@ -109,11 +109,13 @@ def repair_windows_paths(text: str, path: str, loader=load_yaml_text) -> tuple[s
     holding the literal text. Returns the new text and what was changed; raises
     ``YamlLoadError`` if the file has another problem this cannot repair."""
     notes: list[str] = []
+    last: YamlLoadError | None = None
     for _ in range(1000):
         try:
             loader(text, path)
             return text, notes
         except YamlLoadError as exc:
+            last = exc  # `exc` itself is unbound once the except clause ends
             d = exc.diagnostic
             if "unknown escape" not in d.message or d.line is None or d.column is None:
                 raise
@@ -128,7 +130,8 @@ def repair_windows_paths(text: str, path: str, loader=load_yaml_text) -> tuple[s
             lines[d.line - 1] = line[:start] + single + line[end + 1:]
             notes.append(f"{path}:{d.line}: {line[start:end + 1]} -> {single}")
             text = "".join(lines)
-    raise YamlLoadError(exc.diagnostic)  # pragma: no cover - 1000 scalars on one file
+    assert last is not None
+    raise YamlLoadError(last.diagnostic)  # pragma: no cover - 1000 scalars on one file
 
 
 def _yaml_files(repo: Path, registry_rel: str, report: DoctorReport) -> list[str]:

@@ -46,7 +46,14 @@ class Renderer:
         self.options = options
         # Specs are parsed only for the patterns this run works on (`new` and --only
         # stay fast in a 1,000-pattern repository).
-        self.registry = load_registry(repo, load_specs=False)
+        # Lines are parsed when a diagnostic needs one. A dry run of a few patterns (status,
+        # check FILE) validates only them and the entries that could clash with them.
+        focus = None
+        if options.dry_run and options.only:
+            wanted = set(options.only)
+            focus = lambda entries: {i for i, e in enumerate(entries)  # noqa: E731
+                                     if isinstance(e, dict) and e.get("name") in wanted}
+        self.registry = load_registry(repo, load_specs=False, positions=False, focus=focus)
         self.repo = self.registry.repo
         self.ws = ws or Workspace(self.repo, dry_run=options.dry_run, defer=options.all_or_nothing,
                                   keep_bytes=options.keep_diffs)

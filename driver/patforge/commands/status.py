@@ -88,10 +88,21 @@ def _read_only_cache(repo: Path):
 
 
 def collect_status(repo: Path, options: StatusOptions | None = None) -> StatusReport:
+    """Every unit's state. Parses go through the parse cache check keeps (read, never
+    written: status writes nothing), or through check's own when check asks."""
+    # why: start-up time: loaded only when collect_status() runs, not when the module is imported
+    from patforge.repository import parsecache
+
+    own = None if parsecache.current() is not None or not Path(repo).is_dir() else \
+        parsecache.open_for(Path(repo), writable=False)
+    with parsecache.active(own):
+        return _collect(repo, options or StatusOptions())
+
+
+def _collect(repo: Path, options: StatusOptions) -> StatusReport:
     # why: start-up time: loaded only when collect_status() runs, not when the module is imported
     from patforge.commands.render import Renderer, RenderOptions
 
-    options = options or StatusOptions()
     renderer = Renderer(repo, RenderOptions(only=options.only, kinds=options.kinds, template=options.template,
                                             dry_run=True))
     reg = renderer.registry

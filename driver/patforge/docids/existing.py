@@ -56,7 +56,7 @@ def read_mapping(registry: Any) -> dict[str, IdClaim]:
             continue
         try:  # the reading layer: regular, inside, bounded in size and depth, strict text
             raw = read_inside(registry.repo, rel)
-            text = raw.decode("utf-8-sig")
+            raw.decode("utf-8-sig")
             data = parse_json(raw, rel)
         except (ContentError, PathProblem, UnicodeDecodeError) as exc:
             why = str(exc).removeprefix(f"{rel}: ").removeprefix(f"{rel}:")
@@ -77,11 +77,21 @@ def read_mapping(registry: Any) -> dict[str, IdClaim]:
             if not isinstance(row, dict) or not isinstance(row.get("doc_id"), str):
                 continue
             for key in ("pattern_id", "name"):
-                if isinstance(row.get(key), str):
-                    out.setdefault(row[key], IdClaim("doc_id_mapping.json", rel,
-                                                     _line_of(text, row[key]), row["doc_id"]))
+                if isinstance(row.get(key), str):  # its line when a message needs it (_located)
+                    out.setdefault(row[key], IdClaim("doc_id_mapping.json", rel, None, row["doc_id"]))
         return out
     return {}
+
+
+def _mapping_line(registry: Any, rel: str, p: Any) -> int | None:
+    """The line of the mapping row that claims for ``p`` (read again: only a conflict asks)."""
+    try:
+        text = read_inside(registry.repo, rel).decode("utf-8-sig")
+    except (ContentError, PathProblem, UnicodeDecodeError):
+        return None
+    mapping = read_mapping(registry)
+    key = next((k for k in (p.pattern_id, p.name) if k in mapping), None)
+    return _line_of(text, key) if key is not None else None
 
 
 def _line_of(text: str, value: str) -> int | None:
@@ -95,8 +105,8 @@ def claims_for(registry: Any, p: Any, mapping: dict[str, IdClaim]) -> list[IdCla
     out: list[IdClaim] = []
     e = p.entry
     if isinstance(e.get("doc_id"), str) and is_valid_doc_id(e["doc_id"]):
-        m = registry.doc.mark("patterns", p.index, "doc_id")
-        out.append(IdClaim("registry entry", registry.path, m.line if m else None, e["doc_id"]))
+        # its line is found when a message needs it (_located): positions cost a parse of the registry
+        out.append(IdClaim("registry entry", registry.path, None, e["doc_id"]))
     for kind in kinds.KINDS:
         if kind.scope != kinds.REPOSITORY:
             out += kind.claims(registry, p)
@@ -107,11 +117,18 @@ def claims_for(registry: Any, p: Any, mapping: dict[str, IdClaim]) -> list[IdCla
     return [c for c in out if DOC_ID_RE.fullmatch(c.doc_id)]
 
 
-def _located(claim: IdClaim, p: Any) -> IdClaim:
-    """The claim with its line: a spec's is found by parsing its positions again."""
-    if claim.path != p.spec_path or claim.line is not None or p.spec is None:
+def _located(claim: IdClaim, p: Any, registry: Any) -> IdClaim:
+    """The claim with its line: the registry's or a spec's is found by parsing positions."""
+    if claim.line is not None:
         return claim
-    m = p.spec.doc.mark("doc_id")
+    if claim.source == "doc_id_mapping.json":
+        return dataclasses.replace(claim, line=_mapping_line(registry, claim.path, p))
+    if claim.path == registry.path and claim.source == "registry entry":
+        m = registry.doc.mark("patterns", p.index, "doc_id")
+    elif claim.path == p.spec_path and p.spec is not None:
+        m = p.spec.doc.mark("doc_id")
+    else:
+        return claim
     return dataclasses.replace(claim, line=m.line if m else None)
 
 
@@ -174,7 +191,7 @@ def apply_existing_ids(registry: Any, patterns: list[Any]) -> ExistingIds:
 
 def _conflict(registry: Any, p: Any, claims: list[IdClaim]) -> Diagnostic:
     values = sorted({c.doc_id for c in claims})
-    sources = "; ".join(_located(c, p).describe() for c in claims)
+    sources = "; ".join(_located(c, p, registry).describe() for c in claims)
     m = registry.doc.mark("patterns", p.index)
     best = suggest(claims, derive_doc_id(p.pattern_id, registry.config.doc_id_rule))
     return error(

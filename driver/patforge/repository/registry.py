@@ -13,7 +13,7 @@ import dataclasses
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from patforge.repository.config import Config, load_config
 from patforge.diagnostics import Diagnostic, DiagnosticList, Severity, error, warning
@@ -25,6 +25,7 @@ from patforge.repository.paths import (PathProblem, check_inside, check_write_ta
                             name_problem, normalize_repo_path, resolve_inside)
 from patforge.repository.entrypaths import SidecarIndex, SpecFinder, backslash_note, derive_paths, majority_language
 from patforge.repository.entryclash import find_collisions, find_duplicates
+from patforge.repository.entryfocus import EntryIndex, widen
 from patforge.spec.place import found_note, spec_elsewhere, unregistered_note, unregistered_spec
 from patforge.spec.read import form_note, load_spec_file
 from patforge.repository.yamlsrc import YamlDocument, YamlLoadError, load_yaml_file
@@ -193,7 +194,7 @@ def find_repo_root(start: Path, config: Config | None = None) -> Path:
 
 def load_registry(repo: Path, config: Config | None = None, *, load_specs: bool = True,
                   doc: YamlDocument | None = None, only: frozenset[str] | None = None,
-                  positions: bool = True) -> Registry:
+                  positions: bool = True, focus: Callable[[list[Any]], set[int] | None] | None = None) -> Registry:
     """Load the registry and (optionally) every spec. Raises ``RegistryError`` only when
     the registry itself is unusable; everything else is a diagnostic. ``doc``: the
     registry file already parsed (what the caller just wrote), so it is not parsed again.
@@ -201,7 +202,12 @@ def load_registry(repo: Path, config: Config | None = None, *, load_specs: bool 
     ``only``: the names of the patterns the caller works on (``new``, ``--only``): the
     other entries stay raw data (``entries``), neither validated nor checked on disk,
     and ``roots`` come from every entry's spec_path. ``positions=False``: node
-    positions are parsed only if a diagnostic or an edit needs them."""
+    positions are parsed only if a diagnostic or an edit needs them.
+
+    ``focus``: given the raw entries, the indexes of those the caller judges (None:
+    all). Only they, and the entries that could clash with them (``entryfocus``), are
+    validated: the focused entries get exactly the diagnostics a whole load gives
+    them; ``roots`` come from every entry's spec_path as with ``only``."""
     repo = Path(repo)
     if not repo.is_dir():
         raise RepositoryError(f"repository folder {repo} does not exist",
@@ -238,22 +244,31 @@ def load_registry(repo: Path, config: Config | None = None, *, load_specs: bool 
     finder = SpecFinder.for_repo(repo, sorted(_raw_roots(entries) | set(config.roots)))
     taken = {str(e["spec_path"]).replace("\\", "/").removeprefix("./") for e in entries
              if isinstance(e, dict) and e.get("spec_path")}
-    for i, entry in enumerate(entries):
-        if only is not None and not (isinstance(entry, dict) and entry.get("name") in only):
-            continue
+
+    def load(i: int, into: DiagnosticList) -> Pattern | None:
+        entry = entries[i]
         guess = (unregistered_spec(finder, entry, taken)
                  if isinstance(entry, dict) and entry.get("spec_path") in (None, "") else [])
-        pat = _load_entry(repo, doc, config, i, entry, diags, language, sidecars,
-                          guess[0] if len(guess) == 1 else None)
-        if pat is not None:
-            candidates.append(pat)
+        return _load_entry(repo, doc, config, i, entry, into, language, sidecars,
+                           guess[0] if len(guess) == 1 else None)
+
+    chosen = focus(entries) if focus is not None else None
+    if chosen is None:
+        for i, entry in enumerate(entries):
+            if only is not None and not (isinstance(entry, dict) and entry.get("name") in only):
+                continue
+            pat = load(i, diags)
+            if pat is not None:
+                candidates.append(pat)
+    else:
+        candidates = _load_focused(entries, chosen, load, diags)
 
     losers: dict[int, int] = {}
     bad = find_duplicates(doc, entries, diags, repo, losers)
     bad |= find_collisions(doc, [p for p in candidates if p.index not in bad], diags)
     patterns = [p for p in candidates if p.index not in bad]
 
-    found_roots = {p.root for p in patterns} if only is None else _raw_roots(entries)
+    found_roots = {p.root for p in patterns} if only is None and chosen is None else _raw_roots(entries)
     roots = sorted(found_roots | set(config.roots), key=lambda r: (r.count("/"), r))
     if not roots:
         roots = ["patterns"]
@@ -265,6 +280,28 @@ def load_registry(repo: Path, config: Config | None = None, *, load_specs: bool 
         load_all_specs(registry)
         registry.notes += [n for n in (found_note(registry),) if n]
     return registry
+
+
+def _load_focused(entries: list[Any], chosen: set[int], load: Callable[[int, DiagnosticList], Pattern | None],
+                  diags: DiagnosticList) -> list[Pattern]:
+    """The chosen entries and every entry that could clash with them, loaded (their
+    diagnostics in entry order, as a whole load adds them)."""
+    loaded: dict[int, tuple[Pattern | None, DiagnosticList]] = {}
+
+    def targets(i: int) -> list[str]:
+        own = DiagnosticList()
+        pat = load(i, own)
+        loaded[i] = (pat, own)
+        return [] if pat is None else [rel for f, rel in write_targets(pat) if f != "answers folder"]
+
+    widen(chosen, EntryIndex(entries), targets)
+    out = []
+    for i in sorted(loaded):
+        pat, own = loaded[i]
+        diags.extend(own)
+        if pat is not None:
+            out.append(pat)
+    return out
 
 
 def _raw_roots(entries: list[Any]) -> set[str]:

@@ -15,6 +15,7 @@ from typing import Any, NamedTuple
 
 import yaml
 
+from patforge.repository import parsecache
 from patforge.repository.bounded import ContentError, read_regular
 from patforge.diagnostics import Diagnostic, error
 from patforge.validation.messages import shown
@@ -262,8 +263,13 @@ class _UniqueKeysLoader(_Loader):  # type: ignore[misc, valid-type]
 def _load(text: str, path: str, doc: YamlDocument | None, *, positions: bool = True) -> Any:
     """The one safe loader every YAML file patforge reads goes through: compose the
     node graph, bound its expanded size, record positions (``doc``), construct."""
+    walk = doc is not None and positions
+    cache = None if walk else parsecache.current()
+    if cache is not None:
+        hit = cache.lookup(text)
+        if hit is not parsecache.MISS:
+            return hit
     try:
-        walk = doc is not None and positions
         loader = _Loader(text) if walk or doc is None else _UniqueKeysLoader(text)
         loader.path = path
         try:
@@ -276,12 +282,16 @@ def _load(text: str, path: str, doc: YamlDocument | None, *, positions: bool = T
             # anchor: without one, the file size limit already bounds it (a 10,000-entry
             # registry is 3.5 MB, past a million characters, and counting its nodes took
             # 3.5 s of a 27 s `check FILE`).
-            if _ANCHOR.search(text):
+            anchored = _ANCHOR.search(text) is not None
+            if anchored:
                 check_expanded_size(node, path)
             if walk:
                 doc._marks = ({}, {}, {})
                 _walk(node, (), doc, set())
-            return loader.construct_document(node)
+            data = loader.construct_document(node)
+            if cache is not None and not anchored:  # an alias is shared data: parsed every time
+                cache.store(text, data)
+            return data
         finally:
             loader.dispose()
     except yaml.MarkedYAMLError as exc:

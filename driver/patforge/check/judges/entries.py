@@ -7,6 +7,8 @@ which field records it, which root sub-folder holds it and what render creates.
 
 from __future__ import annotations
 
+import dataclasses
+
 from typing import Iterator
 
 from patforge.diagnostics import Severity
@@ -37,7 +39,6 @@ def _entry_fields(model: RepoModel, item: Item) -> Iterator[Finding]:
         yield bad(rule, item, f"registry entry #{item.index + 1} is not a mapping, so it has none of the fields",
                   path=model.reg_path, line=model.entry_line(item), hint="make the item a mapping of fields")
         return
-    line = model.entry_line(item)
     kind = "migrated entry" if item.migrated else "entry"
     p = item.pattern
     for f in COMPLIANCE_FIELDS:
@@ -64,7 +65,8 @@ def _entry_fields(model: RepoModel, item: Item) -> Iterator[Finding]:
         else:
             msg = f"{kind} lacks {f}"
             hint = f"add '{f}:' to the entry"
-        yield bad(rule, item, msg, path=model.reg_path, line=line, hint=hint)
+        # the line only when there is a finding: the registry's positions cost a parse
+        yield bad(rule, item, msg, path=model.reg_path, line=model.entry_line(item), hint=hint)
 
 
 def _entry_doc_id(model: RepoModel, item: Item) -> Iterator[Finding]:
@@ -108,7 +110,10 @@ def _entry_paths(model: RepoModel, item: Item) -> Iterator[Finding]:
             continue  # a kind the registry records no path for
         base = f"{root}/{judge.folder}/"
         value = e.get(f)
-        line = model.entry_line(item, f if f in e else None)
+        if value in (None, "") or not isinstance(value, str) or not value.startswith(base):
+            line = model.entry_line(item, f if f in e else None)  # a finding is likely: its line
+        else:
+            line = None  # found when a finding needs it: the registry's positions cost a parse
         if value in (None, ""):
             kind = "migrated entry" if item.migrated else "entry"
             if judge.rendered:
@@ -126,16 +131,20 @@ def _entry_paths(model: RepoModel, item: Item) -> Iterator[Finding]:
         try:
             norm = normalize_path_field(f, value)
         except PathProblem as exc:
-            yield bad(rule, item, f"{f} {shown(value)}: {exc}", path=model.reg_path, line=line, hint=exc.hint)
+            yield bad(rule, item, f"{f} {shown(value)}: {exc}", path=model.reg_path,
+                      line=line or model.entry_line(item, f), hint=exc.hint)
             continue
         if not norm.startswith(base):
             yield bad(rule, item, f"{f} {norm} is not under {base} (judged against root {root})",
-                      path=model.reg_path, line=line,
+                      path=model.reg_path, line=line or model.entry_line(item, f),
                       hint=f"move the file under {base} and update {f}" if f != ROOT_FIELDS[0] else
                       "keep every artifact of a pattern in one root's sub-folders")
             continue
         if judge.judge_path is not None:
-            yield from judge.judge_path(model, item, norm, line)
+            for found in judge.judge_path(model, item, norm, line):
+                if found.line is None and line is None and found.path == model.reg_path:
+                    found = dataclasses.replace(found, line=model.entry_line(item, f))
+                yield found
 
 
 def _entry_sanity(model: RepoModel, item: Item) -> Iterator[Finding]:

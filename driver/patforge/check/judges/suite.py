@@ -29,7 +29,7 @@ def suite_sources(model: RepoModel, item: Item, s: Suite) -> list[DocIdSource]:
     """Every artifact's doc_id claim, registry first (for -070, -071, ID-SYS-101)."""
     e = item.entry
     out = [DocIdSource("registry entry", model.reg_path, claimed_id(e.get("doc_id")),
-                       model.entry_line(item, "doc_id" if "doc_id" in e else None))]
+                       line_of=lambda: model.entry_line(item, "doc_id" if "doc_id" in e else None))]
     for judge in model.judges:
         out += judge.sources(model, item, s)
     return out
@@ -89,11 +89,12 @@ def _same_doc_id(model: RepoModel, item: Item, sources: list[DocIdSource]) -> It
         ref = sorted(valid, key=lambda d: (-counts[d], d))[0]
         basis = f"held by {counts[ref]} of {len(sources)} artifacts"
     for src in sources:
-        path, line = src.where()
         if src.doc_id is None:
+            path, line = src.where()  # only for a finding: the registry's line costs a parse
             yield bad(rule, item, f"{src.describe()} resolves to no doc_id, so it is not linked to the suite "
                       f"{ref}", path=path, line=line, hint=_unlinked_hint(model, src, ref))
         elif src.doc_id != ref:
+            path, line = src.where()
             yield bad(rule, item, f"{src.describe()} says {src.doc_id}, but the suite's doc_id is {ref} "
                       f"({basis})", path=path, line=line,
                       hint=per_file_hint(src.doc_id, ref) or
