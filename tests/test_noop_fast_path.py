@@ -166,3 +166,22 @@ def test_a_spec_edit_keeping_size_and_mtime_is_noticed_by_the_command_path(rende
     assert not run.report.failed
     # the full render ran: it recorded the spec's new content
     assert manifest.Manifest.load(state_dir(rendered)).files[rel][2] == manifest.digest(spec.read_bytes())
+
+
+def test_a_manifest_past_a_repository_files_bound_is_read(tmp_path: Path) -> None:
+    """The manifest grows with the repository (44.7 MB at 10,000 patterns): the 16 MiB
+    bound of a repository file made it a miss there, so every no-op was a full run."""
+    from patforge.repository.bounded import MAX_FILE_BYTES
+    from patforge.rendering.manifest import MANIFEST, Manifest
+    from patforge.rendering.template_source import REPO_BUNDLE
+
+    digest = "0" * 64
+    files = {f"patterns/executors/p{i:06d}_executor.ps1": [1234, 1_700_000_000_000_000_000, digest]
+             for i in range(MAX_FILE_BYTES // 80)}
+    files[REPO_BUNDLE] = [10, 1_700_000_000_000_000_000, digest]
+    report = {"template": {"location": REPO_BUNDLE, "record": REPO_BUNDLE, "ref": "v1.0.0", "tags": ["v1.0.0"],
+                           "notes": []}, "mapping": [], "diagnostics": []}
+    Manifest(files=files, report=report, inputs=[REPO_BUNDLE]).save(tmp_path)
+    assert (tmp_path / MANIFEST).stat().st_size > MAX_FILE_BYTES
+    loaded = Manifest.load(tmp_path)
+    assert loaded is not None and loaded.files == files
