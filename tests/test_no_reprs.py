@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 import re
 
+import pytest
+
 from hypothesis import given, strategies as st
 
 from conftest import ROOT
