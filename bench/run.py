@@ -368,12 +368,18 @@ def noticed_content_edit(repo: Path, work: Path, logs: Path, noop_stdout: str,
     else:
         return None
     st = spec.stat()
+    # patforge's record of the last full render: put back afterwards, so the operations
+    # timed after this probe find the repository and its state as the no-op left them
+    manifest = repo / ".git" / "patforge" / "manifest.json"
+    saved = manifest.read_bytes() if manifest.is_file() else None
     letter = "Q" if m.group(1) != "Q" else "R"
     spec.write_text(text[:m.start(1)] + letter + text[m.end(1):], encoding="utf-8")
     os.utime(spec, ns=(st.st_atime_ns, st.st_mtime_ns))
     again = run_op("noopedit", ["render", "--repo", str(repo), "--json"], work, logs, timeout)
     git(repo, "checkout", "-q", "--", ".")
     git(repo, "clean", "-q", "-fd")
+    if saved is not None:
+        manifest.write_bytes(saved)
     if again["exit_code"] not in (0, 1) or again["timed_out"]:
         return None
     return _json_or_none(again["stdout"]) != _json_or_none(noop_stdout)
