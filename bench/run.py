@@ -370,7 +370,10 @@ def noticed_content_edit(repo: Path, work: Path, logs: Path, noop_stdout: str,
     st = spec.stat()
     # patforge's record of the last full render: put back afterwards, so the operations
     # timed after this probe find the repository and its state as the no-op left them
-    manifest = repo / ".git" / "patforge" / "manifest.json"
+    from patforge.rendering.manifest import manifest_path
+    from patforge.transaction.state import state_location
+
+    manifest = manifest_path(state_location(repo))
     saved = manifest.read_bytes() if manifest.is_file() else None
     letter = "Q" if m.group(1) != "Q" else "R"
     spec.write_text(text[:m.start(1)] + letter + text[m.end(1):], encoding="utf-8")
